@@ -1,0 +1,138 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { ResolvedSystem } from '../config/load-config.ts';
+import { badInput } from '../errors.ts';
+import { scaleAlertmanagerConfig, wireAlertmanagerConfig, type ScaledAlertmanagerConfig } from './alertmanager-config.ts';
+import { DEFAULT_RESEND_DELAY_MS, scalePrometheusConfig, wirePrometheusConfig, type ScaledPrometheusConfig } from './prometheus-config.ts';
+import type { YamlMap } from './yaml-file.ts';
+import { compileRuleFile, resolveRuleFiles, type CompiledRule, type CompiledRuleFile } from './rule-files.ts';
+import { largestScaleAbove, scaleProblems, type ScaledTimings } from './scale-safety.ts';
+
+/** The automatic scale keeps every interval at or above this, leaving headroom on a busy machine. */
+export const AUTO_SCALE_FLOOR_MS = 500;
+export const MAX_AUTO_SCALE = 60;
+
+/** A system's monitoring config with every timing divided by the scale, not yet wired to ports. */
+export interface CompiledSystem {
+  readonly system: ResolvedSystem;
+  readonly scale: number;
+  readonly prometheus: ScaledPrometheusConfig;
+  readonly ruleFiles: readonly CompiledRuleFile[];
+  readonly alertmanager: ScaledAlertmanagerConfig;
+  readonly alerts: readonly CompiledRule[];
+  /** The slowest scaled scrape interval across jobs, wall milliseconds. */
+  readonly scrapeIntervalMs: number;
+  readonly evaluationIntervalMs: number;
+  readonly resendDelayMs: number;
+}
+
+export type ScaleRequest = number | 'auto';
+
+/** Compiles at the requested scale ('auto': the largest that keeps intervals >= 500ms); refuses unsafe scales. */
+export function compileSystem(system: ResolvedSystem, requested: ScaleRequest): CompiledSystem {
+  if (requested !== 'auto' && (!Number.isFinite(requested) || requested < 1)) {
+    throw badInput(`--scale: ${requested} is not a scale; use a number >= 1 or 'auto'`);
+  }
+  const atOne = compileAt(system, 1);
+  const scale = requested === 'auto' ? largestScaleAbove(timingsOf(atOne), AUTO_SCALE_FLOOR_MS, MAX_AUTO_SCALE) : requested;
+  const compiled = scale === 1 ? atOne : compileAt(system, scale);
+  const problems = scaleProblems(timingsOf(compiled));
+  if (problems.length > 0) throw badInput(`system ${system.name}: ${problems.join('; ')}`);
+  return compiled;
+}
+
+function compileAt(system: ResolvedSystem, scale: number): CompiledSystem {
+  const prometheus = scalePrometheusConfig(system.prometheus, scale);
+  const ruleFiles = resolveRuleFiles(prometheus.ruleFilePatterns, system.prometheus).map((file) =>
+    compileRuleFile(file, scale, prometheus.scaledEvaluationIntervalMs),
+  );
+  const alerts = ruleFiles.flatMap((f) => f.alerts);
+  const seen = new Map<string, CompiledRule>();
+  for (const alert of alerts) {
+    const other = seen.get(alert.alertname);
+    if (other && other.scaledForMs !== alert.scaledForMs) {
+      throw badInput(`alert ${alert.alertname}: defined twice with different 'for' (groups ${other.group} and ${alert.group}); firedrill needs one timing per alertname`);
+    }
+    seen.set(alert.alertname, alert);
+  }
+  return {
+    system,
+    scale,
+    prometheus,
+    ruleFiles,
+    alertmanager: scaleAlertmanagerConfig(system.alertmanager, scale),
+    alerts,
+    scrapeIntervalMs: Math.max(...prometheus.jobs.map((j) => j.scaledIntervalMs)),
+    evaluationIntervalMs: prometheus.scaledEvaluationIntervalMs,
+    resendDelayMs: DEFAULT_RESEND_DELAY_MS / scale,
+  };
+}
+
+function timingsOf(c: CompiledSystem): ScaledTimings {
+  return {
+    scale: c.scale,
+    jobs: c.prometheus.jobs,
+    scaledEvaluationIntervalMs: c.evaluationIntervalMs,
+    scaledResendDelayMs: c.resendDelayMs,
+    groups: c.ruleFiles.flatMap((f) => f.groups),
+    alerts: c.alerts,
+    routeTimings: c.alertmanager.timings,
+  };
+}
+
+export interface SystemWiring {
+  readonly servicePorts: ReadonlyMap<string, number>;
+  readonly alertmanagerPort: number;
+  readonly sinkUrl: string;
+}
+
+/** Edits applied to the compiled documents before they are written; used by negative controls and mutation tests. */
+export interface CompiledMutations {
+  readonly prometheus?: (doc: YamlMap) => YamlMap;
+  readonly ruleFile?: (doc: YamlMap, source: string) => YamlMap;
+  readonly alertmanager?: (doc: YamlMap) => YamlMap;
+}
+
+export interface WrittenConfig {
+  readonly prometheusConfig: string;
+  readonly alertmanagerConfig: string;
+}
+
+/** Writes the compiled Prometheus config, rule files and Alertmanager config into `dir`. */
+export function writeCompiledSystem(
+  compiled: CompiledSystem,
+  wiring: SystemWiring,
+  dir: string,
+  mutations: CompiledMutations = {},
+): WrittenConfig {
+  const same = (doc: YamlMap) => doc;
+  mkdirSync(path.join(dir, 'rules'), { recursive: true });
+  const ruleFiles = compiled.ruleFiles.map((file, index) => {
+    const out = path.join(dir, 'rules', `${index}-${path.basename(file.source)}`);
+    writeFileSync(out, stringify((mutations.ruleFile ?? same)(file.doc, file.source)));
+    return out;
+  });
+  const targets = new Map<string, string>();
+  for (const service of compiled.system.services) {
+    const port = wiring.servicePorts.get(service.name);
+    if (port !== undefined) targets.set(service.job, `127.0.0.1:${port}`);
+  }
+  const prometheusConfig = path.join(dir, 'prometheus.yml');
+  writeFileSync(
+    prometheusConfig,
+    stringify(
+      (mutations.prometheus ?? same)(
+        wirePrometheusConfig(compiled.prometheus, {
+          targets,
+          ignoredJobs: compiled.system.ignoreJobs ?? [],
+          alertmanager: `127.0.0.1:${wiring.alertmanagerPort}`,
+          ruleFiles,
+        }),
+      ),
+    ),
+  );
+  const alertmanagerConfig = path.join(dir, 'alertmanager.yml');
+  writeFileSync(alertmanagerConfig, stringify((mutations.alertmanager ?? same)(wireAlertmanagerConfig(compiled.alertmanager, wiring.sinkUrl))));
+  return { prometheusConfig, alertmanagerConfig };
+}

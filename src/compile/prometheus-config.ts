@@ -1,0 +1,102 @@
+import { badInput } from '../errors.ts';
+import { formatDurationMs, parseDurationMs } from '../duration.ts';
+import { asList, asMap, readYamlMap, relativeName, type YamlMap } from './yaml-file.ts';
+
+// Prometheus' own defaults, needed because an unset value must still be scaled.
+const DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
+const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000;
+const DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
+export const DEFAULT_RESEND_DELAY_MS = 60_000;
+
+export interface ScrapeJobTiming {
+  readonly job: string;
+  readonly scaledIntervalMs: number;
+  readonly scaledTimeoutMs: number;
+}
+
+export interface ScaledPrometheusConfig {
+  readonly source: string;
+  readonly doc: YamlMap;
+  readonly jobs: readonly ScrapeJobTiming[];
+  readonly scaledEvaluationIntervalMs: number;
+  readonly ruleFilePatterns: readonly string[];
+}
+
+/** Divides global and per-job scrape interval/timeout and the evaluation interval by `scale`. */
+export function scalePrometheusConfig(file: string, scale: number): ScaledPrometheusConfig {
+  const where = relativeName(file);
+  const doc = readYamlMap(file);
+  const global = { ...asMap(doc.global, `${where}: global`) };
+  const ms = (value: unknown, fallback: number, field: string) =>
+    value === undefined ? fallback : parseDurationMs(String(value), `${where}: ${field}`);
+
+  const scrapeIntervalMs = ms(global.scrape_interval, DEFAULT_SCRAPE_INTERVAL_MS, 'global.scrape_interval');
+  const scrapeTimeoutMs = ms(global.scrape_timeout, DEFAULT_SCRAPE_TIMEOUT_MS, 'global.scrape_timeout');
+  const evaluationIntervalMs = ms(global.evaluation_interval, DEFAULT_EVALUATION_INTERVAL_MS, 'global.evaluation_interval');
+  global.scrape_interval = formatDurationMs(scrapeIntervalMs / scale);
+  global.scrape_timeout = formatDurationMs(Math.min(scrapeTimeoutMs, scrapeIntervalMs) / scale);
+  global.evaluation_interval = formatDurationMs(evaluationIntervalMs / scale);
+
+  const jobs: ScrapeJobTiming[] = [];
+  const scrapeConfigs = asList(doc.scrape_configs, `${where}: scrape_configs`).map((raw, index) => {
+    const job = { ...asMap(raw, `${where}: scrape_configs[${index}]`) };
+    if (typeof job.job_name !== 'string') throw badInput(`${where}: scrape_configs[${index}].job_name is missing`);
+    const at = `scrape_configs ${job.job_name}`;
+    const intervalMs = ms(job.scrape_interval, scrapeIntervalMs, `${at}.scrape_interval`);
+    // Prometheus caps an inherited timeout at the job's interval; make that explicit.
+    const timeoutMs = Math.min(ms(job.scrape_timeout, scrapeTimeoutMs, `${at}.scrape_timeout`), intervalMs);
+    job.scrape_interval = formatDurationMs(intervalMs / scale);
+    job.scrape_timeout = formatDurationMs(timeoutMs / scale);
+    jobs.push({ job: job.job_name, scaledIntervalMs: intervalMs / scale, scaledTimeoutMs: timeoutMs / scale });
+    return job;
+  });
+
+  return {
+    source: file,
+    doc: { ...doc, global, scrape_configs: scrapeConfigs },
+    jobs,
+    scaledEvaluationIntervalMs: evaluationIntervalMs / scale,
+    ruleFilePatterns: asList(doc.rule_files, `${where}: rule_files`).map(String),
+  };
+}
+
+export interface PrometheusWiring {
+  readonly targets: ReadonlyMap<string, string>; // job -> host:port
+  readonly ignoredJobs: readonly string[];
+  readonly alertmanager: string; // host:port
+  readonly ruleFiles: readonly string[];
+}
+
+/**
+ * Points every scrape job at its service on 127.0.0.1 and alerting at the run's Alertmanager.
+ * Service discovery and remote storage are removed so nothing leaves the machine.
+ */
+export function wirePrometheusConfig(config: ScaledPrometheusConfig, wiring: PrometheusWiring): YamlMap {
+  const where = relativeName(config.source);
+  const scrapeConfigs = asList(config.doc.scrape_configs, where)
+    .map((raw) => asMap(raw, where))
+    .filter((job) => !wiring.ignoredJobs.includes(String(job.job_name)))
+    .map((job) => {
+      const target = wiring.targets.get(String(job.job_name));
+      if (!target) {
+        throw badInput(
+          `${where}: scrape job '${job.job_name}' has no service; map it with job: '${job.job_name}' in firedrill.config.ts or list it in ignoreJobs`,
+        );
+      }
+      const labels = asMap(asList(job.static_configs, where).map((c) => asMap(c, where))[0]?.labels, where);
+      const wired: YamlMap = {};
+      for (const [key, value] of Object.entries(job)) {
+        if (!key.endsWith('_sd_configs') && key !== 'static_configs') wired[key] = value;
+      }
+      wired.static_configs = [{ targets: [target], ...(Object.keys(labels).length > 0 ? { labels } : {}) }];
+      return wired;
+    });
+  const { remote_write: _rw, remote_read: _rr, ...rest } = config.doc;
+  return {
+    ...rest,
+    rule_files: [...wiring.ruleFiles],
+    // alert_relabel_configs stay: they shape the labels that routing and inhibition see.
+    alerting: { ...asMap(rest.alerting, where), alertmanagers: [{ static_configs: [{ targets: [wiring.alertmanager] }] }] },
+    scrape_configs: scrapeConfigs,
+  };
+}

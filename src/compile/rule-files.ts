@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { globSync } from 'tinyglobby';
+import { badInput } from '../errors.ts';
+import { formatDurationMs, parseDurationMs } from '../duration.ts';
+import { scalePromql, type PromqlWindow } from './scale-promql.ts';
+import { asList, asMap, readYamlMap, relativeName, type YamlMap } from './yaml-file.ts';
+
+/** An alerting rule as written and as compiled. */
+export interface CompiledRule {
+  readonly alertname: string;
+  readonly group: string;
+  readonly file: string;
+  readonly expr: string;
+  readonly scaledExpr: string;
+  readonly forMs: number;
+  readonly scaledForMs: number;
+  readonly scaledKeepFiringForMs: number;
+  /** Wall milliseconds between evaluations of the rule's group. */
+  readonly scaledEvaluationIntervalMs: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly windows: readonly PromqlWindow[];
+}
+
+export interface CompiledRuleGroup {
+  readonly name: string;
+  readonly file: string;
+  readonly scaledIntervalMs: number;
+  readonly windows: readonly { rule: string; window: PromqlWindow }[];
+}
+
+export interface CompiledRuleFile {
+  readonly source: string;
+  readonly doc: YamlMap;
+  readonly groups: readonly CompiledRuleGroup[];
+  readonly alerts: readonly CompiledRule[];
+}
+
+/** Expands `rule_files` patterns relative to the Prometheus config's directory. */
+export function resolveRuleFiles(patterns: readonly string[], configFile: string): string[] {
+  const base = path.dirname(configFile);
+  return patterns.flatMap((pattern) => {
+    const files = globSync(pattern, { cwd: base, absolute: true }).sort();
+    if (files.length === 0) throw badInput(`${relativeName(configFile)}: rule_files entry '${pattern}' matches no file`);
+    return files;
+  });
+}
+
+/** Scales every timing of one rule file: group `interval`, `for`, `keep_firing_for` and PromQL windows. */
+export function compileRuleFile(file: string, scale: number, evaluationIntervalMs: number): CompiledRuleFile {
+  const where = relativeName(file);
+  const doc = readYamlMap(file);
+  const groups: CompiledRuleGroup[] = [];
+  const alerts: CompiledRule[] = [];
+  const scaledGroups = asList(doc.groups, `${where}: groups`).map((rawGroup, groupIndex) => {
+    const group = { ...asMap(rawGroup, `${where}: groups[${groupIndex}]`) };
+    const groupName = typeof group.name === 'string' ? group.name : `#${groupIndex}`;
+    const at = `${where}: group ${groupName}`;
+    const intervalMs = group.interval === undefined ? evaluationIntervalMs * scale : parseDurationMs(String(group.interval), `${at}: interval`);
+    if (group.interval !== undefined) group.interval = formatDurationMs(intervalMs / scale);
+    const windows: { rule: string; window: PromqlWindow }[] = [];
+    group.rules = asList(group.rules, `${at}: rules`).map((rawRule, ruleIndex) => {
+      const rule = { ...asMap(rawRule, `${at}: rules[${ruleIndex}]`) };
+      const name = String(rule.alert ?? rule.record ?? `#${ruleIndex}`);
+      const ruleAt = `${at}: ${rule.alert ? 'alert' : 'record'} ${name}`;
+      if (typeof rule.expr !== 'string' && typeof rule.expr !== 'number') throw badInput(`${ruleAt}: expr is missing`);
+      const scaled = scalePromql(String(rule.expr), scale, `${ruleAt}: expr`);
+      rule.expr = scaled.expr;
+      for (const window of scaled.windows) windows.push({ rule: name, window });
+      const forMs = rule.for === undefined ? 0 : parseDurationMs(String(rule.for), `${ruleAt}: for`);
+      const keepMs = rule.keep_firing_for === undefined ? 0 : parseDurationMs(String(rule.keep_firing_for), `${ruleAt}: keep_firing_for`);
+      if (rule.for !== undefined) rule.for = formatDurationMs(forMs / scale);
+      if (rule.keep_firing_for !== undefined) rule.keep_firing_for = formatDurationMs(keepMs / scale);
+      if (typeof rule.alert === 'string') {
+        alerts.push({
+          alertname: rule.alert,
+          group: groupName,
+          file,
+          expr: String(asMap(rawRule, ruleAt).expr),
+          scaledExpr: scaled.expr,
+          forMs,
+          scaledForMs: Math.round(forMs / scale),
+          scaledKeepFiringForMs: Math.round(keepMs / scale),
+          scaledEvaluationIntervalMs: intervalMs / scale,
+          labels: stringMap(rule.labels, `${ruleAt}: labels`),
+          windows: scaled.windows,
+        });
+      }
+      return rule;
+    });
+    groups.push({ name: groupName, file, scaledIntervalMs: intervalMs / scale, windows });
+    return group;
+  });
+  return { source: file, doc: { ...doc, groups: scaledGroups }, groups, alerts };
+}
+
+function stringMap(value: unknown, where: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(asMap(value, where)).map(([key, v]) => [key, String(v)]));
+}

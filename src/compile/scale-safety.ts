@@ -1,0 +1,73 @@
+import { formatDurationMs } from '../duration.ts';
+import type { CompiledRule, CompiledRuleGroup } from './rule-files.ts';
+import type { RouteTiming } from './alertmanager-config.ts';
+import type { ScrapeJobTiming } from './prometheus-config.ts';
+
+/** Below this, Prometheus 2.42 and Alertmanager 0.25 were not seen to keep time reliably. */
+export const MIN_SCALED_INTERVAL_MS = 250;
+/** A window with fewer scrapes than this makes rate() and histogram_quantile() unlike production. */
+export const MIN_SCRAPES_PER_WINDOW = 4;
+
+export interface ScaledTimings {
+  readonly scale: number;
+  readonly jobs: readonly ScrapeJobTiming[];
+  readonly scaledEvaluationIntervalMs: number;
+  readonly scaledResendDelayMs: number;
+  readonly groups: readonly CompiledRuleGroup[];
+  readonly alerts: readonly CompiledRule[];
+  readonly routeTimings: readonly RouteTiming[];
+}
+
+export interface NamedInterval {
+  readonly name: string;
+  readonly scaledMs: number;
+}
+
+/** Every interval that must stay above the floor, named as the user wrote it. */
+export function floorIntervals(t: ScaledTimings): NamedInterval[] {
+  return [
+    ...t.jobs.flatMap((job) => [
+      { name: `scrape_configs ${job.job} scrape_interval`, scaledMs: job.scaledIntervalMs },
+      { name: `scrape_configs ${job.job} scrape_timeout`, scaledMs: job.scaledTimeoutMs },
+    ]),
+    { name: 'global evaluation_interval', scaledMs: t.scaledEvaluationIntervalMs },
+    ...t.groups.map((g) => ({ name: `rule group ${g.name} interval`, scaledMs: g.scaledIntervalMs })),
+    { name: '--rules.alert.resend-delay', scaledMs: t.scaledResendDelayMs },
+    ...t.routeTimings
+      .filter((r) => r.field !== 'group_wait')
+      .map((r) => ({ name: `alertmanager ${r.path}.${r.field}`, scaledMs: r.scaledMs })),
+  ];
+}
+
+/** Every reason the scale is unsafe; empty when it is safe. */
+export function scaleProblems(t: ScaledTimings): string[] {
+  const problems: string[] = [];
+  for (const interval of floorIntervals(t)) {
+    if (interval.scaledMs > 0 && interval.scaledMs < MIN_SCALED_INTERVAL_MS) {
+      const wrote = formatDurationMs(interval.scaledMs * t.scale);
+      const maxScale = Math.floor((interval.scaledMs * t.scale) / MIN_SCALED_INTERVAL_MS);
+      problems.push(
+        `scale ${t.scale} makes ${interval.name} ${wrote} -> ${formatDurationMs(interval.scaledMs)}, below the ${MIN_SCALED_INTERVAL_MS}ms floor; use --scale ${Math.max(1, maxScale)} or less`,
+      );
+    }
+  }
+  const slowestScrapeMs = Math.max(0, ...t.jobs.map((j) => j.scaledIntervalMs));
+  for (const group of t.groups) {
+    for (const { rule, window } of group.windows) {
+      const sampleEveryMs = window.kind === 'range' ? slowestScrapeMs : window.kind === 'subquery-range' ? group.scaledIntervalMs : 0;
+      if (sampleEveryMs === 0 || window.scaledMs >= MIN_SCRAPES_PER_WINDOW * sampleEveryMs) continue;
+      const samples = Math.floor(window.scaledMs / sampleEveryMs);
+      problems.push(
+        `rule ${rule} (group ${group.name}): window [${window.text}] holds ${samples} samples of ${formatDurationMs(sampleEveryMs * t.scale)}, fewer than ${MIN_SCRAPES_PER_WINDOW}; widen the window or shorten the interval`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Largest scale (capped) at which every interval stays at or above `floorMs`. */
+export function largestScaleAbove(t: ScaledTimings, floorMs: number, cap: number): number {
+  const unscaled = floorIntervals(t).map((i) => i.scaledMs * t.scale).filter((ms) => ms > 0);
+  const smallest = Math.min(...unscaled);
+  return Math.max(1, Math.min(cap, Math.floor(smallest / floorMs)));
+}

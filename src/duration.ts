@@ -1,0 +1,48 @@
+import { badInput } from './errors.ts';
+
+const UNIT_MS: Record<string, number> = {
+  y: 365 * 24 * 3_600_000,
+  w: 7 * 24 * 3_600_000,
+  d: 24 * 3_600_000,
+  h: 3_600_000,
+  m: 60_000,
+  s: 1_000,
+  ms: 1,
+};
+const UNIT_ORDER = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
+const DURATION_PATTERN = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+
+/**
+ * Parses a Prometheus duration (`'1h30m'`, `'250ms'`) into milliseconds.
+ * A bare number is seconds, as PromQL reads it in a duration context.
+ */
+export function parseDurationMs(text: string | number, where: string): number {
+  if (typeof text === 'number') return text * 1000;
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const match = DURATION_PATTERN.exec(trimmed);
+  if (!match || trimmed === '') {
+    throw badInput(`${where}: '${text}' is not a duration; write it like '30s', '5m' or '1h30m'`);
+  }
+  return UNIT_ORDER.reduce((total, unit, index) => total + Number(match[index + 1] ?? 0) * UNIT_MS[unit]!, 0);
+}
+
+/** Formats milliseconds as a Prometheus duration, rounding to whole milliseconds. */
+export function formatDurationMs(ms: number): string {
+  let rest = Math.round(ms);
+  if (rest <= 0) return '0s';
+  let out = '';
+  for (const unit of ['h', 'm', 's', 'ms']) {
+    const size = UNIT_MS[unit]!;
+    const count = Math.floor(rest / size);
+    if (count > 0) {
+      out += `${count}${unit}`;
+      rest -= count * size;
+    }
+  }
+  return out;
+}
+
+export function seconds(ms: number): number {
+  return Math.round(ms) / 1000;
+}

@@ -1,0 +1,28 @@
+/**
+ * Why a run could not do its job. `BAD_INPUT` and `ENVIRONMENT` map to exit code 2;
+ * failed expectations are not errors (they are a verdict, exit code 1).
+ */
+export type FiredrillErrorCode = 'BAD_INPUT' | 'ENVIRONMENT' | 'TIMEOUT' | 'PROCESS_EXITED';
+
+/** The one error type firedrill throws on purpose; its message is a single actionable line. */
+export class FiredrillError extends Error {
+  override readonly name = 'FiredrillError';
+
+  constructor(
+    readonly code: FiredrillErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function badInput(message: string): FiredrillError {
+  return new FiredrillError('BAD_INPUT', message);
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof FiredrillError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
