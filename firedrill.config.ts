@@ -1,0 +1,18 @@
+// Wires the fixture systems exactly as a user wires their own services and monitoring config.
+import { defineConfig } from './src/index.ts';
+
+const tsService = (file: string) => ['node', '--import', 'tsx', file];
+
+export default defineConfig({
+  systems: {
+    piyasa: {
+      prometheus: 'fixtures/piyasa/prometheus.yml',
+      alertmanager: 'fixtures/piyasa/alertmanager.yml',
+      services: {
+        api: { command: tsService('fixtures/piyasa/services/api.ts'), job: 'piyasa-chatbot-api' },
+        worker: { command: tsService('fixtures/piyasa/services/worker.ts'), job: 'piyasa-chatbot-worker' },
+      },
+    },
+  },
+  scenarios: 'scenarios',
+});

@@ -1,0 +1,42 @@
+import { defineScenario, expectAlert, fault } from '../src/index.ts';
+
+/**
+ * The Piyasa guide's "stop the API, wait a minute, check the alerts" drill, automated.
+ * Latency first makes HighAPILatency pending; the API is killed while it is pending, so
+ * APIDown fires before HighAPILatency does and must mute it (inhibition with equal: [service]).
+ *
+ * Rule-time timeline (scaled by the harness):
+ *   0m  steady traffic            1m  +800ms latency -> HighAPILatency pending ~1m15s
+ *   4m  kill api -> APIDown pending ~4m10s, firing ~5m10s
+ *   ~6m15s HighAPILatency firing (its 5m window still holds the slow samples) -> inhibited
+ *   8m  restart api -> APIDown resolves; HighAPILatency resolves once its window is fast again (~9m)
+ */
+export default defineScenario({
+  name: 'api-outage',
+  system: 'piyasa',
+  description: 'API latency, then the API process is killed: APIDown fires and mutes HighAPILatency',
+  duration: '11m',
+  traffic: [
+    {
+      service: 'api',
+      rps: 20,
+      requests: [
+        { method: 'GET', path: '/api/bots', weight: 3 },
+        { method: 'GET', path: '/api/messages', weight: 2 },
+        { method: 'POST', path: '/api/messages', weight: 1, body: '{"text":"merhaba"}' },
+      ],
+    },
+  ],
+  faults: [
+    { at: '1m', hold: '6m', fault: fault.latency('api', '800ms') },
+    { at: '4m', hold: '4m', fault: fault.kill('api') },
+  ],
+  expect: [
+    expectAlert('APIDown').toFire({ detectWithin: '1m' }),
+    expectAlert('APIDown').toNotify('critical-alerts'),
+    expectAlert('HighAPILatency').toFire(),
+    expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'),
+    expectAlert('APIDown').toResolve(),
+    expectAlert('HighAPILatency').toResolve(),
+  ],
+});

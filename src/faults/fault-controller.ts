@@ -1,0 +1,144 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { timingSafeEqual } from 'node:crypto';
+import { badInput, describeError, FiredrillError } from '../errors.ts';
+import { httpJson } from '../observe/http-json.ts';
+import type { ServiceProcess } from '../stack/service-process.ts';
+import { describeFault, isProcessFault, type FaultSpec } from './fault-spec.ts';
+
+/** A fault that was injected, with wall-clock times in epoch milliseconds. */
+export interface FaultRecord {
+  readonly id: string;
+  readonly spec: FaultSpec;
+  readonly injectedAtMs: number;
+  revertedAtMs: number | null;
+  /** The service generation the fault was applied to; a restart clears app faults. */
+  readonly generation: number;
+}
+
+/**
+ * Injects and reverts faults on the stack's services. Reachable in-process and over HTTP on
+ * 127.0.0.1 (for k6 scripts), where every call must carry the run's token.
+ */
+export class FaultController {
+  readonly #records: FaultRecord[] = [];
+  #server: Server | undefined;
+  #port = 0;
+  #nextId = 1;
+
+  constructor(
+    private readonly services: ReadonlyMap<string, ServiceProcess>,
+    private readonly token: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  records(): readonly FaultRecord[] {
+    return this.#records.map((r) => ({ ...r }));
+  }
+
+  async inject(spec: FaultSpec): Promise<FaultRecord> {
+    const service = this.services.get(spec.target);
+    if (!service) throw badInput(`fault ${describeFault(spec)}: no service '${spec.target}'; known: ${[...this.services.keys()].join(', ')}`);
+    if (isProcessFault(spec.kind)) {
+      await this.#applyProcessFault(service, spec);
+    } else {
+      await this.#callFaultEndpoint(service, 'POST', { kind: spec.kind, ...spec.params }, spec);
+    }
+    const record: FaultRecord = { id: String(this.#nextId++), spec, injectedAtMs: Date.now(), revertedAtMs: null, generation: service.generation };
+    this.#records.push(record);
+    return record;
+  }
+
+  async revert(id: string): Promise<FaultRecord> {
+    const record = this.#records.find((r) => r.id === id);
+    if (!record) throw badInput(`fault ${id}: no such fault`);
+    if (record.revertedAtMs !== null) return record;
+    const service = this.services.get(record.spec.target)!;
+    if (record.spec.kind === 'kill') {
+      if (!service.process?.running) await service.start();
+    } else if (record.spec.kind === 'pause') {
+      service.resume();
+    } else if (!isProcessFault(record.spec.kind) && service.generation === record.generation && service.process?.running) {
+      await this.#callFaultEndpoint(service, 'DELETE', undefined, record.spec);
+    }
+    // An app fault on a process that has since been killed or restarted went with it.
+    record.revertedAtMs = Date.now();
+    return record;
+  }
+
+  /** Reverts every active fault, newest first; reports every failure, not just the first. */
+  async revertAll(): Promise<void> {
+    const failures: string[] = [];
+    for (const record of [...this.#records].reverse()) {
+      if (record.revertedAtMs !== null) continue;
+      try {
+        await this.revert(record.id);
+      } catch (error) {
+        failures.push(`${describeFault(record.spec)}: ${describeError(error)}`);
+      }
+    }
+    if (failures.length > 0) throw new FiredrillError('ENVIRONMENT', `could not revert faults: ${failures.join('; ')}`);
+  }
+
+  async listen(): Promise<void> {
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => reply(res, error instanceof FiredrillError && error.code === 'BAD_INPUT' ? 400 : 500, { error: describeError(error) }));
+    });
+    this.#server.listen(0, '127.0.0.1');
+    await once(this.#server, 'listening');
+    const address = this.#server.address();
+    this.#port = typeof address === 'object' && address ? address.port : 0;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#server) return;
+    this.#server.closeAllConnections();
+    await new Promise((resolve) => this.#server!.close(resolve));
+  }
+
+  async #applyProcessFault(service: ServiceProcess, spec: FaultSpec): Promise<void> {
+    if (spec.kind === 'pause') return service.pause();
+    service.kill();
+    await service.waitExited();
+    if (spec.kind === 'restart') await service.start();
+  }
+
+  async #callFaultEndpoint(service: ServiceProcess, method: 'POST' | 'DELETE', body: unknown, spec: FaultSpec): Promise<void> {
+    const faultPath = service.service.faultPath;
+    if (!faultPath) throw badInput(`fault ${describeFault(spec)}: service '${spec.target}' has no fault endpoint (faultPath is null)`);
+    const url = `${service.baseUrl}${faultPath}${method === 'DELETE' ? `/${spec.kind}` : ''}`;
+    const response = await httpJson(method, url, { body, headers: { authorization: `Bearer ${this.token}` } });
+    if (response.status !== 200) {
+      throw new FiredrillError('ENVIRONMENT', `fault ${describeFault(spec)}: ${method} ${url} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    }
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const given = Buffer.from(req.headers.authorization?.replace(/^Bearer /, '') ?? '');
+    const expected = Buffer.from(this.token);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply(res, 401, { error: 'missing or wrong fault token' });
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const id = url.pathname.match(/^\/faults\/([^/]+)$/)?.[1];
+    if (req.method === 'GET' && url.pathname === '/faults') return reply(res, 200, this.records());
+    if (req.method === 'POST' && url.pathname === '/faults') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as FaultSpec;
+      return reply(res, 201, await this.inject(spec));
+    }
+    if (req.method === 'DELETE' && id) return reply(res, 200, await this.revert(id));
+    if (req.method === 'DELETE' && url.pathname === '/faults') {
+      await this.revertAll();
+      return reply(res, 200, this.records());
+    }
+    return reply(res, 404, { error: 'use GET/POST /faults or DELETE /faults/<id>' });
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

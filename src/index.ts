@@ -1,0 +1,20 @@
+// Public API of firedrill, listed by name.
+export { defineConfig } from './config/define-config.ts';
+export type { FiredrillConfig, ServiceConfig, SystemConfig } from './config/define-config.ts';
+export { loadConfig } from './config/load-config.ts';
+export type { LoadedConfig, ResolvedSystem } from './config/load-config.ts';
+export { compileSystem } from './compile/compile-system.ts';
+export type { CompiledSystem, CompiledMutations } from './compile/compile-system.ts';
+export { startNativeStack } from './stack/native-stack.ts';
+export type { StartedStack } from './stack/started-stack.ts';
+export { fault } from './faults/fault-spec.ts';
+export type { FaultSpec } from './faults/fault-spec.ts';
+export { FiredrillError } from './errors.ts';
+export { defineScenario } from './scenario/define-scenario.ts';
+export type { Scenario, FaultStep } from './scenario/define-scenario.ts';
+export { runScenario } from './scenario/run-scenario.ts';
+export { expectAlert } from './expect/expectation.ts';
+export type { Expectation } from './expect/expectation.ts';
+export { BuiltinEngine } from './engine/builtin-engine.ts';
+export type { AlertTrace } from './observe/alert-trace.ts';
+export type { RunResult, ScenarioResult } from './report/run-result.ts';

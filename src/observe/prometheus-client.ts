@@ -1,0 +1,80 @@
+import { getJson } from './http-json.ts';
+
+interface ApiEnvelope<T> {
+  status: 'success' | 'error';
+  data: T;
+  error?: string;
+}
+
+export interface TargetState {
+  readonly job: string;
+  readonly health: 'up' | 'down' | 'unknown';
+  readonly lastError: string;
+  readonly scrapeUrl: string;
+}
+
+export interface RuleGroupState {
+  readonly name: string;
+  readonly rules: readonly { name: string; type: 'alerting' | 'recording'; state?: string }[];
+}
+
+export interface ActiveAlert {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly state: 'pending' | 'firing';
+  readonly activeAt: string;
+}
+
+export interface RangeSeries {
+  readonly metric: Readonly<Record<string, string>>;
+  /** [unix seconds, value] pairs, exactly as stored. */
+  readonly values: readonly [number, string][];
+}
+
+/** The few Prometheus HTTP API calls firedrill needs. */
+export class PrometheusClient {
+  constructor(readonly baseUrl: string) {}
+
+  async #api<T>(pathAndQuery: string): Promise<T> {
+    const envelope = await getJson<ApiEnvelope<T>>(`${this.baseUrl}${pathAndQuery}`);
+    if (envelope.status !== 'success') throw new Error(`Prometheus ${pathAndQuery}: ${envelope.error}`);
+    return envelope.data;
+  }
+
+  async targets(): Promise<TargetState[]> {
+    const data = await this.#api<{ activeTargets: { labels: Record<string, string>; health: TargetState['health']; lastError: string; scrapeUrl: string }[] }>(
+      '/api/v1/targets?state=active',
+    );
+    return data.activeTargets.map((t) => ({ job: t.labels.job ?? '', health: t.health, lastError: t.lastError, scrapeUrl: t.scrapeUrl }));
+  }
+
+  async ruleGroups(): Promise<RuleGroupState[]> {
+    return (await this.#api<{ groups: RuleGroupState[] }>('/api/v1/rules')).groups;
+  }
+
+  async alertmanagers(): Promise<string[]> {
+    const data = await this.#api<{ activeAlertmanagers: { url: string }[] }>('/api/v1/alertmanagers');
+    return data.activeAlertmanagers.map((a) => a.url);
+  }
+
+  async alerts(): Promise<ActiveAlert[]> {
+    return (await this.#api<{ alerts: ActiveAlert[] }>('/api/v1/alerts')).alerts;
+  }
+
+  /** Raw samples of a range-vector selector evaluated at `atSeconds`, with their exact timestamps. */
+  async rawSamples(selector: string, rangeSeconds: number, atSeconds: number): Promise<RangeSeries[]> {
+    const query = `${selector}[${Math.ceil(rangeSeconds)}s]`;
+    const data = await this.#api<{ resultType: string; result: RangeSeries[] }>(
+      `/api/v1/query?query=${encodeURIComponent(query)}&time=${atSeconds}`,
+    );
+    return data.result;
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      await getJson(`${this.baseUrl}/-/ready`, 1_000);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { TrafficSummary } from '../engine/traffic.ts';
+import type { AlertTrace } from '../observe/alert-trace.ts';
+
+/** The result JSON written by `--json FILE` (see DESIGN.md); extra fields may be added, none removed. */
+export interface RunResult {
+  ok: boolean;
+  scale: number;
+  stack: string;
+  engine: string;
+  scrapeIntervalSeconds: number;
+  evaluationIntervalSeconds: number;
+  /** Wall seconds from stack start to ready. */
+  stackReadySeconds: number;
+  scenarios: ScenarioResult[];
+}
+
+export interface ExpectationResult {
+  description: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  ok: boolean;
+  startedAt: string;
+  endedAt: string;
+  traffic: TrafficSummary;
+  faults: { target: string; kind: string; injectedAt: string; revertedAt: string | null }[];
+  alerts: AlertTrace[];
+  expectations: ExpectationResult[];
+}

@@ -1,0 +1,42 @@
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { FiredrillError } from '../errors.ts';
+
+export interface StackBinaries {
+  readonly prometheus: string;
+  readonly alertmanager: string;
+}
+
+const INSTALL_HINT = 'install them with: sudo apt-get install prometheus prometheus-alertmanager (or run npm run setup as root), or set PROMETHEUS_BIN and ALERTMANAGER_BIN';
+
+/** Finds Prometheus and Alertmanager: $PROMETHEUS_BIN/$ALERTMANAGER_BIN first, then PATH (Debian names). */
+export function findStackBinaries(env: NodeJS.ProcessEnv = process.env): StackBinaries {
+  return {
+    prometheus: findBinary('PROMETHEUS_BIN', ['prometheus'], env),
+    alertmanager: findBinary('ALERTMANAGER_BIN', ['prometheus-alertmanager', 'alertmanager'], env),
+  };
+}
+
+function findBinary(variable: string, names: readonly string[], env: NodeJS.ProcessEnv): string {
+  const explicit = env[variable];
+  if (explicit) {
+    if (!isExecutable(explicit)) throw new FiredrillError('ENVIRONMENT', `${variable}=${explicit} is not an executable file; fix the path or unset it`);
+    return explicit;
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    for (const name of names) {
+      const candidate = path.join(dir, name);
+      if (isExecutable(candidate)) return candidate;
+    }
+  }
+  throw new FiredrillError('ENVIRONMENT', `${names[0]} not found on PATH; ${INSTALL_HINT}`);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { FiredrillError } from '../errors.ts';
+import { trackChild } from './process-registry.ts';
+
+const TAIL_LINES = 20;
+/** How long a process gets to exit after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
+export interface ProcessSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logFile: string;
+}
+
+/** A child process whose output is kept (log file plus last lines) and that can be stopped or killed. */
+export class ManagedProcess {
+  readonly #child: ChildProcess;
+  readonly #log: WriteStream;
+  readonly #tail: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  #expectedExit = false;
+
+  constructor(readonly spec: ProcessSpec) {
+    this.#log = createWriteStream(spec.logFile, { flags: 'a' });
+    this.#child = spawn(spec.command, [...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    trackChild(this.#child);
+    const keep = (chunk: Buffer) => {
+      this.#log.write(chunk);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        this.#tail.push(line);
+        if (this.#tail.length > TAIL_LINES) this.#tail.shift();
+      }
+    };
+    this.#child.stdout?.on('data', keep);
+    this.#child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => {
+      this.#child.once('error', (error) => {
+        this.#tail.push(`spawn failed: ${error.message}`);
+        resolve({ code: null, signal: null });
+      });
+      this.#child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    void this.exited.then(() => this.#log.end());
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null && this.#child.pid !== undefined;
+  }
+
+  /** Why the process is gone, with its last lines, or undefined while it runs or after a deliberate stop. */
+  unexpectedExit(): string | undefined {
+    if (this.running || this.#expectedExit) return undefined;
+    const how = this.#child.signalCode ? `signal ${this.#child.signalCode}` : `code ${this.#child.exitCode}`;
+    return `${this.spec.name} exited (${how}); last lines:\n  ${this.lastLines().join('\n  ')}\n  (full log: ${this.spec.logFile})`;
+  }
+
+  lastLines(): string[] {
+    return [...this.#tail];
+  }
+
+  /** Sends a signal the caller means (a fault): the exit is not reported as a crash. */
+  signal(signal: NodeJS.Signals): void {
+    if (signal === 'SIGKILL' || signal === 'SIGTERM') this.#expectedExit = true;
+    if (this.running) this.#child.kill(signal);
+  }
+
+  /** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
+  async stop(): Promise<void> {
+    this.#expectedExit = true;
+    if (!this.running) return;
+    this.#child.kill('SIGCONT'); // a stopped (SIGSTOP) process cannot act on SIGTERM
+    this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), STOP_GRACE_MS);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+export function processExitedError(process: ManagedProcess): FiredrillError {
+  return new FiredrillError('PROCESS_EXITED', process.unexpectedExit() ?? `${process.spec.name} is not running`);
+}

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import type { ResolvedService } from '../config/load-config.ts';
+import { FiredrillError } from '../errors.ts';
+import { httpJson } from '../observe/http-json.ts';
+import { ManagedProcess } from './managed-process.ts';
+import { waitFor } from './wait-for.ts';
+
+/** Budget for a service process to start listening: process start-up, not an alert timing. */
+export const SERVICE_START_TIMEOUT_MS = 30_000;
+const START_POLL_MS = 100;
+
+/** One fixture or user service on a fixed port of 127.0.0.1; it can be killed, paused and started again. */
+export class ServiceProcess {
+  #process: ManagedProcess | undefined;
+  /** Bumped on every start: app faults die with the process that held them. */
+  generation = 0;
+
+  constructor(
+    readonly service: ResolvedService,
+    readonly port: number,
+    private readonly configDir: string,
+    private readonly runDir: string,
+    private readonly faultToken: string,
+  ) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get process(): ManagedProcess | undefined {
+    return this.#process;
+  }
+
+  async start(): Promise<void> {
+    if (this.#process?.running) throw new FiredrillError('ENVIRONMENT', `service ${this.service.name} is already running`);
+    const [command, ...args] = this.service.command;
+    this.#process = new ManagedProcess({
+      name: `service ${this.service.name}`,
+      command: command!,
+      args,
+      cwd: this.configDir,
+      env: { ...process.env, ...this.service.env, PORT: String(this.port), FIREDRILL_FAULT_TOKEN: this.faultToken },
+      logFile: path.join(this.runDir, `service-${this.service.name}.log`),
+    });
+    this.generation += 1;
+    const current = this.#process;
+    await waitFor(
+      `service ${this.service.name} to answer ${this.baseUrl}${this.service.metricsPath}`,
+      async () => {
+        const { status } = await httpJson('GET', `${this.baseUrl}${this.service.metricsPath}`, { timeoutMs: 1_000 });
+        return status === 200 ? { value: true, seen: 'ok' } : { seen: `HTTP ${status}` };
+      },
+      { timeoutMs: SERVICE_START_TIMEOUT_MS, pollMs: START_POLL_MS, abortIf: () => current.unexpectedExit() },
+    );
+  }
+
+  kill(): void {
+    this.#process?.signal('SIGKILL');
+  }
+
+  pause(): void {
+    this.#process?.signal('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#process?.signal('SIGCONT');
+  }
+
+  async waitExited(): Promise<void> {
+    await this.#process?.exited;
+  }
+
+  async stop(): Promise<void> {
+    await this.#process?.stop();
+  }
+}

@@ -1,0 +1,22 @@
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import type { FaultController } from '../faults/fault-controller.ts';
+import type { WebhookSink } from '../observe/webhook-sink.ts';
+
+/** A running stack, whatever provider started it. Stop it (or `await using` it) on every path. */
+export interface StartedStack extends AsyncDisposable {
+  readonly provider: 'native';
+  readonly compiled: CompiledSystem;
+  readonly prometheusUrl: string;
+  readonly alertmanagerUrl: string;
+  /** Base URL on 127.0.0.1 of each service, by service name. */
+  readonly serviceUrls: ReadonlyMap<string, string>;
+  readonly faults: FaultController;
+  readonly faultToken: string;
+  readonly sink: WebhookSink;
+  readonly runDir: string;
+  /** Wall milliseconds from start to ready (targets up, rules loaded). */
+  readonly readyMs: number;
+  /** Why a stack process died on its own, if one did. */
+  crashReport(): string | undefined;
+  stop(): Promise<void>;
+}

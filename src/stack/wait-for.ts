@@ -1,0 +1,41 @@
+import { FiredrillError } from '../errors.ts';
+import { formatDurationMs } from '../duration.ts';
+
+export interface Probe<T> {
+  /** The value once the condition holds, or `undefined` while it does not. */
+  readonly value?: T;
+  /** What the probe saw, quoted when the wait fails. */
+  readonly seen: string;
+}
+
+export interface WaitOptions {
+  /** Deadline, derived by the caller from the configured intervals. */
+  readonly timeoutMs: number;
+  readonly pollMs: number;
+  /** Checked between polls: a dead process ends the wait at once with its own story. */
+  readonly abortIf?: () => string | undefined;
+}
+
+/**
+ * Polls until `probe` yields a value or the deadline passes. A failed wait names what it
+ * waited for, for how long, and what it saw last.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<Probe<T>>, options: WaitOptions): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  let seen = 'nothing yet';
+  for (;;) {
+    const abort = options.abortIf?.();
+    if (abort) throw new FiredrillError('PROCESS_EXITED', `while waiting for ${what}: ${abort}`);
+    try {
+      const result = await probe();
+      if (result.value !== undefined) return result.value;
+      seen = result.seen;
+    } catch (error) {
+      seen = (error as Error).message;
+    }
+    if (Date.now() >= deadline) {
+      throw new FiredrillError('TIMEOUT', `timed out after ${formatDurationMs(options.timeoutMs)} waiting for ${what}; last seen: ${seen}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs, Math.max(1, deadline - Date.now()))));
+  }
+}
