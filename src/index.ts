@@ -18,3 +18,4 @@ export type { Expectation } from './expect/expectation.ts';
 export { BuiltinEngine } from './engine/builtin-engine.ts';
 export type { AlertTrace } from './observe/alert-trace.ts';
 export type { RunResult, ScenarioResult } from './report/run-result.ts';
+export { firedrillMatchers } from './expect/matchers.ts';

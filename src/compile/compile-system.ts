@@ -63,16 +63,21 @@ function compileAt(system: ResolvedSystem, scale: number): CompiledSystem {
     ruleFiles,
     alertmanager: scaleAlertmanagerConfig(system.alertmanager, scale),
     alerts,
-    scrapeIntervalMs: Math.max(...prometheus.jobs.map((j) => j.scaledIntervalMs)),
+    scrapeIntervalMs: Math.max(...scrapedJobs(prometheus, system).map((j) => j.scaledIntervalMs)),
     evaluationIntervalMs: prometheus.scaledEvaluationIntervalMs,
     resendDelayMs: DEFAULT_RESEND_DELAY_MS / scale,
   };
 }
 
+/** Jobs that stay in the compiled config: ignored jobs do not constrain the scale. */
+function scrapedJobs(prometheus: ScaledPrometheusConfig, system: ResolvedSystem) {
+  return prometheus.jobs.filter((j) => !(system.ignoreJobs ?? []).includes(j.job));
+}
+
 function timingsOf(c: CompiledSystem): ScaledTimings {
   return {
     scale: c.scale,
-    jobs: c.prometheus.jobs,
+    jobs: scrapedJobs(c.prometheus, c.system),
     scaledEvaluationIntervalMs: c.evaluationIntervalMs,
     scaledResendDelayMs: c.resendDelayMs,
     groups: c.ruleFiles.flatMap((f) => f.groups),

@@ -39,17 +39,17 @@ export function floorIntervals(t: ScaledTimings): NamedInterval[] {
   ];
 }
 
-/** Every reason the scale is unsafe; empty when it is safe. */
+/** Every reason the scale is unsafe, as one actionable line each; empty when it is safe. */
 export function scaleProblems(t: ScaledTimings): string[] {
   const problems: string[] = [];
-  for (const interval of floorIntervals(t)) {
-    if (interval.scaledMs > 0 && interval.scaledMs < MIN_SCALED_INTERVAL_MS) {
-      const wrote = formatDurationMs(interval.scaledMs * t.scale);
-      const maxScale = Math.floor((interval.scaledMs * t.scale) / MIN_SCALED_INTERVAL_MS);
-      problems.push(
-        `scale ${t.scale} makes ${interval.name} ${wrote} -> ${formatDurationMs(interval.scaledMs)}, below the ${MIN_SCALED_INTERVAL_MS}ms floor; use --scale ${Math.max(1, maxScale)} or less`,
-      );
-    }
+  const tooShort = floorIntervals(t).filter((i) => i.scaledMs > 0 && i.scaledMs < MIN_SCALED_INTERVAL_MS);
+  if (tooShort.length > 0) {
+    const first = tooShort[0]!;
+    const maxScale = Math.max(1, Math.min(...tooShort.map((i) => Math.floor((i.scaledMs * t.scale) / MIN_SCALED_INTERVAL_MS))));
+    const more = tooShort.length > 1 ? ` (and ${tooShort.length - 1} more)` : '';
+    problems.push(
+      `scale ${t.scale} makes ${first.name} ${formatDurationMs(first.scaledMs * t.scale)} -> ${formatDurationMs(first.scaledMs)}, below the ${MIN_SCALED_INTERVAL_MS}ms floor${more}; use --scale ${maxScale} or less`,
+    );
   }
   const slowestScrapeMs = Math.max(0, ...t.jobs.map((j) => j.scaledIntervalMs));
   for (const group of t.groups) {

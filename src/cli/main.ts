@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, DEFAULT_CONFIG_FILE } from '../config/load-config.ts';
+import { compileSystem, type ScaleRequest } from '../compile/compile-system.ts';
+import { describeError } from '../errors.ts';
+import { formatRunSummary, formatScenario } from '../report/console-report.ts';
+import { runDrills, type StackRequest } from '../scenario/run-drills.ts';
+import type { EngineRequest } from '../engine/choose-engine.ts';
+import { startNativeStack } from '../stack/native-stack.ts';
+import { installSignalHandlers } from './signals.ts';
+
+function parseScale(value: string): ScaleRequest {
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a scale; use a number >= 1 or auto`);
+  return n;
+}
+
+const scaleOption = () => new Option('--scale <n>', 'divide every timing by n (auto: largest keeping intervals >= 500ms)').argParser(parseScale).default('auto' as ScaleRequest);
+const configOption = () => new Option('--config <file>', 'config file').default(DEFAULT_CONFIG_FILE);
+
+export function buildProgram(): Command {
+  const program = new Command('firedrill')
+    .description('Fire drills for your monitoring: prove that alerts fire, route and inhibit as designed.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run scenarios (all when none is named) and judge their expectations')
+    .argument('[scenario...]', 'scenario names')
+    .addOption(scaleOption())
+    .addOption(new Option('--stack <provider>', 'where Prometheus and Alertmanager run').choices(['native', 'containers', 'external']).default('native'))
+    .addOption(new Option('--engine <engine>', 'traffic engine').choices(['auto', 'builtin', 'k6']).default('auto'))
+    .option('--json <file>', 'write the result JSON here')
+    .addOption(configOption())
+    .action(async (names: string[], opts: { scale: ScaleRequest; stack: StackRequest; engine: EngineRequest; json?: string; config: string }) => {
+      const abort = installSignalHandlers();
+      const config = await loadConfig(opts.config);
+      const result = await runDrills({
+        config,
+        scenarioNames: names,
+        scale: opts.scale,
+        stack: opts.stack,
+        engine: opts.engine,
+        signal: abort.signal,
+        onProgress: process.stderr.isTTY ? (line) => process.stderr.write(`\r${line}   `) : undefined,
+        onScenario: (scenario, compiled) => {
+          if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+          console.log(`${formatScenario(scenario, compiled.scale)}\n`);
+        },
+      });
+      console.log(formatRunSummary(result));
+      if (opts.json) {
+        writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+        console.log(`result written to ${opts.json}`);
+      }
+      process.exitCode = result.ok ? 0 : 1;
+    });
+
+  program
+    .command('up')
+    .description('start a system\'s stack and keep it running until Ctrl-C (for k6 runs, dashboards, poking around)')
+    .argument('[system]', 'system name (default: the first in the config)')
+    .addOption(scaleOption())
+    .addOption(configOption())
+    .action(async (systemName: string | undefined, opts: { scale: ScaleRequest; config: string }) => {
+      const abort = installSignalHandlers();
+      const config = await loadConfig(opts.config);
+      const system = systemName ? config.systems.find((s) => s.name === systemName) : config.systems[0];
+      if (!system) throw new InvalidArgumentError(`no system '${systemName}'; known: ${config.systems.map((s) => s.name).join(', ')}`);
+      const stack = await startNativeStack(compileSystem(system, opts.scale));
+      console.log(`stack ${system.name} ready in ${(stack.readyMs / 1000).toFixed(1)}s at scale ${stack.compiled.scale}`);
+      console.log(`  prometheus        ${stack.prometheusUrl}`);
+      console.log(`  alertmanager      ${stack.alertmanagerUrl}`);
+      console.log(`  fault controller  ${stack.faults.url}  (Authorization: Bearer ${stack.faultToken})`);
+      for (const [name, url] of stack.serviceUrls) console.log(`  service ${name.padEnd(9)} ${url}`);
+      console.log('press Ctrl-C to stop');
+      await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+    });
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`firedrill: ${describeError(error)}`);
+    process.exitCode = 2;
+  }
+}

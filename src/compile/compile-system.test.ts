@@ -1,0 +1,135 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { ResolvedSystem } from '../config/load-config.ts';
+import { compileSystem, writeCompiledSystem } from './compile-system.ts';
+
+function systemWith(files: { prometheus: string; rules: string; alertmanager: string }): ResolvedSystem {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compile-test-'));
+  mkdirSync(path.join(dir, 'rules'));
+  writeFileSync(path.join(dir, 'prometheus.yml'), files.prometheus);
+  writeFileSync(path.join(dir, 'rules', 'a.yml'), files.rules);
+  writeFileSync(path.join(dir, 'alertmanager.yml'), files.alertmanager);
+  return {
+    name: 'shop',
+    configDir: dir,
+    prometheus: path.join(dir, 'prometheus.yml'),
+    alertmanager: path.join(dir, 'alertmanager.yml'),
+    services: [{ name: 'api', command: ['true'], job: 'api', metricsPath: '/metrics', faultPath: '/__fault' }],
+  };
+}
+
+const PROMETHEUS = `
+global: { scrape_interval: 15s, evaluation_interval: 30s }
+rule_files: ['rules/*.yml']
+remote_write: [{ url: 'https://example.invalid/write' }]
+scrape_configs:
+  - job_name: api
+    scrape_interval: 10s
+    static_configs: [{ targets: ['api:8000'], labels: { team: core } }]
+  - job_name: node
+    kubernetes_sd_configs: [{ role: node }]
+`;
+const RULES = `
+groups:
+  - name: g
+    interval: 1m
+    rules:
+      - alert: Slow
+        expr: histogram_quantile(0.9, sum(rate(h_bucket[5m])) by (le)) > 1
+        for: 10m
+        keep_firing_for: 2m
+        labels: { severity: warning }
+      - record: job:x:rate1m
+        expr: rate(x[1m])
+`;
+const ALERTMANAGER = `
+route:
+  receiver: default
+  group_wait: 20s
+  routes:
+    - match: { severity: warning }
+      receiver: team
+      group_interval: 10m
+inhibit_rules:
+  - source_match: { alertname: A }
+    target_match: { alertname: Slow }
+    equal: [service]
+receivers:
+  - name: default
+    slack_configs: [{ channel: '#x' }]
+  - name: team
+    pagerduty_configs: [{ service_key: k }]
+`;
+
+describe('compileSystem', () => {
+  const system = systemWith({ prometheus: PROMETHEUS, rules: RULES, alertmanager: ALERTMANAGER });
+  const withNodeIgnored = { ...system, ignoreJobs: ['node'] };
+
+  it('scales for, keep_firing_for, group interval and PromQL windows of rules', () => {
+    const compiled = compileSystem(withNodeIgnored, 20);
+    const rule = compiled.alerts[0]!;
+    expect(rule).toMatchObject({ alertname: 'Slow', forMs: 600_000, scaledForMs: 30_000, scaledKeepFiringForMs: 6_000, scaledEvaluationIntervalMs: 3_000 });
+    expect(rule.scaledExpr).toContain('[15s]');
+    const group = (compiled.ruleFiles[0]!.doc.groups as { interval: string; rules: { for?: string; expr: string }[] }[])[0]!;
+    expect(group.interval).toBe('3s');
+    expect(group.rules[0]!.for).toBe('30s');
+    expect(group.rules[1]!.expr).toBe('rate(x[3s])');
+  });
+
+  it('scales scrape and evaluation intervals and every Alertmanager timing, defaults included', () => {
+    const compiled = compileSystem(withNodeIgnored, 20);
+    expect(compiled.prometheus.doc.global).toMatchObject({ scrape_interval: '750ms', scrape_timeout: '500ms', evaluation_interval: '1s500ms' });
+    expect(compiled.prometheus.jobs[0]).toEqual({ job: 'api', scaledIntervalMs: 500, scaledTimeoutMs: 500 });
+    expect(compiled.resendDelayMs).toBe(3_000);
+    expect(compiled.alertmanager.timings.map((t) => `${t.path}.${t.field}=${t.scaledMs}`)).toEqual([
+      'route.group_wait=1000',
+      'route.group_interval=15000',
+      'route.repeat_interval=720000',
+      'route.routes[0].group_interval=30000',
+    ]);
+    expect(compiled.alertmanager.doc.global).toEqual({ resolve_timeout: '15s' });
+  });
+
+  it('wires targets to 127.0.0.1, drops discovery and remote storage, and replaces receivers by sink webhooks', () => {
+    const compiled = compileSystem(withNodeIgnored, 20);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compile-out-'));
+    const written = writeCompiledSystem(compiled, { servicePorts: new Map([['api', 4321]]), alertmanagerPort: 9999, sinkUrl: 'http://127.0.0.1:1/receivers' }, dir);
+    const prom = parse(readFileSync(written.prometheusConfig, 'utf8'));
+    expect(prom.scrape_configs).toEqual([{ job_name: 'api', scrape_interval: '500ms', scrape_timeout: '500ms', static_configs: [{ targets: ['127.0.0.1:4321'], labels: { team: 'core' } }] }]);
+    expect(prom.remote_write).toBeUndefined();
+    expect(prom.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:9999']);
+    const am = parse(readFileSync(written.alertmanagerConfig, 'utf8'));
+    expect(am.receivers).toEqual([
+      { name: 'default', webhook_configs: [{ url: 'http://127.0.0.1:1/receivers/default', send_resolved: true }] },
+      { name: 'team', webhook_configs: [{ url: 'http://127.0.0.1:1/receivers/team', send_resolved: true }] },
+    ]);
+    expect(am.inhibit_rules).toHaveLength(1);
+  });
+
+  it('refuses a scrape job that maps to no service, saying how to fix it', () => {
+    const compiled = compileSystem(system, 20);
+    expect(() => writeCompiledSystem(compiled, { servicePorts: new Map([['api', 1]]), alertmanagerPort: 2, sinkUrl: 'http://127.0.0.1:3' }, os.tmpdir())).toThrow(
+      /scrape job 'node' has no service; map it with job: 'node' in firedrill.config.ts or list it in ignoreJobs$/,
+    );
+  });
+
+  it("'auto' picks the largest scale that keeps every interval at or above 500ms", () => {
+    expect(compileSystem(withNodeIgnored, 'auto').scale).toBe(20); // 10s scrape interval / 500ms
+  });
+
+  it('refuses a scale that pushes an interval below the 250ms floor, with the largest safe scale', () => {
+    expect(() => compileSystem(withNodeIgnored, 50)).toThrow(
+      'system shop: scale 50 makes scrape_configs api scrape_interval 10s -> 200ms, below the 250ms floor (and 1 more); use --scale 40 or less',
+    );
+  });
+
+  it('refuses a rule window holding fewer than 4 scrapes, naming the rule and window', () => {
+    const thin = systemWith({ prometheus: PROMETHEUS, rules: RULES.replace('h_bucket[5m]', 'h_bucket[30s]'), alertmanager: ALERTMANAGER });
+    expect(() => compileSystem({ ...thin, ignoreJobs: ['node'] }, 10)).toThrow(
+      'system shop: rule Slow (group g): window [30s] holds 3 samples of 10s, fewer than 4; widen the window or shorten the interval',
+    );
+  });
+});

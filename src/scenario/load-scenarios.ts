@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { globSync } from 'tinyglobby';
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import { badInput } from '../errors.ts';
+import type { Scenario } from './define-scenario.ts';
+import { validateScenario } from './validate-scenario.ts';
+
+export interface LoadedScenario {
+  readonly file: string;
+  readonly scenario: Scenario;
+}
+
+/** Imports every `*.ts` scenario in the directory (not `k6/`), validated against its system. */
+export async function loadScenarios(dir: string, systems: ReadonlyMap<string, CompiledSystem>): Promise<LoadedScenario[]> {
+  const files = globSync('*.ts', { cwd: dir, absolute: true }).sort();
+  const loaded: LoadedScenario[] = [];
+  for (const file of files) {
+    const shown = path.relative(process.cwd(), file);
+    let exported: unknown;
+    try {
+      exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+    } catch (error) {
+      throw badInput(`${shown}: cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (exported === undefined) throw badInput(`${shown}: has no default export; export default defineScenario({...})`);
+    loaded.push({ file, scenario: validateScenario(exported, shown, systems) });
+  }
+  const names = new Set<string>();
+  for (const { scenario, file } of loaded) {
+    if (names.has(scenario.name)) throw badInput(`${path.relative(process.cwd(), file)}: name '${scenario.name}' is used by another scenario`);
+    names.add(scenario.name);
+  }
+  return loaded;
+}
+
+/** Picks the named scenarios (all when none is named); an unknown name is bad input. */
+export function selectScenarios(all: readonly LoadedScenario[], names: readonly string[]): LoadedScenario[] {
+  if (names.length === 0) return [...all];
+  return names.map((name) => {
+    const found = all.find((s) => s.scenario.name === name);
+    if (!found) throw badInput(`scenario '${name}' not found; known: ${all.map((s) => s.scenario.name).join(', ')}`);
+    return found;
+  });
+}

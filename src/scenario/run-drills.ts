@@ -1,0 +1,65 @@
+import { compileSystem, type CompiledMutations, type CompiledSystem, type ScaleRequest } from '../compile/compile-system.ts';
+import type { LoadedConfig } from '../config/load-config.ts';
+import { seconds } from '../duration.ts';
+import { badInput } from '../errors.ts';
+import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
+import type { RunResult } from '../report/run-result.ts';
+import { startNativeStack } from '../stack/native-stack.ts';
+import { loadScenarios, selectScenarios } from './load-scenarios.ts';
+import { runScenario } from './run-scenario.ts';
+import type { ScenarioResult } from '../report/run-result.ts';
+
+export type StackRequest = 'native' | 'containers' | 'external';
+
+export interface RunDrillsOptions {
+  readonly config: LoadedConfig;
+  readonly scenarioNames: readonly string[];
+  readonly scale: ScaleRequest;
+  readonly stack: StackRequest;
+  readonly engine: EngineRequest;
+  readonly mutations?: CompiledMutations;
+  readonly signal?: AbortSignal;
+  readonly onScenario?: (result: ScenarioResult, compiled: CompiledSystem) => void;
+  readonly onProgress?: (line: string) => void;
+}
+
+/** Validates everything, then runs each selected scenario on a fresh stack of its system. */
+export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
+  if (options.stack !== 'native') {
+    throw badInput(`--stack ${options.stack}: not available yet; use --stack native (real Prometheus and Alertmanager processes on 127.0.0.1)`);
+  }
+  const engine = chooseEngine(options.engine);
+  // Compile every system first so that bad config or an unsafe scale fails before anything starts.
+  const compiled = new Map(options.config.systems.map((s) => [s.name, compileSystem(s, options.scale)]));
+  const selected = selectScenarios(await loadScenarios(options.config.scenariosDir, compiled), options.scenarioNames);
+  if (selected.length === 0) throw badInput(`${options.config.scenariosDir}: no scenarios found`);
+
+  const scenarios: ScenarioResult[] = [];
+  let readyMs = 0;
+  let first: CompiledSystem | undefined;
+  for (const { scenario } of selected) {
+    if (options.signal?.aborted) break;
+    const system = compiled.get(scenario.system)!;
+    first ??= system;
+    const stack = await startNativeStack(system, { mutations: options.mutations });
+    try {
+      readyMs = Math.max(readyMs, stack.readyMs);
+      const result = await runScenario(stack, scenario, { engine, signal: options.signal, onProgress: options.onProgress });
+      scenarios.push(result);
+      options.onScenario?.(result, system);
+    } finally {
+      await stack.stop();
+    }
+  }
+  const reference = first!;
+  return {
+    ok: scenarios.length === selected.length && scenarios.every((s) => s.ok),
+    scale: reference.scale,
+    stack: options.stack,
+    engine: engine.name,
+    scrapeIntervalSeconds: seconds(reference.scrapeIntervalMs),
+    evaluationIntervalSeconds: seconds(reference.evaluationIntervalMs),
+    stackReadySeconds: seconds(readyMs),
+    scenarios,
+  };
+}
