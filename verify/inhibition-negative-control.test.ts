@@ -1,0 +1,31 @@
+// Negative control: the same drill with the inhibition rule removed from the compiled
+// Alertmanager config. If HighAPILatency were not notified here, the positive inhibition test
+// would prove nothing.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runFixtureScenario, seconds, type FixtureRun } from './run-fixture-scenario.ts';
+
+describe('api-outage without the APIDown -> HighAPILatency inhibition', () => {
+  let run: FixtureRun;
+  beforeAll(async () => {
+    run = await runFixtureScenario('api-outage', {
+      alertmanager: ({ inhibit_rules: _removed, ...doc }) => doc,
+    });
+  });
+
+  it('HighAPILatency reaches the warnings receiver while APIDown fires', () => {
+    const latency = run.trace('HighAPILatency');
+    const apiDown = run.trace('APIDown');
+    expect(latency.inhibitedBy).toEqual([]);
+    const duringOutage = latency.notifications.filter(
+      (n) => n.status === 'firing' && seconds(n.at) >= seconds(apiDown.firingAt) && seconds(n.at) <= seconds(apiDown.resolvedAt),
+    );
+    expect(duringOutage.map((n) => n.receiver)).toContain('warnings');
+    expect(latency).not.toBeInhibitedBy(apiDown);
+  });
+
+  it("the scenario's inhibition expectation fails, and only that one", () => {
+    const failed = run.result.expectations.filter((e) => !e.ok).map((e) => e.description);
+    expect(failed).toEqual(['HighAPILatency is inhibited by APIDown and not notified while APIDown fires']);
+    expect(run.result.ok).toBe(false);
+  });
+});
