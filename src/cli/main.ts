@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../config/load-config.ts';
 import { compileSystem, type ScaleRequest } from '../compile/compile-system.ts';
 import { describeError } from '../errors.ts';
+import { parseDurationMs } from '../duration.ts';
 import { formatRunSummary, formatScenario } from '../report/console-report.ts';
 import { runDrills, type StackRequest } from '../scenario/run-drills.ts';
 import type { EngineRequest } from '../engine/choose-engine.ts';
@@ -44,17 +45,21 @@ export function buildProgram(): Command {
         stack: opts.stack,
         engine: opts.engine,
         signal: abort.signal,
+        onScenarioStart: (scenario, stack) =>
+          console.error(
+            `> ${scenario.name}: stack ready in ${(stack.readyMs / 1000).toFixed(1)}s; running ${scenario.duration} of rule time (${(parseDurationMs(scenario.duration, 'duration') / stack.compiled.scale / 1000).toFixed(1)}s wall at scale ${stack.compiled.scale})`,
+          ),
         onProgress: process.stderr.isTTY ? (line) => process.stderr.write(`\r${line}   `) : undefined,
         onScenario: (scenario, compiled) => {
           if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
           console.log(`${formatScenario(scenario, compiled.scale)}\n`);
         },
       });
-      console.log(formatRunSummary(result));
       if (opts.json) {
         writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
         console.log(`result written to ${opts.json}`);
       }
+      console.log(formatRunSummary(result));
       process.exitCode = result.ok ? 0 : 1;
     });
 

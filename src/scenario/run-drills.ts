@@ -8,6 +8,8 @@ import { startNativeStack } from '../stack/native-stack.ts';
 import { loadScenarios, selectScenarios } from './load-scenarios.ts';
 import { runScenario } from './run-scenario.ts';
 import type { ScenarioResult } from '../report/run-result.ts';
+import type { StartedStack } from '../stack/started-stack.ts';
+import type { Scenario } from './define-scenario.ts';
 
 export type StackRequest = 'native' | 'containers' | 'external';
 
@@ -21,6 +23,8 @@ export interface RunDrillsOptions {
   readonly signal?: AbortSignal;
   readonly onScenario?: (result: ScenarioResult, compiled: CompiledSystem) => void;
   readonly onProgress?: (line: string) => void;
+  /** Called once the scenario's stack is ready, just before traffic starts. */
+  readonly onScenarioStart?: (scenario: Scenario, stack: StartedStack) => void;
 }
 
 /** Validates everything, then runs each selected scenario on a fresh stack of its system. */
@@ -44,6 +48,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
     const stack = await startNativeStack(system, { mutations: options.mutations });
     try {
       readyMs = Math.max(readyMs, stack.readyMs);
+      options.onScenarioStart?.(scenario, stack);
       const result = await runScenario(stack, scenario, { engine, signal: options.signal, onProgress: options.onProgress });
       scenarios.push(result);
       options.onScenario?.(result, system);

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileSystem } from '../compile/compile-system.ts';
+import { resolveConfig } from '../config/load-config.ts';
+import config from '../../firedrill.config.ts';
+import apiOutage from '../../scenarios/api-outage.ts';
+import { validateScenario } from './validate-scenario.ts';
+
+const loaded = resolveConfig(config, path.resolve('firedrill.config.ts'));
+const systems = new Map(loaded.systems.map((s) => [s.name, compileSystem(s, 'auto')]));
+const check = (scenario: unknown) => () => validateScenario(scenario, 'scenarios/x.ts', systems);
+
+describe('validateScenario', () => {
+  it('accepts the api-outage scenario', () => {
+    expect(validateScenario(apiOutage, 'scenarios/api-outage.ts', systems).name).toBe('api-outage');
+  });
+
+  it('rejects a typo in an alert name before anything starts, listing the known alerts', () => {
+    const typo = { ...apiOutage, expect: [{ kind: 'fires', alert: 'APIDwon' }] };
+    expect(check(typo)).toThrow("scenarios/x.ts: expect[0].alert: no alert 'APIDwon' in the rules of system piyasa; known: APIDown, HighAPILatency");
+  });
+
+  it('rejects an unknown receiver', () => {
+    const typo = { ...apiOutage, expect: [{ kind: 'notifies', alert: 'APIDown', receiver: 'critical' }] };
+    expect(check(typo)).toThrow("scenarios/x.ts: expect[0].receiver: no receiver 'critical' in");
+  });
+
+  it('rejects a fault on an unknown service and a fault that outlives the scenario', () => {
+    expect(check({ ...apiOutage, faults: [{ at: '1m', fault: { target: 'db', kind: 'kill' } }] })).toThrow(
+      "scenarios/x.ts: faults[0].fault.target: no service 'db'; known: api, worker",
+    );
+    expect(check({ ...apiOutage, faults: [{ at: '10m', hold: '5m', fault: { target: 'api', kind: 'kill' } }] })).toThrow(
+      "scenarios/x.ts: faults[0]: ends at 10m+5m, after the scenario's duration 11m",
+    );
+  });
+
+  it('rejects unknown fields, as promtool does', () => {
+    expect(check({ ...apiOutage, expcet: [] })).toThrow('scenarios/x.ts: (top level): Unrecognized key: "expcet"');
+  });
+
+  it('rejects a bad duration, naming the field', () => {
+    expect(check({ ...apiOutage, duration: '11 minutes' })).toThrow("scenarios/x.ts: duration: '11 minutes' is not a duration; write it like '30s', '5m' or '1h30m'");
+  });
+});

@@ -1,0 +1,97 @@
+// The CLI as users run it: exit codes, one-line errors, and cleanup on Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../src/stack/wait-for.ts';
+
+const BIN = path.resolve('bin/firedrill.mjs');
+const firedrill = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+/** Every descendant pid of `pid`, read from /proc. */
+function descendants(pid: number): number[] {
+  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.split('\n').map(Number).filter(Boolean);
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** Running, that is: exists and is not a zombie (an exited child that init has not reaped yet). */
+const alive = (pid: number) => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+describe('firedrill CLI', () => {
+  it('exits 2 with a one-line error naming the unknown scenario', () => {
+    const run = firedrill(['run', 'no-such-drill']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe("firedrill: scenario 'no-such-drill' not found; known: api-outage");
+  });
+
+  it('exits 2 on an unsafe scale, naming the interval and the largest safe scale', () => {
+    const run = firedrill(['run', 'api-outage', '--scale', '100']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'firedrill: system piyasa: scale 100 makes scrape_configs piyasa-chatbot-api scrape_interval 10s -> 100ms, below the 250ms floor (and 6 more); use --scale 40 or less',
+    );
+  });
+
+  it('exits 2 on a missing config file, saying what to do', () => {
+    const run = firedrill(['run', '--config', 'nope.config.ts']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe('firedrill: nope.config.ts: config file not found; run firedrill from the project root or pass --config <file>');
+  });
+
+  async function startDrill() {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'firedrill-sigint-'));
+    const child = spawn(process.execPath, [BIN, 'run', 'api-outage'], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const output = { stderr: '' };
+    child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+    const runDirs = () => readdirSync(tmp).filter((d) => d.startsWith('firedrill-'));
+    return { tmp, child, exited, output, runDirs };
+  }
+
+  async function interruptAndCheck(drill: Awaited<ReturnType<typeof startDrill>>) {
+    const before = descendants(drill.child.pid!);
+    drill.child.kill('SIGINT');
+    expect(await drill.exited).toBe(130);
+    expect(drill.output.stderr).toContain('SIGINT: reverting faults and stopping the stack');
+    const survivors = before.filter(alive).map((pid) => spawnSync('ps', ['-o', 'pid=,args=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim());
+    expect(survivors).toEqual([]);
+    expect(drill.runDirs()).toEqual([]); // the run directory is removed too
+  }
+
+  it('on Ctrl-C while the stack is starting, stops every process it started and exits 130', async () => {
+    const drill = await startDrill();
+    await waitFor(
+      'Prometheus to be starting (its data directory exists)',
+      async () => {
+        const dirs = drill.runDirs();
+        const starting = dirs.length === 1 && readdirSync(path.join(drill.tmp, dirs[0]!)).includes('prometheus-data');
+        return starting ? { value: true, seen: 'starting' } : { seen: `run dirs: ${dirs.join(', ') || 'none'}` };
+      },
+      { timeoutMs: 60_000, pollMs: 50 },
+    );
+    await interruptAndCheck(drill);
+  }, 120_000);
+
+  it('on Ctrl-C with faults active (API killed, latency injected), stops everything and exits 130', async () => {
+    const drill = await startDrill();
+    await waitFor('the drill to start', async () => (drill.output.stderr.includes('> api-outage: stack ready') ? { value: true, seen: '' } : { seen: drill.output.stderr }), {
+      timeoutMs: 60_000,
+      pollMs: 100,
+    });
+    const servicesAtStart = descendants(drill.child.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('services/api.ts'));
+    expect(servicesAtStart).toHaveLength(1);
+    // The api process disappears when the scenario's kill fault is injected (rule time 4m).
+    await waitFor('the kill fault to take the api process down', async () => (alive(servicesAtStart[0]!) ? { seen: 'api still running' } : { value: true, seen: '' }), {
+      timeoutMs: 60_000,
+      pollMs: 100,
+    });
+    await interruptAndCheck(drill);
+  }, 120_000);
+});
