@@ -18,7 +18,7 @@ export interface FixtureRun {
 export async function runFixtureScenario(name: string, mutations?: CompiledMutations): Promise<FixtureRun> {
   const config = await loadConfig('firedrill.config.ts');
   const systems = new Map(config.systems.map((s) => [s.name, compileSystem(s, 'auto')]));
-  const [{ scenario }] = selectScenarios(await loadScenarios(config.scenariosDir, systems), [name]) as [{ scenario: import('../src/scenario/define-scenario.ts').Scenario }];
+  const { scenario } = selectScenarios(await loadScenarios(config.scenariosDir, systems), [name])[0]!;
   const compiled = systems.get(scenario.system)!;
   const stack = await startNativeStack(compiled, { mutations });
   try {

@@ -1,4 +1,4 @@
-import { getJson } from './http-json.ts';
+import { answersReady, getJson } from './http-json.ts';
 
 /** An alert as Alertmanager's API v2 shows it. */
 export interface AlertmanagerAlert {
@@ -17,12 +17,7 @@ export class AlertmanagerClient {
     return getJson<AlertmanagerAlert[]>(`${this.baseUrl}/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true`);
   }
 
-  async ready(): Promise<boolean> {
-    try {
-      await getJson(`${this.baseUrl}/-/ready`, 1_000);
-      return true;
-    } catch {
-      return false;
-    }
+  ready(): Promise<boolean> {
+    return answersReady(this.baseUrl);
   }
 }

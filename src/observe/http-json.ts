@@ -39,3 +39,13 @@ export async function getJson<T>(url: string, timeoutMs?: number): Promise<T> {
   }
   return response.body;
 }
+
+/** True when the server answers `GET /-/ready` with 2xx (Prometheus and Alertmanager both have it). */
+export async function answersReady(baseUrl: string): Promise<boolean> {
+  try {
+    await getJson(`${baseUrl}/-/ready`, 1_000);
+    return true;
+  } catch {
+    return false;
+  }
+}

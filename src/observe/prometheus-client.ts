@@ -1,4 +1,4 @@
-import { getJson } from './http-json.ts';
+import { answersReady, getJson } from './http-json.ts';
 
 interface ApiEnvelope<T> {
   status: 'success' | 'error';
@@ -69,12 +69,7 @@ export class PrometheusClient {
     return data.result;
   }
 
-  async ready(): Promise<boolean> {
-    try {
-      await getJson(`${this.baseUrl}/-/ready`, 1_000);
-      return true;
-    } catch {
-      return false;
-    }
+  ready(): Promise<boolean> {
+    return answersReady(this.baseUrl);
   }
 }
