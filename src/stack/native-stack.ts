@@ -123,8 +123,9 @@ export async function startNativeStack(compiled: CompiledSystem, options: Native
     await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, prometheus);
     await faults.listen();
 
+    // A service killed by a fault is an expected exit; any other death of a stack process is a crash.
     const crashReport = () => {
-      for (const p of [alertmanager, prometheus]) {
+      for (const p of [alertmanager, prometheus, ...[...services.values()].flatMap((s) => (s.process ? [s.process] : []))]) {
         const report = p.unexpectedExit();
         if (report) return report;
       }
