@@ -2,6 +2,7 @@
 import { compileSystem, type CompiledMutations, type CompiledSystem } from '../src/compile/compile-system.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { BuiltinEngine } from '../src/engine/builtin-engine.ts';
+import { traceFor } from '../src/expect/evaluate-expectations.ts';
 import type { AlertTrace } from '../src/observe/alert-trace.ts';
 import type { ScenarioResult } from '../src/report/run-result.ts';
 import { loadScenarios, selectScenarios } from '../src/scenario/load-scenarios.ts';
@@ -27,7 +28,7 @@ export async function runFixtureScenario(name: string, mutations?: CompiledMutat
       result,
       compiled,
       trace(alertname) {
-        const found = result.alerts.filter((a) => a.alertname === alertname).sort((a, b) => (a.firingAt ?? '~').localeCompare(b.firingAt ?? '~'))[0];
+        const found = traceFor(result.alerts, alertname);
         if (!found) throw new Error(`no trace for ${alertname}; recorded: ${result.alerts.map((a) => a.alertname).join(', ') || 'none'}`);
         return found;
       },
