@@ -1,4 +1,5 @@
 import type { FaultRecord } from '../faults/fault-controller.ts';
+import { causingFault } from '../faults/causing-fault.ts';
 import { parseDurationMs } from '../duration.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import { iso } from '../observe/alert-trace.ts';
@@ -45,8 +46,7 @@ function judge(e: Expectation, traces: readonly AlertTrace[], faults: readonly F
     case 'notifies':
       return notifiesReceiver(trace, e.receiver);
     case 'resolves': {
-      const pendingMs = trace.pendingAt === null ? null : Date.parse(trace.pendingAt);
-      const cause = pendingMs === null ? undefined : [...faults].filter((f) => f.injectedAtMs <= pendingMs).sort((a, b) => b.injectedAtMs - a.injectedAtMs)[0];
+      const cause = causingFault(faults, trace.pendingAt === null ? null : Date.parse(trace.pendingAt));
       return resolvesAfter(trace, iso(cause?.revertedAtMs ?? null));
     }
   }

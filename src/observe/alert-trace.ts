@@ -1,6 +1,7 @@
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { seconds } from '../duration.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
+import { causingFault } from '../faults/causing-fault.ts';
 import type { AlertHistory } from './alert-episodes.ts';
 import type { AlertmanagerPoller } from './alertmanager-poller.ts';
 import type { ReceivedNotification } from './webhook-sink.ts';
@@ -59,7 +60,7 @@ export function buildAlertTraces(inputs: TraceInputs): AlertTrace[] {
     const inhibitedBy = [...new Set(suppression.flatMap((r) => [...r.inhibitedBy].map((fp) => inputs.poller.alertnameOf(fp))))].sort();
     const suppressedTimes = suppression.flatMap((r) => [r.firstSuppressedAtMs, r.lastSuppressedAtMs]).filter((t): t is number => t !== null);
     const pendingAtMs = main?.pendingAtMs ?? null;
-    const cause = pendingAtMs === null ? undefined : [...inputs.faults].filter((f) => f.injectedAtMs <= pendingAtMs).sort((a, b) => b.injectedAtMs - a.injectedAtMs)[0];
+    const cause = causingFault(inputs.faults, pendingAtMs);
     return {
       alertname: history.alertname,
       labels: { ...history.labels },
