@@ -9,8 +9,16 @@ export default defineConfig({
       prometheus: 'fixtures/piyasa/prometheus.yml',
       alertmanager: 'fixtures/piyasa/alertmanager.yml',
       services: {
-        api: { command: tsService('fixtures/piyasa/services/api.ts'), job: 'piyasa-chatbot-api' },
-        worker: { command: tsService('fixtures/piyasa/services/worker.ts'), job: 'piyasa-chatbot-worker' },
+        api: {
+          command: tsService('fixtures/piyasa/services/api.ts'),
+          job: 'piyasa-chatbot-api',
+          faults: ['latency', 'error_ratio', 'db_pool_in_use', 'slow_queries', 'cache_miss_ratio', 'metrics_failure'],
+        },
+        worker: {
+          command: tsService('fixtures/piyasa/services/worker.ts'),
+          job: 'piyasa-chatbot-worker',
+          faults: ['llm_failure', 'circuit_breaker', 'telegram_429', 'stall', 'slow_generation', 'metrics_failure'],
+        },
       },
     },
   },

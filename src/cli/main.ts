@@ -1,10 +1,14 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, DEFAULT_CONFIG_FILE } from '../config/load-config.ts';
 import { compileSystem, type ScaleRequest } from '../compile/compile-system.ts';
 import { describeError } from '../errors.ts';
 import { parseDurationMs } from '../duration.ts';
-import { formatRunSummary, formatScenario } from '../report/console-report.ts';
+import { formatRunSummary, formatRunTable, formatScenario } from '../report/console-report.ts';
+import { LiveProgress } from '../report/live-progress.ts';
+import { buildScripts } from './build-scripts.ts';
+import { k6EnvFlags } from '../k6/k6-env.ts';
 import { runDrills, type StackRequest } from '../scenario/run-drills.ts';
 import type { EngineRequest } from '../engine/choose-engine.ts';
 import { startNativeStack } from '../stack/native-stack.ts';
@@ -18,6 +22,7 @@ function parseScale(value: string): ScaleRequest {
 }
 
 const scaleOption = () => new Option('--scale <n>', 'divide every timing by n (auto: largest keeping intervals >= 500ms)').argParser(parseScale).default('auto' as ScaleRequest);
+const DEFAULT_RESULT_FILE = '.firedrill/result.json';
 const configOption = () => new Option('--config <file>', 'config file').default(DEFAULT_CONFIG_FILE);
 
 export function buildProgram(): Command {
@@ -33,11 +38,12 @@ export function buildProgram(): Command {
     .addOption(scaleOption())
     .addOption(new Option('--stack <provider>', 'where Prometheus and Alertmanager run').choices(['native', 'containers', 'external']).default('native'))
     .addOption(new Option('--engine <engine>', 'traffic engine').choices(['auto', 'builtin', 'k6']).default('auto'))
-    .option('--json <file>', 'write the result JSON here')
+    .option('--json <file>', 'write the result JSON here', DEFAULT_RESULT_FILE)
     .addOption(configOption())
-    .action(async (names: string[], opts: { scale: ScaleRequest; stack: StackRequest; engine: EngineRequest; json?: string; config: string }) => {
+    .action(async (names: string[], opts: { scale: ScaleRequest; stack: StackRequest; engine: EngineRequest; json: string; config: string }) => {
       const abort = installSignalHandlers();
       const config = await loadConfig(opts.config);
+      const progress = new LiveProgress();
       const result = await runDrills({
         config,
         scenarioNames: names,
@@ -49,18 +55,33 @@ export function buildProgram(): Command {
           console.error(
             `> ${scenario.name}: stack ready in ${(stack.readyMs / 1000).toFixed(1)}s; running ${scenario.duration} of rule time (${(parseDurationMs(scenario.duration, 'duration') / stack.compiled.scale / 1000).toFixed(1)}s wall at scale ${stack.compiled.scale})`,
           ),
-        onProgress: process.stderr.isTTY ? (line) => process.stderr.write(`\r${line}   `) : undefined,
+        onProgress: (p) => progress.update(p),
         onScenario: (scenario, compiled) => {
-          if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+          progress.clear();
           console.log(`${formatScenario(scenario, compiled.scale)}\n`);
         },
       });
-      if (opts.json) {
-        writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
-        console.log(`result written to ${opts.json}`);
-      }
+      mkdirSync(path.dirname(path.resolve(opts.json)), { recursive: true });
+      writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(formatRunTable(result));
+      console.log('');
       console.log(formatRunSummary(result));
+      console.log(`result JSON: ${opts.json}`);
       process.exitCode = result.ok ? 0 : 1;
+    });
+
+  program
+    .command('build')
+    .description('bundle each scenario into a k6 script: dist/k6/<scenario>.js')
+    .argument('[scenario...]', 'scenario names (default: all)')
+    .addOption(scaleOption())
+    .option('--out <dir>', 'output directory', 'dist/k6')
+    .addOption(configOption())
+    .action(async (names: string[], opts: { scale: ScaleRequest; out: string; config: string }) => {
+      const config = await loadConfig(opts.config);
+      for (const built of await buildScripts(config, names, opts.scale, opts.out)) {
+        console.log(`${built.file}  ${(statSync(built.file).size / 1024).toFixed(1)} KiB  ${built.scenario} (${built.system}, scale ${built.scale}, ${built.streams} traffic + ${built.faultCalls} fault scenarios)`);
+      }
     });
 
   program
@@ -80,6 +101,10 @@ export function buildProgram(): Command {
       console.log(`  alertmanager      ${stack.alertmanagerUrl}`);
       console.log(`  fault controller  ${stack.faults.url}  (Authorization: Bearer ${stack.faultToken})`);
       for (const [name, url] of stack.serviceUrls) console.log(`  service ${name.padEnd(9)} ${url}`);
+      const flags = k6EnvFlags({ serviceUrls: Object.fromEntries(stack.serviceUrls), faultUrl: stack.faults.url, faultToken: stack.faultToken });
+      const quoted = flags.map((f) => (f === '-e' ? f : `'${f}'`)).join(' ');
+      console.log(`run a scenario with k6 (build it first: npx firedrill build --scale ${stack.compiled.scale}):`);
+      console.log(`  k6 run ${quoted} dist/k6/<scenario>.js`);
       console.log('press Ctrl-C to stop');
       await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
     });

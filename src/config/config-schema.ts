@@ -5,6 +5,7 @@ const serviceSchema = z.strictObject({
   job: z.string().min(1),
   metricsPath: z.string().startsWith('/').optional(),
   faultPath: z.string().startsWith('/').nullable().optional(),
+  faults: z.array(z.string().regex(/^[a-z0-9_]+$/, 'fault kinds are lower_snake_case')).optional(),
   env: z.record(z.string(), z.string()).optional(),
 });
 

@@ -8,6 +8,11 @@ export interface ServiceConfig {
   readonly metricsPath?: string;
   /** Path of the token-protected fault endpoint; default `/__fault`. Omit faults by setting `null`. */
   readonly faultPath?: string | null;
+  /**
+   * App-level fault kinds the fault endpoint implements. Scenarios are checked against it before
+   * anything starts; kill, pause and restart are always available.
+   */
+  readonly faults?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
 }
 

@@ -6,15 +6,33 @@ export interface RequestSpec {
   readonly body?: string;
 }
 
+/** A change of arrival rate: linear from the rate before it to `rps`, over `over` of rule time. */
+export interface RampStage {
+  readonly over: string;
+  readonly rps: number;
+}
+
 /** An open-model arrival stream against one service; rates are requests per wall second. */
 export interface TrafficStream {
   readonly service: string;
+  /** Arrival rate at the start (and throughout, without `ramp`). */
   readonly rps: number;
+  /** Rate changes in order; after the last stage its rate holds to the scenario's end. */
+  readonly ramp?: readonly RampStage[];
   readonly requests: readonly RequestSpec[];
+  /**
+   * Threshold on the traffic check "answered 2xx", as a share of this stream's requests over the
+   * whole scenario. Unset: no threshold (traffic through a faulted service is expected to fail).
+   */
+  readonly minOkRatio?: number;
 }
 
-export interface ResolvedStream extends TrafficStream {
-  readonly baseUrl: string;
+/** A traffic threshold's outcome, the same from both engines. */
+export interface ThresholdResult {
+  readonly stream: string;
+  readonly expression: string;
+  readonly observed: number;
+  readonly ok: boolean;
 }
 
 /** The same shape from every engine. Status "0" counts requests that got no HTTP response, as in k6. */
@@ -27,16 +45,21 @@ export interface TrafficSummary {
   /** Responses that were not 2xx. */
   checkFailures: number;
   latencyMs: { p50: number; p95: number; p99: number };
+  thresholds: ThresholdResult[];
 }
 
-export interface TrafficEngine {
-  readonly name: 'builtin' | 'k6';
-  /** Runs the streams for `durationMs` of wall time, or until `signal` aborts. */
-  run(streams: readonly ResolvedStream[], durationMs: number, signal: AbortSignal): Promise<TrafficSummary>;
+/** Counters an engine keeps current while it runs, for live progress. */
+export interface LiveTraffic {
+  requests: number;
+  failures: number;
 }
 
 export function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return Math.round(sorted[index]! * 10) / 10;
+}
+
+export function okRatioThreshold(minOkRatio: number): string {
+  return `rate>=${minOkRatio}`;
 }

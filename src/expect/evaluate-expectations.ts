@@ -4,7 +4,7 @@ import { parseDurationMs } from '../duration.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import { iso } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
-import { describeExpectation, type Expectation } from './expectation.ts';
+import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
 import { detectedWithin, firesWithinFor, inhibitedBy, neverFires, notifiesReceiver, resolvesAfter, type Verdict } from './verdicts.ts';
 
 /** Judges every expectation against the traces; collects all failures, never stops at the first. */
@@ -28,8 +28,8 @@ export function traceFor(traces: readonly AlertTrace[], alert: string, labels: R
 }
 
 function judge(e: Expectation, traces: readonly AlertTrace[], faults: readonly FaultRecord[], scale: number): Verdict {
-  const trace = traceFor(traces, e.alert, e.kind === 'fires' ? e.labels : undefined);
-  if (!trace) return { ok: false, detail: `${e.alert}: no trace recorded` };
+  const trace = traceFor(traces, e.alert, e.labels);
+  if (!trace) return { ok: false, detail: `${selectorName(e)}: no trace recorded` };
   switch (e.kind) {
     case 'fires': {
       const timing = firesWithinFor(trace);

@@ -29,6 +29,8 @@ export class FaultController {
   constructor(
     private readonly services: ReadonlyMap<string, ServiceProcess>,
     private readonly token: string,
+    /** What a k6 script checks before it starts: that it was built for this stack's system and scale. */
+    private readonly info: { readonly system: string; readonly scale: number },
   ) {}
 
   get url(): string {
@@ -39,7 +41,9 @@ export class FaultController {
     return this.#records.map((r) => ({ ...r }));
   }
 
-  async inject(spec: FaultSpec): Promise<FaultRecord> {
+  /** `id`: the caller's name for the fault (a k6 script reverts by it); default: a counter. */
+  async inject(spec: FaultSpec, id?: string): Promise<FaultRecord> {
+    if (id !== undefined && this.#records.some((r) => r.id === id)) throw badInput(`fault id '${id}' is already in use in this run`);
     const service = this.services.get(spec.target);
     if (!service) throw badInput(`fault ${describeFault(spec)}: no service '${spec.target}'; known: ${[...this.services.keys()].join(', ')}`);
     if (isProcessFault(spec.kind)) {
@@ -47,7 +51,7 @@ export class FaultController {
     } else {
       await this.#callFaultEndpoint(service, 'POST', { kind: spec.kind, ...spec.params }, spec);
     }
-    const record: FaultRecord = { id: String(this.#nextId++), spec, injectedAtMs: Date.now(), revertedAtMs: null, generation: service.generation };
+    const record: FaultRecord = { id: id ?? String(this.#nextId++), spec, injectedAtMs: Date.now(), revertedAtMs: null, generation: service.generation };
     this.#records.push(record);
     return record;
   }
@@ -123,11 +127,12 @@ export class FaultController {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const id = url.pathname.match(/^\/faults\/([^/]+)$/)?.[1];
     if (req.method === 'GET' && url.pathname === '/faults') return reply(res, 200, this.records());
+    if (req.method === 'GET' && url.pathname === '/info') return reply(res, 200, this.info);
     if (req.method === 'POST' && url.pathname === '/faults') {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as FaultSpec;
-      return reply(res, 201, await this.inject(spec));
+      const { id: requestedId, ...spec } = parseFaultRequest(Buffer.concat(chunks).toString('utf8'));
+      return reply(res, 201, await this.inject(spec, requestedId));
     }
     if (req.method === 'DELETE' && id) return reply(res, 200, await this.revert(id));
     if (req.method === 'DELETE' && url.pathname === '/faults') {
@@ -136,6 +141,21 @@ export class FaultController {
     }
     return reply(res, 404, { error: 'use GET/POST /faults or DELETE /faults/<id>' });
   }
+}
+
+function parseFaultRequest(text: string): FaultSpec & { id?: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badInput('POST /faults: body is not JSON');
+  }
+  if (typeof body !== 'object' || body === null || typeof (body as FaultSpec).target !== 'string' || typeof (body as FaultSpec).kind !== 'string') {
+    throw badInput('POST /faults: body must be {"target": "<service>", "kind": "<fault kind>", "params"?: {...}, "id"?: "<name>"}');
+  }
+  const id = (body as { id?: unknown }).id;
+  if (id !== undefined && (typeof id !== 'string' || !/^[A-Za-z0-9._-]+$/.test(id))) throw badInput('POST /faults: id must be letters, digits, dot, dash or underscore');
+  return body as FaultSpec & { id?: string };
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

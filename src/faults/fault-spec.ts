@@ -20,12 +20,15 @@ export function isProcessFault(kind: string): kind is ProcessFaultKind {
  * @example fault.latency('api', '800ms'); fault.kill('api')
  */
 export const fault = {
+  // Process level, carried out by the fault controller.
   /** SIGKILL the service; reverting starts it again on the same port. */
   kill: (target: string): FaultSpec => ({ target, kind: 'kill' }),
-  /** SIGSTOP the service so scrapes time out; reverting sends SIGCONT. */
+  /** SIGSTOP the service so scrapes and requests time out; reverting sends SIGCONT. */
   pause: (target: string): FaultSpec => ({ target, kind: 'pause' }),
-  /** Kill and start again at once. */
+  /** SIGKILL and start again at once (counters reset, `up` blips); nothing to revert. */
   restart: (target: string): FaultSpec => ({ target, kind: 'restart' }),
+
+  // App level, through the service's token-protected fault endpoint.
   /** Adds latency to every request the service handles. */
   latency: (target: string, added: string): FaultSpec => ({ target, kind: 'latency', params: { ms: parseDurationMs(added, `fault.latency('${target}')`) } }),
   /** Answers a share of requests (optionally of one endpoint) with HTTP 500. */
@@ -34,7 +37,25 @@ export const fault = {
     kind: 'error_ratio',
     params: endpoint === undefined ? { ratio } : { ratio, endpoint },
   }),
-  /** Any app-level fault kind the service's fault endpoint knows. */
+  /** Holds `connections` of the DB pool, as a leak would. */
+  dbPoolInUse: (target: string, connections: number): FaultSpec => ({ target, kind: 'db_pool_in_use', params: { connections } }),
+  /** Adds `added` to a share `ratio` (default all) of DB queries. */
+  slowQueries: (target: string, added: string, ratio = 1): FaultSpec => ({ target, kind: 'slow_queries', params: { ms: parseDurationMs(added, `fault.slowQueries('${target}')`), ratio } }),
+  /** Makes a share of cache lookups miss. */
+  cacheMissRatio: (target: string, ratio: number): FaultSpec => ({ target, kind: 'cache_miss_ratio', params: { ratio } }),
+  /** Opens the circuit breaker `service` (e.g. openai_api): its calls are rejected. */
+  circuitBreaker: (target: string, service: string): FaultSpec => ({ target, kind: 'circuit_breaker', params: { service } }),
+  /** Fails a share `ratio` (default all) of LLM calls, of one `provider` or all. */
+  llmFailure: (target: string, options: { provider?: string; ratio?: number } = {}): FaultSpec => ({ target, kind: 'llm_failure', params: { ratio: 1, ...options } }),
+  /** Telegram answers 429 to a share `ratio` (default all) of sends. */
+  telegram429: (target: string, ratio = 1): FaultSpec => ({ target, kind: 'telegram_429', params: { ratio } }),
+  /** The worker generates nothing on a share `ratio` (default all) of its ticks. */
+  stall: (target: string, ratio = 1): FaultSpec => ({ target, kind: 'stall', params: { ratio } }),
+  /** Adds `added` to every message generation. */
+  slowGeneration: (target: string, added: string): FaultSpec => ({ target, kind: 'slow_generation', params: { ms: parseDurationMs(added, `fault.slowGeneration('${target}')`) } }),
+  /** `/metrics` answers 500, so the scrape fails and `up` drops to 0 while the service works. */
+  metricsFailure: (target: string): FaultSpec => ({ target, kind: 'metrics_failure' }),
+  /** Any other app-level fault kind the service's fault endpoint knows. */
   app: (target: string, kind: string, params: Record<string, string | number | boolean> = {}): FaultSpec => ({ target, kind, params }),
 } as const;
 

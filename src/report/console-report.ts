@@ -43,6 +43,27 @@ export function formatTrace(a: AlertTrace): string {
   return `${formatTraceLine(a, start)}\n    (times from pendingAt ${a.pendingAt ?? 'never'}; evaluation interval ${a.evaluationIntervalSeconds}s)`;
 }
 
+/** One row per scenario: the table `firedrill run` ends with. */
+export function formatRunTable(run: RunResult): string {
+  const rows = run.scenarios.map((s) => {
+    const fired = s.alerts.filter((a) => a.firingAt !== null);
+    const held = s.expectations.filter((e) => e.ok).length;
+    return [
+      s.ok ? 'PASS' : 'FAIL',
+      s.name,
+      `${((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1)}s`,
+      String(s.traffic.achievedRps),
+      `${s.traffic.checkFailures}/${s.traffic.requests}`,
+      `${held}/${s.expectations.length}`,
+      [...new Set(fired.map((a) => a.alertname))].join(', ') || '-',
+    ];
+  });
+  const header = ['result', 'scenario', 'wall', 'rps', 'errors', 'expect', 'alerts fired'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
 export function formatRunSummary(run: RunResult): string {
   const passed = run.scenarios.filter((s) => s.ok).length;
   const expectations = run.scenarios.flatMap((s) => s.expectations);

@@ -6,7 +6,7 @@ import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { RunResult } from '../report/run-result.ts';
 import { startNativeStack } from '../stack/native-stack.ts';
 import { loadScenarios, selectScenarios } from './load-scenarios.ts';
-import { runScenario } from './run-scenario.ts';
+import { runScenario, type ScenarioProgress } from './run-scenario.ts';
 import type { ScenarioResult } from '../report/run-result.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
@@ -22,7 +22,7 @@ export interface RunDrillsOptions {
   readonly mutations?: CompiledMutations;
   readonly signal?: AbortSignal;
   readonly onScenario?: (result: ScenarioResult, compiled: CompiledSystem) => void;
-  readonly onProgress?: (line: string) => void;
+  readonly onProgress?: (progress: ScenarioProgress) => void;
   /** Called once the scenario's stack is ready, just before traffic starts. */
   readonly onScenarioStart?: (scenario: Scenario, stack: StartedStack) => void;
 }

@@ -1,6 +1,6 @@
 import { FiredrillError } from '../errors.ts';
-import { parseDurationMs } from '../duration.ts';
-import type { TrafficEngine } from '../engine/traffic.ts';
+import type { DrillEngine } from '../engine/drill-engine.ts';
+import type { LiveTraffic } from '../engine/traffic.ts';
 import { evaluateExpectations } from '../expect/evaluate-expectations.ts';
 import { readAlertHistories } from '../observe/alert-episodes.ts';
 import { buildAlertTraces, iso } from '../observe/alert-trace.ts';
@@ -11,21 +11,37 @@ import type { ScenarioResult } from '../report/run-result.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import { waitFor } from '../stack/wait-for.ts';
 import type { Scenario } from './define-scenario.ts';
-import { playFaultTimeline } from './fault-timeline.ts';
+import { planScenario } from './scenario-plan.ts';
 import { settleDeadlineMs } from './settle-deadline.ts';
+import { selectorName } from '../expect/expectation.ts';
+
+/** What a running scenario is doing, about once a second. */
+export interface ScenarioProgress {
+  readonly scenario: string;
+  readonly phase: 'running' | 'settling';
+  readonly elapsedS: number;
+  readonly durationS: number;
+  /** Requests per wall second over the last tick. */
+  readonly rps: number;
+  readonly requests: number;
+  readonly failures: number;
+  /** Active alerts by name: pending or firing (a name with several series shows its worst). */
+  readonly alerts: Readonly<Record<string, 'pending' | 'firing'>>;
+}
 
 export interface RunScenarioOptions {
-  readonly engine: TrafficEngine;
+  readonly engine: DrillEngine;
   readonly signal?: AbortSignal;
-  /** Called about once a second with what is going on. */
-  readonly onProgress?: (line: string) => void;
+  readonly onProgress?: (progress: ScenarioProgress) => void;
 }
+
+const PROGRESS_TICK_MS = 1_000;
 
 /** Runs one scenario on a started stack: traffic and faults, then observation and verdicts. */
 export async function runScenario(stack: StartedStack, scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   const { compiled } = stack;
   const scale = compiled.scale;
-  const durationMs = parseDurationMs(scenario.duration, `${scenario.name}: duration`) / scale;
+  const plan = planScenario(scenario, scale);
   const prometheus = new PrometheusClient(stack.prometheusUrl);
   const poller = new AlertmanagerPoller(new AlertmanagerClient(stack.alertmanagerUrl), Math.max(100, compiled.evaluationIntervalMs / 3));
   const abort = new AbortController();
@@ -33,25 +49,14 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const firstFault = stack.faults.records().length;
   const startedAtMs = Date.now();
+  const live: LiveTraffic = { requests: 0, failures: 0 };
+  let phase: ScenarioProgress['phase'] = 'running';
   poller.start();
-  const progress = setInterval(() => options.onProgress?.(`${scenario.name} +${((Date.now() - startedAtMs) / 1000).toFixed(0)}s`), 1000);
+  const progress = options.onProgress ? startProgress(scenario.name, plan.durationS, startedAtMs, live, prometheus, () => phase, options.onProgress) : undefined;
 
   try {
-    const streams = scenario.traffic.map((t) => ({ ...t, baseUrl: stack.serviceUrls.get(t.service)! }));
-    const [traffic] = await Promise.all([
-      options.engine.run(streams, durationMs, abort.signal),
-      playFaultTimeline(scenario.faults, {
-        scale,
-        durationMs,
-        controllerUrl: stack.faults.url,
-        token: stack.faultToken,
-        startedAtMs,
-        signal: abort.signal,
-      }).catch((error: unknown) => {
-        abort.abort();
-        throw error;
-      }),
-    ]);
+    const traffic = await options.engine.run(plan, { serviceUrls: Object.fromEntries(stack.serviceUrls), faults: { url: stack.faults.url, token: stack.faultToken } }, { signal: abort.signal, live });
+    phase = 'settling';
     await stack.faults.revertAll();
     if (options.signal?.aborted) throw new FiredrillError('ENVIRONMENT', `scenario ${scenario.name} interrupted`);
     const crash = stack.crashReport();
@@ -75,7 +80,10 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       faults,
       mentioned: [...new Set(scenario.expect.flatMap((e) => (e.kind === 'inhibitedBy' ? [e.alert, e.source] : [e.alert])))],
     });
-    const expectations = evaluateExpectations(scenario.expect, alerts, faults, scale);
+    const expectations = [
+      ...evaluateExpectations(scenario.expect, alerts, faults, scale),
+      ...traffic.thresholds.map((t) => ({ description: `traffic ${t.stream} to ${plan.streams.find((p) => p.name === t.stream)?.service} answers 2xx: ${t.expression}`, ok: t.ok, detail: `answered 2xx: ${t.observed}` })),
+    ];
     return {
       name: scenario.name,
       ok: expectations.every((e) => e.ok),
@@ -87,7 +95,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       expectations,
     };
   } finally {
-    clearInterval(progress);
+    if (progress) clearInterval(progress);
     abort.abort();
     options.signal?.removeEventListener('abort', onOuterAbort);
     await poller.stop().catch(() => undefined);
@@ -102,18 +110,21 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
  */
 async function settle(stack: StartedStack, scenario: Scenario, prometheus: PrometheusClient): Promise<void> {
   const toResolve = new Set(scenario.expect.filter((e) => e.kind === 'resolves').map((e) => e.alert));
-  const toNotify = scenario.expect.filter((e) => e.kind === 'notifies').map((e) => e.alert);
-  const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify]);
+  const toNotify = scenario.expect.filter((e) => e.kind === 'notifies');
+  const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify.map((e) => e.alert)]);
+  const matches = (e: { labels?: Readonly<Record<string, string>> }, labels: Readonly<Record<string, string>>) => Object.entries(e.labels ?? {}).every(([k, v]) => labels[k] === v);
   try {
     await waitFor(
-      `alerts to resolve (${[...toResolve].join(', ') || 'none'}) and to notify (${toNotify.join(', ') || 'none'})`,
+      `alerts to resolve (${[...toResolve].join(', ') || 'none'}) and to notify (${toNotify.map(selectorName).join(', ') || 'none'})`,
       async () => {
         const active = await prometheus.alerts();
         const stillActive = active.map((a) => a.labels.alertname ?? '').filter((name) => toResolve.has(name));
-        const notified = new Set(stack.sink.notifications().filter((n) => n.status === 'firing').map((n) => n.alertname));
-        const firing = new Set(active.filter((a) => a.state === 'firing').map((a) => a.labels.alertname));
-        const unnotified = toNotify.filter((name) => firing.has(name) && !notified.has(name));
-        const seen = `active: [${stillActive.join(', ')}], firing but not notified: [${unnotified.join(', ')}]`;
+        const notified = stack.sink.notifications().filter((n) => n.status === 'firing');
+        const firing = active.filter((a) => a.state === 'firing');
+        const unnotified = toNotify.filter(
+          (e) => firing.some((a) => a.labels.alertname === e.alert && matches(e, a.labels)) && !notified.some((n) => n.alertname === e.alert && matches(e, n.labels)),
+        );
+        const seen = `active: [${stillActive.join(', ')}], firing but not notified: [${unnotified.map(selectorName).join(', ')}]`;
         return stillActive.length === 0 && unnotified.length === 0 ? { value: true, seen } : { seen };
       },
       { timeoutMs: deadlineMs, pollMs: stack.compiled.evaluationIntervalMs / 2 },
@@ -121,4 +132,41 @@ async function settle(stack: StartedStack, scenario: Scenario, prometheus: Prome
   } catch (error) {
     if (!(error instanceof FiredrillError && error.code === 'TIMEOUT')) throw error;
   }
+}
+
+/** Reports progress every tick: traffic counters from the engine, alert states from Prometheus. */
+function startProgress(
+  scenario: string,
+  durationS: number,
+  startedAtMs: number,
+  live: LiveTraffic,
+  prometheus: PrometheusClient,
+  phase: () => ScenarioProgress['phase'],
+  report: (progress: ScenarioProgress) => void,
+): NodeJS.Timeout {
+  let lastRequests = 0;
+  let lastAtMs = startedAtMs;
+  let alerts: Record<string, 'pending' | 'firing'> = {};
+  let polling = false;
+  return setInterval(() => {
+    const now = Date.now();
+    const rps = ((live.requests - lastRequests) * 1000) / Math.max(1, now - lastAtMs);
+    lastRequests = live.requests;
+    lastAtMs = now;
+    report({ scenario, phase: phase(), elapsedS: (now - startedAtMs) / 1000, durationS, rps: Math.round(rps * 10) / 10, requests: live.requests, failures: live.failures, alerts });
+    if (polling) return;
+    polling = true;
+    prometheus
+      .alerts()
+      .then((active) => {
+        const next: Record<string, 'pending' | 'firing'> = {};
+        for (const a of active) {
+          const name = a.labels.alertname ?? '';
+          if (a.state === 'firing' || next[name] === undefined) next[name] = a.state === 'firing' ? 'firing' : 'pending';
+        }
+        alerts = next;
+      })
+      .catch(() => undefined) // progress is best effort; the verdicts read Prometheus again
+      .finally(() => (polling = false));
+  }, PROGRESS_TICK_MS);
 }

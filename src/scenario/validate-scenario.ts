@@ -4,8 +4,10 @@ import { describeZodIssue } from '../config/config-schema.ts';
 import { parseDurationMs } from '../duration.ts';
 import { badInput } from '../errors.ts';
 import type { Scenario } from './define-scenario.ts';
+import { PROCESS_FAULT_KINDS } from '../faults/fault-spec.ts';
 
 const duration = z.string().min(1);
+const labels = z.record(z.string(), z.string()).optional();
 const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'scenario names are lower-case words joined by dashes'),
   system: z.string().min(1),
@@ -15,6 +17,8 @@ const scenarioSchema = z.strictObject({
     z.strictObject({
       service: z.string(),
       rps: z.number().positive().max(5_000),
+      ramp: z.array(z.strictObject({ over: duration, rps: z.number().min(0).max(5_000) })).optional(),
+      minOkRatio: z.number().min(0).max(1).optional(),
       requests: z
         .array(z.strictObject({ method: z.enum(['GET', 'POST', 'PUT', 'DELETE']), path: z.string().startsWith('/'), weight: z.number().positive().optional(), body: z.string().optional() }))
         .min(1),
@@ -30,11 +34,11 @@ const scenarioSchema = z.strictObject({
   expect: z
     .array(
       z.discriminatedUnion('kind', [
-        z.strictObject({ kind: z.literal('fires'), alert: z.string(), labels: z.record(z.string(), z.string()).optional(), detectWithin: duration.optional() }),
-        z.strictObject({ kind: z.literal('doesNotFire'), alert: z.string() }),
-        z.strictObject({ kind: z.literal('inhibitedBy'), alert: z.string(), source: z.string() }),
-        z.strictObject({ kind: z.literal('notifies'), alert: z.string(), receiver: z.string() }),
-        z.strictObject({ kind: z.literal('resolves'), alert: z.string() }),
+        z.strictObject({ kind: z.literal('fires'), alert: z.string(), labels, detectWithin: duration.optional() }),
+        z.strictObject({ kind: z.literal('doesNotFire'), alert: z.string(), labels }),
+        z.strictObject({ kind: z.literal('inhibitedBy'), alert: z.string(), labels, source: z.string() }),
+        z.strictObject({ kind: z.literal('notifies'), alert: z.string(), labels, receiver: z.string() }),
+        z.strictObject({ kind: z.literal('resolves'), alert: z.string(), labels }),
       ]),
     )
     .min(1, 'a scenario must expect something'),
@@ -55,10 +59,17 @@ export function validateScenario(raw: unknown, file: string, systemsByName: Read
 
   scenario.traffic.forEach((t, i) => {
     if (!services.includes(t.service)) throw badInput(`${at(`traffic[${i}].service`)}: no service '${t.service}'; known: ${services.join(', ')}`);
+    const rampMs = (t.ramp ?? []).reduce((sum, stage, j) => sum + parseDurationMs(stage.over, at(`traffic[${i}].ramp[${j}].over`)), 0);
+    if (rampMs > durationMs) throw badInput(`${at(`traffic[${i}].ramp`)}: the stages last longer than the scenario's duration ${scenario.duration}`);
   });
   scenario.faults.forEach((step, i) => {
     const where = at(`faults[${i}]`);
     if (!services.includes(step.fault.target)) throw badInput(`${where}.fault.target: no service '${step.fault.target}'; known: ${services.join(', ')}`);
+    const target = compiled.system.services.find((s) => s.name === step.fault.target)!;
+    const kinds = [...PROCESS_FAULT_KINDS, ...(target.faultPath === null ? [] : (target.faults ?? []))];
+    if (target.faults !== undefined && !kinds.includes(step.fault.kind)) {
+      throw badInput(`${where}.fault.kind: service '${target.name}' has no fault '${step.fault.kind}'; known: ${kinds.join(', ')}`);
+    }
     const startMs = parseDurationMs(step.at, `${where}.at`);
     const endMs = startMs + (step.hold === undefined ? 0 : parseDurationMs(step.hold, `${where}.hold`));
     if (endMs > durationMs) throw badInput(`${where}: ends at ${step.at}+${step.hold ?? '0s'}, after the scenario's duration ${scenario.duration}`);

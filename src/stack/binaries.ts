@@ -17,19 +17,31 @@ export function findStackBinaries(env: NodeJS.ProcessEnv = process.env): StackBi
   };
 }
 
+/** k6 for the k6 engine: $K6_BIN, then PATH; undefined when there is none. */
+export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.K6_BIN) return findBinary('K6_BIN', ['k6'], env);
+  return searchPath(['k6'], env);
+}
+
 function findBinary(variable: string, names: readonly string[], env: NodeJS.ProcessEnv): string {
   const explicit = env[variable];
   if (explicit) {
     if (!isExecutable(explicit)) throw new FiredrillError('ENVIRONMENT', `${variable}=${explicit} is not an executable file; fix the path or unset it`);
     return explicit;
   }
+  const found = searchPath(names, env);
+  if (found) return found;
+  throw new FiredrillError('ENVIRONMENT', `${names[0]} not found on PATH; ${INSTALL_HINT}`);
+}
+
+function searchPath(names: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     for (const name of names) {
       const candidate = path.join(dir, name);
       if (isExecutable(candidate)) return candidate;
     }
   }
-  throw new FiredrillError('ENVIRONMENT', `${names[0]} not found on PATH; ${INSTALL_HINT}`);
+  return undefined;
 }
 
 function isExecutable(file: string): boolean {

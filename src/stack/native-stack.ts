@@ -62,7 +62,7 @@ export async function startNativeStack(compiled: CompiledSystem, options: Native
     for (const service of compiled.system.services) {
       services.set(service.name, new ServiceProcess(service, await freePort(), compiled.system.configDir, runDir, faultToken));
     }
-    const faults = new FaultController(services, faultToken);
+    const faults = new FaultController(services, faultToken, { system: compiled.system.name, scale: compiled.scale });
     // Faults are reverted before services stop, so a paused process can shut down.
     stoppers.push(async () => {
       for (const s of services.values()) await s.stop();

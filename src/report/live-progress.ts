@@ -1,0 +1,48 @@
+import type { ScenarioProgress } from '../scenario/run-scenario.ts';
+
+/** Plain-line mode prints at least this often, and whenever an alert changes state. */
+const PLAIN_EVERY_S = 10;
+
+export function formatProgress(p: ScenarioProgress): string {
+  const alerts = Object.entries(p.alerts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, state]) => `${name}=${state}`)
+    .join(' ');
+  const clock = p.phase === 'running' ? `${p.elapsedS.toFixed(0)}s/${p.durationS.toFixed(0)}s` : `settling ${p.elapsedS.toFixed(0)}s`;
+  return `${p.scenario}  ${clock}  ${p.rps.toFixed(1)} rps  ${p.failures} errors/${p.requests}  alerts: ${alerts || 'none'}`;
+}
+
+/**
+ * Live progress on stderr: one line redrawn in place on a terminal; plain lines (every
+ * 10 s and on every alert state change) when stderr is a file or a CI log.
+ */
+export class LiveProgress {
+  #lastPlainAtS = -Infinity;
+  #lastAlerts = '';
+  #drawn = false;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+
+  update(p: ScenarioProgress): void {
+    const line = formatProgress(p);
+    if (this.stream.isTTY) {
+      const width = this.stream.columns || 120;
+      this.stream.write(`\r\x1b[K${line.slice(0, width - 1)}`);
+      this.#drawn = true;
+      return;
+    }
+    const alerts = JSON.stringify(p.alerts);
+    if (alerts === this.#lastAlerts && p.elapsedS - this.#lastPlainAtS < PLAIN_EVERY_S) return;
+    this.#lastAlerts = alerts;
+    this.#lastPlainAtS = p.elapsedS;
+    this.stream.write(`  ${line}\n`);
+  }
+
+  /** Clears the redrawn line before other output. */
+  clear(): void {
+    if (this.#drawn) this.stream.write('\r\x1b[K');
+    this.#drawn = false;
+    this.#lastPlainAtS = -Infinity;
+    this.#lastAlerts = '';
+  }
+}
