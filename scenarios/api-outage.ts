@@ -1,4 +1,5 @@
 import { defineScenario, expectAlert, fault } from '../src/index.ts';
+import { apiTraffic } from './lib/piyasa-traffic.ts';
 
 /**
  * The Piyasa guide's "stop the API, wait a minute, check the alerts" drill, automated.
@@ -16,17 +17,7 @@ export default defineScenario({
   system: 'piyasa',
   description: 'API latency, then the API process is killed: APIDown fires and mutes HighAPILatency',
   duration: '11m',
-  traffic: [
-    {
-      service: 'api',
-      rps: 20,
-      requests: [
-        { method: 'GET', path: '/api/bots', weight: 3 },
-        { method: 'GET', path: '/api/messages', weight: 2 },
-        { method: 'POST', path: '/api/messages', weight: 1, body: '{"text":"merhaba"}' },
-      ],
-    },
-  ],
+  traffic: [apiTraffic(20)],
   faults: [
     { at: '1m', hold: '6m', fault: fault.latency('api', '800ms') },
     { at: '4m', hold: '4m', fault: fault.kill('api') },

@@ -111,7 +111,9 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
 async function settle(stack: StartedStack, scenario: Scenario, prometheus: PrometheusClient): Promise<void> {
   const toResolve = new Set(scenario.expect.filter((e) => e.kind === 'resolves').map((e) => e.alert));
   const toNotify = scenario.expect.filter((e) => e.kind === 'notifies');
-  const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify.map((e) => e.alert)]);
+  // A delay fault's slow requests stay in flight (and unobserved) for up to the delay after its revert.
+  const inFlightMs = Math.max(0, ...scenario.faults.map((f) => Number(f.fault.params?.ms ?? 0)));
+  const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify.map((e) => e.alert)]) + inFlightMs;
   const matches = (e: { labels?: Readonly<Record<string, string>> }, labels: Readonly<Record<string, string>>) => Object.entries(e.labels ?? {}).every(([k, v]) => labels[k] === v);
   try {
     await waitFor(

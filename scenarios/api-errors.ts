@@ -1,0 +1,23 @@
+import { defineScenario, expectAlert, fault } from '../src/index.ts';
+import { apiTraffic } from './lib/piyasa-traffic.ts';
+
+/**
+ * Half of the requests to one endpoint (GET /api/messages, a third of the mix) answer 500:
+ * about 17% overall, over HighAPIErrorRate's 5% threshold.
+ *
+ *   1m errors -> pending ~1m20s (the 5m window must pass 5%), firing ~6m20s      9m repaired
+ */
+export default defineScenario({
+  name: 'api-errors',
+  system: 'piyasa',
+  description: 'One endpoint fails half its requests: HighAPIErrorRate notifies high-priority',
+  duration: '10m',
+  traffic: [apiTraffic(20)],
+  faults: [{ at: '1m', hold: '8m', fault: fault.errorRatio('api', 0.5, '/api/messages') }],
+  expect: [
+    expectAlert('HighAPIErrorRate').toFire({ detectWithin: '1m' }),
+    expectAlert('HighAPIErrorRate').toNotify('high-priority'),
+    expectAlert('HighAPIErrorRate').toResolve(),
+    expectAlert('APIDown').toNotFire(),
+  ],
+});

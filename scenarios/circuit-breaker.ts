@@ -1,0 +1,28 @@
+import { defineScenario, expectAlert, fault } from '../src/index.ts';
+import { apiTraffic } from './lib/piyasa-traffic.ts';
+
+/**
+ * OpenAI's circuit breaker opens; every OpenAI call is rejected and counted as failed.
+ * CircuitBreakerOpen{service="openai_api"} fires first (for 1m) and must mute
+ * LLMProviderFailure{service="openai_api"} (for 2m) through the guide's second inhibition:
+ * CircuitBreakerOpen -> .*Failure, equal: [service].
+ *
+ *   1m open -> CircuitBreakerOpen firing ~2m10s; LLMProviderFailure firing ~3m20s (inhibited)
+ *   7m closed -> both resolve
+ */
+export default defineScenario({
+  name: 'circuit-breaker',
+  system: 'piyasa',
+  description: 'The OpenAI circuit breaker opens: CircuitBreakerOpen pages and mutes LLMProviderFailure for openai_api',
+  duration: '8m',
+  traffic: [apiTraffic(5)],
+  faults: [{ at: '1m', hold: '6m', fault: fault.circuitBreaker('worker', 'openai_api') }],
+  expect: [
+    expectAlert('CircuitBreakerOpen', { service: 'openai_api' }).toFire({ detectWithin: '1m' }),
+    expectAlert('CircuitBreakerOpen', { service: 'openai_api' }).toNotify('high-priority'),
+    expectAlert('LLMProviderFailure', { service: 'openai_api' }).toFire(),
+    expectAlert('LLMProviderFailure', { service: 'openai_api' }).toBeInhibitedBy('CircuitBreakerOpen'),
+    expectAlert('CircuitBreakerOpen', { service: 'openai_api' }).toResolve(),
+    expectAlert('LLMProviderFailure', { service: 'openai_api' }).toResolve(),
+  ],
+});

@@ -1,0 +1,20 @@
+import { defineScenario, expectAlert, fault } from '../src/index.ts';
+import { apiTraffic } from './lib/piyasa-traffic.ts';
+
+/**
+ * A routine worker restart (SIGKILL and start again at once) must not page anyone: the gap in
+ * `up` is far shorter than WorkerDown's 2m, and the counter reset is not a stall.
+ */
+export default defineScenario({
+  name: 'worker-restart',
+  system: 'piyasa',
+  description: 'The worker restarts once: no alert fires',
+  duration: '6m',
+  traffic: [apiTraffic(10, { minOkRatio: 0.99 })],
+  faults: [{ at: '2m', fault: fault.restart('worker') }],
+  expect: [
+    expectAlert('WorkerDown').toNotFire(),
+    expectAlert('WorkerNoMessages').toNotFire(),
+    expectAlert('HighLLMErrorRate').toNotFire(),
+  ],
+});

@@ -1,0 +1,23 @@
+import { defineScenario, expectAlert, fault } from '../src/index.ts';
+import { apiTraffic } from './lib/piyasa-traffic.ts';
+
+/**
+ * The worker is up and scraped but generates nothing (a hung queue consumer). WorkerDown
+ * cannot see this; WorkerNoMessages must, once a whole 5m window holds no increment.
+ *
+ *   1m stall -> pending ~6m (window empty), firing ~11m (for 5m)      12m unstuck -> resolves
+ */
+export default defineScenario({
+  name: 'worker-stall',
+  system: 'piyasa',
+  description: 'The worker stops generating while staying up: WorkerNoMessages notifies high-priority',
+  duration: '13m',
+  traffic: [apiTraffic(5)],
+  faults: [{ at: '1m', hold: '11m', fault: fault.stall('worker') }],
+  expect: [
+    expectAlert('WorkerNoMessages').toFire(),
+    expectAlert('WorkerNoMessages').toNotify('high-priority'),
+    expectAlert('WorkerNoMessages').toResolve(),
+    expectAlert('WorkerDown').toNotFire(),
+  ],
+});
