@@ -15,7 +15,7 @@ export default defineScenario({
   traffic: [apiTraffic(20)],
   faults: [{ at: '1m', hold: '8m', fault: fault.errorRatio('api', 0.5, '/api/messages') }],
   expect: [
-    expectAlert('HighAPIErrorRate').toFire({ detectWithin: '1m' }),
+    expectAlert('HighAPIErrorRate').toFire({ detectWithin: '2m' }),
     expectAlert('HighAPIErrorRate').toNotify('high-priority'),
     expectAlert('HighAPIErrorRate').toResolve(),
     expectAlert('APIDown').toNotFire(),

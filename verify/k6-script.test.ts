@@ -100,7 +100,7 @@ describe('firedrill build', () => {
 
   it('leaves k6 modules external and imports nothing else', () => {
     for (const b of built) {
-      const imports = [...script(b.scenario).matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+      const imports = [...script(b.scenario).matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
       expect(imports.every((i) => /^k6(\/|$)/.test(i)), `${b.scenario}: ${imports.join(', ')}`).toBe(true);
       expect(imports).toContain('k6/http');
     }

@@ -12,8 +12,8 @@ import { startNativeStack } from '../src/stack/native-stack.ts';
 export interface FixtureRun {
   readonly result: ScenarioResult;
   readonly compiled: CompiledSystem;
-  /** The trace of an alert; throws (naming what was recorded) when there is none. */
-  trace(alertname: string): AlertTrace;
+  /** The trace of an alert (of the series with these labels); throws, naming what was recorded, when there is none. */
+  trace(alertname: string, labels?: Readonly<Record<string, string>>): AlertTrace;
 }
 
 export async function runFixtureScenario(name: string, mutations?: CompiledMutations): Promise<FixtureRun> {
@@ -27,8 +27,8 @@ export async function runFixtureScenario(name: string, mutations?: CompiledMutat
     return {
       result,
       compiled,
-      trace(alertname) {
-        const found = traceFor(result.alerts, alertname);
+      trace(alertname, labels) {
+        const found = traceFor(result.alerts, alertname, labels);
         if (!found) throw new Error(`no trace for ${alertname}; recorded: ${result.alerts.map((a) => a.alertname).join(', ') || 'none'}`);
         return found;
       },

@@ -62,13 +62,13 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     const crash = stack.crashReport();
     if (crash) throw new FiredrillError('PROCESS_EXITED', crash);
 
-    await settle(stack, scenario, prometheus);
+    await settle(stack, scenario, prometheus, startedAtMs);
     await poller.stop();
     const endedAtMs = Date.now();
     const faults = stack.faults.records().slice(firstFault);
     const histories = await readAlertHistories(
       prometheus,
-      (name) => compiled.alerts.find((a) => a.alertname === name)?.scaledEvaluationIntervalMs ?? compiled.evaluationIntervalMs,
+      evaluationIntervalOf(stack),
       startedAtMs - compiled.evaluationIntervalMs,
       endedAtMs,
     );
@@ -108,7 +108,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
  * notify have notified, each with a deadline derived from its rule's windows and the routing timings.
  * A wait that runs out is not an error: the verdict reports what was seen.
  */
-async function settle(stack: StartedStack, scenario: Scenario, prometheus: PrometheusClient): Promise<void> {
+async function settle(stack: StartedStack, scenario: Scenario, prometheus: PrometheusClient, startedAtMs: number): Promise<void> {
   const toResolve = new Set(scenario.expect.filter((e) => e.kind === 'resolves').map((e) => e.alert));
   const toNotify = scenario.expect.filter((e) => e.kind === 'notifies');
   // A delay fault's slow requests stay in flight (and unobserved) for up to the delay after its revert.
@@ -119,8 +119,11 @@ async function settle(stack: StartedStack, scenario: Scenario, prometheus: Prome
     await waitFor(
       `alerts to resolve (${[...toResolve].join(', ') || 'none'}) and to notify (${toNotify.map(selectorName).join(', ') || 'none'})`,
       async () => {
+        // Resolution as the verdict will see it: from the ALERTS history, not /api/v1/alerts, which
+        // empties up to one evaluation before the history can show the episode ended.
+        const histories = await readAlertHistories(prometheus, evaluationIntervalOf(stack), startedAtMs, Date.now());
+        const stillActive = histories.filter((h) => toResolve.has(h.alertname) && h.episodes.at(-1)?.resolvedAtMs === null).map((h) => h.alertname);
         const active = await prometheus.alerts();
-        const stillActive = active.map((a) => a.labels.alertname ?? '').filter((name) => toResolve.has(name));
         const notified = stack.sink.notifications().filter((n) => n.status === 'firing');
         const firing = active.filter((a) => a.state === 'firing');
         const unnotified = toNotify.filter(
@@ -134,6 +137,11 @@ async function settle(stack: StartedStack, scenario: Scenario, prometheus: Prome
   } catch (error) {
     if (!(error instanceof FiredrillError && error.code === 'TIMEOUT')) throw error;
   }
+}
+
+function evaluationIntervalOf(stack: StartedStack): (alertname: string) => number {
+  const { compiled } = stack;
+  return (name) => compiled.alerts.find((a) => a.alertname === name)?.scaledEvaluationIntervalMs ?? compiled.evaluationIntervalMs;
 }
 
 /** Reports progress every tick: traffic counters from the engine, alert states from Prometheus. */
