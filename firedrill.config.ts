@@ -8,6 +8,7 @@ export default defineConfig({
     piyasa: {
       prometheus: 'fixtures/piyasa/prometheus.yml',
       alertmanager: 'fixtures/piyasa/alertmanager.yml',
+      contract: 'fixtures/piyasa/contract.yml',
       services: {
         api: {
           command: tsService('fixtures/piyasa/services/api.ts'),

@@ -28,7 +28,23 @@ describe('firedrill CLI', () => {
   it('exits 2 with a one-line error naming the unknown scenario', () => {
     const run = firedrill(['run', 'no-such-drill']);
     expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toBe("firedrill: scenario 'no-such-drill' not found; known: api-outage");
+    expect(run.stderr.trim()).toBe(
+      "firedrill: scenario 'no-such-drill' not found; known: api-errors, api-hang, api-latency, api-outage, baseline, cache-misses, circuit-breaker, db-pool-exhausted, generation-latency, llm-errors, llm-provider-failure, low-throughput, metrics-endpoint-broken, slow-queries, telegram-rate-limit, worker-outage, worker-restart, worker-stall",
+    );
+  });
+
+  it('exits 2 when --engine k6 is asked for and no k6 binary exists, saying what to do', () => {
+    const run = spawnSync(process.execPath, [BIN, 'run', 'api-outage', '--engine', 'k6'], { encoding: 'utf8', env: { ...process.env, PATH: path.dirname(process.execPath), K6_BIN: '' } });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe('firedrill: --engine k6: no k6 binary found; put k6 on PATH or set K6_BIN, or use --engine builtin');
+  });
+
+  it('build writes one k6 script per named scenario and lists it', () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'firedrill-build-'));
+    const run = firedrill(['build', 'api-outage', 'worker-outage', '--out', out]);
+    expect(run.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['api-outage.js', 'worker-outage.js']);
+    expect(run.stdout).toMatch(/api-outage\.js +\d+\.\d KiB +api-outage \(piyasa, scale 20, 1 traffic \+ 4 fault scenarios\)/);
   });
 
   it('exits 2 on an unsafe scale, naming the interval and the largest safe scale', () => {

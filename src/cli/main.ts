@@ -7,6 +7,9 @@ import { describeError } from '../errors.ts';
 import { parseDurationMs } from '../duration.ts';
 import { formatRunSummary, formatRunTable, formatScenario } from '../report/console-report.ts';
 import { LiveProgress } from '../report/live-progress.ts';
+import { formatGateSummary, gateJUnitSuites } from '../report/gate-report.ts';
+import { formatJUnit } from '../report/junit.ts';
+import { runGate } from '../gate/run-gate.ts';
 import { buildScripts } from './build-scripts.ts';
 import { k6EnvFlags } from '../k6/k6-env.ts';
 import { runDrills, type StackRequest } from '../scenario/run-drills.ts';
@@ -22,6 +25,17 @@ function parseScale(value: string): ScaleRequest {
 }
 
 const scaleOption = () => new Option('--scale <n>', 'divide every timing by n (auto: largest keeping intervals >= 500ms)').argParser(parseScale).default('auto' as ScaleRequest);
+function parsePercent(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError(`'${value}' is not a percentage; use a number from 0 to 100`);
+  return n;
+}
+
+function writeOutput(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+}
+
 const DEFAULT_RESULT_FILE = '.firedrill/result.json';
 const configOption = () => new Option('--config <file>', 'config file').default(DEFAULT_CONFIG_FILE);
 
@@ -61,13 +75,49 @@ export function buildProgram(): Command {
           console.log(`${formatScenario(scenario, compiled.scale)}\n`);
         },
       });
-      mkdirSync(path.dirname(path.resolve(opts.json)), { recursive: true });
-      writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+      writeOutput(opts.json, `${JSON.stringify(result, null, 2)}\n`);
       console.log(formatRunTable(result));
       console.log('');
       console.log(formatRunSummary(result));
       console.log(`result JSON: ${opts.json}`);
       process.exitCode = result.ok ? 0 : 1;
+    });
+
+  program
+    .command('gate')
+    .description('CI alert regression gate: static checks, metric contract, every scenario, coverage')
+    .addOption(scaleOption())
+    .addOption(new Option('--engine <engine>', 'traffic engine').choices(['auto', 'builtin', 'k6']).default('auto'))
+    .option('--junit <file>', 'write a JUnit XML report here')
+    .option('--json <file>', 'write the gate result JSON here', '.firedrill/gate.json')
+    .addOption(new Option('--min-alert-coverage <percent>', 'fail below this share of alert rules fired and asserted').argParser(parsePercent).default(100))
+    .addOption(new Option('--min-inhibition-coverage <percent>', 'fail below this share of inhibit rules seen suppressing, with a negative control').argParser(parsePercent).default(100))
+    .addOption(configOption())
+    .action(async (opts: { scale: ScaleRequest; engine: EngineRequest; junit?: string; json: string; minAlertCoverage: number; minInhibitionCoverage: number; config: string }) => {
+      const abort = installSignalHandlers();
+      const config = await loadConfig(opts.config);
+      const progress = new LiveProgress();
+      const gate = await runGate({
+        config,
+        scale: opts.scale,
+        engine: opts.engine,
+        minAlertCoverage: opts.minAlertCoverage,
+        minInhibitionCoverage: opts.minInhibitionCoverage,
+        signal: abort.signal,
+        onProgress: (p) => progress.update(p),
+        onScenario: (scenario) => {
+          progress.clear();
+          console.log(`${scenario.ok ? 'PASS' : 'FAIL'}  ${scenario.name}  ${scenario.expectations.filter((e) => e.ok).length}/${scenario.expectations.length} expectations`);
+        },
+      });
+      writeOutput(opts.json, `${JSON.stringify(gate, null, 2)}\n`);
+      if (opts.junit) writeOutput(opts.junit, formatJUnit('firedrill-gate', gateJUnitSuites(gate)));
+      console.log('');
+      console.log(formatRunTable(gate.run));
+      console.log('');
+      console.log(formatGateSummary(gate));
+      console.log(`result JSON: ${opts.json}${opts.junit ? `; JUnit: ${opts.junit}` : ''}`);
+      process.exitCode = gate.ok ? 0 : 1;
     });
 
   program

@@ -16,7 +16,7 @@ export function evaluateExpectations(
 ): ExpectationResult[] {
   return expectations.map((e) => {
     const verdict = judge(e, traces, faults, scale);
-    return { description: describeExpectation(e), ok: verdict.ok, detail: verdict.detail };
+    return { description: describeExpectation(e), ok: verdict.ok, detail: verdict.detail, kind: e.kind, alert: e.alert, ...(e.labels ? { labels: { ...e.labels } } : {}) };
   });
 }
 

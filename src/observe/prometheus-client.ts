@@ -69,6 +69,17 @@ export class PrometheusClient {
     return data.result;
   }
 
+  /** Metric family metadata as scraped (TYPE/HELP lines), by family name. */
+  async metadata(): Promise<Record<string, { type: string; help: string; unit: string }[]>> {
+    return this.#api('/api/v1/metadata');
+  }
+
+  /** Label sets of the series matching `selector` in the last `lookbackSeconds`. */
+  async series(selector: string, lookbackSeconds: number): Promise<Record<string, string>[]> {
+    const end = Date.now() / 1000;
+    return this.#api(`/api/v1/series?match[]=${encodeURIComponent(selector)}&start=${end - lookbackSeconds}&end=${end}`);
+  }
+
   ready(): Promise<boolean> {
     return answersReady(this.baseUrl);
   }

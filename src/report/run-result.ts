@@ -1,5 +1,6 @@
 import type { TrafficSummary } from '../engine/traffic.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
+import type { Expectation } from '../expect/expectation.ts';
 
 /** The result JSON written by `--json FILE` (see DESIGN.md); extra fields may be added, none removed. */
 export interface RunResult {
@@ -18,6 +19,10 @@ export interface ExpectationResult {
   description: string;
   ok: boolean;
   detail: string;
+  /** Which expectation this is; absent for traffic thresholds. */
+  kind?: Expectation['kind'];
+  alert?: string;
+  labels?: Record<string, string>;
 }
 
 export interface ScenarioResult {

@@ -25,6 +25,8 @@ export interface RunDrillsOptions {
   readonly onProgress?: (progress: ScenarioProgress) => void;
   /** Called once the scenario's stack is ready, just before traffic starts. */
   readonly onScenarioStart?: (scenario: Scenario, stack: StartedStack) => void;
+  /** Called after a scenario, while its stack still runs (the gate checks the metric contract here). */
+  readonly afterScenario?: (scenario: Scenario, stack: StartedStack) => Promise<void>;
 }
 
 /** Validates everything, then runs each selected scenario on a fresh stack of its system. */
@@ -52,6 +54,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
       const result = await runScenario(stack, scenario, { engine, signal: options.signal, onProgress: options.onProgress });
       scenarios.push(result);
       options.onScenario?.(result, system);
+      await options.afterScenario?.(scenario, stack);
     } finally {
       await stack.stop();
     }

@@ -17,7 +17,7 @@ describe('validateScenario', () => {
 
   it('rejects a typo in an alert name before anything starts, listing the known alerts', () => {
     const typo = { ...apiOutage, expect: [{ kind: 'fires', alert: 'APIDwon' }] };
-    expect(check(typo)).toThrow("scenarios/x.ts: expect[0].alert: no alert 'APIDwon' in the rules of system piyasa; known: APIDown, HighAPILatency");
+    expect(check(typo)).toThrow("scenarios/x.ts: expect[0].alert: no alert 'APIDwon' in the rules of system piyasa; known: APIDown, CircuitBreakerOpen, DatabaseConnectionPoolExhausted, HighAPIErrorRate, HighAPILatency, HighLLMErrorRate, HighMessageGenerationLatency, LLMProviderFailure, LowCacheHitRate, LowMessageThroughput, SlowDatabaseQueries, TelegramRateLimitHit, WorkerDown, WorkerNoMessages");
   });
 
   it('rejects an unknown receiver', () => {
@@ -32,6 +32,18 @@ describe('validateScenario', () => {
     expect(check({ ...apiOutage, faults: [{ at: '10m', hold: '5m', fault: { target: 'api', kind: 'kill' } }] })).toThrow(
       "scenarios/x.ts: faults[0]: ends at 10m+5m, after the scenario's duration 11m",
     );
+  });
+
+  it('rejects a fault kind the target service does not implement, listing the ones it does', () => {
+    expect(check({ ...apiOutage, faults: [{ at: '1m', fault: { target: 'api', kind: 'latancy', params: { ms: 5 } } }] })).toThrow(
+      "scenarios/x.ts: faults[0].fault.kind: service 'api' has no fault 'latancy'; known: kill, pause, restart, latency, error_ratio, db_pool_in_use, slow_queries, cache_miss_ratio, metrics_failure",
+    );
+  });
+
+  it('rejects a label selector on an expectation only when it is malformed, and a ramp longer than the scenario', () => {
+    expect(check({ ...apiOutage, expect: [{ kind: 'fires', alert: 'APIDown', labels: { service: 1 } }] })).toThrow('scenarios/x.ts: expect.0.labels.service');
+    const ramp = { ...apiOutage, traffic: [{ ...apiOutage.traffic[0]!, ramp: [{ over: '12m', rps: 40 }] }] };
+    expect(check(ramp)).toThrow("scenarios/x.ts: traffic[0].ramp: the stages last longer than the scenario's duration 11m");
   });
 
   it('rejects unknown fields, as promtool does', () => {

@@ -77,7 +77,7 @@ export function validateScenario(raw: unknown, file: string, systemsByName: Read
   scenario.expect.forEach((e, i) => {
     const where = at(`expect[${i}]`);
     const known = (name: string, field: string) => {
-      if (!alerts.has(name)) throw badInput(`${where}.${field}: no alert '${name}' in the rules of system ${scenario.system}; known: ${[...alerts].join(', ')}`);
+      if (!alerts.has(name)) throw badInput(`${where}.${field}: no alert '${name}' in the rules of system ${scenario.system}; known: ${[...alerts].sort().join(', ')}`);
     };
     known(e.alert, 'alert');
     if (e.kind === 'inhibitedBy') known(e.source, 'source');

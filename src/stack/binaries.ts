@@ -17,6 +17,11 @@ export function findStackBinaries(env: NodeJS.ProcessEnv = process.env): StackBi
   };
 }
 
+/** promtool and amtool for the gate's static stage: $PROMTOOL_BIN/$AMTOOL_BIN, then PATH (Debian ships both). */
+export function findCheckTools(env: NodeJS.ProcessEnv = process.env): { promtool: string; amtool: string } {
+  return { promtool: findBinary('PROMTOOL_BIN', ['promtool'], env), amtool: findBinary('AMTOOL_BIN', ['amtool'], env) };
+}
+
 /** k6 for the k6 engine: $K6_BIN, then PATH; undefined when there is none. */
 export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.K6_BIN) return findBinary('K6_BIN', ['k6'], env);

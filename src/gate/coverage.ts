@@ -1,0 +1,94 @@
+import type { CompiledRule } from '../compile/rule-files.ts';
+import type { YamlMap } from '../compile/yaml-file.ts';
+import type { AlertTrace } from '../observe/alert-trace.ts';
+import type { RunResult } from '../report/run-result.ts';
+
+export interface AlertCoverage {
+  readonly percent: number;
+  /** Per rule: the scenarios where it fired and a passing `fires` expectation asserted it. */
+  readonly rules: { alertname: string; coveredBy: string[] }[];
+}
+
+export interface InhibitionCoverage {
+  readonly percent: number;
+  readonly rules: {
+    index: number;
+    description: string;
+    /** Scenarios where a passing inhibitedBy expectation saw a target suppressed by a source. */
+    suppressedIn: string[];
+    /** Negative controls: scenarios where a target fired and was notified, unsuppressed (source absent or an equal label differed). */
+    controlIn: string[];
+  }[];
+}
+
+interface InhibitRule {
+  readonly source: LabelMatch;
+  readonly target: LabelMatch;
+  readonly equal: readonly string[];
+}
+type LabelMatch = (labels: Readonly<Record<string, string>>) => boolean;
+
+const percent = (covered: number, total: number) => (total === 0 ? 100 : Math.round((covered / total) * 1000) / 10);
+
+export function alertCoverage(rules: readonly CompiledRule[], run: RunResult): AlertCoverage {
+  const rows = [...new Set(rules.map((r) => r.alertname))].map((alertname) => ({
+    alertname,
+    coveredBy: run.scenarios
+      .filter((s) => s.alerts.some((a) => a.alertname === alertname && a.firingAt !== null) && s.expectations.some((e) => e.kind === 'fires' && e.alert === alertname && e.ok))
+      .map((s) => s.name),
+  }));
+  return { percent: percent(rows.filter((r) => r.coveredBy.length > 0).length, rows.length), rules: rows };
+}
+
+export function inhibitionCoverage(alertmanagerDoc: YamlMap, run: RunResult): InhibitionCoverage {
+  const raw = (alertmanagerDoc.inhibit_rules as YamlMap[] | undefined) ?? [];
+  const rows = raw.map((doc, index) => {
+    const rule = toInhibitRule(doc);
+    const suppressedIn = run.scenarios
+      .filter((s) =>
+        s.alerts.some(
+          (t) =>
+            rule.target(t.labels) &&
+            t.inhibitedBy.some((name) => s.alerts.some((a) => a.alertname === name && rule.source(a.labels))) &&
+            s.expectations.some((e) => e.kind === 'inhibitedBy' && e.alert === t.alertname && e.ok),
+        ),
+      )
+      .map((s) => s.name);
+    const controlIn = run.scenarios.filter((s) => s.alerts.some((t) => rule.target(t.labels) && isUnsuppressedPage(t))).map((s) => s.name);
+    return { index, description: describeInhibitRule(doc), suppressedIn, controlIn };
+  });
+  return { percent: percent(rows.filter((r) => r.suppressedIn.length > 0 && r.controlIn.length > 0).length, rows.length), rules: rows };
+}
+
+function isUnsuppressedPage(t: AlertTrace): boolean {
+  return t.firingAt !== null && t.inhibitedBy.length === 0 && t.notifications.some((n) => n.status === 'firing');
+}
+
+function toInhibitRule(doc: YamlMap): InhibitRule {
+  return { source: labelMatch(doc, 'source'), target: labelMatch(doc, 'target'), equal: (doc.equal as string[] | undefined) ?? [] };
+}
+
+/** Alertmanager's three matcher syntaxes for one side of an inhibit rule. */
+function labelMatch(doc: YamlMap, side: 'source' | 'target'): LabelMatch {
+  const exact = Object.entries((doc[`${side}_match`] as Record<string, string> | undefined) ?? {});
+  const regex = Object.entries((doc[`${side}_match_re`] as Record<string, string> | undefined) ?? {}).map(([k, v]) => [k, new RegExp(`^(?:${v})$`)] as const);
+  const listed = ((doc[`${side}_matchers`] as string[] | undefined) ?? []).map((m) => {
+    const [, name, op, value] = /^\s*(\w+)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/.exec(m) ?? [];
+    const re = new RegExp(`^(?:${value ?? ''})$`);
+    return (labels: Readonly<Record<string, string>>) => {
+      const v = labels[name ?? ''] ?? '';
+      return op === '=' ? v === value : op === '!=' ? v !== value : op === '=~' ? re.test(v) : !re.test(v);
+    };
+  });
+  return (labels) => exact.every(([k, v]) => labels[k] === v) && regex.every(([k, re]) => re.test(labels[k] ?? '')) && listed.every((m) => m(labels));
+}
+
+function describeInhibitRule(doc: YamlMap): string {
+  const side = (s: 'source' | 'target') =>
+    [
+      ...Object.entries((doc[`${s}_match`] as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}="${v}"`),
+      ...Object.entries((doc[`${s}_match_re`] as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=~"${v}"`),
+      ...((doc[`${s}_matchers`] as string[] | undefined) ?? []),
+    ].join(',');
+  return `{${side('source')}} mutes {${side('target')}} equal [${((doc.equal as string[] | undefined) ?? []).join(', ')}]`;
+}

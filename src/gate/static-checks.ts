@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import { readYamlMap, relativeName, type YamlMap } from '../compile/yaml-file.ts';
+import { findCheckTools } from '../stack/binaries.ts';
+import { contractFamilyOf, SYNTHETIC_METRICS, type MetricContract } from './metric-contract.ts';
+import { metricNamesIn } from './promql-metrics.ts';
+
+/** One problem found before anything starts; `where` names the rule, route or field. */
+export interface StaticFinding {
+  readonly check: 'promtool check config' | 'promtool check rules' | 'amtool check-config' | 'metric contract' | 'alertname references';
+  readonly file: string;
+  readonly where: string;
+  readonly message: string;
+}
+
+/**
+ * The gate's static stage: the upstream checkers on the user's own files, then the cross-checks
+ * they cannot do: rule metrics against the contract, routing and inhibition alertnames against the rules.
+ */
+export function runStaticChecks(compiled: CompiledSystem, contract: MetricContract | undefined): StaticFinding[] {
+  const tools = findCheckTools();
+  const system = compiled.system;
+  const findings: StaticFinding[] = [];
+  const tool = (check: StaticFinding['check'], command: string, args: string[], file: string) => {
+    const run = spawnSync(command, args, { encoding: 'utf8' });
+    if (run.status === 0) return;
+    const lines = `${run.stdout}\n${run.stderr}`.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Checking|SUCCESS)/.test(l));
+    findings.push({ check, file: relativeName(file), where: '', message: lines.join('; ') || `exit ${run.status}` });
+  };
+  tool('promtool check config', tools.promtool, ['check', 'config', '--syntax-only', system.prometheus], system.prometheus);
+  for (const file of new Set(compiled.alerts.map((a) => a.file))) tool('promtool check rules', tools.promtool, ['check', 'rules', file], file);
+  tool('amtool check-config', tools.amtool, ['check-config', system.alertmanager], system.alertmanager);
+
+  if (contract) {
+    for (const rule of compiled.alerts) {
+      for (const metric of metricNamesIn(rule.expr)) {
+        if (SYNTHETIC_METRICS.has(metric) || contractFamilyOf(contract, metric)) continue;
+        findings.push({ check: 'metric contract', file: relativeName(rule.file), where: `rule ${rule.alertname}`, message: `metric '${metric}' is not in the contract ${relativeName(contract.file)}` });
+      }
+    }
+  }
+  const alertnames = new Set(compiled.alerts.map((a) => a.alertname));
+  for (const ref of alertnameReferences(readYamlMap(system.alertmanager))) {
+    const matches = ref.regex ? [...alertnames].some((name) => new RegExp(`^(?:${ref.value})$`).test(name)) : alertnames.has(ref.value);
+    if (!matches) {
+      findings.push({
+        check: 'alertname references',
+        file: relativeName(system.alertmanager),
+        where: ref.where,
+        message: ref.regex ? `alertname regex '${ref.value}' matches no alert in the rules` : `alertname '${ref.value}' is not an alert in the rules`,
+      });
+    }
+  }
+  return findings;
+}
+
+interface AlertnameReference {
+  readonly where: string;
+  readonly value: string;
+  readonly regex: boolean;
+}
+
+/** Every alertname a route or inhibit rule matches on, in all of Alertmanager's matcher syntaxes. */
+export function alertnameReferences(doc: YamlMap): AlertnameReference[] {
+  const refs: AlertnameReference[] = [];
+  const fromMatchers = (where: string, node: YamlMap, plain: string, regex: string, list: string) => {
+    const exact = (node[plain] as Record<string, string> | undefined)?.alertname;
+    if (exact !== undefined) refs.push({ where: `${where}.${plain}.alertname`, value: exact, regex: false });
+    const re = (node[regex] as Record<string, string> | undefined)?.alertname;
+    if (re !== undefined) refs.push({ where: `${where}.${regex}.alertname`, value: re, regex: true });
+    ((node[list] as string[] | undefined) ?? []).forEach((matcher, i) => {
+      const m = /^\s*alertname\s*(=~|=)\s*"?(.*?)"?\s*$/.exec(matcher);
+      if (m) refs.push({ where: `${where}.${list}[${i}]`, value: m[2]!, regex: m[1] === '=~' });
+    });
+  };
+  const walk = (route: YamlMap, where: string) => {
+    fromMatchers(where, route, 'match', 'match_re', 'matchers');
+    ((route.routes as YamlMap[] | undefined) ?? []).forEach((child, i) => walk(child, `${where}.routes[${i}]`));
+  };
+  walk((doc.route as YamlMap | undefined) ?? {}, 'route');
+  ((doc.inhibit_rules as YamlMap[] | undefined) ?? []).forEach((rule, i) => {
+    fromMatchers(`inhibit_rules[${i}]`, rule, 'source_match', 'source_match_re', 'source_matchers');
+    fromMatchers(`inhibit_rules[${i}]`, rule, 'target_match', 'target_match_re', 'target_matchers');
+  });
+  return refs;
+}

@@ -1,0 +1,68 @@
+import type { GateResult } from '../gate/run-gate.ts';
+import type { JUnitSuite } from './junit.ts';
+
+/** The gate's console summary: stage by stage, coverage, wall time, verdict. */
+export function formatGateSummary(gate: GateResult): string {
+  const lines: string[] = [];
+  for (const s of gate.systems) {
+    lines.push(`system ${s.system}`);
+    lines.push(`  static     ${s.static.length === 0 ? 'ok: promtool check config/rules, amtool check-config, rule metrics in contract, routed alertnames exist' : `${s.static.length} problem(s)`}`);
+    for (const f of s.static) lines.push(`    FAIL ${f.file}${f.where ? `: ${f.where}` : ''}: ${f.message} (${f.check})`);
+    if (s.contract) {
+      lines.push(`  contract   ${s.contract.checked - new Set(s.contract.findings.map((f) => f.family)).size}/${s.contract.checked} families as declared in ${s.contract.file}`);
+      for (const f of s.contract.findings) lines.push(`    FAIL ${f.message}`);
+      if (s.contract.unlisted.length) lines.push(`    exposed but not in the contract (${s.contract.unlisted.length}): ${s.contract.unlisted.join(', ')}`);
+    } else {
+      lines.push('  contract   none configured');
+    }
+    const uncovered = s.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.alertname);
+    lines.push(`  alerts     ${s.alertCoverage.percent}% covered (min ${gate.minAlertCoverage}%)${uncovered.length ? `; never fired and asserted: ${uncovered.join(', ')}` : ''}`);
+    lines.push(`  inhibition ${s.inhibitionCoverage.percent}% covered (min ${gate.minInhibitionCoverage}%)`);
+    for (const r of s.inhibitionCoverage.rules) {
+      lines.push(`    ${r.suppressedIn.length && r.controlIn.length ? 'ok  ' : 'FAIL'} ${r.description}: suppressing in [${r.suppressedIn.join(', ')}], control in [${r.controlIn.join(', ')}]`);
+    }
+  }
+  const expectations = gate.run.scenarios.flatMap((s) => s.expectations);
+  const failed = expectations.filter((e) => !e.ok);
+  lines.push(`scenarios  ${gate.run.scenarios.filter((s) => s.ok).length}/${gate.run.scenarios.length} passed, ${expectations.length - failed.length}/${expectations.length} expectations hold`);
+  for (const s of gate.run.scenarios) for (const e of s.expectations.filter((x) => !x.ok)) lines.push(`  FAIL ${s.name}: ${e.description}: ${e.detail}`);
+  lines.push(`gate ${gate.ok ? 'PASS' : 'FAIL'} in ${gate.wallSeconds}s wall`);
+  return lines.join('\n');
+}
+
+/** One testcase per static check, contract family, coverage figure and scenario expectation. */
+export function gateJUnitSuites(gate: GateResult): JUnitSuite[] {
+  const suites: JUnitSuite[] = [];
+  for (const s of gate.systems) {
+    suites.push({
+      name: `${s.system}.static`,
+      timeSeconds: 0,
+      cases: s.static.length === 0 ? [{ name: 'static checks', ok: true, detail: 'promtool, amtool, metric contract and alertname references' }] : s.static.map((f) => ({ name: `${f.check}: ${f.file} ${f.where}`.trim(), ok: false, detail: f.message })),
+    });
+    if (s.contract) {
+      suites.push({
+        name: `${s.system}.contract`,
+        timeSeconds: 0,
+        cases: [...new Set([...s.contract.findings.map((f) => f.family)])].length === 0
+          ? [{ name: `${s.contract.checked} families`, ok: true, detail: `every family of ${s.contract.file} present with its type and labels` }]
+          : s.contract.findings.map((f) => ({ name: f.family, ok: false, detail: f.message })),
+      });
+    }
+    suites.push({
+      name: `${s.system}.coverage`,
+      timeSeconds: 0,
+      cases: [
+        { name: 'alert coverage', ok: s.alertCoverage.percent >= gate.minAlertCoverage, detail: `${s.alertCoverage.percent}% (min ${gate.minAlertCoverage}%)` },
+        { name: 'inhibition coverage', ok: s.inhibitionCoverage.percent >= gate.minInhibitionCoverage, detail: `${s.inhibitionCoverage.percent}% (min ${gate.minInhibitionCoverage}%)` },
+      ],
+    });
+  }
+  for (const scenario of gate.run.scenarios) {
+    suites.push({
+      name: scenario.name,
+      timeSeconds: (Date.parse(scenario.endedAt) - Date.parse(scenario.startedAt)) / 1000,
+      cases: scenario.expectations.map((e) => ({ name: e.description, ok: e.ok, detail: e.detail })),
+    });
+  }
+  return suites;
+}
