@@ -1,5 +1,4 @@
 import { defineScenario, expectAlert, fault } from '../src/index.ts';
-import { apiTraffic } from './lib/piyasa-traffic.ts';
 
 /**
  * OpenAI's circuit breaker opens; every OpenAI call is rejected and counted as failed.
@@ -15,7 +14,7 @@ export default defineScenario({
   system: 'piyasa',
   description: 'The OpenAI circuit breaker opens: CircuitBreakerOpen pages and mutes LLMProviderFailure for openai_api',
   duration: '8m',
-  traffic: [apiTraffic(5)],
+  traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '6m', fault: fault.circuitBreaker('worker', 'openai_api') }],
   expect: [
     expectAlert('CircuitBreakerOpen', { service: 'openai_api' }).toFire({ detectWithin: '1m' }),

@@ -1,5 +1,4 @@
 import { defineScenario, expectAlert, fault } from '../src/index.ts';
-import { apiTraffic } from './lib/piyasa-traffic.ts';
 
 /**
  * Every LLM call takes 11s longer. Latency is real time (never scaled), so the first slow
@@ -13,7 +12,7 @@ export default defineScenario({
   system: 'piyasa',
   description: 'LLM calls take 11s longer: HighMessageGenerationLatency notifies warnings',
   duration: '19m',
-  traffic: [apiTraffic(5)],
+  traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '17m', fault: fault.slowGeneration('worker', '11s') }],
   expect: [
     expectAlert('HighMessageGenerationLatency').toFire(),

@@ -1,5 +1,4 @@
 import { defineScenario, expectAlert, fault } from '../src/index.ts';
-import { apiTraffic } from './lib/piyasa-traffic.ts';
 
 /**
  * 40% of Gemini calls fail: over HighLLMErrorRate's 15%, under LLMProviderFailure's 50%.
@@ -13,7 +12,7 @@ export default defineScenario({
   system: 'piyasa',
   description: '40% of Gemini calls fail: HighLLMErrorRate notifies warnings, LLMProviderFailure stays quiet',
   duration: '11m',
-  traffic: [apiTraffic(5)],
+  traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '9m', fault: fault.llmFailure('worker', { provider: 'gemini', ratio: 0.4 }) }],
   expect: [
     expectAlert('HighLLMErrorRate', { provider: 'gemini' }).toFire({ detectWithin: '3m' }),

@@ -1,5 +1,4 @@
 import { defineScenario, expectAlert, fault } from '../src/index.ts';
-import { apiTraffic } from './lib/piyasa-traffic.ts';
 
 /**
  * The worker skips 90% of its ticks: about 1 message per second instead of 10. That is low
@@ -12,7 +11,7 @@ export default defineScenario({
   system: 'piyasa',
   description: 'The worker generates a tenth of its usual rate: LowMessageThroughput notifies info',
   duration: '25m',
-  traffic: [apiTraffic(5)],
+  traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '23m', fault: fault.stall('worker', 0.9) }],
   expect: [
     expectAlert('LowMessageThroughput').toFire(),

@@ -15,7 +15,7 @@ export default defineScenario({
   traffic: [apiTraffic(20)],
   faults: [{ at: '1m', hold: '13m', fault: fault.slowQueries('api', '1500ms', 0.2) }],
   expect: [
-    expectAlert('SlowDatabaseQueries').toFire({ detectWithin: '2m' }),
+    expectAlert('SlowDatabaseQueries').toFire({ detectWithin: '3m' }),
     expectAlert('SlowDatabaseQueries').toNotify('warnings'),
     expectAlert('SlowDatabaseQueries').toResolve(),
     expectAlert('DatabaseConnectionPoolExhausted').toNotFire(),

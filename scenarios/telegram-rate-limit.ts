@@ -1,5 +1,4 @@
 import { defineScenario, expectAlert, fault } from '../src/index.ts';
-import { apiTraffic } from './lib/piyasa-traffic.ts';
 
 /**
  * Telegram answers 429 to 10% of sends: about 1 per second against a 0.1/s threshold. The
@@ -12,7 +11,7 @@ export default defineScenario({
   system: 'piyasa',
   description: 'Telegram rate-limits 10% of sends: TelegramRateLimitHit notifies warnings',
   duration: '10m',
-  traffic: [apiTraffic(5)],
+  traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '8m', fault: fault.telegram429('worker', 0.1) }],
   expect: [
     expectAlert('TelegramRateLimitHit').toFire({ detectWithin: '3m' }),

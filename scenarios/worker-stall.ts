@@ -1,5 +1,4 @@
 import { defineScenario, expectAlert, fault } from '../src/index.ts';
-import { apiTraffic } from './lib/piyasa-traffic.ts';
 
 /**
  * The worker is up and scraped but generates nothing (a hung queue consumer). WorkerDown
@@ -12,7 +11,7 @@ export default defineScenario({
   system: 'piyasa',
   description: 'The worker stops generating while staying up: WorkerNoMessages notifies high-priority',
   duration: '13m',
-  traffic: [apiTraffic(5)],
+  traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '11m', fault: fault.stall('worker') }],
   expect: [
     expectAlert('WorkerNoMessages').toFire(),

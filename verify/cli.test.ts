@@ -51,7 +51,7 @@ describe('firedrill CLI', () => {
     const run = firedrill(['run', 'api-outage', '--scale', '100']);
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe(
-      'firedrill: system piyasa: scale 100 makes scrape_configs piyasa-chatbot-api scrape_interval 10s -> 100ms, below the 250ms floor (and 6 more); use --scale 40 or less',
+      'firedrill: system piyasa: scale 100 makes scrape_configs piyasa-chatbot-api scrape_interval 10s -> 100ms, below the 250ms floor (and 10 more); use --scale 40 or less',
     );
   });
 

@@ -233,15 +233,15 @@ describe('engine choice', () => {
     expect(() => chooseEngine('k6', noK6)).toThrow('--engine k6: no k6 binary found; put k6 on PATH or set K6_BIN, or use --engine builtin');
   });
 
-  it.skipIf(!findK6())('runs worker-restart with the real k6 binary and reports the same summary shape', async () => {
-    const scenario = scenarios.find((s) => s.name === 'worker-restart')!;
+  it.skipIf(!findK6())('runs metrics-endpoint-broken with the real k6 binary and reports the same summary shape', async () => {
+    const scenario = scenarios.find((s) => s.name === 'metrics-endpoint-broken')!;
     const stack = await startNativeStack(compiled.get('piyasa')!);
     try {
       const summary = await new K6Engine(findK6()!).run(planOf(scenario), { serviceUrls: Object.fromEntries(stack.serviceUrls), faults: { url: stack.faults.url, token: stack.faultToken } }, { signal: new AbortController().signal, live: { requests: 0, failures: 0 } });
       expect(summary.requests).toBeGreaterThan(0);
       expect(summary.statuses['200']).toBeGreaterThan(0);
       expect(summary.thresholds).toEqual([expect.objectContaining({ stream: 'traffic_0', ok: true })]);
-      expect(stack.faults.records().map((r) => r.spec.kind)).toEqual(['restart']);
+      expect(stack.faults.records().map((r) => r.spec.kind)).toEqual(['metrics_failure']);
     } finally {
       await stack.stop();
     }

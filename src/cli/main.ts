@@ -71,7 +71,7 @@ export function buildProgram(): Command {
           ),
         onProgress: (p) => progress.update(p),
         onScenario: (scenario, compiled) => {
-          progress.clear();
+          progress.clear(scenario.name);
           console.log(`${formatScenario(scenario, compiled.scale)}\n`);
         },
       });
@@ -106,7 +106,7 @@ export function buildProgram(): Command {
         signal: abort.signal,
         onProgress: (p) => progress.update(p),
         onScenario: (scenario) => {
-          progress.clear();
+          progress.clear(scenario.name);
           console.log(`${scenario.ok ? 'PASS' : 'FAIL'}  ${scenario.name}  ${scenario.expectations.filter((e) => e.ok).length}/${scenario.expectations.length} expectations`);
         },
       });

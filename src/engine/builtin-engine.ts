@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { playFaultCalls } from '../faults/play-fault-calls.ts';
+import { abortableDelay, playFaultCalls } from '../faults/play-fault-calls.ts';
 import { arrivalsBy, rateAt, type PlannedStream, type ScenarioPlan } from '../scenario/scenario-plan.ts';
 import type { DrillEngine, DrillRunOptions, DrillTargets } from './drill-engine.ts';
 import { assertLoopback } from './loopback.ts';
@@ -52,6 +52,7 @@ export class BuiltinEngine implements DrillEngine {
           stop.abort(); // a fault that cannot be injected makes the rest of the drill meaningless
           throw error;
         }),
+        abortableDelay(plan.durationS * 1000, stop.signal), // the timeline lasts its duration, traffic or not
       ]);
     } finally {
       options.signal.removeEventListener('abort', onAbort);

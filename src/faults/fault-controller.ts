@@ -73,11 +73,11 @@ export class FaultController {
     return record;
   }
 
-  /** Reverts every active fault, newest first; reports every failure, not just the first. */
-  async revertAll(): Promise<void> {
+  /** Reverts every active fault (or those `which` picks), newest first; reports every failure, not just the first. */
+  async revertAll(which: (record: FaultRecord) => boolean = () => true): Promise<void> {
     const failures: string[] = [];
     for (const record of [...this.#records].reverse()) {
-      if (record.revertedAtMs !== null) continue;
+      if (record.revertedAtMs !== null || !which(record)) continue;
       try {
         await this.revert(record.id);
       } catch (error) {

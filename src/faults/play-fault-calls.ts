@@ -37,7 +37,8 @@ export async function playFaultCalls(calls: readonly PlannedFaultCall[], endpoin
   }
 }
 
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });

@@ -69,6 +69,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     scenarioNames: [],
     scale: options.scale,
     stack: 'native',
+    shareStack: true,
     engine: options.engine,
     mutations: options.mutations,
     signal: options.signal,

@@ -27,6 +27,8 @@ export function k6Options(plan: ScenarioPlan): Options {
       exec: 'faultCall',
     };
   }
+  // Holds the run open for the whole timeline, also when no traffic stream does.
+  scenarios.clock = { executor: 'constant-vus', vus: 1, duration: ms(plan.durationS), gracefulStop: '0s', exec: 'clock' };
   const thresholds: Record<string, string[]> = {};
   for (const stream of plan.streams) {
     if (stream.minOkRatio !== undefined) thresholds[`checks{scenario:${stream.name}}`] = [okRatioThreshold(stream.minOkRatio)];

@@ -13,12 +13,13 @@ export function formatProgress(p: ScenarioProgress): string {
 }
 
 /**
- * Live progress on stderr: one line redrawn in place on a terminal; plain lines (every
- * 10 s and on every alert state change) when stderr is a file or a CI log.
+ * Live progress on stderr: one line redrawn in place on a terminal (scenarios running side by
+ * side share it); plain lines, per scenario every 10 s and on every alert state change, when
+ * stderr is a file or a CI log.
  */
 export class LiveProgress {
-  #lastPlainAtS = -Infinity;
-  #lastAlerts = '';
+  readonly #plain = new Map<string, { atS: number; alerts: string }>();
+  readonly #current = new Map<string, string>();
   #drawn = false;
 
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
@@ -26,23 +27,25 @@ export class LiveProgress {
   update(p: ScenarioProgress): void {
     const line = formatProgress(p);
     if (this.stream.isTTY) {
+      this.#current.set(p.scenario, line);
       const width = this.stream.columns || 120;
-      this.stream.write(`\r\x1b[K${line.slice(0, width - 1)}`);
+      this.stream.write(`\r\x1b[K${[...this.#current.values()].join('  |  ').slice(0, width - 1)}`);
       this.#drawn = true;
       return;
     }
     const alerts = JSON.stringify(p.alerts);
-    if (alerts === this.#lastAlerts && p.elapsedS - this.#lastPlainAtS < PLAIN_EVERY_S) return;
-    this.#lastAlerts = alerts;
-    this.#lastPlainAtS = p.elapsedS;
+    const last = this.#plain.get(p.scenario);
+    if (last && alerts === last.alerts && p.elapsedS - last.atS < PLAIN_EVERY_S) return;
+    this.#plain.set(p.scenario, { atS: p.elapsedS, alerts });
     this.stream.write(`  ${line}\n`);
   }
 
-  /** Clears the redrawn line before other output. */
-  clear(): void {
+  /** Forgets a finished scenario and clears the redrawn line before other output. */
+  clear(scenario?: string): void {
+    if (scenario === undefined) this.#current.clear();
+    else this.#current.delete(scenario);
+    if (scenario !== undefined) this.#plain.delete(scenario);
     if (this.#drawn) this.stream.write('\r\x1b[K');
     this.#drawn = false;
-    this.#lastPlainAtS = -Infinity;
-    this.#lastAlerts = '';
   }
 }

@@ -1,7 +1,7 @@
 // The k6 side of a firedrill scenario. `firedrill build` bundles this file with one scenario's
 // plan and k6 options (esbuild `define`) into dist/k6/<scenario>.js; k6 modules stay external.
 // Runs in k6's JavaScript runtime, not Node: only k6 modules and ES2017 after bundling.
-import { check } from 'k6';
+import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
@@ -55,6 +55,11 @@ export function traffic(): void {
   (statusMetrics[String(res.status)] ?? otherStatusMetric).add(1);
   if (res.status !== 0) latencyMetric.add(res.timings.duration);
   check(res, { 'answered 2xx': (r) => r.status >= 200 && r.status < 300 });
+}
+
+/** The clock scenario: keeps the test running for the scenario's duration. */
+export function clock(): void {
+  sleep(1);
 }
 
 /** One fault step: inject or revert through the fault controller, by the fault's planned id. */
