@@ -114,6 +114,8 @@ describe('compiled k6 options replay the scenario timeline', () => {
     const traffic = Object.entries(options.scenarios).filter(([, s]) => s.exec === 'traffic');
     const faults = Object.entries(options.scenarios).filter(([, s]) => s.exec === 'faultCall');
     expect(traffic).toHaveLength(scenario.traffic.length);
+    // The clock holds the run open for the whole timeline, traffic or not.
+    expect(options.scenarios.clock).toMatchObject({ executor: 'constant-vus', vus: 1, duration: `${Math.round(plan.durationS * 1000)}ms`, exec: 'clock' });
     for (const [, s] of traffic) {
       expect(s.executor).toBe('ramping-arrival-rate');
       if (s.executor !== 'ramping-arrival-rate') continue;

@@ -1,5 +1,6 @@
 import type { PrometheusClient } from '../observe/prometheus-client.ts';
 import type { MetricContract } from './metric-contract.ts';
+import { relativeName } from '../compile/yaml-file.ts';
 
 export interface ContractFinding {
   readonly family: string;
@@ -50,5 +51,5 @@ export async function checkContract(prometheus: PrometheusClient, contract: Metr
     }
   }
   const unlisted = Object.keys(metadata).filter((name) => !contract.families.has(name)).sort();
-  return { file: contract.file, checked: contract.families.size, findings, unlisted };
+  return { file: relativeName(contract.file), checked: contract.families.size, findings, unlisted };
 }

@@ -2,6 +2,7 @@ import type { CompiledRule } from '../compile/rule-files.ts';
 import type { YamlMap } from '../compile/yaml-file.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { RunResult } from '../report/run-result.ts';
+import { matches, parseMatcher } from './alertmanager-matcher.ts';
 
 export interface AlertCoverage {
   readonly percent: number;
@@ -72,15 +73,8 @@ function toInhibitRule(doc: YamlMap): InhibitRule {
 function labelMatch(doc: YamlMap, side: 'source' | 'target'): LabelMatch {
   const exact = Object.entries((doc[`${side}_match`] as Record<string, string> | undefined) ?? {});
   const regex = Object.entries((doc[`${side}_match_re`] as Record<string, string> | undefined) ?? {}).map(([k, v]) => [k, new RegExp(`^(?:${v})$`)] as const);
-  const listed = ((doc[`${side}_matchers`] as string[] | undefined) ?? []).map((m) => {
-    const [, name, op, value] = /^\s*(\w+)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/.exec(m) ?? [];
-    const re = new RegExp(`^(?:${value ?? ''})$`);
-    return (labels: Readonly<Record<string, string>>) => {
-      const v = labels[name ?? ''] ?? '';
-      return op === '=' ? v === value : op === '!=' ? v !== value : op === '=~' ? re.test(v) : !re.test(v);
-    };
-  });
-  return (labels) => exact.every(([k, v]) => labels[k] === v) && regex.every(([k, re]) => re.test(labels[k] ?? '')) && listed.every((m) => m(labels));
+  const listed = ((doc[`${side}_matchers`] as string[] | undefined) ?? []).flatMap((text) => parseMatcher(text) ?? []);
+  return (labels) => exact.every(([k, v]) => labels[k] === v) && regex.every(([k, re]) => re.test(labels[k] ?? '')) && listed.every((m) => matches(m, labels));
 }
 
 function describeInhibitRule(doc: YamlMap): string {

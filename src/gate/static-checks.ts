@@ -4,6 +4,7 @@ import { readYamlMap, relativeName, type YamlMap } from '../compile/yaml-file.ts
 import { findCheckTools } from '../stack/binaries.ts';
 import { contractFamilyOf, SYNTHETIC_METRICS, type MetricContract } from './metric-contract.ts';
 import { metricNamesIn } from './promql-metrics.ts';
+import { parseMatcher } from './alertmanager-matcher.ts';
 
 /** One problem found before anything starts; `where` names the rule, route or field. */
 export interface StaticFinding {
@@ -24,7 +25,11 @@ export function runStaticChecks(compiled: CompiledSystem, contract: MetricContra
   const tool = (check: StaticFinding['check'], command: string, args: string[], file: string) => {
     const run = spawnSync(command, args, { encoding: 'utf8' });
     if (run.status === 0) return;
-    const lines = `${run.stdout}\n${run.stderr}`.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Checking|SUCCESS)/.test(l));
+    // Keep what the checker says is wrong, not its progress lines or closing summary.
+    const lines = `${run.stdout}\n${run.stderr}`
+      .split('\n')
+      .map((l) => (l.includes('FAILED:') ? l.slice(l.indexOf('FAILED:') + 'FAILED:'.length) : l).trim())
+      .filter((l) => l && !/^(Checking|SUCCESS|amtool: error: failed to validate)/.test(l));
     findings.push({ check, file: relativeName(file), where: '', message: lines.join('; ') || `exit ${run.status}` });
   };
   tool('promtool check config', tools.promtool, ['check', 'config', '--syntax-only', system.prometheus], system.prometheus);
@@ -68,9 +73,9 @@ export function alertnameReferences(doc: YamlMap): AlertnameReference[] {
     if (exact !== undefined) refs.push({ where: `${where}.${plain}.alertname`, value: exact, regex: false });
     const re = (node[regex] as Record<string, string> | undefined)?.alertname;
     if (re !== undefined) refs.push({ where: `${where}.${regex}.alertname`, value: re, regex: true });
-    ((node[list] as string[] | undefined) ?? []).forEach((matcher, i) => {
-      const m = /^\s*alertname\s*(=~|=)\s*"?(.*?)"?\s*$/.exec(matcher);
-      if (m) refs.push({ where: `${where}.${list}[${i}]`, value: m[2]!, regex: m[1] === '=~' });
+    ((node[list] as string[] | undefined) ?? []).forEach((text, i) => {
+      const m = parseMatcher(text);
+      if (m?.name === 'alertname' && (m.op === '=' || m.op === '=~')) refs.push({ where: `${where}.${list}[${i}]`, value: m.value, regex: m.op === '=~' });
     });
   };
   const walk = (route: YamlMap, where: string) => {

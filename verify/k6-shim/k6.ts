@@ -10,3 +10,8 @@ export function check<T>(value: T, sets: Record<string, (v: T) => boolean>): boo
   }
   return all;
 }
+
+// k6's sleep(): blocks the VU for `seconds`.
+export function sleep(seconds: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
+}

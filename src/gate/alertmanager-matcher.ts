@@ -1,0 +1,19 @@
+/** One matcher of Alertmanager's `matchers:` syntax: `name op "value"` (op: = != =~ !~). */
+export interface Matcher {
+  readonly name: string;
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+}
+
+export function parseMatcher(text: string): Matcher | undefined {
+  const m = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/.exec(text);
+  return m ? { name: m[1]!, op: m[2] as Matcher['op'], value: m[3]! } : undefined;
+}
+
+export function matches(matcher: Matcher, labels: Readonly<Record<string, string>>): boolean {
+  const value = labels[matcher.name] ?? '';
+  if (matcher.op === '=') return value === matcher.value;
+  if (matcher.op === '!=') return value !== matcher.value;
+  const re = new RegExp(`^(?:${matcher.value})$`);
+  return matcher.op === '=~' ? re.test(value) : !re.test(value);
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertTrace } from '../observe/alert-trace.ts';
+import type { RunResult, ScenarioResult } from '../report/run-result.ts';
+import { formatJUnit } from '../report/junit.ts';
+import { inhibitionCoverage } from './coverage.ts';
+
+const trace = (alertname: string, labels: Record<string, string>, extra: Partial<AlertTrace> = {}): AlertTrace => ({
+  alertname,
+  labels: { alertname, ...labels },
+  forSeconds: 60,
+  scaledForSeconds: 3,
+  evaluationIntervalSeconds: 0.75,
+  pendingAt: '2026-11-24T10:00:00.000Z',
+  firingAt: '2026-11-24T10:00:03.000Z',
+  resolvedAt: '2026-11-24T10:00:30.000Z',
+  detectionSeconds: 1,
+  inhibitedBy: [],
+  suppressedFrom: null,
+  suppressedUntil: null,
+  notifications: [],
+  episodes: [],
+  ...extra,
+});
+const scenario = (name: string, alerts: AlertTrace[], inhibitedOk: string[] = []): ScenarioResult => ({
+  name,
+  ok: true,
+  startedAt: '2026-11-24T10:00:00.000Z',
+  endedAt: '2026-11-24T10:01:00.000Z',
+  traffic: { requests: 0, achievedRps: 0, statuses: {}, dropped: 0, checkFailures: 0, latencyMs: { p50: 0, p95: 0, p99: 0 }, thresholds: [] },
+  faults: [],
+  alerts,
+  expectations: inhibitedOk.map((alert) => ({ description: '', ok: true, detail: '', kind: 'inhibitedBy' as const, alert })),
+});
+const run = (scenarios: ScenarioResult[]): RunResult => ({ ok: true, scale: 20, stack: 'native', engine: 'builtin', scrapeIntervalSeconds: 0.5, evaluationIntervalSeconds: 0.75, stackReadySeconds: 6, scenarios });
+const am = { inhibit_rules: [{ source_match: { alertname: 'CircuitBreakerOpen' }, target_match_re: { alertname: '.*Failure' }, equal: ['service'] }] };
+const paged = { notifications: [{ receiver: 'high-priority', status: 'firing' as const, at: '2026-11-24T10:00:05.000Z' }] };
+
+describe('inhibition coverage', () => {
+  const suppressing = scenario('open', [trace('CircuitBreakerOpen', { service: 'openai_api' }), trace('LLMProviderFailure', { service: 'openai_api' }, { inhibitedBy: ['CircuitBreakerOpen'] })], ['LLMProviderFailure']);
+  const control = scenario('other', [trace('CircuitBreakerOpen', { service: 'gemini_api' }), trace('LLMProviderFailure', { service: 'openai_api' }, paged)]);
+
+  it('counts a rule seen suppressing (asserted) and with a negative control', () => {
+    expect(inhibitionCoverage(am, run([suppressing, control]))).toEqual({
+      percent: 100,
+      rules: [{ index: 0, description: '{alertname="CircuitBreakerOpen"} mutes {alertname=~".*Failure"} equal [service]', suppressedIn: ['open'], controlIn: ['other'] }],
+    });
+  });
+
+  it('does not count a rule without a negative control, nor one seen suppressing but not asserted', () => {
+    expect(inhibitionCoverage(am, run([suppressing])).percent).toBe(0);
+    const unasserted = { ...suppressing, expectations: [] };
+    expect(inhibitionCoverage(am, run([unasserted, control])).rules[0]!.suppressedIn).toEqual([]);
+  });
+
+  it('does not take a target outside the regex for a control', () => {
+    const elsewhere = scenario('x', [trace('HighLLMErrorRate', { provider: 'openai' }, paged)]);
+    expect(inhibitionCoverage(am, run([suppressing, elsewhere])).rules[0]!.controlIn).toEqual([]);
+  });
+});
+
+describe('JUnit XML', () => {
+  it('escapes text and counts failures', () => {
+    const xml = formatJUnit('gate', [{ name: 'api-outage', timeSeconds: 33, cases: [{ name: 'APIDown{service="api"} fires', ok: false, detail: 'fired 0s <after> & "too soon"' }] }]);
+    expect(xml).toContain('<testsuite name="api-outage" tests="1" failures="1" skipped="0" time="33.000">');
+    expect(xml).toContain('<testcase classname="gate.api-outage" name="APIDown{service=&quot;api&quot;} fires"><failure message="fired 0s &lt;after&gt; &amp; &quot;too soon&quot;">');
+  });
+});
