@@ -82,7 +82,7 @@ describe('npm run gate on the fixtures', () => {
   it('writes JUnit with one testcase per expectation in each scenario suite, and no failure', () => {
     const xml = formatJUnit('firedrill-gate', gateJUnitSuites(gate));
     for (const s of gate.run.scenarios) {
-      const suite = xml.match(new RegExp(`<testsuite name="${s.name}" tests="(\\\\d+)" failures="(\\\\d+)"`));
+      const suite = xml.match(new RegExp(`<testsuite name="${s.name}" tests="(\\d+)" failures="(\\d+)"`));
       expect(suite?.slice(1).map(Number), s.name).toEqual([s.expectations.length, 0]);
     }
     expect(xml).toMatch(/^<testsuites name="firedrill-gate" tests="\d+" failures="0"/m);
