@@ -37,11 +37,11 @@ const planOf = (s: Scenario) => planScenario(s, compiled.get(s.system)!.scale);
 const script = (name: string) => readFileSync(path.join(outDir, `${name}.js`), 'utf8');
 
 /** k6's __ENV: where the script's init code finds the stack. Options tests need only a well-formed one. */
-const k6Env = ((globalThis as { __ENV?: Record<string, string> }).__ENV = {
+(globalThis as { __ENV?: Record<string, string> }).__ENV = {
   [K6_ENV.targets]: JSON.stringify({ api: 'http://127.0.0.1:9', worker: 'http://127.0.0.1:9' }),
   [K6_ENV.faultUrl]: 'http://127.0.0.1:9',
   [K6_ENV.faultToken]: 'unused-for-options-only',
-});
+};
 let loads = 0;
 
 /** A built script's exports, with k6 modules mapped to the shim; init code runs afresh on each load. */
