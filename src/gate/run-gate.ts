@@ -1,14 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { compileSystem, type CompiledMutations, type CompiledSystem, type ScaleRequest } from '../compile/compile-system.ts';
+import { compileSystem } from '../compile/compile-system.ts';
 import { readYamlMap } from '../compile/yaml-file.ts';
-import type { LoadedConfig } from '../config/load-config.ts';
 import { badInput } from '../errors.ts';
-import type { EngineRequest } from '../engine/choose-engine.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
-import type { RunResult, ScenarioResult } from '../report/run-result.ts';
+import type { RunResult } from '../report/run-result.ts';
 import { loadScenarios } from '../scenario/load-scenarios.ts';
-import { runDrills } from '../scenario/run-drills.ts';
-import type { ScenarioProgress } from '../scenario/run-scenario.ts';
+import { runDrills, type RunDrillsOptions } from '../scenario/run-drills.ts';
 import { checkContract, type ContractReport } from './check-contract.ts';
 import { alertCoverage, inhibitionCoverage, type AlertCoverage, type InhibitionCoverage } from './coverage.ts';
 import { loadMetricContract } from './metric-contract.ts';
@@ -17,16 +14,9 @@ import { runStaticChecks, type StaticFinding } from './static-checks.ts';
 /** The scenario after which a system's metric contract is checked: healthy traffic, every family exposed. */
 export const CONTRACT_SCENARIO = 'baseline';
 
-export interface GateOptions {
-  readonly config: LoadedConfig;
-  readonly scale: ScaleRequest;
-  readonly engine: EngineRequest;
+export interface GateOptions extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress'> {
   readonly minAlertCoverage: number;
   readonly minInhibitionCoverage: number;
-  readonly mutations?: CompiledMutations;
-  readonly signal?: AbortSignal;
-  readonly onScenario?: (result: ScenarioResult, compiled: CompiledSystem) => void;
-  readonly onProgress?: (progress: ScenarioProgress) => void;
 }
 
 export interface SystemGateResult {

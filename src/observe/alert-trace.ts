@@ -32,7 +32,8 @@ export interface AlertTrace {
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-function labelsMatch(subset: Readonly<Record<string, string>>, full: Readonly<Record<string, string>>): boolean {
+/** Every label of `subset` has the same value in `full`. */
+export function labelsMatch(subset: Readonly<Record<string, string>>, full: Readonly<Record<string, string>>): boolean {
   return Object.entries(subset).every(([k, v]) => full[k] === v);
 }
 

@@ -3,7 +3,7 @@ import type { DrillEngine } from '../engine/drill-engine.ts';
 import type { LiveTraffic } from '../engine/traffic.ts';
 import { evaluateExpectations } from '../expect/evaluate-expectations.ts';
 import { readAlertHistories, type AlertEpisode } from '../observe/alert-episodes.ts';
-import { buildAlertTraces, iso } from '../observe/alert-trace.ts';
+import { buildAlertTraces, iso, labelsMatch } from '../observe/alert-trace.ts';
 import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
 import { AlertmanagerPoller } from '../observe/alertmanager-poller.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
@@ -122,7 +122,7 @@ async function settle(stack: StartedStack, scenario: Scenario, prometheus: Prome
   // A delay fault's slow requests stay in flight (and unobserved) for up to the delay after its revert.
   const inFlightMs = Math.max(0, ...scenario.faults.map((f) => Number(f.fault.params?.ms ?? 0)));
   const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify.map((e) => e.alert)]) + inFlightMs;
-  const matches = (e: { labels?: Readonly<Record<string, string>> }, labels: Readonly<Record<string, string>>) => Object.entries(e.labels ?? {}).every(([k, v]) => labels[k] === v);
+  const matches = (e: { labels?: Readonly<Record<string, string>> }, labels: Readonly<Record<string, string>>) => labelsMatch(e.labels ?? {}, labels);
   try {
     await waitFor(
       `alerts to resolve (${[...toResolve].join(', ') || 'none'}) and to notify (${toNotify.map(selectorName).join(', ') || 'none'})`,
