@@ -3,53 +3,17 @@
 // alert (and the dropped metric family), and leave the verdict of every other alert intact.
 // One combined run instead of seven keeps the suite inside CI's budget; because the mutated
 // alerts are disjoint, each failure below is attributable to exactly one mutation.
+// `npm run gate:mutations` runs each mutation alone through the whole gate.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CompiledMutations } from '../src/compile/compile-system.ts';
-import type { YamlMap } from '../src/compile/yaml-file.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { runGate, type GateResult } from '../src/gate/run-gate.ts';
-import { GATE_TIMEOUT_MS } from './gate-timeout.ts';
 import { formatGateSummary } from '../src/report/gate-report.ts';
-
-type Rule = { alert?: string; expr: string; for?: string };
-const rulesOf = (doc: YamlMap) => ((doc.groups as { rules: Rule[] }[] | undefined) ?? []).flatMap((g) => g.rules);
+import { GATE_TIMEOUT_MS } from './gate-timeout.ts';
+import { combineMutations, PIYASA_MUTATIONS } from './piyasa-mutations.ts';
 
 /** Mutation -> the alert it must break. */
-const BROKEN = {
-  thresholdRaised: 'HighAPIErrorRate', // > 0.05 becomes > 0.95: cannot fire at 17% errors
-  forBeyondScenario: 'SlowDatabaseQueries', // for 10m becomes 60m (3m wall): longer than the scenario
-  inhibitionEqualChanged: 'LLMProviderFailure', // CircuitBreakerOpen -> .*Failure on equal [provider], a label the source lacks
-  inhibitionDeleted: 'HighAPILatency', // APIDown -> HighAPILatency removed
-  metricRenamedInRule: 'LowCacheHitRate', // cache_hits_total -> cache_hit_total
-  severityMisrouted: 'LowMessageThroughput', // severity info routed to warnings
-  metricDropped: 'TelegramRateLimitHit', // telegram_429_count dropped from the worker's scrape
-} as const;
-
-const mutations: CompiledMutations = {
-  ruleFile: (doc) => {
-    for (const rule of rulesOf(doc)) {
-      if (rule.alert === BROKEN.thresholdRaised) rule.expr = rule.expr.replace(') > 0.05', ') > 0.95');
-      if (rule.alert === BROKEN.forBeyondScenario) rule.for = '3m';
-      if (rule.alert === BROKEN.metricRenamedInRule) rule.expr = rule.expr.replaceAll('cache_hits_total', 'cache_hit_total');
-    }
-    return doc;
-  },
-  alertmanager: (doc) => {
-    const inhibit = doc.inhibit_rules as { source_match?: Record<string, string>; equal?: string[] }[];
-    doc.inhibit_rules = inhibit.filter((r) => r.source_match?.alertname !== 'APIDown');
-    for (const r of doc.inhibit_rules as typeof inhibit) if (r.source_match?.alertname === 'CircuitBreakerOpen') r.equal = ['provider'];
-    for (const route of (doc.route as { routes: { match?: Record<string, string>; receiver: string }[] }).routes) {
-      if (route.match?.severity === 'info') route.receiver = 'warnings';
-    }
-    return doc;
-  },
-  prometheus: (doc) => {
-    for (const job of doc.scrape_configs as { job_name: string; metric_relabel_configs?: unknown[] }[]) {
-      if (job.job_name === 'piyasa-chatbot-worker') job.metric_relabel_configs = [{ source_labels: ['__name__'], regex: 'telegram_429_count', action: 'drop' }];
-    }
-    return doc;
-  },
-};
+const BROKEN = Object.fromEntries(PIYASA_MUTATIONS.map((m) => [m.name, m.breaks]));
+const mutations = combineMutations(PIYASA_MUTATIONS);
 
 let gate: GateResult;
 beforeAll(async () => {

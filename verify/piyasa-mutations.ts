@@ -1,0 +1,107 @@
+// Seven regressions of the Piyasa config, each aimed at a different alert, applied to the
+// compiled copy the gate runs (the fixture files are never touched). Shared by the mutation test
+// (all seven in one gate run, inside CI's budget) and scripts/mutation-gate.ts (one gate run each).
+import type { CompiledMutations } from '../src/compile/compile-system.ts';
+import type { YamlMap } from '../src/compile/yaml-file.ts';
+
+type Rule = { alert?: string; expr: string; for?: string };
+type InhibitRule = { source_match?: Record<string, string>; equal?: string[] };
+type Route = { match?: Record<string, string>; receiver: string };
+
+const rulesOf = (doc: YamlMap) => ((doc.groups as { rules: Rule[] }[] | undefined) ?? []).flatMap((g) => g.rules);
+const inhibitRulesOf = (doc: YamlMap) => doc.inhibit_rules as InhibitRule[];
+
+export interface Mutation {
+  readonly name: string;
+  /** The alert whose verdict the mutation must break, and the only one. */
+  readonly breaks: string;
+  readonly what: string;
+  readonly apply: CompiledMutations;
+}
+
+const editRule = (alert: string, edit: (rule: Rule) => void): CompiledMutations => ({
+  ruleFile: (doc) => {
+    for (const rule of rulesOf(doc)) if (rule.alert === alert) edit(rule);
+    return doc;
+  },
+});
+
+export const PIYASA_MUTATIONS: readonly Mutation[] = [
+  {
+    name: 'thresholdRaised',
+    breaks: 'HighAPIErrorRate',
+    what: '> 0.05 becomes > 0.95: cannot fire at 17% errors',
+    apply: editRule('HighAPIErrorRate', (rule) => (rule.expr = rule.expr.replace(') > 0.05', ') > 0.95'))),
+  },
+  {
+    name: 'forBeyondScenario',
+    breaks: 'SlowDatabaseQueries',
+    what: 'for 10m becomes 60m (3m wall): longer than the scenario',
+    apply: editRule('SlowDatabaseQueries', (rule) => (rule.for = '3m')),
+  },
+  {
+    name: 'inhibitionEqualChanged',
+    breaks: 'LLMProviderFailure',
+    what: 'CircuitBreakerOpen -> .*Failure on equal [provider], a label the source lacks',
+    apply: {
+      alertmanager: (doc) => {
+        for (const r of inhibitRulesOf(doc)) if (r.source_match?.alertname === 'CircuitBreakerOpen') r.equal = ['provider'];
+        return doc;
+      },
+    },
+  },
+  {
+    name: 'inhibitionDeleted',
+    breaks: 'HighAPILatency',
+    what: 'APIDown -> HighAPILatency removed',
+    apply: {
+      alertmanager: (doc) => {
+        doc.inhibit_rules = inhibitRulesOf(doc).filter((r) => r.source_match?.alertname !== 'APIDown');
+        return doc;
+      },
+    },
+  },
+  {
+    name: 'metricRenamedInRule',
+    breaks: 'LowCacheHitRate',
+    what: 'cache_hits_total -> cache_hit_total in the rule',
+    apply: editRule('LowCacheHitRate', (rule) => (rule.expr = rule.expr.replaceAll('cache_hits_total', 'cache_hit_total'))),
+  },
+  {
+    name: 'severityMisrouted',
+    breaks: 'LowMessageThroughput',
+    what: 'severity info routed to warnings',
+    apply: {
+      alertmanager: (doc) => {
+        for (const route of (doc.route as { routes: Route[] }).routes) if (route.match?.severity === 'info') route.receiver = 'warnings';
+        return doc;
+      },
+    },
+  },
+  {
+    name: 'metricDropped',
+    breaks: 'TelegramRateLimitHit',
+    what: "telegram_429_count dropped from the worker's scrape",
+    apply: {
+      prometheus: (doc) => {
+        for (const job of doc.scrape_configs as { job_name: string; metric_relabel_configs?: unknown[] }[]) {
+          if (job.job_name === 'piyasa-chatbot-worker') job.metric_relabel_configs = [{ source_labels: ['__name__'], regex: 'telegram_429_count', action: 'drop' }];
+        }
+        return doc;
+      },
+    },
+  },
+];
+
+/** Applies every mutation's edits in turn, file by file. */
+export function combineMutations(mutations: readonly Mutation[]): CompiledMutations {
+  const chain =
+    <A extends unknown[]>(pick: (m: CompiledMutations) => ((doc: YamlMap, ...rest: A) => YamlMap) | undefined) =>
+    (doc: YamlMap, ...rest: A) =>
+      mutations.reduce((d, m) => pick(m.apply)?.(d, ...rest) ?? d, doc);
+  return {
+    ruleFile: chain((m) => m.ruleFile),
+    alertmanager: chain((m) => m.alertmanager),
+    prometheus: chain((m) => m.prometheus),
+  };
+}
