@@ -6,11 +6,17 @@ import { httpJson } from '../observe/http-json.ts';
 import type { ServiceProcess } from '../stack/service-process.ts';
 import { describeFault, isProcessFault, type FaultSpec } from './fault-spec.ts';
 
-/** A fault that was injected, with wall-clock times in epoch milliseconds. */
+/**
+ * A fault that was injected, with wall-clock times in epoch milliseconds. Both times are when the
+ * call was issued, so nothing the call causes can precede them: restarting a killed service
+ * completes only when our poll sees it answer, and Prometheus may scrape it (and resolve the
+ * down alert) a poll earlier; that resolution still followed the revert.
+ */
 export interface FaultRecord {
   readonly id: string;
   readonly spec: FaultSpec;
   readonly injectedAtMs: number;
+  /** Set once the revert has completed, to when it was issued. */
   revertedAtMs: number | null;
   /** The service generation the fault was applied to; a restart clears app faults. */
   readonly generation: number;
@@ -46,12 +52,13 @@ export class FaultController {
     if (id !== undefined && this.#records.some((r) => r.id === id)) throw badInput(`fault id '${id}' is already in use in this run`);
     const service = this.services.get(spec.target);
     if (!service) throw badInput(`fault ${describeFault(spec)}: no service '${spec.target}'; known: ${[...this.services.keys()].join(', ')}`);
+    const issuedAtMs = Date.now();
     if (isProcessFault(spec.kind)) {
       await this.#applyProcessFault(service, spec);
     } else {
       await this.#callFaultEndpoint(service, 'POST', { kind: spec.kind, ...spec.params }, spec);
     }
-    const record: FaultRecord = { id: id ?? String(this.#nextId++), spec, injectedAtMs: Date.now(), revertedAtMs: null, generation: service.generation };
+    const record: FaultRecord = { id: id ?? String(this.#nextId++), spec, injectedAtMs: issuedAtMs, revertedAtMs: null, generation: service.generation };
     this.#records.push(record);
     return record;
   }
@@ -60,6 +67,7 @@ export class FaultController {
     const record = this.#records.find((r) => r.id === id);
     if (!record) throw badInput(`fault ${id}: no such fault`);
     if (record.revertedAtMs !== null) return record;
+    const issuedAtMs = Date.now();
     const service = this.services.get(record.spec.target)!;
     if (record.spec.kind === 'kill') {
       if (!service.process?.running) await service.start();
@@ -69,7 +77,7 @@ export class FaultController {
       await this.#callFaultEndpoint(service, 'DELETE', undefined, record.spec);
     }
     // An app fault on a process that has since been killed or restarted went with it.
-    record.revertedAtMs = Date.now();
+    record.revertedAtMs = issuedAtMs;
     return record;
   }
 
