@@ -12,6 +12,7 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-repeat-'));
+console.log(`gate JSON of each run: ${dir}/gate-<run>.json`);
 let passed = 0;
 for (let i = 1; i <= runs; i++) {
   const json = path.join(dir, `gate-${i}.json`);
@@ -20,8 +21,8 @@ for (let i = 1; i <= runs; i++) {
     console.error(run.stderr.trim().split('\n').at(-1));
     process.exit(2);
   }
-  const gate = JSON.parse(readFileSync(json, 'utf8')) as { ok: boolean; wallSeconds: number; run: { scenarios: { name: string; expectations: { ok: boolean; description: string }[] }[] } };
-  const failures = gate.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => `${s.name}: ${e.description}`));
+  const gate = JSON.parse(readFileSync(json, 'utf8')) as { ok: boolean; wallSeconds: number; run: { scenarios: { name: string; expectations: { ok: boolean; description: string; detail: string }[] }[] } };
+  const failures = gate.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => `${s.name}: ${e.description} (${e.detail})`));
   if (gate.ok) passed += 1;
   console.log(`run ${i}: ${gate.ok ? 'PASS' : 'FAIL'} in ${gate.wallSeconds}s${failures.length ? `; failed: ${failures.join('; ')}` : ''}`);
 }
