@@ -26,6 +26,13 @@ const editRule = (alert: string, edit: (rule: Rule) => void): CompiledMutations 
   },
 });
 
+const editAlertmanager = (edit: (doc: YamlMap) => void): CompiledMutations => ({
+  alertmanager: (doc) => {
+    edit(doc);
+    return doc;
+  },
+});
+
 export const PIYASA_MUTATIONS: readonly Mutation[] = [
   {
     name: 'thresholdRaised',
@@ -43,23 +50,17 @@ export const PIYASA_MUTATIONS: readonly Mutation[] = [
     name: 'inhibitionEqualChanged',
     breaks: 'LLMProviderFailure',
     what: 'CircuitBreakerOpen -> .*Failure on equal [provider], a label the source lacks',
-    apply: {
-      alertmanager: (doc) => {
-        for (const r of inhibitRulesOf(doc)) if (r.source_match?.alertname === 'CircuitBreakerOpen') r.equal = ['provider'];
-        return doc;
-      },
-    },
+    apply: editAlertmanager((doc) => {
+      for (const r of inhibitRulesOf(doc)) if (r.source_match?.alertname === 'CircuitBreakerOpen') r.equal = ['provider'];
+    }),
   },
   {
     name: 'inhibitionDeleted',
     breaks: 'HighAPILatency',
     what: 'APIDown -> HighAPILatency removed',
-    apply: {
-      alertmanager: (doc) => {
-        doc.inhibit_rules = inhibitRulesOf(doc).filter((r) => r.source_match?.alertname !== 'APIDown');
-        return doc;
-      },
-    },
+    apply: editAlertmanager((doc) => {
+      doc.inhibit_rules = inhibitRulesOf(doc).filter((r) => r.source_match?.alertname !== 'APIDown');
+    }),
   },
   {
     name: 'metricRenamedInRule',
@@ -71,12 +72,9 @@ export const PIYASA_MUTATIONS: readonly Mutation[] = [
     name: 'severityMisrouted',
     breaks: 'LowMessageThroughput',
     what: 'severity info routed to warnings',
-    apply: {
-      alertmanager: (doc) => {
-        for (const route of (doc.route as { routes: Route[] }).routes) if (route.match?.severity === 'info') route.receiver = 'warnings';
-        return doc;
-      },
-    },
+    apply: editAlertmanager((doc) => {
+      for (const route of (doc.route as { routes: Route[] }).routes) if (route.match?.severity === 'info') route.receiver = 'warnings';
+    }),
   },
   {
     name: 'metricDropped',
