@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { installSignalHandlers } from '../src/cli/signals.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { runGate } from '../src/gate/run-gate.ts';
+import { failedExpectations } from '../src/report/run-result.ts';
 import { PIYASA_MUTATIONS } from '../verify/piyasa-mutations.ts';
 
 const { positionals } = parseArgs({ allowPositionals: true });
@@ -27,7 +28,7 @@ for (const mutation of chosen) {
   const gate = await runGate({ config, scale: 'auto', engine: 'builtin', minAlertCoverage: 100, minInhibitionCoverage: 100, mutations: mutation.apply, signal: abort.signal });
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(`${OUT_DIR}/${mutation.name}.json`, `${JSON.stringify(gate, null, 2)}\n`);
-  const failures = gate.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => ({ alert: e.alert, text: `${s.name}: ${e.description}`, detail: e.detail })));
+  const failures = failedExpectations(gate.run).map((e) => ({ alert: e.alert, text: `${e.scenario}: ${e.description}`, detail: e.detail }));
   const named = failures.filter((f) => f.alert === mutation.breaks);
   const others = failures.filter((f) => f.alert !== mutation.breaks);
   const contract = gate.systems.flatMap((s) => s.contract?.findings ?? []).map((f) => f.message);

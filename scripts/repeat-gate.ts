@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { GateResult } from '../src/gate/run-gate.ts';
+import { failedExpectations } from '../src/report/run-result.ts';
 
 const [runsArg, ...gateFlags] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
@@ -21,8 +23,8 @@ for (let i = 1; i <= runs; i++) {
     console.error(run.stderr.trim().split('\n').at(-1));
     process.exit(2);
   }
-  const gate = JSON.parse(readFileSync(json, 'utf8')) as { ok: boolean; wallSeconds: number; run: { scenarios: { name: string; expectations: { ok: boolean; description: string; detail: string }[] }[] } };
-  const failures = gate.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => `${s.name}: ${e.description} (${e.detail})`));
+  const gate = JSON.parse(readFileSync(json, 'utf8')) as GateResult;
+  const failures = failedExpectations(gate.run).map((e) => `${e.scenario}: ${e.description} (${e.detail})`);
   if (gate.ok) passed += 1;
   console.log(`run ${i}: ${gate.ok ? 'PASS' : 'FAIL'} in ${gate.wallSeconds}s${failures.length ? `; failed: ${failures.join('; ')}` : ''}`);
 }

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.ts';
 import { runGate, type GateResult } from '../src/gate/run-gate.ts';
 import { formatGateSummary } from '../src/report/gate-report.ts';
+import { failedExpectations } from '../src/report/run-result.ts';
 import { GATE_TIMEOUT_MS } from './gate-timeout.ts';
 import { combineMutations, PIYASA_MUTATIONS } from './piyasa-mutations.ts';
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
   gate = await runGate({ config, scale: 'auto', engine: 'builtin', minAlertCoverage: 100, minInhibitionCoverage: 100, mutations });
 }, GATE_TIMEOUT_MS);
 
-const failed = () => gate.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => ({ scenario: s.name, alert: e.alert, description: e.description })));
+const failed = () => failedExpectations(gate.run).map((e) => ({ scenario: e.scenario, alert: e.alert, description: e.description }));
 
 describe('the gate on a mutated copy of the fixture config', () => {
   it('fails', () => {

@@ -1,5 +1,6 @@
 import type { GateResult } from '../gate/run-gate.ts';
 import type { JUnitSuite } from './junit.ts';
+import { failedExpectations } from './run-result.ts';
 
 /** The gate's console summary: stage by stage, coverage, wall time, verdict. */
 export function formatGateSummary(gate: GateResult): string {
@@ -25,7 +26,7 @@ export function formatGateSummary(gate: GateResult): string {
   const expectations = gate.run.scenarios.flatMap((s) => s.expectations);
   const failed = expectations.filter((e) => !e.ok);
   lines.push(`scenarios  ${gate.run.scenarios.filter((s) => s.ok).length}/${gate.run.scenarios.length} passed, ${expectations.length - failed.length}/${expectations.length} expectations hold`);
-  for (const s of gate.run.scenarios) for (const e of s.expectations.filter((x) => !x.ok)) lines.push(`  FAIL ${s.name}: ${e.description}: ${e.detail}`);
+  for (const e of failedExpectations(gate.run)) lines.push(`  FAIL ${e.scenario}: ${e.description}: ${e.detail}`);
   lines.push(`gate ${gate.ok ? 'PASS' : 'FAIL'} in ${gate.wallSeconds}s wall`);
   return lines.join('\n');
 }

@@ -35,3 +35,8 @@ export interface ScenarioResult {
   alerts: AlertTrace[];
   expectations: ExpectationResult[];
 }
+
+/** Every expectation that did not hold, with the scenario it belongs to, in run order. */
+export function failedExpectations(run: Pick<RunResult, 'scenarios'>): (ExpectationResult & { scenario: string })[] {
+  return run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => ({ ...e, scenario: s.name })));
+}
