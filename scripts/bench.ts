@@ -1,34 +1,96 @@
-// Benchmark: runs a scenario N times on fresh native stacks and prints the numbers we track:
-// stack ready time, wall time, achieved rate, and per alert the timing error
-// (firingAt - pendingAt - scaled for) and detection latency.
-// Usage: node --import tsx scripts/bench.ts [scenario] [runs]
-import { compileSystem } from '../src/compile/compile-system.ts';
+// Benchmark of the gate: runs `firedrill gate` as a child process (extra flags pass through, e.g.
+// --scale 40 --jobs 8) and prints the numbers we track: gate wall seconds, total CPU seconds of
+// every process it started, peak memory of all of them together, per drill the wall time, stack
+// ready time and each alert's timing error (firingAt - pendingAt - scaled for), and the speed-up
+// over real time (rule time of all drills / gate wall time).
+// Usage: npm run bench -- [--runs N] [gate flags]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load-config.ts';
-import { BuiltinEngine } from '../src/engine/builtin-engine.ts';
-import { loadScenarios, selectScenarios } from '../src/scenario/load-scenarios.ts';
-import { runScenario } from '../src/scenario/run-scenario.ts';
-import { startNativeStack } from '../src/stack/native-stack.ts';
+import { parseDurationMs } from '../src/duration.ts';
+import type { GateResult } from '../src/gate/run-gate.ts';
+import { traceName } from '../src/expect/verdicts.ts';
+import { selectDrills } from '../src/scenario/run-drills.ts';
 
-const [name = 'api-outage', runsText = '3'] = process.argv.slice(2);
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' } }, allowPositionals: true, strict: false });
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`bench: --runs ${values.runs} is not a run count; use a whole number >= 1`);
+  process.exit(2);
+}
+const gateFlags = process.argv.slice(2).filter((a, i, all) => a !== '--runs' && all[i - 1] !== '--runs' && !a.startsWith('--runs='));
+
 const config = await loadConfig();
-const systems = new Map(config.systems.map((s) => [s.name, compileSystem(s, 'auto')]));
-const { scenario } = selectScenarios(await loadScenarios(config.scenariosDir, systems), [name])[0]!;
-const compiled = systems.get(scenario.system)!;
-console.log(`scenario ${name}, scale ${compiled.scale}, evaluation interval ${compiled.evaluationIntervalMs}ms`);
-console.log('run  ready_s  wall_s  rps    ok    alert            timing_error_ms  detection_s');
-for (let run = 1; run <= Number(runsText); run++) {
-  const started = Date.now();
-  const stack = await startNativeStack(compiled);
-  try {
-    const result = await runScenario(stack, scenario, { engine: new BuiltinEngine() });
-    const wall = ((Date.now() - started) / 1000).toFixed(1);
-    for (const a of result.alerts) {
-      const error = a.firingAt && a.pendingAt ? Date.parse(a.firingAt) - Date.parse(a.pendingAt) - a.scaledForSeconds * 1000 : NaN;
-      console.log(
-        [String(run).padEnd(4), (stack.readyMs / 1000).toFixed(2).padEnd(8), wall.padEnd(7), String(result.traffic.achievedRps).padEnd(6), String(result.ok).padEnd(5), a.alertname.padEnd(16), String(error).padEnd(16), String(a.detectionSeconds)].join(' '),
-      );
-    }
-  } finally {
-    await stack.stop();
+const { all } = await selectDrills({ config, scenarioNames: [], scale: 'auto' });
+const ruleSeconds = new Map(all.map((l) => [l.scenario.name, parseDurationMs(l.scenario.duration, 'duration') / 1000]));
+const TICKS_PER_SECOND = 100;
+const PAGE_BYTES = 4096;
+
+/** CPU seconds of every reaped descendant of this process (children wait for theirs, so the whole tree). */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND; // cutime, cstime
+}
+
+/** Resident memory of a process and all its descendants, from /proc. */
+function treeRssBytes(root: number): number {
+  const ps = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' }).stdout;
+  const rows = ps.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number)) as [number, number, number][];
+  const inTree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of rows) if (inTree.has(ppid) && !inTree.has(pid)) (inTree.add(pid), (grew = true));
   }
+  return rows.filter(([pid]) => inTree.has(pid)).reduce((sum, [, , rssKb]) => sum + rssKb * 1024, 0);
+}
+
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`machine: ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average before: ${loadAverage()}`);
+for (let run = 1; run <= runs; run++) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-bench-'));
+  const json = path.join(dir, 'gate.json');
+  const cpuBefore = childrenCpuSeconds();
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, ['bin/firedrill.mjs', 'gate', '--json', json, ...gateFlags], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  let peakBytes = 0;
+  const sampler = setInterval(() => (peakBytes = Math.max(peakBytes, treeRssBytes(child.pid!))), 250);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(sampler);
+  const wallSeconds = (Date.now() - startedAt) / 1000;
+  const cpuSeconds = childrenCpuSeconds() - cpuBefore;
+  if (code === 2 || code === null) {
+    console.error(`bench: the gate exited ${code}: ${stderr.trim().split('\n').at(-1)}`);
+    process.exit(2);
+  }
+  const gate = JSON.parse(readFileSync(json, 'utf8')) as GateResult;
+  rmSync(dir, { recursive: true, force: true });
+  const ruleTotal = gate.run.scenarios.reduce((sum, s) => sum + (ruleSeconds.get(s.name) ?? 0), 0);
+  console.log(`\nrun ${run}: gate ${gate.ok ? 'PASS' : 'FAIL'} (exit ${code})`);
+  console.log(`  gate wall        ${wallSeconds.toFixed(1)} s (the gate's own figure: ${gate.wallSeconds} s)`);
+  console.log(`  total CPU        ${cpuSeconds.toFixed(1)} s (${(cpuSeconds / wallSeconds).toFixed(2)} cores on average)`);
+  console.log(`  peak memory      ${(peakBytes / 2 ** 20).toFixed(0)} MiB, all processes together`);
+  console.log(`  pool             ${gate.run.pool?.jobs} stacks at once, ${gate.run.pool?.stacks} stacks; measured per stack: ${gate.run.pool?.measuredStackCost?.cpuCores} cores`);
+  console.log(`  scale            ${gate.run.scale} (scrape every ${gate.run.scrapeIntervalSeconds} s, evaluate every ${gate.run.evaluationIntervalSeconds} s)`);
+  console.log(`  rule time        ${(ruleTotal / 60).toFixed(1)} min in ${gate.run.scenarios.length} drills: ${(ruleTotal / wallSeconds).toFixed(0)}x faster than real time`);
+  console.log(`  load average     ${loadAverage()}`);
+  console.log('  drill                    wall_s  ready_s  alert                                              timing_error_ms');
+  let worst = 0;
+  for (const s of gate.run.scenarios) {
+    const wall = ((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1);
+    const fired = s.alerts.filter((a) => a.firingAt !== null && a.pendingAt !== null);
+    const rows = fired.length > 0 ? fired : [undefined];
+    for (const a of rows) {
+      const error = a ? Date.parse(a.firingAt!) - Date.parse(a.pendingAt!) - Math.round(a.scaledForSeconds * 1000) : undefined;
+      if (error !== undefined) worst = Math.max(worst, Math.abs(error));
+      const label = a ? traceName(a) : '-';
+      console.log(`  ${s.name.padEnd(24)} ${wall.padStart(6)}  ${String(s.stackReadySeconds ?? '-').padStart(7)}  ${label.padEnd(50)} ${error ?? '-'}`);
+    }
+  }
+  console.log(`  largest timing error: ${worst} ms`);
 }

@@ -1,17 +1,31 @@
 // Runs the whole gate once per mutation of verify/piyasa-mutations.ts, each alone, and prints
 // whether the gate failed (exit 1), named the broken alert, and left every other verdict intact.
-// The suite runs all seven in one gate run to fit CI's budget; this is the one-by-one proof.
-// Usage: npm run gate:mutations -- [mutation names]   (about 8 minutes per mutation)
-// Each run's gate JSON is kept in .firedrill/mutations/<mutation>.json.
+// The suite runs all of them in one gate run (`--combined --json FILE`, what verify/ reads);
+// this is the one-by-one proof.
+// Usage: npm run gate:mutations -- [mutation names] [--jobs N]   (about a minute per mutation)
+//        npm run gate:mutations -- --combined --json FILE [--jobs N]
+// Each one-by-one run's gate JSON is kept in .firedrill/mutations/<mutation>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { installSignalHandlers } from '../src/cli/signals.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { runGate } from '../src/gate/run-gate.ts';
 import { failedExpectations } from '../src/report/run-result.ts';
-import { PIYASA_MUTATIONS } from '../verify/piyasa-mutations.ts';
+import { combineMutations, PIYASA_MUTATIONS } from '../verify/piyasa-mutations.ts';
 
-const { positionals } = parseArgs({ allowPositionals: true });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { combined: { type: 'boolean', default: false }, json: { type: 'string' }, jobs: { type: 'string' } },
+});
+const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
+  console.error(`mutation-gate: --jobs ${values.jobs} is not a number of stacks; use a whole number >= 1`);
+  process.exit(2);
+}
+if (values.combined && !values.json) {
+  console.error('mutation-gate: --combined needs --json FILE, where the gate result goes');
+  process.exit(2);
+}
 const unknown = positionals.filter((name) => !PIYASA_MUTATIONS.some((m) => m.name === name));
 if (unknown.length > 0) {
   console.error(`mutation-gate: no mutation ${unknown.join(', ')}; choose from ${PIYASA_MUTATIONS.map((m) => m.name).join(', ')}`);
@@ -23,9 +37,16 @@ const OUT_DIR = '.firedrill/mutations';
 const config = await loadConfig('firedrill.config.ts');
 // Ctrl-C reverts faults and stops the stack, as in `firedrill gate`.
 const abort = installSignalHandlers();
+const gateOptions = { config, scale: 'auto', engine: 'builtin', minAlertCoverage: 100, minInhibitionCoverage: 100, jobs, signal: abort.signal } as const;
+if (values.combined) {
+  const gate = await runGate({ ...gateOptions, mutations: combineMutations(chosen) });
+  writeFileSync(values.json!, `${JSON.stringify(gate, null, 2)}\n`);
+  const failed = new Set(failedExpectations(gate.run).map((e) => e.alert));
+  console.log(`${chosen.length} mutations in one gate run: exit ${gate.ok ? 0 : 1} in ${gate.wallSeconds}s; broken alerts named: ${chosen.filter((m) => failed.has(m.breaks)).length}/${chosen.length}; JSON: ${values.json}`);
+}
 let caught = 0;
-for (const mutation of chosen) {
-  const gate = await runGate({ config, scale: 'auto', engine: 'builtin', minAlertCoverage: 100, minInhibitionCoverage: 100, mutations: mutation.apply, signal: abort.signal });
+for (const mutation of values.combined ? [] : chosen) {
+  const gate = await runGate({ ...gateOptions, mutations: mutation.apply });
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(`${OUT_DIR}/${mutation.name}.json`, `${JSON.stringify(gate, null, 2)}\n`);
   const failures = failedExpectations(gate.run).map((e) => ({ alert: e.alert, text: `${e.scenario}: ${e.description}`, detail: e.detail }));
@@ -43,5 +64,7 @@ for (const mutation of chosen) {
     ].join('\n'),
   );
 }
-console.log(`caught ${caught}/${chosen.length}: gate failed, named the broken alert and nothing else`);
-process.exitCode = caught === chosen.length ? 0 : 1;
+if (!values.combined) {
+  console.log(`caught ${caught}/${chosen.length}: gate failed, named the broken alert and nothing else`);
+  process.exitCode = caught === chosen.length ? 0 : 1;
+}

@@ -1,8 +1,9 @@
 /**
  * Why a run could not do its job. `BAD_INPUT` and `ENVIRONMENT` map to exit code 2;
- * failed expectations are not errors (they are a verdict, exit code 1).
+ * failed expectations are not errors (they are a verdict, exit code 1). `PORT_TAKEN`: another
+ * process got a port between our check and our process's bind; a stack start retries on fresh ports.
  */
-export type FiredrillErrorCode = 'BAD_INPUT' | 'ENVIRONMENT' | 'TIMEOUT' | 'PROCESS_EXITED';
+export type FiredrillErrorCode = 'BAD_INPUT' | 'ENVIRONMENT' | 'TIMEOUT' | 'PROCESS_EXITED' | 'PORT_TAKEN';
 
 /** The one error type firedrill throws on purpose; its message is a single actionable line. */
 export class FiredrillError extends Error {

@@ -1,12 +1,13 @@
 // The vertical slice: kill the API under latency and prove APIDown fires inside its `for`
-// window, mutes HighAPILatency in Alertmanager, and pages the critical receiver.
+// window, mutes HighAPILatency in Alertmanager, and pages the critical receiver. Read from the
+// gate run the global setup made (its api-outage drill ran on a stack of its own).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runFixtureScenario, seconds, type FixtureRun } from './run-fixture-scenario.ts';
+import { gateResult, scenarioOf, seconds, type FixtureRun } from './shared-gates.ts';
 
 describe('api-outage on the piyasa fixture', () => {
   let run: FixtureRun;
   beforeAll(async () => {
-    run = await runFixtureScenario('api-outage');
+    run = await scenarioOf(gateResult(), 'api-outage');
   });
 
   it('APIDown goes firing no earlier than its scaled for and no later than for + one evaluation interval + 0.25s', () => {

@@ -44,7 +44,7 @@ describe('firedrill CLI', () => {
     const run = firedrill(['build', 'api-outage', 'worker-outage', '--out', out]);
     expect(run.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['api-outage.js', 'worker-outage.js']);
-    expect(run.stdout).toMatch(/api-outage\.js +\d+\.\d KiB +api-outage \(piyasa, scale 20, 1 traffic \+ 4 fault scenarios\)/);
+    expect(run.stdout).toMatch(/api-outage\.js +\d+\.\d KiB +api-outage \(piyasa, scale 40, 1 traffic \+ 4 fault scenarios\)/);
   });
 
   it('exits 2 on an unsafe scale, naming the interval and the largest safe scale', () => {

@@ -1,28 +1,23 @@
-// The CI gate on the fixtures, run once: every stage passes, coverage is 100%, the JUnit report
-// has a testcase per expectation; and each scenario (api-outage has its own file) is re-checked
-// with the firedrill matchers, one test per scenario.
-import { beforeAll, describe, expect, it } from 'vitest';
+// The CI gate on the fixtures, run once by the global setup: every stage passes, coverage is
+// 100%, the JUnit report has a testcase per expectation; and each scenario (api-outage has its
+// own file) is re-checked with the firedrill matchers, one test per scenario.
+import { describe, expect, it } from 'vitest';
 import { compileSystem } from '../src/compile/compile-system.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import type { Expectation } from '../src/expect/expectation.ts';
 import { traceFor } from '../src/expect/evaluate-expectations.ts';
-import { runGate, type GateResult } from '../src/gate/run-gate.ts';
-import { GATE_TIMEOUT_MS } from './gate-timeout.ts';
 import type { AlertTrace } from '../src/observe/alert-trace.ts';
 import { gateJUnitSuites } from '../src/report/gate-report.ts';
 import { formatJUnit } from '../src/report/junit.ts';
 import type { ScenarioResult } from '../src/report/run-result.ts';
 import { loadScenarios } from '../src/scenario/load-scenarios.ts';
-import { seconds } from './run-fixture-scenario.ts';
+import { gateResult, seconds } from './shared-gates.ts';
 
 const config = await loadConfig('firedrill.config.ts');
 const compiled = new Map(config.systems.map((s) => [s.name, compileSystem(s, 'auto')]));
 const scenarios = (await loadScenarios(config.scenariosDir, compiled)).map((l) => l.scenario);
 
-let gate: GateResult;
-beforeAll(async () => {
-  gate = await runGate({ config, scale: 'auto', engine: 'builtin', minAlertCoverage: 100, minInhibitionCoverage: 100 });
-}, GATE_TIMEOUT_MS);
+const gate = gateResult();
 
 function trace(result: ScenarioResult, alert: string, labels?: Readonly<Record<string, string>>): AlertTrace {
   const found = traceFor(result.alerts, alert, labels);

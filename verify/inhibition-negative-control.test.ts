@@ -1,15 +1,14 @@
-// Negative control: the same drill with the inhibition rule removed from the compiled
-// Alertmanager config. If HighAPILatency were not notified here, the positive inhibition test
-// would prove nothing.
+// Negative control: the same drill with the APIDown -> HighAPILatency inhibition removed from
+// the Alertmanager config (the inhibitionDeleted mutation, read from the mutation gate the global
+// setup ran; no other mutation touches api-outage's alerts). If HighAPILatency were not notified
+// here, the positive inhibition test would prove nothing.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runFixtureScenario, seconds, type FixtureRun } from './run-fixture-scenario.ts';
+import { mutationGateResult, scenarioOf, seconds, type FixtureRun } from './shared-gates.ts';
 
 describe('api-outage without the APIDown -> HighAPILatency inhibition', () => {
   let run: FixtureRun;
   beforeAll(async () => {
-    run = await runFixtureScenario('api-outage', {
-      alertmanager: ({ inhibit_rules: _removed, ...doc }) => doc,
-    });
+    run = await scenarioOf(mutationGateResult(), 'api-outage');
   });
 
   it('HighAPILatency reaches the warnings receiver while APIDown fires', () => {

@@ -201,7 +201,7 @@ describe('a compiled script against a real stack (k6 modules shimmed)', () => {
     const other = await startNativeStack(compileSystem(config.systems[0]!, 10));
     try {
       const run = await runOnShim('api-outage', { ...env, [K6_ENV.faultUrl]: other.faults.url, [K6_ENV.faultToken]: other.faultToken }, [{ as: '', fn: 'setup' }]);
-      expect(run.results[0]!.error).toBe("this script was built for piyasa at scale 20, the stack runs piyasa at scale 10: rebuild with 'firedrill build --scale 10'");
+      expect(run.results[0]!.error).toBe(`this script was built for piyasa at scale ${compiled.get('piyasa')!.scale}, the stack runs piyasa at scale 10: rebuild with 'firedrill build --scale 10'`);
     } finally {
       await other.stop();
     }

@@ -11,11 +11,11 @@ import { combineMutations, PIYASA_MUTATIONS } from './piyasa-mutations.ts';
 
 const config = await loadConfig('firedrill.config.ts');
 
-/** Every written file of a fresh compile (mutations edit documents in place), keyed by name. */
+/** Every written file of a fresh compile , keyed by name. */
 function written(mutations?: CompiledMutations): Map<string, string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-mutation-'));
-  const compiled = compileSystem(config.systems[0]!, 'auto');
-  writeCompiledSystem(compiled, { servicePorts: new Map([['api', 1], ['worker', 2]]), alertmanagerPort: 3, sinkUrl: 'http://127.0.0.1:4' }, dir, mutations);
+  const compiled = compileSystem(config.systems[0]!, 'auto', mutations);
+  writeCompiledSystem(compiled, { servicePorts: new Map([['api', 1], ['worker', 2]]), alertmanagerPort: 3, sinkUrl: 'http://127.0.0.1:4' }, dir);
   const files = ['prometheus.yml', 'alertmanager.yml', ...readdirSync(path.join(dir, 'rules')).map((f) => path.join('rules', f))];
   // The rule file paths inside prometheus.yml name the temporary directory; take it out.
   return new Map(files.map((f) => [f, readFileSync(path.join(dir, f), 'utf8').replaceAll(dir, '<dir>')]));

@@ -1,6 +1,6 @@
 import { badInput } from '../errors.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
-import { asList, asMap, readYamlMap, relativeName, type YamlMap } from './yaml-file.ts';
+import { asList, asMap, relativeName, type YamlMap } from './yaml-file.ts';
 
 // Alertmanager's defaults for the root route and global section.
 const ROOT_ROUTE_DEFAULTS_MS = { group_wait: 30_000, group_interval: 300_000, repeat_interval: 14_400_000 } as const;
@@ -21,9 +21,8 @@ export interface ScaledAlertmanagerConfig {
 }
 
 /** Scales route timings (root defaults made explicit) and `global.resolve_timeout`. */
-export function scaleAlertmanagerConfig(file: string, scale: number): ScaledAlertmanagerConfig {
+export function scaleAlertmanagerConfig(file: string, doc: YamlMap, scale: number): ScaledAlertmanagerConfig {
   const where = relativeName(file);
-  const doc = readYamlMap(file);
   const global = asMap(doc.global, `${where}: global`);
   const resolveMs = global.resolve_timeout === undefined
     ? DEFAULT_RESOLVE_TIMEOUT_MS

@@ -116,8 +116,8 @@ describe('compileSystem', () => {
     );
   });
 
-  it("'auto' picks the largest scale that keeps every interval at or above 500ms", () => {
-    expect(compileSystem(withNodeIgnored, 'auto').scale).toBe(20); // 10s scrape interval / 500ms
+  it("'auto' picks the largest scale that keeps every interval at or above the 250ms floor", () => {
+    expect(compileSystem(withNodeIgnored, 'auto').scale).toBe(40); // 10s scrape interval / 250ms
   });
 
   it('refuses a scale that pushes an interval below the 250ms floor, with the largest safe scale', () => {

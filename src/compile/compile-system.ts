@@ -5,12 +5,16 @@ import type { ResolvedSystem } from '../config/load-config.ts';
 import { badInput } from '../errors.ts';
 import { scaleAlertmanagerConfig, wireAlertmanagerConfig, type ScaledAlertmanagerConfig } from './alertmanager-config.ts';
 import { DEFAULT_RESEND_DELAY_MS, scalePrometheusConfig, wirePrometheusConfig, type ScaledPrometheusConfig } from './prometheus-config.ts';
-import type { YamlMap } from './yaml-file.ts';
+import { asList, readYamlMap, relativeName, type YamlMap } from './yaml-file.ts';
 import { compileRuleFile, resolveRuleFiles, type CompiledRule, type CompiledRuleFile } from './rule-files.ts';
-import { largestScaleAbove, scaleProblems, type ScaledTimings } from './scale-safety.ts';
+import { largestScaleAbove, MIN_SCALED_INTERVAL_MS, scaleProblems, type ScaledTimings } from './scale-safety.ts';
 
-/** The automatic scale keeps every interval at or above this, leaving headroom on a busy machine. */
-export const AUTO_SCALE_FLOOR_MS = 500;
+/**
+ * The automatic scale keeps every interval at or above this. At 250 ms (scale 40 for the Piyasa
+ * fixture) with 18 stacks at once on 2 cores, every alert went firing exactly `for` after pending
+ * (timing error 0 ms, `npm run bench`), so auto uses the safety floor itself.
+ */
+export const AUTO_SCALE_FLOOR_MS = MIN_SCALED_INTERVAL_MS;
 export const MAX_AUTO_SCALE = 60;
 
 /** A system's monitoring config with every timing divided by the scale, not yet wired to ports. */
@@ -29,24 +33,52 @@ export interface CompiledSystem {
 
 export type ScaleRequest = number | 'auto';
 
-/** Compiles at the requested scale ('auto': the largest that keeps intervals >= 500ms); refuses unsafe scales. */
-export function compileSystem(system: ResolvedSystem, requested: ScaleRequest): CompiledSystem {
+/**
+ * Edits of the user's documents (rule time, before scaling), as if the user had changed the files:
+ * regressions for mutation tests and negative controls. Every derived figure (windows, `for`,
+ * history, detection bounds) sees the edited config.
+ */
+export interface CompiledMutations {
+  readonly prometheus?: (doc: YamlMap) => YamlMap;
+  readonly ruleFile?: (doc: YamlMap, source: string) => YamlMap;
+  readonly alertmanager?: (doc: YamlMap) => YamlMap;
+}
+
+/** The user's documents, read once and edited by the mutations; compiling never modifies them. */
+interface SourceDocs {
+  readonly prometheus: YamlMap;
+  readonly ruleFiles: readonly { readonly file: string; readonly doc: YamlMap }[];
+  readonly alertmanager: YamlMap;
+}
+
+/** Compiles at the requested scale ('auto': the largest that keeps intervals >= the auto floor); refuses unsafe scales. */
+export function compileSystem(system: ResolvedSystem, requested: ScaleRequest, mutations: CompiledMutations = {}): CompiledSystem {
   if (requested !== 'auto' && (!Number.isFinite(requested) || requested < 1)) {
     throw badInput(`--scale: ${requested} is not a scale; use a number >= 1 or 'auto'`);
   }
-  const atOne = compileAt(system, 1);
+  const sources = readSources(system, mutations);
+  const atOne = compileAt(system, sources, 1);
   const scale = requested === 'auto' ? largestScaleAbove(timingsOf(atOne), AUTO_SCALE_FLOOR_MS, MAX_AUTO_SCALE) : requested;
-  const compiled = scale === 1 ? atOne : compileAt(system, scale);
+  const compiled = scale === 1 ? atOne : compileAt(system, sources, scale);
   const problems = scaleProblems(timingsOf(compiled));
   if (problems.length > 0) throw badInput(`system ${system.name}: ${problems.join('; ')}`);
   return compiled;
 }
 
-function compileAt(system: ResolvedSystem, scale: number): CompiledSystem {
-  const prometheus = scalePrometheusConfig(system.prometheus, scale);
-  const ruleFiles = resolveRuleFiles(prometheus.ruleFilePatterns, system.prometheus).map((file) =>
-    compileRuleFile(file, scale, prometheus.scaledEvaluationIntervalMs),
-  );
+function readSources(system: ResolvedSystem, mutations: CompiledMutations): SourceDocs {
+  const same = (doc: YamlMap) => doc;
+  const prometheus = (mutations.prometheus ?? same)(readYamlMap(system.prometheus));
+  const patterns = asList(prometheus.rule_files, `${relativeName(system.prometheus)}: rule_files`).map(String);
+  return {
+    prometheus,
+    ruleFiles: resolveRuleFiles(patterns, system.prometheus).map((file) => ({ file, doc: mutations.ruleFile ? mutations.ruleFile(readYamlMap(file), file) : readYamlMap(file) })),
+    alertmanager: (mutations.alertmanager ?? same)(readYamlMap(system.alertmanager)),
+  };
+}
+
+function compileAt(system: ResolvedSystem, sources: SourceDocs, scale: number): CompiledSystem {
+  const prometheus = scalePrometheusConfig(system.prometheus, sources.prometheus, scale);
+  const ruleFiles = sources.ruleFiles.map(({ file, doc }) => compileRuleFile(file, doc, scale, prometheus.scaledEvaluationIntervalMs));
   const alerts = ruleFiles.flatMap((f) => f.alerts);
   const seen = new Map<string, CompiledRule>();
   for (const alert of alerts) {
@@ -61,7 +93,7 @@ function compileAt(system: ResolvedSystem, scale: number): CompiledSystem {
     scale,
     prometheus,
     ruleFiles,
-    alertmanager: scaleAlertmanagerConfig(system.alertmanager, scale),
+    alertmanager: scaleAlertmanagerConfig(system.alertmanager, sources.alertmanager, scale),
     alerts,
     scrapeIntervalMs: Math.max(...scrapedJobs(prometheus, system).map((j) => j.scaledIntervalMs)),
     evaluationIntervalMs: prometheus.scaledEvaluationIntervalMs,
@@ -92,13 +124,6 @@ export interface SystemWiring {
   readonly sinkUrl: string;
 }
 
-/** Edits applied to the compiled documents before they are written; used by negative controls and mutation tests. */
-export interface CompiledMutations {
-  readonly prometheus?: (doc: YamlMap) => YamlMap;
-  readonly ruleFile?: (doc: YamlMap, source: string) => YamlMap;
-  readonly alertmanager?: (doc: YamlMap) => YamlMap;
-}
-
 export interface WrittenConfig {
   readonly prometheusConfig: string;
   readonly alertmanagerConfig: string;
@@ -109,13 +134,11 @@ export function writeCompiledSystem(
   compiled: CompiledSystem,
   wiring: SystemWiring,
   dir: string,
-  mutations: CompiledMutations = {},
 ): WrittenConfig {
-  const same = (doc: YamlMap) => doc;
   mkdirSync(path.join(dir, 'rules'), { recursive: true });
   const ruleFiles = compiled.ruleFiles.map((file, index) => {
     const out = path.join(dir, 'rules', `${index}-${path.basename(file.source)}`);
-    writeFileSync(out, stringify((mutations.ruleFile ?? same)(file.doc, file.source)));
+    writeFileSync(out, stringify(file.doc));
     return out;
   });
   const targets = new Map<string, string>();
@@ -127,17 +150,15 @@ export function writeCompiledSystem(
   writeFileSync(
     prometheusConfig,
     stringify(
-      (mutations.prometheus ?? same)(
-        wirePrometheusConfig(compiled.prometheus, {
-          targets,
-          ignoredJobs: compiled.system.ignoreJobs ?? [],
-          alertmanager: `127.0.0.1:${wiring.alertmanagerPort}`,
-          ruleFiles,
-        }),
-      ),
+      wirePrometheusConfig(compiled.prometheus, {
+        targets,
+        ignoredJobs: compiled.system.ignoreJobs ?? [],
+        alertmanager: `127.0.0.1:${wiring.alertmanagerPort}`,
+        ruleFiles,
+      }),
     ),
   );
   const alertmanagerConfig = path.join(dir, 'alertmanager.yml');
-  writeFileSync(alertmanagerConfig, stringify((mutations.alertmanager ?? same)(wireAlertmanagerConfig(compiled.alertmanager, wiring.sinkUrl))));
+  writeFileSync(alertmanagerConfig, stringify(wireAlertmanagerConfig(compiled.alertmanager, wiring.sinkUrl)));
   return { prometheusConfig, alertmanagerConfig };
 }

@@ -1,6 +1,6 @@
 import { badInput } from '../errors.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
-import { asList, asMap, readYamlMap, relativeName, type YamlMap } from './yaml-file.ts';
+import { asList, asMap, relativeName, type YamlMap } from './yaml-file.ts';
 
 // Prometheus' own defaults, needed because an unset value must still be scaled.
 const DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
@@ -19,13 +19,11 @@ export interface ScaledPrometheusConfig {
   readonly doc: YamlMap;
   readonly jobs: readonly ScrapeJobTiming[];
   readonly scaledEvaluationIntervalMs: number;
-  readonly ruleFilePatterns: readonly string[];
 }
 
 /** Divides global and per-job scrape interval/timeout and the evaluation interval by `scale`. */
-export function scalePrometheusConfig(file: string, scale: number): ScaledPrometheusConfig {
+export function scalePrometheusConfig(file: string, doc: YamlMap, scale: number): ScaledPrometheusConfig {
   const where = relativeName(file);
-  const doc = readYamlMap(file);
   const global = { ...asMap(doc.global, `${where}: global`) };
   const ms = (value: unknown, fallback: number, field: string) =>
     value === undefined ? fallback : parseDurationMs(String(value), `${where}: ${field}`);
@@ -56,7 +54,6 @@ export function scalePrometheusConfig(file: string, scale: number): ScaledPromet
     doc: { ...doc, global, scrape_configs: scrapeConfigs },
     jobs,
     scaledEvaluationIntervalMs: evaluationIntervalMs / scale,
-    ruleFilePatterns: asList(doc.rule_files, `${where}: rule_files`).map(String),
   };
 }
 

@@ -3,7 +3,7 @@ import { globSync } from 'tinyglobby';
 import { badInput } from '../errors.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
 import { scalePromql, type PromqlWindow } from './scale-promql.ts';
-import { asList, asMap, readYamlMap, relativeName, type YamlMap } from './yaml-file.ts';
+import { asList, asMap, relativeName, type YamlMap } from './yaml-file.ts';
 
 /** An alerting rule as written and as compiled. */
 export interface CompiledRule {
@@ -46,9 +46,8 @@ export function resolveRuleFiles(patterns: readonly string[], configFile: string
 }
 
 /** Scales every timing of one rule file: group `interval`, `for`, `keep_firing_for` and PromQL windows. */
-export function compileRuleFile(file: string, scale: number, evaluationIntervalMs: number): CompiledRuleFile {
+export function compileRuleFile(file: string, doc: YamlMap, scale: number, evaluationIntervalMs: number): CompiledRuleFile {
   const where = relativeName(file);
-  const doc = readYamlMap(file);
   const groups: CompiledRuleGroup[] = [];
   const alerts: CompiledRule[] = [];
   const scaledGroups = asList(doc.groups, `${where}: groups`).map((rawGroup, groupIndex) => {

@@ -1,20 +1,21 @@
 import { performance } from 'node:perf_hooks';
-import { compileSystem } from '../compile/compile-system.ts';
-import { readYamlMap } from '../compile/yaml-file.ts';
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import type { LoadedConfig } from '../config/load-config.ts';
 import { badInput } from '../errors.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
 import type { RunResult } from '../report/run-result.ts';
-import { loadScenarios } from '../scenario/load-scenarios.ts';
-import { runDrills, type RunDrillsOptions } from '../scenario/run-drills.ts';
+import { runDrills, selectDrills, type RunDrillsOptions } from '../scenario/run-drills.ts';
+import type { LoadedScenario } from '../scenario/load-scenarios.ts';
 import { checkContract, type ContractReport } from './check-contract.ts';
 import { alertCoverage, inhibitionCoverage, type AlertCoverage, type InhibitionCoverage } from './coverage.ts';
-import { loadMetricContract } from './metric-contract.ts';
+import { loadMetricContract, type MetricContract } from './metric-contract.ts';
 import { runStaticChecks, type StaticFinding } from './static-checks.ts';
 
 /** The scenario after which a system's metric contract is checked: healthy traffic, every family exposed. */
 export const CONTRACT_SCENARIO = 'baseline';
 
-export interface GateOptions extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress'> {
+export interface GateOptions
+  extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'jobs' | 'stackCost' | 'shard'> {
   readonly minAlertCoverage: number;
   readonly minInhibitionCoverage: number;
 }
@@ -30,6 +31,8 @@ export interface SystemGateResult {
 export interface GateResult {
   ok: boolean;
   wallSeconds: number;
+  /** False for one shard of several: coverage is judged over the merged shards (`firedrill merge`). */
+  coverageJudged: boolean;
   minAlertCoverage: number;
   minInhibitionCoverage: number;
   systems: SystemGateResult[];
@@ -37,34 +40,22 @@ export interface GateResult {
 }
 
 /**
- * `firedrill gate`: static checks, then every scenario (the metric contract checked after the
- * system's baseline), then coverage. Every stage runs and reports even after another failed, so
- * one broken alert never hides the verdicts of the others.
+ * `firedrill gate`: static checks, then every scenario on its own stack (the metric contract
+ * checked after the system's baseline), then coverage. Every stage runs and reports even after
+ * another failed, so one broken alert never hides the verdicts of the others.
  */
 export async function runGate(options: GateOptions): Promise<GateResult> {
   const started = performance.now();
-  const compiled = new Map(options.config.systems.map((s) => [s.name, compileSystem(s, options.scale)]));
-  const scenarios = await loadScenarios(options.config.scenariosDir, compiled);
-  const contracts = new Map(options.config.systems.filter((s) => s.contract).map((s) => [s.name, loadMetricContract(s.contract!)]));
-  for (const name of contracts.keys()) {
-    if (!scenarios.some((s) => s.scenario.system === name && s.scenario.name === CONTRACT_SCENARIO)) {
-      throw badInput(`system ${name} has a metric contract but no '${CONTRACT_SCENARIO}' scenario to check it after; add scenarios/${CONTRACT_SCENARIO}.ts`);
-    }
-  }
+  const { compiled, all, selected } = await selectDrills({ ...options, scenarioNames: [] });
+  const contracts = loadContracts(options.config, all);
   const staticFindings = new Map([...compiled].map(([name, system]) => [name, runStaticChecks(system, contracts.get(name))]));
   const contractReports = new Map<string, ContractReport>();
 
   const run = await runDrills({
-    config: options.config,
-    scenarioNames: [],
-    scale: options.scale,
+    ...options,
+    scenarioNames: selected.map((s) => s.scenario.name),
+    shard: undefined, // already applied to `selected`
     stack: 'native',
-    shareStack: true,
-    engine: options.engine,
-    mutations: options.mutations,
-    signal: options.signal,
-    onScenario: options.onScenario,
-    onProgress: options.onProgress,
     afterScenario: async (scenario, stack) => {
       const contract = contracts.get(scenario.system);
       if (!contract || scenario.name !== CONTRACT_SCENARIO) return;
@@ -72,33 +63,70 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       contractReports.set(scenario.system, await checkContract(new PrometheusClient(stack.prometheusUrl), contract, jobs, 5 * 60));
     },
   });
+  const shardRun: RunResult = options.shard ? { ...run, shard: options.shard } : run;
+  const gate = summarizeGate({
+    compiled,
+    scenarios: all,
+    staticFindings,
+    contractReports,
+    run: shardRun,
+    minAlertCoverage: options.minAlertCoverage,
+    minInhibitionCoverage: options.minInhibitionCoverage,
+    coverageJudged: (options.shard?.count ?? 1) === 1,
+  });
+  return { ...gate, wallSeconds: Math.round((performance.now() - started) / 100) / 10 };
+}
 
-  const systems = [...compiled].map(([name, system]): SystemGateResult => {
-    const own: RunResult = { ...run, scenarios: run.scenarios.filter((s) => scenarios.find((l) => l.scenario.name === s.name)?.scenario.system === name) };
+/** Every system with a contract must have the scenario the contract is checked after. */
+export function loadContracts(config: LoadedConfig, scenarios: readonly LoadedScenario[]): Map<string, MetricContract> {
+  const contracts = new Map(config.systems.filter((s) => s.contract).map((s) => [s.name, loadMetricContract(s.contract!)]));
+  for (const name of contracts.keys()) {
+    if (!scenarios.some((s) => s.scenario.system === name && s.scenario.name === CONTRACT_SCENARIO)) {
+      throw badInput(`system ${name} has a metric contract but no '${CONTRACT_SCENARIO}' scenario to check it after; add scenarios/${CONTRACT_SCENARIO}.ts`);
+    }
+  }
+  return contracts;
+}
+
+export interface GateParts {
+  readonly compiled: ReadonlyMap<string, CompiledSystem>;
+  readonly scenarios: readonly LoadedScenario[];
+  readonly staticFindings: ReadonlyMap<string, StaticFinding[]>;
+  readonly contractReports: ReadonlyMap<string, ContractReport>;
+  readonly run: RunResult;
+  readonly minAlertCoverage: number;
+  readonly minInhibitionCoverage: number;
+  readonly coverageJudged: boolean;
+}
+
+/**
+ * Coverage and the verdict over a run: one gate run, or the merged shards of one. A contract
+ * counts as missing only when the run holds its scenario (a shard without the baseline has none).
+ */
+export function summarizeGate(parts: GateParts): Omit<GateResult, 'wallSeconds'> {
+  const systemOf = (scenarioName: string) => parts.scenarios.find((l) => l.scenario.name === scenarioName)?.scenario.system;
+  const systems = [...parts.compiled].map(([name, system]): SystemGateResult => {
+    const own: RunResult = { ...parts.run, scenarios: parts.run.scenarios.filter((s) => systemOf(s.name) === name) };
     return {
       system: name,
-      static: staticFindings.get(name)!,
-      contract: contractReports.get(name) ?? null,
+      static: parts.staticFindings.get(name) ?? [],
+      contract: parts.contractReports.get(name) ?? null,
       alertCoverage: alertCoverage(system.alerts, own),
-      inhibitionCoverage: inhibitionCoverage(readYamlMap(system.system.alertmanager), own),
+      inhibitionCoverage: inhibitionCoverage(system.alertmanager.doc, own),
     };
   });
+  const contractScenarioRan = (system: string) => parts.run.scenarios.some((s) => s.name === CONTRACT_SCENARIO && systemOf(s.name) === system);
+  const contractsChecked = [...parts.compiled.values()].every(
+    (c) => !c.system.contract || !contractScenarioRan(c.system.name) || parts.contractReports.has(c.system.name),
+  );
   const ok =
-    run.ok &&
+    parts.run.ok &&
+    contractsChecked &&
     systems.every(
       (s) =>
         s.static.length === 0 &&
         (s.contract === null || s.contract.findings.length === 0) &&
-        s.alertCoverage.percent >= options.minAlertCoverage &&
-        s.inhibitionCoverage.percent >= options.minInhibitionCoverage,
-    ) &&
-    [...contracts.keys()].every((name) => contractReports.has(name));
-  return {
-    ok,
-    wallSeconds: Math.round((performance.now() - started) / 100) / 10,
-    minAlertCoverage: options.minAlertCoverage,
-    minInhibitionCoverage: options.minInhibitionCoverage,
-    systems,
-    run,
-  };
+        (!parts.coverageJudged || (s.alertCoverage.percent >= parts.minAlertCoverage && s.inhibitionCoverage.percent >= parts.minInhibitionCoverage)),
+    );
+  return { ok, coverageJudged: parts.coverageJudged, minAlertCoverage: parts.minAlertCoverage, minInhibitionCoverage: parts.minInhibitionCoverage, systems, run: parts.run };
 }

@@ -1,6 +1,6 @@
 import type { GateResult } from '../gate/run-gate.ts';
 import type { JUnitSuite } from './junit.ts';
-import { failedExpectations } from './run-result.ts';
+import { failedExpectations, type RunResult } from './run-result.ts';
 
 /** The gate's console summary: stage by stage, coverage, wall time, verdict. */
 export function formatGateSummary(gate: GateResult): string {
@@ -17,8 +17,9 @@ export function formatGateSummary(gate: GateResult): string {
       lines.push('  contract   none configured');
     }
     const uncovered = s.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.alertname);
-    lines.push(`  alerts     ${s.alertCoverage.percent}% covered (min ${gate.minAlertCoverage}%)${uncovered.length ? `; never fired and asserted: ${uncovered.join(', ')}` : ''}`);
-    lines.push(`  inhibition ${s.inhibitionCoverage.percent}% covered (min ${gate.minInhibitionCoverage}%)`);
+    const judged = gate.coverageJudged ? '' : ' in this shard; judged after firedrill merge';
+    lines.push(`  alerts     ${s.alertCoverage.percent}% covered (min ${gate.minAlertCoverage}%)${judged}${uncovered.length ? `; never fired and asserted: ${uncovered.join(', ')}` : ''}`);
+    lines.push(`  inhibition ${s.inhibitionCoverage.percent}% covered (min ${gate.minInhibitionCoverage}%)${judged}`);
     for (const r of s.inhibitionCoverage.rules) {
       lines.push(`    ${r.suppressedIn.length && r.controlIn.length ? 'ok  ' : 'FAIL'} ${r.description}: suppressing in [${r.suppressedIn.join(', ')}], control in [${r.controlIn.join(', ')}]`);
     }
@@ -49,7 +50,7 @@ export function gateJUnitSuites(gate: GateResult): JUnitSuite[] {
           : s.contract.findings.map((f) => ({ name: f.family, ok: false, detail: f.message })),
       });
     }
-    suites.push({
+    if (gate.coverageJudged) suites.push({
       name: `${s.system}.coverage`,
       timeSeconds: 0,
       cases: [
@@ -58,12 +59,14 @@ export function gateJUnitSuites(gate: GateResult): JUnitSuite[] {
       ],
     });
   }
-  for (const scenario of gate.run.scenarios) {
-    suites.push({
-      name: scenario.name,
-      timeSeconds: (Date.parse(scenario.endedAt) - Date.parse(scenario.startedAt)) / 1000,
-      cases: scenario.expectations.map((e) => ({ name: e.description, ok: e.ok, detail: e.detail })),
-    });
-  }
-  return suites;
+  return [...suites, ...runJUnitSuites(gate.run)];
+}
+
+/** One testsuite per scenario, one testcase per expectation. */
+export function runJUnitSuites(run: RunResult): JUnitSuite[] {
+  return run.scenarios.map((scenario) => ({
+    name: scenario.name,
+    timeSeconds: (Date.parse(scenario.endedAt) - Date.parse(scenario.startedAt)) / 1000,
+    cases: scenario.expectations.map((e) => ({ name: e.description, ok: e.ok, detail: e.detail })),
+  }));
 }

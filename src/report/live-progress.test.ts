@@ -12,14 +12,14 @@ const progress = (scenario: string, elapsedS: number, alerts: ScenarioProgress['
 });
 
 describe('live progress', () => {
-  it('on a terminal redraws one line in place, scenarios side by side', () => {
+  it('on a terminal redraws one line in place: one scenario in full, several compactly behind their count', () => {
     const { writes, target } = stream(true);
     const live = new LiveProgress(target);
     live.update(progress('api-errors', 8, { HighAPIErrorRate: 'pending' }));
     live.update(progress('llm-errors', 2));
     expect(writes).toEqual([
       '\r\x1b[Kapi-errors  8s/30s  20.0 rps  3 errors/160  alerts: HighAPIErrorRate=pending',
-      '\r\x1b[Kapi-errors  8s/30s  20.0 rps  3 errors/160  alerts: HighAPIErrorRate=pending  |  llm-errors  2s/30s  20.0 rps  3 errors/40  alerts: none',
+      '\r\x1b[K2 running: api-errors 8/30s HighAPIErrorRate=pending | llm-errors 2/30s',
     ]);
     live.clear('api-errors');
     expect(writes.at(-1)).toBe('\r\x1b[K');

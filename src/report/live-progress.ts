@@ -12,10 +12,19 @@ export function formatProgress(p: ScenarioProgress): string {
   return `${p.scenario}  ${clock}  ${p.rps.toFixed(1)} rps  ${p.failures} errors/${p.requests}  alerts: ${alerts || 'none'}`;
 }
 
+/** The short form for a terminal line shared by every running scenario: name, clock, active alerts. */
+export function formatCompactProgress(p: ScenarioProgress): string {
+  const alerts = Object.entries(p.alerts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, state]) => `${name}=${state}`);
+  const clock = p.phase === 'running' ? `${p.elapsedS.toFixed(0)}/${p.durationS.toFixed(0)}s` : 'settling';
+  return [p.scenario, clock, ...alerts].join(' ');
+}
+
 /**
- * Live progress on stderr: one line redrawn in place on a terminal (scenarios running side by
- * side share it); plain lines, per scenario every 10 s and on every alert state change, when
- * stderr is a file or a CI log.
+ * Live progress on stderr: one line redrawn in place on a terminal (with one scenario its full
+ * form, with several a compact entry each behind their count); plain lines, per scenario every
+ * 10 s and on every alert state change, when stderr is a file or a CI log.
  */
 export class LiveProgress {
   readonly #plain = new Map<string, { atS: number; alerts: string }>();
@@ -27,9 +36,10 @@ export class LiveProgress {
   update(p: ScenarioProgress): void {
     const line = formatProgress(p);
     if (this.stream.isTTY) {
-      this.#current.set(p.scenario, line);
+      this.#current.set(p.scenario, formatCompactProgress(p));
       const width = this.stream.columns || 120;
-      this.stream.write(`\r\x1b[K${[...this.#current.values()].join('  |  ').slice(0, width - 1)}`);
+      const shown = this.#current.size === 1 ? line : `${this.#current.size} running: ${[...this.#current.values()].join(' | ')}`;
+      this.stream.write(`\r\x1b[K${shown.slice(0, width - 1)}`);
       this.#drawn = true;
       return;
     }

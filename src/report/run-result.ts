@@ -1,6 +1,8 @@
 import type { TrafficSummary } from '../engine/traffic.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { Expectation } from '../expect/expectation.ts';
+import type { Shard } from '../scenario/shard.ts';
+import type { StackCost } from '../stack/pool-capacity.ts';
 
 /** The result JSON written by `--json FILE` (see DESIGN.md); extra fields may be added, none removed. */
 export interface RunResult {
@@ -10,9 +12,25 @@ export interface RunResult {
   engine: string;
   scrapeIntervalSeconds: number;
   evaluationIntervalSeconds: number;
-  /** Wall seconds from stack start to ready. */
+  /** Wall seconds from stack start to ready: the slowest stack of the run. */
   stackReadySeconds: number;
+  /** Present when the run was one shard of several (`--shard i/n`). */
+  shard?: Shard;
+  /** The pool of isolated stacks the scenarios ran on. */
+  pool?: PoolSummary;
   scenarios: ScenarioResult[];
+}
+
+export interface PoolSummary {
+  /** Stacks allowed at once. */
+  jobs: number;
+  /** Stacks started. */
+  stacks: number;
+  wallSeconds: number;
+  /** CPU seconds of every stack process plus firedrill's own. */
+  cpuSeconds: number;
+  /** Per stack while its drill ran; null when no stack finished. */
+  measuredStackCost: StackCost | null;
 }
 
 export interface ExpectationResult {
@@ -27,7 +45,13 @@ export interface ExpectationResult {
 
 export interface ScenarioResult {
   name: string;
+  /** The system the scenario drills. */
+  system?: string;
   ok: boolean;
+  /** The scale of the scenario's system (systems may compile to different scales). */
+  scale?: number;
+  /** Wall seconds from the start of the scenario's own stack to ready. */
+  stackReadySeconds?: number;
   startedAt: string;
   endedAt: string;
   traffic: TrafficSummary;

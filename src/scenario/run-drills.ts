@@ -3,17 +3,21 @@ import type { LoadedConfig } from '../config/load-config.ts';
 import { seconds } from '../duration.ts';
 import { badInput } from '../errors.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
-import type { RunResult } from '../report/run-result.ts';
-import { startNativeStack } from '../stack/native-stack.ts';
-import { loadScenarios, selectScenarios } from './load-scenarios.ts';
-import { runScenario, type ScenarioProgress } from './run-scenario.ts';
-import type { ScenarioResult } from '../report/run-result.ts';
-import type { StartedStack } from '../stack/started-stack.ts';
+import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-result.ts';
+import { nativeStackProvider } from '../stack/native-stack.ts';
+import { currentMachine, poolJobs, REFERENCE_STACK_COST, type StackCost } from '../stack/pool-capacity.ts';
+import { Semaphore } from '../stack/semaphore.ts';
+import { runPool } from '../stack/stack-pool.ts';
+import type { StackProvider } from '../stack/stack-provider.ts';
+import type { StackProviderName, StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
-import { planLanes } from './scenario-services.ts';
-import { waitUntilQuiet } from './wait-until-quiet.ts';
+import { loadScenarios, selectScenarios, type LoadedScenario } from './load-scenarios.ts';
+import { runScenario, type ScenarioProgress } from './run-scenario.ts';
+import { planScenario } from './scenario-plan.ts';
+import { settleDeadlineMs } from './settle-deadline.ts';
+import { shardOf, type Shard } from './shard.ts';
 
-export type StackRequest = 'native' | 'containers' | 'external';
+export type StackRequest = StackProviderName;
 
 export interface RunDrillsOptions {
   readonly config: LoadedConfig;
@@ -23,77 +27,83 @@ export interface RunDrillsOptions {
   readonly engine: EngineRequest;
   readonly mutations?: CompiledMutations;
   readonly signal?: AbortSignal;
+  /** Stacks at once; default: sized from the machine and `stackCost`. */
+  readonly jobs?: number;
+  /** What a stack costs on this machine (measured by an earlier run); default: the reference figure. */
+  readonly stackCost?: StackCost;
+  /** Run only this shard's share of the selected scenarios. */
+  readonly shard?: Shard;
   readonly onScenario?: (result: ScenarioResult, compiled: CompiledSystem) => void;
   readonly onProgress?: (progress: ScenarioProgress) => void;
   /** Called once the scenario's stack is ready, just before traffic starts. */
   readonly onScenarioStart?: (scenario: Scenario, stack: StartedStack) => void;
-  /**
-   * One stack per system for all its scenarios; scenarios touching disjoint services run at the
-   * same time (see planLanes). Default: a fresh stack per scenario, one at a time.
-   */
-  readonly shareStack?: boolean;
   /** Called after a scenario, while its stack still runs (the gate checks the metric contract here). */
   readonly afterScenario?: (scenario: Scenario, stack: StartedStack) => Promise<void>;
 }
 
-/** Validates everything, then runs each selected scenario on a fresh stack of its system. */
-export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
-  if (options.stack !== 'native') {
-    throw badInput(`--stack ${options.stack}: not available yet; use --stack native (real Prometheus and Alertmanager processes on 127.0.0.1)`);
-  }
-  const engine = chooseEngine(options.engine);
-  // Compile every system first so that bad config or an unsafe scale fails before anything starts.
-  const compiled = new Map(options.config.systems.map((s) => [s.name, compileSystem(s, options.scale)]));
-  const selected = selectScenarios(await loadScenarios(options.config.scenariosDir, compiled), options.scenarioNames);
-  if (selected.length === 0) throw badInput(`${options.config.scenariosDir}: no scenarios found`);
+/** The selected scenarios (this shard's share) with their compiled systems, all validated: nothing has started yet. */
+export interface DrillSelection {
+  readonly compiled: ReadonlyMap<string, CompiledSystem>;
+  readonly all: readonly LoadedScenario[];
+  readonly selected: readonly LoadedScenario[];
+}
 
-  const results = new Map<Scenario, ScenarioResult>();
-  let readyMs = 0;
-  const runOn = async (stack: StartedStack, scenario: Scenario, system: CompiledSystem) => {
-    options.onScenarioStart?.(scenario, stack);
-    const result = await runScenario(stack, scenario, { engine, signal: options.signal, onProgress: options.onProgress });
-    results.set(scenario, result);
-    options.onScenario?.(result, system);
-    await options.afterScenario?.(scenario, stack);
-  };
-  if (options.shareStack) {
-    for (const [name, system] of compiled) {
-      const mine = selected.filter((s) => s.scenario.system === name);
-      if (mine.length === 0 || options.signal?.aborted) continue;
-      const stack = await startNativeStack(system, { mutations: options.mutations });
-      try {
-        readyMs = Math.max(readyMs, stack.readyMs);
-        for (const phase of planLanes(mine, system)) {
-          await Promise.all(
-            phase.map(async (lane) => {
-              for (const { scenario } of lane) {
-                if (options.signal?.aborted) return;
-                await waitUntilQuiet(stack, scenario);
-                await runOn(stack, scenario, system);
-              }
-            }),
-          );
-        }
-      } finally {
-        await stack.stop();
-      }
-    }
-  } else {
-    for (const { scenario } of selected) {
-      if (options.signal?.aborted) break;
-      const system = compiled.get(scenario.system)!;
-      const stack = await startNativeStack(system, { mutations: options.mutations });
-      try {
-        readyMs = Math.max(readyMs, stack.readyMs);
-        await runOn(stack, scenario, system);
-      } finally {
-        await stack.stop();
-      }
-    }
+/** Compiles every system and loads every scenario, so that bad input fails before anything starts. */
+export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard'>): Promise<DrillSelection> {
+  const compiled = new Map(options.config.systems.map((s) => [s.name, compileSystem(s, options.scale, options.mutations)]));
+  const all = await loadScenarios(options.config.scenariosDir, compiled);
+  const named = selectScenarios(all, options.scenarioNames);
+  if (named.length === 0) throw badInput(`${options.config.scenariosDir}: no scenarios found`);
+  const selected = options.shard ? shardOf(named, options.shard, (s) => estimateMs(s.scenario, compiled), (s) => s.scenario.name) : named;
+  if (selected.length === 0) {
+    throw badInput(`--shard ${options.shard!.index}/${options.shard!.count}: this shard has no scenario (${named.length} selected); use at most ${named.length} shards`);
   }
-  const scenarios = selected.flatMap(({ scenario }) => results.get(scenario) ?? []);
-  const first = compiled.get(selected[0]!.scenario.system);
-  const reference = first!;
+  return { compiled, all, selected };
+}
+
+/** A drill's expected wall time: its timeline plus the longest settle it may need. */
+export function estimateMs(scenario: Scenario, compiled: ReadonlyMap<string, CompiledSystem>): number {
+  const system = compiled.get(scenario.system)!;
+  return planScenario(scenario, system.scale).durationS * 1000 + settleDeadlineMs(system, scenario.expect.map((e) => e.alert));
+}
+
+/**
+ * Validates everything, then runs each selected scenario on an isolated stack of its own (own
+ * ports, Prometheus, Alertmanager, sink and services), many at once from a pool.
+ */
+export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
+  const provider = providerFor(options.stack);
+  const engine = chooseEngine(options.engine);
+  const { compiled, selected } = await selectDrills(options);
+  const machine = currentMachine();
+  const jobs = options.jobs ?? poolJobs(options.stackCost ?? REFERENCE_STACK_COST, machine);
+  // Starting services is the CPU-heavy part of a stack's start: a few at a time, one per core.
+  const startGate = new Semaphore(Math.max(1, machine.cores));
+  const usage = new PoolUsage();
+
+  const poolStartedAt = Date.now();
+  const results = await runPool(
+    selected.map(({ scenario }) => ({
+      name: scenario.name,
+      estimateMs: estimateMs(scenario, compiled),
+      run: async (signal: AbortSignal) => {
+        const system = compiled.get(scenario.system)!;
+        await using stack = await provider.start(system, { throttle: (work) => startGate.use(work) });
+        const startedAtMs = Date.now();
+        options.onScenarioStart?.(scenario, stack);
+        const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress });
+        const { name, ...rest } = result;
+        const withStack: ScenarioResult = { name, system: scenario.system, scale: system.scale, stackReadySeconds: seconds(stack.readyMs), ...rest };
+        options.onScenario?.(withStack, system);
+        await options.afterScenario?.(scenario, stack);
+        usage.add(stack, Date.now() - startedAtMs + stack.readyMs);
+        return withStack;
+      },
+    })),
+    { jobs, signal: options.signal },
+  );
+  const scenarios = results.filter((r): r is ScenarioResult => r !== undefined);
+  const reference = compiled.get(selected[0]!.scenario.system)!;
   return {
     ok: scenarios.length === selected.length && scenarios.every((s) => s.ok),
     scale: reference.scale,
@@ -101,7 +111,45 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
     engine: engine.name,
     scrapeIntervalSeconds: seconds(reference.scrapeIntervalMs),
     evaluationIntervalSeconds: seconds(reference.evaluationIntervalMs),
-    stackReadySeconds: seconds(readyMs),
+    stackReadySeconds: Math.max(0, ...scenarios.map((s) => s.stackReadySeconds ?? 0)),
+    ...(options.shard ? { shard: options.shard } : {}),
+    pool: usage.summary(jobs, Date.now() - poolStartedAt),
     scenarios,
   };
+}
+
+function providerFor(request: StackRequest): StackProvider {
+  if (request === 'native') return nativeStackProvider;
+  throw badInput(`--stack ${request}: not available yet; use --stack native (real Prometheus and Alertmanager processes on 127.0.0.1)`);
+}
+
+/**
+ * What the pool's stacks cost, measured: CPU seconds of each stack's processes plus firedrill's
+ * own (engines, sinks, pollers), over the stacks' lifetimes; the next run sizes its pool from it.
+ */
+class PoolUsage {
+  readonly #ownCpuAtStart = process.cpuUsage();
+  #stackCpuSeconds = 0;
+  #stackWallSeconds = 0;
+  #peakStackRssBytes = 0;
+  #stacks = 0;
+
+  add(stack: StartedStack, lifetimeMs: number): void {
+    const now = stack.usage();
+    this.#stackCpuSeconds += now.cpuSeconds;
+    this.#stackWallSeconds += lifetimeMs / 1000;
+    this.#peakStackRssBytes = Math.max(this.#peakStackRssBytes, now.rssBytes);
+    this.#stacks += 1;
+  }
+
+  summary(jobs: number, wallMs: number): PoolSummary {
+    const own = process.cpuUsage(this.#ownCpuAtStart);
+    const ownCpuSeconds = (own.user + own.system) / 1e6;
+    const cpuSeconds = this.#stackCpuSeconds + ownCpuSeconds;
+    const measured: StackCost | null =
+      this.#stacks === 0 || this.#stackWallSeconds === 0
+        ? null
+        : { cpuCores: Math.round((cpuSeconds / this.#stackWallSeconds) * 1000) / 1000, memoryBytes: this.#peakStackRssBytes + Math.round(process.memoryUsage().rss / this.#stacks) };
+    return { jobs, stacks: this.#stacks, wallSeconds: seconds(wallMs), cpuSeconds: Math.round(cpuSeconds * 10) / 10, measuredStackCost: measured };
+  }
 }

@@ -2,7 +2,7 @@ import { FiredrillError } from '../errors.ts';
 import type { DrillEngine } from '../engine/drill-engine.ts';
 import type { LiveTraffic } from '../engine/traffic.ts';
 import { evaluateExpectations } from '../expect/evaluate-expectations.ts';
-import { readAlertHistories, type AlertEpisode } from '../observe/alert-episodes.ts';
+import { readAlertHistories } from '../observe/alert-episodes.ts';
 import { buildAlertTraces, iso, labelsMatch } from '../observe/alert-trace.ts';
 import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
 import { AlertmanagerPoller } from '../observe/alertmanager-poller.ts';
@@ -14,8 +14,6 @@ import type { Scenario } from './define-scenario.ts';
 import { planScenario } from './scenario-plan.ts';
 import { settleDeadlineMs } from './settle-deadline.ts';
 import { selectorName } from '../expect/expectation.ts';
-import type { FaultRecord } from '../faults/fault-controller.ts';
-import { servicesTouchedBy, servicesWatchedBy } from './scenario-services.ts';
 
 /** What a running scenario is doing, about once a second. */
 export interface ScenarioProgress {
@@ -49,23 +47,16 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  // On a shared stack other scenarios inject faults too: this one owns the ids of its plan.
-  const ownFault = (r: FaultRecord) => r.id.startsWith(`${scenario.name}.`);
-  const touched = servicesTouchedBy(scenario, compiled);
-  const watchesTouched = (alertname: string) => {
-    const rule = compiled.alerts.find((a) => a.alertname === alertname);
-    return !rule || servicesWatchedBy(rule, compiled).some((s) => touched.has(s));
-  };
   const startedAtMs = Date.now();
   const live: LiveTraffic = { requests: 0, failures: 0 };
   let phase: ScenarioProgress['phase'] = 'running';
   poller.start();
-  const progress = options.onProgress ? startProgress(scenario.name, plan.durationS, startedAtMs, live, prometheus, watchesTouched, () => phase, options.onProgress) : undefined;
+  const progress = options.onProgress ? startProgress(scenario.name, plan.durationS, startedAtMs, live, prometheus, () => phase, options.onProgress) : undefined;
 
   try {
     const traffic = await options.engine.run(plan, { serviceUrls: Object.fromEntries(stack.serviceUrls), faults: { url: stack.faults.url, token: stack.faultToken } }, { signal: abort.signal, live });
     phase = 'settling';
-    await stack.faults.revertAll(ownFault);
+    await stack.faults.revertAll();
     if (options.signal?.aborted) throw new FiredrillError('ENVIRONMENT', `scenario ${scenario.name} interrupted`);
     const crash = stack.crashReport();
     if (crash) throw new FiredrillError('PROCESS_EXITED', crash);
@@ -73,7 +64,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     await settle(stack, scenario, prometheus, startedAtMs);
     await poller.stop();
     const endedAtMs = Date.now();
-    const faults = stack.faults.records().filter(ownFault);
+    const faults = stack.faults.records();
     const histories = await readAlertHistories(
       prometheus,
       evaluationIntervalOf(stack),
@@ -82,7 +73,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     );
     const alerts = buildAlertTraces({
       rules: compiled.alerts,
-      histories: histories.filter((h) => watchesTouched(h.alertname)).map((h) => ({ ...h, episodes: since(h.episodes, startedAtMs) })),
+      histories,
       poller,
       notifications: stack.sink.notifications().filter((n) => n.atMs >= startedAtMs),
       faults,
@@ -107,7 +98,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     abort.abort();
     options.signal?.removeEventListener('abort', onOuterAbort);
     await poller.stop().catch(() => undefined);
-    await stack.faults.revertAll(ownFault).catch(() => undefined);
+    await stack.faults.revertAll().catch(() => undefined);
   }
 }
 
@@ -147,11 +138,6 @@ async function settle(stack: StartedStack, scenario: Scenario, prometheus: Prome
   }
 }
 
-/** Episodes that were still active at `startMs`: on a shared stack, earlier ones belong to the scenario before. */
-function since(episodes: readonly AlertEpisode[], startMs: number): AlertEpisode[] {
-  return episodes.filter((e) => e.resolvedAtMs === null || e.resolvedAtMs > startMs);
-}
-
 function evaluationIntervalOf(stack: StartedStack): (alertname: string) => number {
   const { compiled } = stack;
   return (name) => compiled.alerts.find((a) => a.alertname === name)?.scaledEvaluationIntervalMs ?? compiled.evaluationIntervalMs;
@@ -164,7 +150,6 @@ function startProgress(
   startedAtMs: number,
   live: LiveTraffic,
   prometheus: PrometheusClient,
-  shows: (alertname: string) => boolean,
   phase: () => ScenarioProgress['phase'],
   report: (progress: ScenarioProgress) => void,
 ): NodeJS.Timeout {
@@ -186,7 +171,6 @@ function startProgress(
         const next: Record<string, 'pending' | 'firing'> = {};
         for (const a of active) {
           const name = a.labels.alertname ?? '';
-          if (!shows(name)) continue;
           if (a.state === 'firing' || next[name] === undefined) next[name] = a.state === 'firing' ? 'firing' : 'pending';
         }
         alerts = next;

@@ -1,14 +1,35 @@
 import { createServer } from 'node:net';
 
-/** Asks the kernel for a free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out are drawn below Linux's ephemeral range (32768-60999), so no outgoing
+ * connection (load traffic opens thousands) takes one as its source port between our check and
+ * the service's own bind; a random draw keeps concurrent firedrill processes apart.
+ */
+const PORT_RANGE = { from: 20_000, to: 32_767 } as const;
+const ATTEMPTS = 50;
+const reserved = new Set<number>();
+
+/** A free TCP port on 127.0.0.1, never one this process handed out and has not released. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from + 1));
+    if (reserved.has(port) || !(await bindable(port))) continue;
+    reserved.add(port);
+    return port;
+  }
+  throw new Error(`no free port on 127.0.0.1 between ${PORT_RANGE.from} and ${PORT_RANGE.to} after ${ATTEMPTS} tries`);
+}
+
+/** Gives a port back once whatever listened on it has stopped. */
+export function releasePort(port: number): void {
+  reserved.delete(port);
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
   });
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { FiredrillError } from '../errors.ts';
+import { listenerInodes, listensOn } from './port-owner.ts';
 import { trackChild } from './process-registry.ts';
 
 const TAIL_LINES = 20;
@@ -67,6 +68,11 @@ export class ManagedProcess {
     return `${this.spec.name} exited (${how}); last lines:\n  ${this.lastLines().join('\n  ')}\n  (full log: ${this.spec.logFile})`;
   }
 
+  /** True when this process (or a child of it) is the one listening on `port`. */
+  ownsPort(port: number): boolean {
+    return this.pid !== undefined && this.running && listensOn(port, this.pid);
+  }
+
   lastLines(): string[] {
     return [...this.#tail];
   }
@@ -86,6 +92,21 @@ export class ManagedProcess {
     const timer = setTimeout(() => this.#child.kill('SIGKILL'), STOP_GRACE_MS);
     await this.exited;
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Waits for a process to serve on its port, and proves the answer comes from it: when another
+ * process holds the port (our bind failed, theirs answers), the start fails with PORT_TAKEN.
+ */
+export async function waitUntilServing<T>(process: ManagedProcess, port: number, wait: () => Promise<T>): Promise<T> {
+  try {
+    return await wait();
+  } catch (error) {
+    if (error instanceof FiredrillError && error.code === 'PROCESS_EXITED' && listenerInodes(port).size > 0) {
+      throw new FiredrillError('PORT_TAKEN', `${process.spec.name}: port ${port} was taken by another process before ${process.spec.name} could bind it`, { cause: error });
+    }
+    throw error;
   }
 }
 

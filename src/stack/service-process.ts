@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { ResolvedService } from '../config/load-config.ts';
 import { FiredrillError } from '../errors.ts';
 import { httpJson } from '../observe/http-json.ts';
-import { ManagedProcess } from './managed-process.ts';
+import { ManagedProcess, waitUntilServing } from './managed-process.ts';
 import { waitFor } from './wait-for.ts';
 
 /** Budget for a service process to start listening: process start-up, not an alert timing. */
 export const SERVICE_START_TIMEOUT_MS = 30_000;
-const START_POLL_MS = 100;
+const START_POLL_MS = 50;
 
 /** One fixture or user service on a fixed port of 127.0.0.1; it can be killed, paused and started again. */
 export class ServiceProcess {
@@ -44,13 +44,16 @@ export class ServiceProcess {
     });
     this.generation += 1;
     const current = this.#process;
-    await waitFor(
-      `service ${this.service.name} to answer ${this.baseUrl}${this.service.metricsPath}`,
-      async () => {
-        const { status } = await httpJson('GET', `${this.baseUrl}${this.service.metricsPath}`, { timeoutMs: 1_000 });
-        return status === 200 ? { value: true, seen: 'ok' } : { seen: `HTTP ${status}` };
-      },
-      { timeoutMs: SERVICE_START_TIMEOUT_MS, pollMs: START_POLL_MS, abortIf: () => current.unexpectedExit() },
+    await waitUntilServing(current, this.port, () =>
+      waitFor(
+        `service ${this.service.name} to answer ${this.baseUrl}${this.service.metricsPath}`,
+        async () => {
+          const { status } = await httpJson('GET', `${this.baseUrl}${this.service.metricsPath}`, { timeoutMs: 1_000 });
+          if (status !== 200) return { seen: `HTTP ${status}` };
+          return current.ownsPort(this.port) ? { value: true, seen: 'ok' } : { seen: `HTTP 200, but from a process other than ${current.spec.name}` };
+        },
+        { timeoutMs: SERVICE_START_TIMEOUT_MS, pollMs: START_POLL_MS, abortIf: () => current.unexpectedExit() },
+      ),
     );
   }
 

@@ -1,10 +1,14 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import type { FaultController } from '../faults/fault-controller.ts';
 import type { WebhookSink } from '../observe/webhook-sink.ts';
+import type { ProcessUsage } from './process-usage.ts';
+
+/** Where a stack runs: local processes, containers, or a stack someone else runs. */
+export type StackProviderName = 'native' | 'containers' | 'external';
 
 /** A running stack, whatever provider started it. Stop it (or `await using` it) on every path. */
 export interface StartedStack extends AsyncDisposable {
-  readonly provider: 'native';
+  readonly provider: StackProviderName;
   readonly compiled: CompiledSystem;
   readonly prometheusUrl: string;
   readonly alertmanagerUrl: string;
@@ -14,9 +18,13 @@ export interface StartedStack extends AsyncDisposable {
   readonly faultToken: string;
   readonly sink: WebhookSink;
   readonly runDir: string;
-  /** Wall milliseconds from start to ready (targets up, rules loaded). */
+  /** Wall milliseconds from start to ready (targets up, rules loaded), not counting `queuedMs`. */
   readonly readyMs: number;
+  /** Wall milliseconds the start waited for a pool's start-up slot. */
+  readonly queuedMs: number;
   /** Why a stack process died on its own, if one did. */
   crashReport(): string | undefined;
+  /** CPU seconds and resident memory of the stack's own processes right now. */
+  usage(): ProcessUsage;
   stop(): Promise<void>;
 }

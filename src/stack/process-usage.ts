@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+
+/** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) and RSS in 4 KiB pages on x86-64 and arm64. */
+const TICKS_PER_SECOND = 100;
+const PAGE_BYTES = 4096;
+
+export interface ProcessUsage {
+  /** User plus system CPU seconds since each process started. */
+  readonly cpuSeconds: number;
+  readonly rssBytes: number;
+}
+
+/** CPU time and resident memory of running processes, from /proc; a pid that is gone counts as zero. */
+export function usageOf(pids: readonly number[]): ProcessUsage {
+  let ticks = 0;
+  let pages = 0;
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // Fields after the parenthesised command name, which may itself hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    pages += Number(fields[21]); // rss
+  }
+  return { cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes: pages * PAGE_BYTES };
+}

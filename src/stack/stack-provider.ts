@@ -1,0 +1,23 @@
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import type { StackProviderName, StartedStack } from './started-stack.ts';
+
+export type { StackProviderName } from './started-stack.ts';
+
+export interface StackStartOptions {
+  /** Keep the run directory (configs, logs, TSDB) after stop; by default only a failed start keeps it. */
+  readonly keepRunDir?: boolean;
+  /**
+   * Wraps the CPU-heavy part of a start (spawning services until they answer), so that a pool
+   * starting many stacks at once does not starve the ones already running drills.
+   */
+  readonly throttle?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * Where a system's stack runs: local processes, containers, or a stack someone else runs.
+ * Whatever the provider, a started stack looks the same to engines, faults and verdicts.
+ */
+export interface StackProvider {
+  readonly name: StackProviderName;
+  start(compiled: CompiledSystem, options?: StackStartOptions): Promise<StartedStack>;
+}

@@ -1,0 +1,42 @@
+// Runs the two gate runs the suite reads, at the same time, each on its own pool of isolated
+// stacks: the gate on the fixtures as they are, and the gate on a copy broken by every mutation
+// of piyasa-mutations.ts. Test files read the results through `inject` (see shared-gates.ts).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    gateResultFile: string;
+    mutationGateResultFile: string;
+  }
+}
+
+/** Runs a command to its end; anything but exit 0 or 1 (a gate verdict) fails the suite with the command's last lines. */
+function run(what: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let tail = '';
+    child.stderr.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-3000)));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0 || code === 1) resolve();
+      else reject(new Error(`${what} exited ${code ?? signal}; last output:\n${tail}`));
+    });
+  });
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-verify-'));
+  const gateResultFile = path.join(dir, 'gate.json');
+  const mutationGateResultFile = path.join(dir, 'mutation-gate.json');
+  await Promise.all([
+    run('firedrill gate', ['bin/firedrill.mjs', 'gate', '--engine', 'builtin', '--json', gateResultFile]),
+    run('the mutation gate', ['--import', 'tsx', 'scripts/mutation-gate.ts', '--combined', '--json', mutationGateResultFile]),
+  ]);
+  project.provide('gateResultFile', gateResultFile);
+  project.provide('mutationGateResultFile', mutationGateResultFile);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
