@@ -61,9 +61,22 @@ describe('firedrill CLI', () => {
     expect(run.stderr.trim()).toBe('firedrill: nope.config.ts: config file not found; run firedrill from the project root or pass --config <file>');
   });
 
-  async function startDrill() {
+  it('exits 2 with one line on a bad --jobs, a bad --shard and a shard left without a scenario', () => {
+    const cases: [string[], string][] = [
+      [['run', '--jobs', '0'], "firedrill: option '--jobs <n>' argument '0' is invalid. '0' is not a number of stacks; use a whole number >= 1 (see firedrill --help)"],
+      [['gate', '--shard', '3/2'], "firedrill: option '--shard <i/n>' argument '3/2' is invalid. write it as i/n with 1 <= i <= n, e.g. --shard 1/3 (see firedrill --help)"],
+      [['run', 'api-outage', '--shard', '2/2'], 'firedrill: --shard 2/2: this shard has no scenario (1 selected); use at most 1 shards'],
+      [['runn'], "firedrill: unknown command 'runn' (Did you mean run?) (see firedrill --help)"],
+    ];
+    for (const [args, message] of cases) {
+      const run = firedrill(args);
+      expect([run.status, run.stderr], args.join(' ')).toEqual([2, `${message}\n`]);
+    }
+  });
+
+  async function startDrill(args: string[] = ['api-outage']) {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'firedrill-sigint-'));
-    const child = spawn(process.execPath, [BIN, 'run', 'api-outage'], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', ...args], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const output = { stderr: '' };
     child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
@@ -110,4 +123,27 @@ describe('firedrill CLI', () => {
     });
     await interruptAndCheck(drill);
   }, 120_000);
+
+  it('on Ctrl-C with a pool of three drills running (one API paused by SIGSTOP), stops every stack and exits 130', async () => {
+    const drill = await startDrill(['api-hang', 'worker-outage', 'db-pool-exhausted', '--jobs', '3']);
+    await waitFor(
+      'all three drills to start',
+      async () => {
+        const started = ['api-hang', 'worker-outage', 'db-pool-exhausted'].filter((name) => drill.output.stderr.includes(`> ${name}: stack ready`));
+        return started.length === 3 ? { value: true, seen: '' } : { seen: `started: ${started.join(', ') || 'none'}` };
+      },
+      { timeoutMs: 90_000, pollMs: 100 },
+    );
+    expect(drill.runDirs()).toHaveLength(3); // a stack of its own for each
+    const pausedApi = () =>
+      descendants(drill.child.pid!).filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('services/api.ts') && /^\d+ \(.*\) T/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+        } catch {
+          return false;
+        }
+      });
+    await waitFor('api-hang to pause its API (SIGSTOP)', async () => (pausedApi().length === 1 ? { value: true, seen: '' } : { seen: 'no stopped api process' }), { timeoutMs: 60_000, pollMs: 50 });
+    await interruptAndCheck(drill);
+  }, 180_000);
 });

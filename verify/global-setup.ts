@@ -1,6 +1,7 @@
-// Runs the two gate runs the suite reads, at the same time, each on its own pool of isolated
-// stacks: the gate on the fixtures as they are, and the gate on a copy broken by every mutation
-// of piyasa-mutations.ts. Test files read the results through `inject` (see shared-gates.ts).
+// Runs the gate runs the suite reads, each on its own pool of isolated stacks: first, side by
+// side, the gate on the fixtures as they are and the gate on a copy broken by every mutation of
+// piyasa-mutations.ts; then the gate again in three shards, side by side, merged into one result.
+// Test files read the results through `inject` (see shared-gates.ts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,9 @@ declare module 'vitest' {
   interface ProvidedContext {
     gateResultFile: string;
     mutationGateResultFile: string;
+    shardGateResultFiles: string[];
+    mergedGateResultFile: string;
+    mergedJUnitFile: string;
   }
 }
 
@@ -36,7 +40,15 @@ export default async function setup(project: TestProject): Promise<() => void> {
     run('firedrill gate', ['bin/firedrill.mjs', 'gate', '--engine', 'builtin', '--json', gateResultFile]),
     run('the mutation gate', ['--import', 'tsx', 'scripts/mutation-gate.ts', '--combined', '--json', mutationGateResultFile]),
   ]);
+  const shardGateResultFiles = [1, 2, 3].map((i) => path.join(dir, `gate-shard-${i}.json`));
+  await Promise.all(shardGateResultFiles.map((file, i) => run(`firedrill gate --shard ${i + 1}/3`, ['bin/firedrill.mjs', 'gate', '--engine', 'builtin', '--shard', `${i + 1}/3`, '--json', file])));
+  const mergedGateResultFile = path.join(dir, 'gate-merged.json');
+  const mergedJUnitFile = path.join(dir, 'gate-merged.xml');
+  await run('firedrill merge', ['bin/firedrill.mjs', 'merge', ...shardGateResultFiles, '--json', mergedGateResultFile, '--junit', mergedJUnitFile]);
   project.provide('gateResultFile', gateResultFile);
   project.provide('mutationGateResultFile', mutationGateResultFile);
+  project.provide('shardGateResultFiles', shardGateResultFiles);
+  project.provide('mergedGateResultFile', mergedGateResultFile);
+  project.provide('mergedJUnitFile', mergedJUnitFile);
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -72,7 +72,8 @@ const configOption = () => new Option('--config <file>', 'config file').default(
 export function buildProgram(): Command {
   const program = new Command('firedrill')
     .description('Fire drills for your monitoring: prove that alerts fire, route and inhibit as designed.')
-    .showHelpAfterError()
+    // One line per error, firedrill's own prefix; usage stays under --help.
+    .configureOutput({ outputError: (text, write) => write(`firedrill: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see firedrill --help)\n`) })
     .exitOverride();
 
   program

@@ -1,0 +1,55 @@
+// `--shard 1/3`, `2/3`, `3/3` plus `firedrill merge` must come to what one gate run comes to:
+// every scenario once, the same verdict for every expectation, the same coverage. Both runs are
+// real (the global setup made them), so a difference is a real difference.
+import { readFileSync } from 'node:fs';
+import { describe, expect, inject, it } from 'vitest';
+import type { GateResult } from '../src/gate/run-gate.ts';
+import { gateJUnitSuites } from '../src/report/gate-report.ts';
+import { formatJUnit } from '../src/report/junit.ts';
+import { gateResult } from './shared-gates.ts';
+
+const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as GateResult;
+const single = gateResult();
+const shards = inject('shardGateResultFiles').map(read);
+const merged = read(inject('mergedGateResultFile'));
+
+/** scenario -> expectation -> held, the verdicts to compare. */
+const verdicts = (gate: GateResult) => Object.fromEntries(gate.run.scenarios.map((s) => [s.name, Object.fromEntries(s.expectations.map((e) => [e.description, e.ok]))]));
+const coverage = (gate: GateResult) =>
+  gate.systems.map((s) => ({
+    system: s.system,
+    alerts: s.alertCoverage.percent,
+    uncovered: s.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.alertname),
+    inhibition: s.inhibitionCoverage.percent,
+    inhibitRules: s.inhibitionCoverage.rules.map((r) => [r.description, r.suppressedIn.length > 0, r.controlIn.length > 0]),
+  }));
+
+describe('three shards merged', () => {
+  it('each shard ran a part, each scenario in exactly one shard, and left coverage to the merge', () => {
+    const names = shards.map((g) => g.run.scenarios.map((s) => s.name));
+    expect(names.every((n) => n.length > 0)).toBe(true);
+    expect(names.flat().sort()).toEqual(single.run.scenarios.map((s) => s.name).sort());
+    expect(shards.map((g) => [g.run.shard, g.coverageJudged])).toEqual([1, 2, 3].map((index) => [{ index, count: 3 }, false]));
+  });
+
+  it('give the same verdict for every expectation as one run', () => {
+    expect(verdicts(merged)).toEqual(verdicts(single));
+    expect(merged.run.ok).toBe(single.run.ok);
+  });
+
+  it('give the same coverage, computed over the whole, and the same gate verdict', () => {
+    expect(merged.coverageJudged).toBe(true);
+    expect(coverage(merged)).toEqual(coverage(single));
+    expect(merged.ok).toBe(single.ok);
+  });
+
+  it('carry the metric contract from the shard that ran the baseline', () => {
+    expect(merged.systems.map((s) => s.contract?.checked)).toEqual(single.systems.map((s) => s.contract?.checked));
+  });
+
+  it('write one JUnit report with a testcase per expectation and per gate check, as one run does', () => {
+    const xml = readFileSync(inject('mergedJUnitFile'), 'utf8');
+    const totals = (text: string) => text.match(/^<testsuites name="firedrill-gate" tests="(\d+)" failures="(\d+)"/m)?.slice(1).map(Number);
+    expect(totals(xml)).toEqual(totals(formatJUnit('firedrill-gate', gateJUnitSuites(single))));
+  });
+});
