@@ -1,7 +1,8 @@
 // Wires the fixture systems exactly as a user wires their own services and monitoring config.
 import { defineConfig } from './src/index.ts';
 
-const tsService = (file: string) => ['node', '--import', 'tsx', file];
+// The fixtures' TypeScript services start bundled (see fixtures/start-service.mjs); yours can be any command.
+const tsService = (file: string) => ['node', 'fixtures/start-service.mjs', file];
 
 export default defineConfig({
   systems: {

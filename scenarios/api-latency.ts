@@ -3,7 +3,8 @@ import { apiTraffic } from './lib/piyasa-traffic.ts';
 
 /**
  * Traffic ramps from 10 to 30 rps while every request gets 800ms slower. With the API up,
- * nothing inhibits HighAPILatency, so it must reach the warnings receiver.
+ * nothing inhibits HighAPILatency, so it must reach the warnings receiver: the negative control
+ * of the APIDown -> HighAPILatency inhibition.
  *
  *   0-3m ramp 10 -> 30 rps      1m +800ms -> pending ~1m15s, firing ~6m15s      9m fast again
  */

@@ -10,16 +10,17 @@ const ALL_ALERTS = [
 ];
 
 /**
- * Healthy traffic, no fault, for longer than the longest window plus `for` of any rule
- * (LowMessageThroughput: 10m window + 10m for). No alert may fire: every threshold must sit
- * clear of what a healthy system does.
+ * Healthy traffic (with the small background error rates every production service has), no
+ * fault, for longer than the longest window plus `for` of any rule (LowMessageThroughput: 10m
+ * window + 10m for). No alert may fire: every threshold must sit clear of what a healthy system
+ * does; and a rule whose comparison is reversed fires here.
  */
 export default defineScenario({
   name: 'baseline',
   system: 'piyasa',
   description: 'Healthy traffic for longer than every window and for: no alert fires',
   duration: '25m',
-  traffic: [apiTraffic(20, { minOkRatio: 0.999 })],
+  traffic: [apiTraffic(20, { minOkRatio: 0.99 })],
   faults: [],
   expect: ALL_ALERTS.map((alert) => expectAlert(alert).toNotFire()),
 });

@@ -4,9 +4,10 @@ import { defineScenario, expectAlert, fault } from '../src/index.ts';
  * OpenAI's circuit breaker opens; every OpenAI call is rejected and counted as failed.
  * CircuitBreakerOpen{service="openai_api"} fires first (for 1m) and must mute
  * LLMProviderFailure{service="openai_api"} (for 2m) through the guide's second inhibition:
- * CircuitBreakerOpen -> .*Failure, equal: [service].
+ * CircuitBreakerOpen -> .*Failure, equal: [service]. OpenAI's error rate also crosses
+ * HighLLMErrorRate's 15%; that rule is drilled in llm-errors, here it may fire.
  *
- *   1m open -> CircuitBreakerOpen firing ~2m10s; LLMProviderFailure firing ~3m20s (inhibited)
+ *   1m open -> CircuitBreakerOpen firing ~2m10s; LLMProviderFailure firing ~4m (inhibited)
  *   7m closed -> both resolve
  */
 export default defineScenario({
@@ -23,5 +24,6 @@ export default defineScenario({
     expectAlert('LLMProviderFailure', { service: 'openai_api' }).toBeInhibitedBy('CircuitBreakerOpen'),
     expectAlert('CircuitBreakerOpen', { service: 'openai_api' }).toResolve(),
     expectAlert('LLMProviderFailure', { service: 'openai_api' }).toResolve(),
+    expectAlert('HighLLMErrorRate', { provider: 'openai' }).toMayFire(),
   ],
 });

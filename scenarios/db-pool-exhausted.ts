@@ -4,15 +4,15 @@ import { apiTraffic } from './lib/piyasa-traffic.ts';
 /**
  * A leak holds 19 of the 20 DB connections; requests share the last one.
  *
- *   1m leak -> in_use/size = 0.95 -> pending ~1m10s, firing ~6m10s      9m released -> resolves
+ *   1m leak -> in_use/size = 0.95 -> pending ~1m10s, firing ~6m10s      8m released -> resolves
  */
 export default defineScenario({
   name: 'db-pool-exhausted',
   system: 'piyasa',
   description: 'A connection leak holds 19 of 20 DB connections: DatabaseConnectionPoolExhausted notifies high-priority',
-  duration: '10m',
+  duration: '9m',
   traffic: [apiTraffic(20)],
-  faults: [{ at: '1m', hold: '8m', fault: fault.dbPoolInUse('api', 19) }],
+  faults: [{ at: '1m', hold: '7m', fault: fault.dbPoolInUse('api', 19) }],
   expect: [
     expectAlert('DatabaseConnectionPoolExhausted').toFire({ detectWithin: '1m' }),
     expectAlert('DatabaseConnectionPoolExhausted').toNotify('high-priority'),

@@ -3,6 +3,7 @@ import { defineScenario, expectAlert, fault } from '../src/index.ts';
 /**
  * The worker is up and scraped but generates nothing (a hung queue consumer). WorkerDown
  * cannot see this; WorkerNoMessages must, once a whole 5m window holds no increment.
+ * LowMessageThroughput (drilled in low-throughput) may fire too.
  *
  *   1m stall -> pending ~6m (window empty), firing ~11m (for 5m)      12m unstuck -> resolves
  */
@@ -18,5 +19,6 @@ export default defineScenario({
     expectAlert('WorkerNoMessages').toNotify('high-priority'),
     expectAlert('WorkerNoMessages').toResolve(),
     expectAlert('WorkerDown').toNotFire(),
+    expectAlert('LowMessageThroughput').toMayFire(),
   ],
 });

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load-config.ts';
 import { parseDurationMs } from '../src/duration.ts';
 import type { GateResult } from '../src/gate/run-gate.ts';
-import { traceName } from '../src/expect/verdicts.ts';
+import { traceName } from '../src/report/trace-name.ts';
 import { selectDrills } from '../src/scenario/run-drills.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' } }, allowPositionals: true, strict: false });

@@ -1,6 +1,6 @@
 // The CLI as users run it: exit codes, one-line errors, and cleanup on Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,40 @@ describe('firedrill CLI', () => {
       const run = firedrill(args);
       expect([run.status, run.stderr], args.join(' ')).toEqual([2, `${message}\n`]);
     }
+  });
+
+  it('exits 2 before anything starts on an expectation that cannot fail, naming the file, the alert and the time it needs', () => {
+    const project = mkdtempSync(path.join(os.tmpdir(), 'firedrill-vacuous-'));
+    const src = path.resolve('src/index.ts');
+    const fixture = path.resolve('fixtures/piyasa');
+    writeFileSync(
+      path.join(project, 'firedrill.config.ts'),
+      `import { defineConfig } from '${src}';
+export default defineConfig({
+  systems: { piyasa: { prometheus: '${fixture}/prometheus.yml', alertmanager: '${fixture}/alertmanager.yml', services: {
+    api: { command: ['true'], job: 'piyasa-chatbot-api' }, worker: { command: ['true'], job: 'piyasa-chatbot-worker' } } } },
+  scenarios: 'scenarios',
+});
+`,
+    );
+    writeFileSync(path.join(project, 'package.json'), '{ "type": "module" }\n');
+    mkdirSync(path.join(project, 'scenarios'));
+    // The worker-restart drill as it was: 4m after the restart, WorkerNoMessages (5m window + 5m for) cannot fire at all.
+    writeFileSync(
+      path.join(project, 'scenarios', 'restart.ts'),
+      `import { defineScenario, expectAlert, fault } from '${src}';
+export default defineScenario({ name: 'restart', system: 'piyasa', duration: '6m', traffic: [], faults: [{ at: '2m', fault: fault.restart('worker') }],
+  expect: [expectAlert('WorkerDown').toNotFire(), expectAlert('WorkerNoMessages').toNotFire()] });
+`,
+    );
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'firedrill-vacuous-tmp-'));
+    const run = spawnSync(process.execPath, [BIN, 'run', '--config', 'firedrill.config.ts', '--json', 'r.json'], { cwd: project, encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'firedrill: scenarios/restart.ts: expect[1]: WorkerNoMessages toNotFire() cannot fail: 4m of the drill follow its first fault, and the rule needs 10m15s to fire (range 5m + for 5m + one evaluation 15s); make the scenario at least 12m15s long\n',
+    );
+    expect(readdirSync(project).sort()).toEqual(['firedrill.config.ts', 'package.json', 'scenarios']); // nothing written
+    expect(readdirSync(tmp).filter((d) => d.startsWith('firedrill-'))).toEqual([]); // no run directory: nothing started
   });
 
   async function startDrill(args: string[] = ['api-outage']) {

@@ -63,8 +63,8 @@ describe('a scenario interrupted while faults are active', () => {
 
   it('leaves no app fault active in any service', async () => {
     for (const [name, url] of stack.serviceUrls) {
-      const listed = await httpJson<Record<string, unknown>>('GET', `${url}/__fault`, { headers: { authorization: `Bearer ${stack.faultToken}` } });
-      expect([listed.status, listed.body], name).toEqual([200, {}]);
+      const listed = await httpJson<{ active: unknown[] }>('GET', `${url}/__fault`, { headers: { authorization: `Bearer ${stack.faultToken}` } });
+      expect([listed.status, listed.body], name).toEqual([200, { active: [] }]);
     }
   });
 

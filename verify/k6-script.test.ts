@@ -24,6 +24,7 @@ import type { Scenario } from '../src/scenario/define-scenario.ts';
 import { findK6 } from '../src/stack/binaries.ts';
 import { startNativeStack } from '../src/stack/native-stack.ts';
 import type { StartedStack } from '../src/stack/started-stack.ts';
+import { planContextFor } from '../src/scenario/plan-context.ts';
 
 const SHIM = path.resolve('verify/k6-shim');
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-k6-build-'));
@@ -33,7 +34,7 @@ const scenarios = (await loadScenarios(config.scenariosDir, compiled)).map((l) =
 const built = await buildScripts(config, [], 'auto', outDir);
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-const planOf = (s: Scenario) => planScenario(s, compiled.get(s.system)!.scale);
+const planOf = (s: Scenario) => planScenario(s, planContextFor(s, compiled.get(s.system)!));
 const script = (name: string) => readFileSync(path.join(outDir, `${name}.js`), 'utf8');
 
 /** k6's __ENV: where the script's init code finds the stack. Options tests need only a well-formed one. */
@@ -128,19 +129,22 @@ describe('compiled k6 options replay the scenario timeline', () => {
       const injectAt = plan.faultCalls.find((c) => c.faultId === `${name}.${i}` && c.action === 'inject')!;
       const k6 = options.scenarios[injectAt.name]!;
       expect(k6).toMatchObject({ executor: 'per-vu-iterations', vus: 1, iterations: 1, startTime: `${Math.round(injectAt.atS * 1000)}ms` });
-      expect(injectAt.fault).toEqual(step.fault);
+      // A restart's gap (rule time, or its default) travels as wall milliseconds; every other fault as written.
+      if (step.fault.kind === 'restart') expect(injectAt.fault).toEqual({ target: step.fault.target, kind: 'restart', params: { gapMs: expect.any(Number) } });
+      else expect(injectAt.fault).toEqual(step.fault);
     }
     const thresholdStreams = scenario.traffic.flatMap((t, i) => (t.minOkRatio === undefined ? [] : [[`checks{scenario:traffic_${i}}`, [`rate>=${t.minOkRatio}`]]]));
     expect(options.thresholds).toEqual(Object.fromEntries(thresholdStreams));
   });
 
-  it('ramps follow the scenario: api-latency goes 10 -> 30 rps over 3m of rule time, then holds', async () => {
+  it('ramps follow the scenario after the history: api-latency holds 10 rps for 4m of history, goes 10 -> 30 rps over 3m of rule time, then holds', async () => {
     const { options } = await loadOnShim('api-latency');
     const scale = compiled.get('piyasa')!.scale;
     expect(options.scenarios.traffic_0).toMatchObject({
       startRate: 10,
       timeUnit: '1s',
       stages: [
+        { target: 10, duration: `${(4 * 60_000) / scale}ms` },
         { target: 30, duration: `${(3 * 60_000) / scale}ms` },
         { target: 30, duration: `${(7 * 60_000) / scale}ms` },
       ],

@@ -1,10 +1,11 @@
-// Seven regressions of the Piyasa config, each aimed at a different alert, applied to the
+// Ten regressions of the Piyasa config, each aimed at a different alert, applied to the
 // documents the gate compiles, as if the user had edited the files (the fixture files are never touched). Shared by the mutation test
 // (all seven in one gate run, inside CI's budget) and scripts/mutation-gate.ts (one gate run each).
 import type { CompiledMutations } from '../src/compile/compile-system.ts';
 import type { YamlMap } from '../src/compile/yaml-file.ts';
 
 type Rule = { alert?: string; expr: string; for?: string };
+
 type InhibitRule = { source_match?: Record<string, string>; equal?: string[] };
 type Route = { match?: Record<string, string>; receiver: string };
 
@@ -88,6 +89,25 @@ export const PIYASA_MUTATIONS: readonly Mutation[] = [
         return doc;
       },
     },
+  },
+  // The three classes a fresh, quiet, instant stack used to let through.
+  {
+    name: 'comparisonReversed',
+    breaks: 'HighLLMErrorRate',
+    what: '> 0.15 becomes < 0.15 in a ratio rule: fires on every healthy provider',
+    apply: editRule('HighLLMErrorRate', (rule) => (rule.expr = rule.expr.replace(') > 0.15', ') < 0.15'))),
+  },
+  {
+    name: 'windowLengthened',
+    breaks: 'WorkerNoMessages',
+    what: '[5m] becomes [1h] (12x): an hour of history holds messages, so a stall never empties it',
+    apply: editRule('WorkerNoMessages', (rule) => (rule.expr = rule.expr.replace('[5m]', '[1h]'))),
+  },
+  {
+    name: 'forRemoved',
+    breaks: 'WorkerDown',
+    what: "WorkerDown's for: 2m removed: a routine restart pages",
+    apply: editRule('WorkerDown', (rule) => delete rule.for),
   },
 ];
 

@@ -19,6 +19,8 @@ export interface CompiledRule {
   readonly scaledEvaluationIntervalMs: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly windows: readonly PromqlWindow[];
+  /** The longest range (or subquery range) in the expression, rule time; 0 when it has none. */
+  readonly longestRangeMs: number;
 }
 
 export interface CompiledRuleGroup {
@@ -82,6 +84,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
           scaledEvaluationIntervalMs: intervalMs / scale,
           labels: stringMap(rule.labels, `${ruleAt}: labels`),
           windows: scaled.windows,
+          longestRangeMs: Math.max(0, ...scaled.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `${ruleAt}: expr`))),
         });
       }
       return rule;

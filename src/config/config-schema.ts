@@ -22,10 +22,8 @@ export const configSchema = z.strictObject({
   scenarios: z.string().min(1),
 });
 
-/** Renders the first zod issue as `field.path: message`, the shape every firedrill input error takes. */
-export function describeZodIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-  return `${path}: ${issue.message}`;
+/** Renders every zod issue as `field.path: message`, the shape every firedrill input error takes, on one line. */
+export function describeZodIssues(error: z.ZodError): string {
+  if (error.issues.length === 0) return 'invalid';
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`).join('; ');
 }

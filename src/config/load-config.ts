@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { badInput } from '../errors.ts';
-import { configSchema, describeZodIssue } from './config-schema.ts';
+import { configSchema, describeZodIssues } from './config-schema.ts';
 import type { FiredrillConfig, ServiceConfig, SystemConfig } from './define-config.ts';
 
 export const DEFAULT_CONFIG_FILE = 'firedrill.config.ts';
@@ -44,7 +44,7 @@ export async function loadConfig(file = DEFAULT_CONFIG_FILE): Promise<LoadedConf
 
 export function resolveConfig(exported: unknown, file: string): LoadedConfig {
   const parsed = configSchema.safeParse(exported);
-  if (!parsed.success) throw badInput(`${path.basename(file)}: ${describeZodIssue(parsed.error)}`);
+  if (!parsed.success) throw badInput(`${path.basename(file)}: ${describeZodIssues(parsed.error)}`);
   const config: FiredrillConfig = parsed.data;
   const dir = path.dirname(file);
   const systems = Object.entries(config.systems).map(([name, system]) => resolveSystem(name, system, dir, file));

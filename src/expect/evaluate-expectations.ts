@@ -1,53 +1,141 @@
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import { servicesWatchedBy } from '../compile/watched-services.ts';
+import { formatDurationMs } from '../duration.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import { causingFault } from '../faults/causing-fault.ts';
-import { parseDurationMs } from '../duration.ts';
-import type { AlertTrace } from '../observe/alert-trace.ts';
-import { iso } from '../observe/alert-trace.ts';
+import { describeFault } from '../faults/fault-spec.ts';
+import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
+import { traceName } from '../report/trace-name.ts';
+import { causedEpisodes, flaps } from './causation.ts';
+import { detectionBound } from './detection-bound.ts';
 import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
-import { detectedWithin, firesWithinFor, inhibitedBy, neverFires, notifiesReceiver, resolvesAfter, type Verdict } from './verdicts.ts';
+import { unexpectedAlerts } from './unexpected-alerts.ts';
+import { firesWithinFor, inhibitedBy, neverFires, notifiesReceiver, secondsText, type Verdict } from './verdicts.ts';
 
-/** Judges every expectation against the traces; collects all failures, never stops at the first. */
-export function evaluateExpectations(
-  expectations: readonly Expectation[],
-  traces: readonly AlertTrace[],
-  faults: readonly FaultRecord[],
-  scale: number,
-): ExpectationResult[] {
-  return expectations.map((e) => {
-    const verdict = judge(e, traces, faults, scale);
+export interface EvaluationInputs {
+  readonly expectations: readonly Expectation[];
+  readonly traces: readonly AlertTrace[];
+  readonly faults: readonly FaultRecord[];
+  readonly compiled: CompiledSystem;
+  /** When the drill ended: a fault never reverted held until then. */
+  readonly endedAtMs: number;
+  /** Wall ms that injected latency keeps observations in flight (real time, never scaled). */
+  readonly inFlightMs: number;
+  /** Set when Alertmanager could not be observed for part of the drill: what depends on it has no data. */
+  readonly alertmanagerGap?: string;
+}
+
+/** Judges every expectation against the traces, then looks for alerts nobody expected; collects all failures. */
+export function evaluateExpectations(inputs: EvaluationInputs): ExpectationResult[] {
+  const judged = inputs.expectations.map((e): ExpectationResult => {
+    const verdict = judge(e, inputs);
     return { description: describeExpectation(e), ok: verdict.ok, detail: verdict.detail, kind: e.kind, alert: e.alert, ...(e.labels ? { labels: { ...e.labels } } : {}) };
   });
+  return [...judged, ...unexpectedAlerts(inputs.expectations, inputs.traces)];
 }
 
 /** The trace an expectation is about: labels must match; among several, the first that fired. */
 export function traceFor(traces: readonly AlertTrace[], alert: string, labels: Readonly<Record<string, string>> = {}): AlertTrace | undefined {
-  const candidates = traces.filter((t) => t.alertname === alert && Object.entries(labels).every(([k, v]) => t.labels[k] === v));
+  const candidates = traces.filter((t) => t.alertname === alert && labelsMatch(labels, t.labels));
   const fired = candidates.filter((t) => t.firingAt !== null).sort((a, b) => Date.parse(a.firingAt!) - Date.parse(b.firingAt!));
   return fired[0] ?? candidates[0];
 }
 
-function judge(e: Expectation, traces: readonly AlertTrace[], faults: readonly FaultRecord[], scale: number): Verdict {
-  const trace = traceFor(traces, e.alert, e.labels);
-  if (!trace) return { ok: false, detail: `${selectorName(e)}: no trace recorded` };
+function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
+  const candidates = inputs.traces.filter((t) => t.alertname === e.alert && labelsMatch(e.labels ?? {}, t.labels));
+  const trace = traceFor(inputs.traces, e.alert, e.labels);
   switch (e.kind) {
-    case 'fires': {
-      const timing = firesWithinFor(trace);
-      if (!timing.ok || !e.detectWithin) return timing;
-      const detection = detectedWithin(trace, parseDurationMs(e.detectWithin, 'detectWithin') / scale / 1000);
-      return { ok: detection.ok, detail: `${timing.detail}; ${detection.detail}` };
+    case 'fires':
+      return judgeFires(e, candidates, inputs);
+    case 'resolves':
+      return judgeResolves(e, candidates, inputs);
+    case 'doesNotFire': {
+      if (candidates.length === 0) return { ok: true, detail: `${selectorName(e)} was never active` };
+      const verdicts = candidates.map((t) => neverFires(t, traceName(t, inputs.traces)));
+      return { ok: verdicts.every((v) => v.ok), detail: verdicts.map((v) => v.detail).join('; ') };
     }
-    case 'doesNotFire':
-      return neverFires(trace);
+    case 'mayFire':
+      return { ok: true, detail: trace && trace.firingAt !== null ? `${traceName(trace, inputs.traces)} fired at ${trace.firingAt}; allowed` : `${selectorName(e)} did not fire; allowed either way` };
     case 'inhibitedBy': {
-      const source = traceFor(traces, e.source);
-      return source ? inhibitedBy(trace, source) : { ok: false, detail: `${e.source}: no trace recorded` };
+      if (inputs.alertmanagerGap) return { ok: false, detail: `no data: ${inputs.alertmanagerGap}` };
+      const source = traceFor(inputs.traces, e.source);
+      if (!trace) return { ok: false, detail: `${selectorName(e)} was never active, so nothing was inhibited` };
+      return source ? inhibitedBy(trace, source) : { ok: false, detail: `${e.source} was never active, so nothing could inhibit ${selectorName(e)}` };
     }
     case 'notifies':
-      return notifiesReceiver(trace, e.receiver);
-    case 'resolves': {
-      const cause = causingFault(faults, trace.pendingAt === null ? null : Date.parse(trace.pendingAt));
-      return resolvesAfter(trace, iso(cause?.revertedAtMs ?? null));
-    }
+      return trace ? notifiesReceiver(trace, e.receiver, traceName(trace, inputs.traces)) : { ok: false, detail: `${selectorName(e)} was never active; expected it to reach ${e.receiver}` };
   }
+}
+
+/** Faults on the services the alert watches, from its rule's `job` matchers. */
+function faultsWatchedBy(alert: string, inputs: EvaluationInputs): { faults: FaultRecord[]; services: string[] } {
+  const rule = inputs.compiled.alerts.find((a) => a.alertname === alert);
+  const services = rule ? servicesWatchedBy(rule, inputs.compiled) : inputs.compiled.system.services.map((s) => s.name);
+  return { faults: inputs.faults.filter((f) => services.includes(f.spec.target)), services };
+}
+
+/**
+ * Fires because of the drill: an episode that went pending after a fault on a service the alert
+ * watches fired within its `for` window, and went pending within the detection bound of that fault.
+ */
+function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: readonly AlertTrace[], inputs: EvaluationInputs): Verdict {
+  const rule = inputs.compiled.alerts.find((a) => a.alertname === e.alert)!;
+  const watched = faultsWatchedBy(e.alert, inputs);
+  if (watched.faults.length === 0) {
+    return { ok: false, detail: `${selectorName(e)}: the drill has no fault on a service it watches (${watched.services.join(', ')}), so no firing can be its doing` };
+  }
+  const caused = candidates.flatMap((trace) => causedEpisodes(trace, watched.faults).map((c) => ({ trace, ...c })));
+  const fired = caused.filter((c) => c.episode.firingAt !== null).sort((a, b) => Date.parse(a.episode.firingAt!) - Date.parse(b.episode.firingAt!))[0];
+  const cannotFire = impossibility(rule.forMs, watched.faults, inputs);
+  if (!fired) {
+    const pendingOnly = caused[0];
+    if (pendingOnly) return { ok: false, detail: `${firesWithinFor(pendingOnly.trace, pendingOnly.episode, traceName(pendingOnly.trace, inputs.traces)).detail}${cannotFire}` };
+    const before = candidates.flatMap((t) => t.episodes.map((ep) => ({ t, ep })))[0];
+    const firstFault = Math.min(...watched.faults.map((f) => f.injectedAtMs));
+    if (before) {
+      return { ok: false, detail: `${traceName(before.t, inputs.traces)} went pending at ${before.ep.pendingAt}, before the first fault on ${watched.services.join(', ')} at ${new Date(firstFault).toISOString()}: that episode is not the drill's doing${cannotFire}` };
+    }
+    return { ok: false, detail: `${selectorName(e)} never went pending after ${watched.faults.map((f) => describeFault(f.spec)).join(', ')}${cannotFire}` };
+  }
+  const timing = firesWithinFor(fired.trace, fired.episode, traceName(fired.trace, inputs.traces));
+  const bound = detectionBound(rule, inputs.compiled, e.detectWithin, inputs.inFlightMs);
+  const detectionMs = Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs;
+  const detected = detectionMs <= bound.seconds * 1000;
+  return {
+    ok: timing.ok && detected,
+    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}, bound ${bound.seconds.toFixed(3)}s (${bound.derivation})`,
+  };
+}
+
+/** Why no fault of the drill could make the alert fire: every one ends before `for` could elapse. */
+function impossibility(forMs: number, faults: readonly FaultRecord[], inputs: EvaluationInputs): string {
+  const heldMs = Math.max(...faults.map((f) => ((f.revertedAtMs ?? inputs.endedAtMs) - f.injectedAtMs) * inputs.compiled.scale));
+  return heldMs < forMs ? `; it cannot fire in this drill: its faults hold at most ${formatDurationMs(heldMs)} of rule time, its for is ${formatDurationMs(forMs)}` : '';
+}
+
+/**
+ * Resolves after its fault: inactive at the end, its last episode resolved after the revert of
+ * the fault that caused it, and no episode began after a revert without a new fault (flapping).
+ */
+function judgeResolves(e: Expectation, candidates: readonly AlertTrace[], inputs: EvaluationInputs): Verdict {
+  const watched = faultsWatchedBy(e.alert, inputs);
+  const withCaused = candidates.map((trace) => ({ trace, caused: causedEpisodes(trace, watched.faults) }));
+  const subject = withCaused.find((c) => c.caused.some((x) => x.episode.firingAt !== null));
+  if (!subject) return { ok: false, detail: `${selectorName(e)} never fired after a fault on ${watched.services.join(', ')}, so it cannot resolve` };
+  const { trace, caused } = subject;
+  const name = traceName(trace, inputs.traces);
+  const flapped = flaps(caused);
+  if (flapped.length > 0) {
+    const f = flapped[0]!;
+    return { ok: false, detail: `${name} went pending again at ${f.episode.pendingAt}, after ${describeFault(f.cause.spec)} was reverted at ${new Date(f.cause.revertedAtMs!).toISOString()}, with no new fault: it flaps` };
+  }
+  const last = trace.episodes.at(-1)!;
+  const cause = causingFault(watched.faults, Date.parse(last.pendingAt));
+  const reverted = cause?.revertedAtMs ?? null;
+  if (last.resolvedAt === null) return { ok: false, detail: `${name} still active at the end${reverted !== null ? ` (its fault was reverted at ${new Date(reverted).toISOString()})` : ''}` };
+  if (!cause || reverted === null) return { ok: false, detail: `${name} resolved at ${last.resolvedAt}, but its fault was never reverted` };
+  const afterMs = Date.parse(last.resolvedAt) - reverted;
+  if (afterMs < 0) return { ok: false, detail: `${name} resolved at ${last.resolvedAt}, before ${describeFault(cause.spec)} was reverted at ${new Date(reverted).toISOString()}` };
+  return { ok: true, detail: `${name} resolved at ${last.resolvedAt}, ${secondsText(afterMs)} after ${describeFault(cause.spec)} was reverted` };
 }

@@ -4,13 +4,16 @@ interface AlertSelector {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+import type { ExpectationKind } from '../report/run-result.ts';
+
 /** What a scenario asserts about one alert, as plain data. Timings are rule time (scaled by the harness). */
 export type Expectation =
   | (AlertSelector & { readonly kind: 'fires'; readonly detectWithin?: string })
   | (AlertSelector & { readonly kind: 'doesNotFire' })
   | (AlertSelector & { readonly kind: 'inhibitedBy'; readonly source: string })
   | (AlertSelector & { readonly kind: 'notifies'; readonly receiver: string })
-  | (AlertSelector & { readonly kind: 'resolves' });
+  | (AlertSelector & { readonly kind: 'resolves' })
+  | (AlertSelector & { readonly kind: 'mayFire' });
 
 /**
  * Front door for expectations. `labels` picks one series of an alert that fires per label set.
@@ -19,17 +22,32 @@ export type Expectation =
 export function expectAlert(alert: string, labels?: Record<string, string>) {
   const selector: AlertSelector = labels === undefined ? { alert } : { alert, labels };
   return {
-    /** Goes pending and then firing no earlier than `for` and no later than `for` + one evaluation interval. */
+    /**
+     * Goes pending after a fault on a service it watches, within `detectWithin` of it (default: its
+     * longest range + 2 scrapes + 1 evaluation), then firing no earlier than `for` and no later
+     * than `for` + one evaluation interval.
+     */
     toFire: (options: { detectWithin?: string } = {}): Expectation => ({ kind: 'fires', ...selector, ...options }),
-    /** Never reaches firing during the scenario. */
+    /** Never reaches firing during the scenario. The one way to say "does not fire" (Vitest: `expect(trace).toNotFire()`). */
     toNotFire: (): Expectation => ({ kind: 'doesNotFire', ...selector }),
+    /** May fire or not; the verdict does not depend on it. Drills are exhaustive: an alert that fires unnamed fails the drill. */
+    toMayFire: (): Expectation => ({ kind: 'mayFire', ...selector }),
     /** Alertmanager suppresses it by `source` while `source` fires, and no receiver is notified of it meanwhile. */
     toBeInhibitedBy: (source: string): Expectation => ({ kind: 'inhibitedBy', ...selector, source }),
     /** Its firing notifications reach `receiver`, and only `receiver`. */
     toNotify: (receiver: string): Expectation => ({ kind: 'notifies', ...selector, receiver }),
-    /** Resolves in Prometheus after the fault that caused it is reverted. */
+    /** Resolves after the fault that caused it is reverted, is inactive at the end, and does not come back without a new fault. */
     toResolve: (): Expectation => ({ kind: 'resolves', ...selector }),
   };
+}
+
+// Every expectation kind is a kind of result.
+const _kindsAreResultKinds: Expectation['kind'] extends ExpectationKind ? true : never = true;
+void _kindsAreResultKinds;
+
+/** Every alert an expectation names: its own, and the source of an inhibition. */
+export function alertsNamedBy(expectations: readonly Expectation[]): string[] {
+  return [...new Set(expectations.flatMap((e) => (e.kind === 'inhibitedBy' ? [e.alert, e.source] : [e.alert])))];
 }
 
 /** `Alert` or `Alert{k="v"}`, as PromQL writes a selector. */
@@ -51,5 +69,7 @@ export function describeExpectation(e: Expectation): string {
       return `${name} notifies receiver ${e.receiver}`;
     case 'resolves':
       return `${name} resolves after its fault is reverted`;
+    case 'mayFire':
+      return `${name} may fire`;
   }
 }

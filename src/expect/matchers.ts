@@ -1,6 +1,7 @@
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import { formatTrace } from '../report/console-report.ts';
-import { firesWithinFor, inhibitedBy, neverFires, notifiesReceiver, resolvesAfter, traceName, type Verdict } from './verdicts.ts';
+import { traceName } from '../report/trace-name.ts';
+import { doesNotNotify, firesWithinFor, inhibitedBy, neverFires, notifiesReceiver, notInhibitedBy, resolvesAfter, type Verdict } from './verdicts.ts';
 
 interface MatcherContext {
   isNot: boolean;
@@ -9,16 +10,32 @@ interface MatcherContext {
 interface MatcherResult {
   pass: boolean;
   message: () => string;
-  actual: string;
-  expected: string;
+  /** The alert's timeline, for Vitest's diff. */
+  actual: unknown;
+  /** What the verdict required, as data. */
+  expected: unknown;
 }
 
-function result(ctx: MatcherContext, received: AlertTrace, what: string, verdict: Verdict): MatcherResult {
+/** The part of a trace a verdict reads, shown as `actual` so that Vitest's diff is about the timeline. */
+const timelineOf = (t: AlertTrace) => ({
+  alertname: t.alertname,
+  labels: t.labels,
+  episodes: t.episodes,
+  inhibitedBy: t.inhibitedBy,
+  notifications: t.notifications,
+});
+
+/**
+ * A matcher result from a verdict. Under `.not` the matcher passes its negative verdict, so
+ * Vitest's own inversion turns a held negative into a pass: negation is what each matcher
+ * defines, never a flipped combination of checks.
+ */
+function result(ctx: MatcherContext, received: AlertTrace, what: string, verdict: Verdict, expected: unknown): MatcherResult {
   return {
-    pass: verdict.ok,
-    message: () => `expected ${traceName(received)} ${ctx.isNot ? 'not ' : ''}${what}: ${verdict.detail}\n  timeline: ${formatTrace(received)}`,
-    actual: formatTrace(received),
-    expected: what,
+    pass: ctx.isNot ? !verdict.ok : verdict.ok,
+    message: () => `expected ${traceName(received)} ${what}: ${verdict.detail}\n  timeline: ${formatTrace(received)}`,
+    actual: timelineOf(received),
+    expected,
   };
 }
 
@@ -27,48 +44,66 @@ function assertTrace(received: unknown, matcher: string): asserts received is Al
   if (!ok) throw new TypeError(`${matcher}() expects an AlertTrace (e.g. result.alerts.find(a => a.alertname === 'APIDown')), got ${String(received)}`);
 }
 
+function refuseNot(ctx: MatcherContext, matcher: string, instead: string): void {
+  if (ctx.isNot) throw new TypeError(`.not.${matcher}() is not defined: ${instead}`);
+}
+
 /**
- * Vitest matchers over alert traces; register with `expect.extend(firedrillMatchers)`.
- * @example expect(trace('APIDown')).toFireWithinFor(); expect(trace('HighAPILatency')).toBeInhibitedBy(trace('APIDown'))
+ * Vitest matchers over alert traces, the same verdicts as a scenario's expectations (those that a
+ * trace alone can show; causation and detection bounds need the drill's faults: see the
+ * scenario's own results). Register with `expect.extend(firedrillMatchers)`.
+ * @example expect(trace('APIDown')).toFire(); expect(trace('HighAPILatency')).toBeInhibitedBy(trace('APIDown'))
  */
 export const firedrillMatchers = {
-  toFireWithinFor(this: MatcherContext, received: unknown) {
-    assertTrace(received, 'toFireWithinFor');
-    return result(this, received, 'to fire within its for window', firesWithinFor(received));
+  /** Went firing no earlier than its scaled `for` after pending and no later than `for` + one evaluation interval. */
+  toFire(this: MatcherContext, received: unknown) {
+    assertTrace(received, 'toFire');
+    refuseNot(this, 'toFire', 'it would also pass an alert that fired outside its for window; say expect(trace).toNotFire()');
+    const lo = received.scaledForSeconds;
+    return result(this, received, 'to fire within its for window', firesWithinFor(received), { firingAfterPendingSeconds: [lo, lo + received.evaluationIntervalSeconds] });
   },
-  toNeverFire(this: MatcherContext, received: unknown) {
-    assertTrace(received, 'toNeverFire');
-    return result(this, received, 'to never fire', neverFires(received));
+  /** Never reached firing (pending alone is fine). */
+  toNotFire(this: MatcherContext, received: unknown) {
+    assertTrace(received, 'toNotFire');
+    refuseNot(this, 'toNotFire', 'say expect(trace).toFire()');
+    return result(this, received, 'not to fire', neverFires(received), { episodesThatFired: [] });
   },
-  /** With a trace: suppressed by it, both firing together, no notification meanwhile. With a name: listed in inhibitedBy. */
-  toBeInhibitedBy(this: MatcherContext, received: unknown, source: AlertTrace | string) {
+  /**
+   * Suppressed by `source` in Alertmanager while both fired, and no receiver heard of it meanwhile.
+   * `.not`: the negative control: both fired together, unsuppressed, and it reached a receiver.
+   */
+  toBeInhibitedBy(this: MatcherContext, received: unknown, source: unknown) {
     assertTrace(received, 'toBeInhibitedBy');
     if (typeof source === 'string') {
-      const ok = received.inhibitedBy.includes(source);
-      return result(this, received, `to be inhibited by ${source}`, {
-        ok,
-        detail: `inhibitedBy is [${received.inhibitedBy.join(', ')}]`,
-      });
+      throw new TypeError(`toBeInhibitedBy() needs the source's trace, not its name, to check that both fired together: expect(trace('${received.alertname}')).toBeInhibitedBy(trace('${source}'))`);
     }
-    return result(this, received, `to be inhibited by ${source.alertname}`, inhibitedBy(received, source));
+    assertTrace(source, 'toBeInhibitedBy');
+    return this.isNot
+      ? result(this, received, `not to be inhibited by ${source.alertname} (a negative control)`, notInhibitedBy(received, source), { inhibitedBy: [], notifiedWhile: source.alertname })
+      : result(this, received, `to be inhibited by ${source.alertname}`, inhibitedBy(received, source), { inhibitedBy: [source.alertname], notifiedWhile: [] });
   },
-  toNotifyReceiver(this: MatcherContext, received: unknown, receiver: string) {
-    assertTrace(received, 'toNotifyReceiver');
-    return result(this, received, `to notify ${receiver}`, notifiesReceiver(received, receiver));
+  /** Every firing notification reached `receiver`, at least one. `.not`: it fired and never reached `receiver`. */
+  toNotify(this: MatcherContext, received: unknown, receiver: string) {
+    assertTrace(received, 'toNotify');
+    return this.isNot
+      ? result(this, received, `not to notify ${receiver}`, doesNotNotify(received, receiver), { receiversNot: [receiver] })
+      : result(this, received, `to notify ${receiver}`, notifiesReceiver(received, receiver), { receivers: [receiver] });
   },
+  /** Fired, is inactive at the end, and resolved no earlier than `notBefore` (when its fault was reverted). */
   toResolve(this: MatcherContext, received: unknown, notBefore: string | null = null) {
     assertTrace(received, 'toResolve');
-    return result(this, received, 'to resolve', resolvesAfter(received, notBefore));
+    refuseNot(this, 'toResolve', 'to check an alert still active at the end, say expect(trace.episodes.at(-1)?.resolvedAt).toBeNull()');
+    return result(this, received, 'to resolve', resolvesAfter(received, notBefore), { resolvedAfter: notBefore });
   },
 };
 
 declare module 'vitest' {
   interface Matchers<T = any> {
     /** firingAt - pendingAt lies in [scaled for, scaled for + evaluation interval + 0.25 s]. */
-    toFireWithinFor(): T;
-    toNeverFire(): T;
-    toBeInhibitedBy(source: AlertTrace | string): T;
-    toNotifyReceiver(receiver: string): T;
+    toFire(): T;
+    toNotFire(): T;
+    toBeInhibitedBy(source: AlertTrace): T;
+    toNotify(receiver: string): T;
     toResolve(notBefore?: string | null): T;
   }
 }

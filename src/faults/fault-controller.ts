@@ -20,6 +20,11 @@ export interface FaultRecord {
   revertedAtMs: number | null;
   /** The service generation the fault was applied to; a restart clears app faults. */
   readonly generation: number;
+  /**
+   * For kill and restart: how long the service was really unreachable, from the kill to its first
+   * answer again. Process start-up is real time, never scaled: at scale 40 a 1 s start is 40 s of rule time.
+   */
+  downMs?: number;
 }
 
 /**
@@ -52,13 +57,15 @@ export class FaultController {
     if (id !== undefined && this.#records.some((r) => r.id === id)) throw badInput(`fault id '${id}' is already in use in this run`);
     const service = this.services.get(spec.target);
     if (!service) throw badInput(`fault ${describeFault(spec)}: no service '${spec.target}'; known: ${[...this.services.keys()].join(', ')}`);
+    const faultId = id ?? String(this.#nextId++);
     const issuedAtMs = Date.now();
     if (isProcessFault(spec.kind)) {
       await this.#applyProcessFault(service, spec);
     } else {
-      await this.#callFaultEndpoint(service, 'POST', { kind: spec.kind, ...spec.params }, spec);
+      await this.#callFaultEndpoint(service, 'POST', faultId, spec);
     }
-    const record: FaultRecord = { id: id ?? String(this.#nextId++), spec, injectedAtMs: issuedAtMs, revertedAtMs: null, generation: service.generation };
+    const record: FaultRecord = { id: faultId, spec, injectedAtMs: issuedAtMs, revertedAtMs: null, generation: service.generation };
+    if (spec.kind === 'restart') record.downMs = Date.now() - issuedAtMs;
     this.#records.push(record);
     return record;
   }
@@ -70,11 +77,14 @@ export class FaultController {
     const issuedAtMs = Date.now();
     const service = this.services.get(record.spec.target)!;
     if (record.spec.kind === 'kill') {
-      if (!service.process?.running) await service.start();
+      if (!service.process?.running) {
+        await service.start();
+        record.downMs = Date.now() - record.injectedAtMs;
+      }
     } else if (record.spec.kind === 'pause') {
       service.resume();
     } else if (!isProcessFault(record.spec.kind) && service.generation === record.generation && service.process?.running) {
-      await this.#callFaultEndpoint(service, 'DELETE', undefined, record.spec);
+      await this.#callFaultEndpoint(service, 'DELETE', record.id, record.spec);
     }
     // An app fault on a process that has since been killed or restarted went with it.
     record.revertedAtMs = issuedAtMs;
@@ -115,13 +125,19 @@ export class FaultController {
     if (spec.kind === 'pause') return service.pause();
     service.kill();
     await service.waitExited();
-    if (spec.kind === 'restart') await service.start();
+    if (spec.kind !== 'restart') return;
+    // The plan turns the step's gap (rule time) into wall milliseconds.
+    const gapMs = Number(spec.params?.gapMs ?? 0);
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+    await service.start();
   }
 
-  async #callFaultEndpoint(service: ServiceProcess, method: 'POST' | 'DELETE', body: unknown, spec: FaultSpec): Promise<void> {
+  /** The cooperating-service protocol: POST {id, kind, params} to inject, DELETE <faultPath>/<id> to revert that fault only. */
+  async #callFaultEndpoint(service: ServiceProcess, method: 'POST' | 'DELETE', faultId: string, spec: FaultSpec): Promise<void> {
     const faultPath = service.service.faultPath;
     if (!faultPath) throw badInput(`fault ${describeFault(spec)}: service '${spec.target}' has no fault endpoint (faultPath is null)`);
-    const url = `${service.baseUrl}${faultPath}${method === 'DELETE' ? `/${spec.kind}` : ''}`;
+    const url = `${service.baseUrl}${faultPath}${method === 'DELETE' ? `/${encodeURIComponent(faultId)}` : ''}`;
+    const body = method === 'POST' ? { id: faultId, kind: spec.kind, params: spec.params ?? {} } : undefined;
     const response = await httpJson(method, url, { body, headers: { authorization: `Bearer ${this.token}` } });
     if (response.status !== 200) {
       throw new FiredrillError('ENVIRONMENT', `fault ${describeFault(spec)}: ${method} ${url} answered ${response.status}: ${JSON.stringify(response.body)}`);
@@ -129,8 +145,9 @@ export class FaultController {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const given = Buffer.from(req.headers.authorization?.replace(/^Bearer /, '') ?? '');
-    const expected = Buffer.from(this.token);
+    // Only `Authorization: Bearer <token>`: not the bare token, not another scheme.
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const expected = Buffer.from(`Bearer ${this.token}`);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply(res, 401, { error: 'missing or wrong fault token' });
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const id = url.pathname.match(/^\/faults\/([^/]+)$/)?.[1];

@@ -25,8 +25,11 @@ export const fault = {
   kill: (target: string): FaultSpec => ({ target, kind: 'kill' }),
   /** SIGSTOP the service so scrapes and requests time out; reverting sends SIGCONT. */
   pause: (target: string): FaultSpec => ({ target, kind: 'pause' }),
-  /** SIGKILL and start again at once (counters reset, `up` blips); nothing to revert. */
-  restart: (target: string): FaultSpec => ({ target, kind: 'restart' }),
+  /**
+   * SIGKILL, stay down for `gap` (rule time; default two scrape intervals of the service's job, so
+   * that Prometheus sees `up` at 0 as it would during a real restart), then start again; nothing to revert.
+   */
+  restart: (target: string, options: { gap?: string } = {}): FaultSpec => ({ target, kind: 'restart', ...(options.gap === undefined ? {} : { params: { gap: options.gap } }) }),
 
   // App level, through the service's token-protected fault endpoint.
   /** Adds latency to every request the service handles. */

@@ -27,8 +27,10 @@ const scenario = (name: string, alerts: AlertTrace[], inhibitedOk: string[] = []
   startedAt: '2026-11-24T10:00:00.000Z',
   endedAt: '2026-11-24T10:01:00.000Z',
   traffic: { requests: 0, achievedRps: 0, statuses: {}, dropped: 0, checkFailures: 0, latencyMs: { p50: 0, p95: 0, p99: 0 }, thresholds: [] },
+  historySeconds: 0,
   faults: [],
   alerts,
+  power: [],
   expectations: inhibitedOk.map((alert) => ({ description: '', ok: true, detail: '', kind: 'inhibitedBy' as const, alert })),
 });
 const run = (scenarios: ScenarioResult[]): RunResult => ({ ok: true, scale: 20, stack: 'native', engine: 'builtin', scrapeIntervalSeconds: 0.5, evaluationIntervalSeconds: 0.75, stackReadySeconds: 6, scenarios });
@@ -42,7 +44,15 @@ describe('inhibition coverage', () => {
   it('counts a rule seen suppressing (asserted) and with a negative control', () => {
     expect(inhibitionCoverage(am, run([suppressing, control]))).toEqual({
       percent: 100,
-      rules: [{ index: 0, description: '{alertname="CircuitBreakerOpen"} mutes {alertname=~".*Failure"} equal [service]', suppressedIn: ['open'], controlIn: ['other'] }],
+      rules: [
+        {
+          index: 0,
+          description: '{alertname="CircuitBreakerOpen"} mutes {alertname=~".*Failure"} equal [service]',
+          suppressedIn: ['open'],
+          controlIn: ['other'],
+          controls: [{ scenario: 'other', target: 'LLMProviderFailure{service="openai_api"}', source: 'CircuitBreakerOpen{service="gemini_api"}', why: 'service differs (gemini_api vs openai_api)' }],
+        },
+      ],
     });
   });
 
@@ -50,6 +60,17 @@ describe('inhibition coverage', () => {
     expect(inhibitionCoverage(am, run([suppressing])).percent).toBe(0);
     const unasserted = { ...suppressing, expectations: [] };
     expect(inhibitionCoverage(am, run([unasserted, control])).rules[0]!.suppressedIn).toEqual([]);
+  });
+
+  it('counts a control whose source was absent, and names it so', () => {
+    const alone = scenario('alone', [trace('LLMProviderFailure', { service: 'openai_api' }, paged)]);
+    expect(inhibitionCoverage(am, run([alone])).rules[0]!.controls).toEqual([{ scenario: 'alone', target: 'LLMProviderFailure{service="openai_api"}', source: 'absent', why: 'no source fired meanwhile' }]);
+  });
+
+  it('never counts a broken inhibition as a control: target paged while a source with the same equal label fired (counted before)', () => {
+    const broken = scenario('broken', [trace('CircuitBreakerOpen', { service: 'openai_api' }), trace('LLMProviderFailure', { service: 'openai_api' }, paged)]);
+    expect(inhibitionCoverage(am, run([suppressing, broken])).rules[0]!).toMatchObject({ controlIn: [], controls: [] });
+    expect(inhibitionCoverage(am, run([suppressing, broken])).percent).toBe(0);
   });
 
   it('does not take a target outside the regex for a control', () => {

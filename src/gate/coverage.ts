@@ -2,6 +2,7 @@ import type { CompiledRule } from '../compile/rule-files.ts';
 import type { YamlMap } from '../compile/yaml-file.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { RunResult } from '../report/run-result.ts';
+import { traceName } from '../report/trace-name.ts';
 import { matches, parseMatcher } from './alertmanager-matcher.ts';
 
 export interface AlertCoverage {
@@ -17,8 +18,10 @@ export interface InhibitionCoverage {
     description: string;
     /** Scenarios where a passing inhibitedBy expectation saw a target suppressed by a source. */
     suppressedIn: string[];
-    /** Negative controls: scenarios where a target fired and was notified, unsuppressed (source absent or an equal label differed). */
+    /** Negative controls: scenarios where a target fired and was notified, unsuppressed, because the source was absent or an `equal` label differed. */
     controlIn: string[];
+    /** Each control with the source it saw (or `absent`) and why it did not apply. */
+    controls: { scenario: string; target: string; source: string; why: string }[];
   }[];
 }
 
@@ -55,14 +58,38 @@ export function inhibitionCoverage(alertmanagerDoc: YamlMap, run: RunResult): In
         ),
       )
       .map((s) => s.name);
-    const controlIn = run.scenarios.filter((s) => s.alerts.some((t) => rule.target(t.labels) && isUnsuppressedPage(t))).map((s) => s.name);
-    return { index, description: describeInhibitRule(doc), suppressedIn, controlIn };
+    const controls = run.scenarios.flatMap((s) => negativeControls(rule, s.alerts).map((c) => ({ scenario: s.name, ...c })));
+    return { index, description: describeInhibitRule(doc), suppressedIn, controlIn: [...new Set(controls.map((c) => c.scenario))], controls };
   });
   return { percent: percent(rows.filter((r) => r.suppressedIn.length > 0 && r.controlIn.length > 0).length, rows.length), rules: rows };
 }
 
 function isUnsuppressedPage(t: AlertTrace): boolean {
   return t.firingAt !== null && t.inhibitedBy.length === 0 && t.notifications.some((n) => n.status === 'firing');
+}
+
+/** When a trace was firing, as [from, to] epoch ms spans. */
+function firingSpans(t: AlertTrace): [number, number][] {
+  const episodes = t.episodes.length > 0 ? t.episodes : [{ firingAt: t.firingAt, resolvedAt: t.resolvedAt }];
+  return episodes.flatMap((e) => (e.firingAt === null ? [] : [[Date.parse(e.firingAt), e.resolvedAt === null ? Infinity : Date.parse(e.resolvedAt)] as [number, number]]));
+}
+
+const overlap = (a: AlertTrace, b: AlertTrace) => firingSpans(a).some(([a0, a1]) => firingSpans(b).some(([b0, b1]) => Math.max(a0, b0) < Math.min(a1, b1)));
+
+/**
+ * Targets that fired and paged unsuppressed because the rule did not apply: no source fired
+ * meanwhile, or every source that did differed in an `equal` label. A target that paged while a
+ * source with the same `equal` labels fired is a broken inhibition, never a control.
+ */
+function negativeControls(rule: InhibitRule, alerts: readonly AlertTrace[]): { target: string; source: string; why: string }[] {
+  return alerts.flatMap((target) => {
+    if (!rule.target(target.labels) || !isUnsuppressedPage(target)) return [];
+    const sources = alerts.filter((a) => a !== target && rule.source(a.labels) && overlap(a, target));
+    if (sources.length === 0) return [{ target: traceName(target, alerts), source: 'absent', why: 'no source fired meanwhile' }];
+    const differing = sources.map((src) => ({ src, label: rule.equal.find((l) => (src.labels[l] ?? '') !== (target.labels[l] ?? '')) }));
+    if (differing.some((d) => d.label === undefined)) return [];
+    return differing.map((d) => ({ target: traceName(target, alerts), source: traceName(d.src, alerts), why: `${d.label} differs (${d.src.labels[d.label!] ?? ''} vs ${target.labels[d.label!] ?? ''})` }));
+  });
 }
 
 function toInhibitRule(doc: YamlMap): InhibitRule {

@@ -24,12 +24,14 @@ function shardFile(name: string, shard: RunResult['shard'], scenarios: { name: s
     scenarios: scenarios.map((s) => ({
       name: s.name,
       ok: s.ok,
+      historySeconds: 0,
       startedAt: '2026-01-01T00:00:00.000Z',
       endedAt: '2026-01-01T00:00:30.000Z',
       traffic: { requests: 0, achievedRps: 0, statuses: {}, dropped: 0, checkFailures: 0, latencyMs: { p50: 0, p95: 0, p99: 0 }, thresholds: [] },
       faults: [],
       alerts: [],
       expectations: [{ description: `${s.name} holds`, ok: s.ok, detail: '' }],
+      power: [],
     })),
   };
   const file = path.join(dir, `${name}.json`);

@@ -46,7 +46,7 @@ export interface GateResult {
  */
 export async function runGate(options: GateOptions): Promise<GateResult> {
   const started = performance.now();
-  const { compiled, all, selected } = await selectDrills({ ...options, scenarioNames: [] });
+  const { compiled, all, selected } = await selectDrills({ ...options, scenarioNames: [], vacuous: 'fail' });
   const contracts = loadContracts(options.config, all);
   const staticFindings = new Map([...compiled].map(([name, system]) => [name, runStaticChecks(system, contracts.get(name))]));
   const contractReports = new Map<string, ContractReport>();
@@ -56,6 +56,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     scenarioNames: selected.map((s) => s.scenario.name),
     shard: undefined, // already applied to `selected`
     stack: 'native',
+    vacuous: 'fail',
     afterScenario: async (scenario, stack) => {
       const contract = contracts.get(scenario.system);
       if (!contract || scenario.name !== CONTRACT_SCENARIO) return;
@@ -122,6 +123,7 @@ export function summarizeGate(parts: GateParts): Omit<GateResult, 'wallSeconds'>
   const ok =
     parts.run.ok &&
     contractsChecked &&
+    parts.run.scenarios.every((s) => (s.power ?? []).every((p) => p.enough)) &&
     systems.every(
       (s) =>
         s.static.length === 0 &&

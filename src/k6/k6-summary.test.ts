@@ -15,7 +15,7 @@ const plan = planScenario(
     faults: [{ at: '1m', fault: fault.kill('api') }],
     expect: [{ kind: 'doesNotFire', alert: 'APIDown' }],
   },
-  20,
+  { scale: 20, historyMs: 0, restartGapMs: () => 0 },
 );
 
 // The shape of k6's handleSummary data (metrics[name].values and .thresholds[expr].ok).

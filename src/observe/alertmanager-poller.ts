@@ -19,6 +19,8 @@ export class AlertmanagerPoller {
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
   #lastError: string | undefined;
+  #polls = 0;
+  #failures = 0;
 
   constructor(
     private readonly client: AlertmanagerClient,
@@ -37,15 +39,21 @@ export class AlertmanagerPoller {
     await this.poll();
   }
 
-  get lastError(): string | undefined {
-    return this.#lastError;
+  /**
+   * Why suppression data may be missing: set once any poll failed, since a suppression that lasted
+   * only while Alertmanager did not answer was never seen. Verdicts resting on it have no data.
+   */
+  gap(): string | undefined {
+    return this.#failures === 0 ? undefined : `${this.#failures} of ${this.#polls} Alertmanager polls failed (last: ${this.#lastError})`;
   }
 
   async poll(): Promise<void> {
     let alerts;
+    this.#polls += 1;
     try {
       alerts = await this.client.alerts();
     } catch (error) {
+      this.#failures += 1;
       this.#lastError = (error as Error).message;
       return;
     }

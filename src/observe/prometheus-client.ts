@@ -69,6 +69,22 @@ export class PrometheusClient {
     return data.result;
   }
 
+  /** An instant query's vector result at `atMs`. */
+  async instant(query: string, atMs: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+    const data = await this.#api<{ resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] }>(
+      `/api/v1/query?query=${encodeURIComponent(query)}&time=${atMs / 1000}`,
+    );
+    return data.resultType === 'vector' ? data.result : [];
+  }
+
+  /** A range query's matrix result over [fromMs, toMs] every `stepMs`. */
+  async range(query: string, fromMs: number, toMs: number, stepMs: number): Promise<RangeSeries[]> {
+    const data = await this.#api<{ resultType: string; result: RangeSeries[] }>(
+      `/api/v1/query_range?query=${encodeURIComponent(query)}&start=${fromMs / 1000}&end=${toMs / 1000}&step=${stepMs / 1000}`,
+    );
+    return data.result;
+  }
+
   /** Metric family metadata as scraped (TYPE/HELP lines), by family name. */
   async metadata(): Promise<Record<string, { type: string; help: string; unit: string }[]>> {
     return this.#api('/api/v1/metadata');

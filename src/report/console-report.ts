@@ -1,34 +1,65 @@
+import { formatDurationMs } from '../duration.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
-import { traceName } from '../expect/verdicts.ts';
-import type { RunResult, ScenarioResult } from './run-result.ts';
+import { describeValueSeries } from '../observe/rule-value-series.ts';
+import { traceName } from './trace-name.ts';
+import { describePower, type RunResult, type ScenarioResult } from './run-result.ts';
 
-const since = (startMs: number, at: string | null) => (at === null ? '-' : `+${((Date.parse(at) - startMs) / 1000).toFixed(1)}s`);
+/** Wall seconds from the drill's start, with the rule time it stands for in brackets: `+7.5s [5m]`. */
+function clock(startMs: number, scale: number): (at: string | null) => string {
+  return (at) => {
+    if (at === null) return '-';
+    const wallMs = Date.parse(at) - startMs;
+    return `+${(wallMs / 1000).toFixed(1)}s${scale === 1 ? '' : ` [${formatDurationMs(Math.round((Math.max(0, wallMs) * scale) / 1000) * 1000)}]`}`;
+  };
+}
 
 /** The human-readable timeline and verdict of one scenario. */
 export function formatScenario(result: ScenarioResult, scale: number): string {
   const start = Date.parse(result.startedAt);
+  const at = clock(start, scale);
   const took = ((Date.parse(result.endedAt) - start) / 1000).toFixed(1);
   const t = result.traffic;
   const statuses = Object.entries(t.statuses).map(([s, n]) => `${s}:${n}`).join(' ');
   const lines = [
-    `${result.ok ? 'PASS' : 'FAIL'}  ${result.name}  (${took}s wall at scale ${scale}; times below are wall seconds from scenario start)`,
+    `${result.ok ? 'PASS' : 'FAIL'}  ${result.name}  (${took}s wall at scale ${scale}; times are wall seconds from the drill's start, [rule time])`,
+    ...(result.historySeconds > 0 ? [`  history   ${formatDurationMs(result.historySeconds * 1000 * scale)} of healthy traffic (${result.historySeconds}s wall) before the scenario's timeline, so that windows are full when the fault comes`] : []),
     `  traffic   ${t.requests} requests, ${t.achievedRps} rps, status ${statuses || 'none'}${t.dropped ? `, ${t.dropped} dropped` : ''}, latency p50 ${t.latencyMs.p50}ms p95 ${t.latencyMs.p95}ms p99 ${t.latencyMs.p99}ms`,
-    ...result.faults.map((f, i) => `  ${i === 0 ? 'faults ' : '       '}   ${f.kind}(${f.target}) injected ${since(start, f.injectedAt)}, reverted ${since(start, f.revertedAt)}`),
+    ...result.faults.map(
+      (f, i) =>
+        `  ${i === 0 ? 'faults ' : '       '}   ${f.kind}(${f.target}) injected ${at(f.injectedAt)}, reverted ${at(f.revertedAt)}${f.downSeconds === undefined ? '' : `, down ${f.downSeconds}s [${formatDurationMs(Math.round(f.downSeconds * scale) * 1000)}]`}`,
+    ),
     '  alerts',
-    ...result.alerts.map((a) => `    ${formatTraceLine(a, start)}`),
+    ...(result.alerts.length === 0 ? ['    none was active'] : result.alerts.flatMap((a) => formatTraceLines(a, result.alerts, at))),
     '  expectations',
-    ...result.expectations.map((e) => `    ${e.ok ? 'ok  ' : 'FAIL'} ${e.description}\n         ${e.detail}`),
+    ...result.expectations.flatMap((e) => [
+      `    ${e.ok ? 'ok  ' : 'FAIL'} ${e.description}`,
+      `         ${e.detail}`,
+      ...(e.series ? describeValueSeries(e.series).map((line) => `         ${line}`) : []),
+    ]),
+    ...result.power.map((p, i) => `  ${i === 0 ? 'power  ' : '       '}   ${p.enough ? 'ok  ' : 'WARN'} ${describePower(p, scale)}`),
   ];
   return lines.join('\n');
 }
 
-export function formatTraceLine(a: AlertTrace, startMs: number): string {
-  const notified = a.notifications.filter((n) => n.status === 'firing').map((n) => `${n.receiver} ${since(startMs, n.at)}`);
+/** A trace's line (named by the labels that set it apart from its siblings), then one line per episode when it had several. */
+function formatTraceLines(a: AlertTrace, all: readonly AlertTrace[], at: (iso: string | null) => string): string[] {
+  const head = `    ${formatTraceLine(a, at, traceName(a, all))}`;
+  if (a.episodes.length <= 1) return [head];
   return [
-    traceName(a).padEnd(48),
-    `pending ${since(startMs, a.pendingAt)}`,
-    `firing ${since(startMs, a.firingAt)} (for ${a.forSeconds}s -> ${a.scaledForSeconds}s)`,
-    `resolved ${since(startMs, a.resolvedAt)}`,
+    head,
+    ...a.episodes.map(
+      (e, i) => `      episode ${i + 1}: pending ${at(e.pendingAt)}  ${e.firingAt === null ? 'never fired (a near miss)' : `firing ${at(e.firingAt)}`}  resolved ${at(e.resolvedAt)}`,
+    ),
+  ];
+}
+
+export function formatTraceLine(a: AlertTrace, at: (iso: string | null) => string, name = traceName(a)): string {
+  const notified = a.notifications.filter((n) => n.status === 'firing').map((n) => `${n.receiver} ${at(n.at)}`);
+  return [
+    name.padEnd(48),
+    `pending ${at(a.pendingAt)}`,
+    `firing ${at(a.firingAt)} (for ${a.forSeconds}s -> ${a.scaledForSeconds}s)`,
+    `resolved ${at(a.resolvedAt)}`,
     a.detectionSeconds === null ? '' : `detected ${a.detectionSeconds}s after fault`,
     a.inhibitedBy.length ? `inhibited by ${a.inhibitedBy.join(', ')}` : '',
     `notified ${notified.join(', ') || 'none'}`,
@@ -40,7 +71,7 @@ export function formatTraceLine(a: AlertTrace, startMs: number): string {
 /** One trace as a timeline block, for matcher failure messages. */
 export function formatTrace(a: AlertTrace): string {
   const start = a.pendingAt ? Date.parse(a.pendingAt) : Date.now();
-  return `${formatTraceLine(a, start)}\n    (times from pendingAt ${a.pendingAt ?? 'never'}; evaluation interval ${a.evaluationIntervalSeconds}s)`;
+  return `${formatTraceLine(a, clock(start, 1))}\n    (times from pendingAt ${a.pendingAt ?? 'never'}; evaluation interval ${a.evaluationIntervalSeconds}s)`;
 }
 
 /** One row per scenario: the table `firedrill run` ends with. */

@@ -1,6 +1,9 @@
 import type { GateResult } from '../gate/run-gate.ts';
 import type { JUnitSuite } from './junit.ts';
-import { failedExpectations, type RunResult } from './run-result.ts';
+import { describePower, failedExpectations, type RunResult } from './run-result.ts';
+
+/** The floor the summary names when no window fell short (the checks carry their own). */
+const MIN_EVENTS_LABEL = 20;
 
 /** The gate's console summary: stage by stage, coverage, wall time, verdict. */
 export function formatGateSummary(gate: GateResult): string {
@@ -24,6 +27,10 @@ export function formatGateSummary(gate: GateResult): string {
       lines.push(`    ${r.suppressedIn.length && r.controlIn.length ? 'ok  ' : 'FAIL'} ${r.description}: suppressing in [${r.suppressedIn.join(', ')}], control in [${r.controlIn.join(', ')}]`);
     }
   }
+  const weak = gate.run.scenarios.flatMap((s) => (s.power ?? []).filter((p) => !p.enough).map((p) => ({ scenario: s, p })));
+  const judged = gate.run.scenarios.reduce((n, s) => n + (s.power ?? []).length, 0);
+  lines.push(`power      ${judged - weak.length}/${judged} judged windows held at least ${weak[0]?.p.floor ?? MIN_EVENTS_LABEL} events`);
+  for (const { scenario, p } of weak) lines.push(`  FAIL ${scenario.name}: ${describePower(p, scenario.scale ?? gate.run.scale)}`);
   const expectations = gate.run.scenarios.flatMap((s) => s.expectations);
   const failed = expectations.filter((e) => !e.ok);
   lines.push(`scenarios  ${gate.run.scenarios.filter((s) => s.ok).length}/${gate.run.scenarios.length} passed, ${expectations.length - failed.length}/${expectations.length} expectations hold`);
@@ -59,6 +66,8 @@ export function gateJUnitSuites(gate: GateResult): JUnitSuite[] {
       ],
     });
   }
+  const power = gate.run.scenarios.flatMap((s) => (s.power ?? []).map((p) => ({ name: `${s.name}: ${p.alert} window holds enough events`, ok: p.enough, detail: describePower(p, s.scale ?? gate.run.scale) })));
+  if (power.length > 0) suites.push({ name: 'power', timeSeconds: 0, cases: power });
   return [...suites, ...runJUnitSuites(gate.run)];
 }
 

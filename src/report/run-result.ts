@@ -1,6 +1,6 @@
 import type { TrafficSummary } from '../engine/traffic.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
-import type { Expectation } from '../expect/expectation.ts';
+import type { ValueSeries } from '../observe/rule-value-series.ts';
 import type { Shard } from '../scenario/shard.ts';
 import type { StackCost } from '../stack/pool-capacity.ts';
 
@@ -33,14 +33,42 @@ export interface PoolSummary {
   measuredStackCost: StackCost | null;
 }
 
+/** How many events one window of a judged rule held, and whether that is enough to mean something. */
+export interface PowerCheck {
+  alert: string;
+  /** The rule's window as written (rule time). */
+  window: string;
+  /** Events in one window when judged; null when the rule's counters had no series. */
+  events: number | null;
+  floor: number;
+  enough: boolean;
+  /** The largest scale at which a window would hold enough at this drill's rates; null when there were no events. */
+  largestScale: number | null;
+  at: string;
+  query: string;
+}
+
+/** One line for the report: what was counted, and what to do when it is too little. */
+export function describePower(p: PowerCheck, scale: number): string {
+  const counted = p.events === null ? 'no series for its counters' : `${p.events} events`;
+  if (p.enough) return `${p.alert}: a ${p.window} window held ${counted} at scale ${scale} (floor ${p.floor})`;
+  const fix = p.largestScale === null ? 'make the drill produce some' : `run at --scale ${p.largestScale} or less, or drive more of them`;
+  return `${p.alert}: a ${p.window} window held ${counted} at scale ${scale}, fewer than ${p.floor}: the verdict rests on too little; ${fix}`;
+}
+
+/** What a result judges: an expectation of the scenario, or `unexpected` (an alert no expectation names fired). */
+export type ExpectationKind = 'fires' | 'doesNotFire' | 'inhibitedBy' | 'notifies' | 'resolves' | 'mayFire' | 'unexpected';
+
 export interface ExpectationResult {
   description: string;
   ok: boolean;
   detail: string;
   /** Which expectation this is; absent for traffic thresholds. */
-  kind?: Expectation['kind'];
+  kind?: ExpectationKind;
   alert?: string;
   labels?: Record<string, string>;
+  /** On a failed verdict about an alert: what its expression evaluated to over the drill. */
+  series?: ValueSeries;
 }
 
 export interface ScenarioResult {
@@ -52,12 +80,17 @@ export interface ScenarioResult {
   scale?: number;
   /** Wall seconds from the start of the scenario's own stack to ready. */
   stackReadySeconds?: number;
+  /** Wall seconds of healthy traffic run before the scenario's own timeline (its longest judged window). */
+  historySeconds: number;
   startedAt: string;
   endedAt: string;
   traffic: TrafficSummary;
-  faults: { target: string; kind: string; injectedAt: string; revertedAt: string | null }[];
+  /** When each fault call was issued; for kill and restart also how long the service was really down (wall seconds). */
+  faults: { target: string; kind: string; injectedAt: string; revertedAt: string | null; downSeconds?: number }[];
   alerts: AlertTrace[];
   expectations: ExpectationResult[];
+  /** Per judged rule, the events one window held; a window with too few makes the verdict mean little. */
+  power: PowerCheck[];
 }
 
 /** Every expectation that did not hold, with the scenario it belongs to, in run order. */

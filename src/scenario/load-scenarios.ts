@@ -4,11 +4,13 @@ import { globSync } from 'tinyglobby';
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { badInput } from '../errors.ts';
 import type { Scenario } from './define-scenario.ts';
-import { validateScenario } from './validate-scenario.ts';
+import { vacuousExpectations, validateScenario, type VacuousExpectation } from './validate-scenario.ts';
 
 export interface LoadedScenario {
   readonly file: string;
   readonly scenario: Scenario;
+  /** Expectations that cannot fail against the compiled rules (see vacuousExpectations). */
+  readonly vacuous: readonly VacuousExpectation[];
 }
 
 /** Imports every `*.ts` scenario in the directory (not `k6/`), validated against its system. */
@@ -24,7 +26,8 @@ export async function loadScenarios(dir: string, systems: ReadonlyMap<string, Co
       throw badInput(`${shown}: cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
     }
     if (exported === undefined) throw badInput(`${shown}: has no default export; export default defineScenario({...})`);
-    loaded.push({ file, scenario: validateScenario(exported, shown, systems) });
+    const scenario = validateScenario(exported, shown, systems);
+    loaded.push({ file, scenario, vacuous: vacuousExpectations(scenario, systems.get(scenario.system)!) });
   }
   const names = new Set<string>();
   for (const { scenario, file } of loaded) {
@@ -32,6 +35,12 @@ export async function loadScenarios(dir: string, systems: ReadonlyMap<string, Co
     names.add(scenario.name);
   }
   return loaded;
+}
+
+/** Refuses, in one line naming each file, expectation and the time it would need, every expectation that cannot fail. */
+export function refuseVacuous(loaded: readonly LoadedScenario[]): void {
+  const problems = loaded.flatMap((l) => l.vacuous.map((v) => `${path.relative(process.cwd(), l.file)}: expect[${v.index}]: ${v.reason}`));
+  if (problems.length > 0) throw badInput(problems.join('; '));
 }
 
 /** Picks the named scenarios (all when none is named); an unknown name is bad input. */

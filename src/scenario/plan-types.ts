@@ -31,6 +31,9 @@ export interface ScenarioPlan {
   readonly name: string;
   readonly system: string;
   readonly scale: number;
+  /** Healthy traffic before the scenario's own timeline (its `at` times count from here). */
+  readonly historyS: number;
+  /** History plus the scenario's duration. */
   readonly durationS: number;
   readonly streams: readonly PlannedStream[];
   /** In the order to play them: by time, reverts before injects at the same instant. */

@@ -11,11 +11,12 @@ import { runPool } from '../stack/stack-pool.ts';
 import type { StackProvider } from '../stack/stack-provider.ts';
 import type { StackProviderName, StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
-import { loadScenarios, selectScenarios, type LoadedScenario } from './load-scenarios.ts';
+import { loadScenarios, refuseVacuous, selectScenarios, type LoadedScenario } from './load-scenarios.ts';
 import { runScenario, type ScenarioProgress } from './run-scenario.ts';
 import { planScenario } from './scenario-plan.ts';
 import { settleDeadlineMs } from './settle-deadline.ts';
 import { shardOf, type Shard } from './shard.ts';
+import { planContextFor } from './plan-context.ts';
 
 export type StackRequest = StackProviderName;
 
@@ -33,6 +34,12 @@ export interface RunDrillsOptions {
   readonly stackCost?: StackCost;
   /** Run only this shard's share of the selected scenarios. */
   readonly shard?: Shard;
+  /**
+   * An expectation that cannot fail against the rules: `refuse` it before anything starts (exit 2,
+   * the default), or `fail` it with the reason (the gate: a rule change that leaves a drill unable
+   * to test it is a regression of that alert).
+   */
+  readonly vacuous?: 'refuse' | 'fail';
   readonly onScenario?: (result: ScenarioResult, compiled: CompiledSystem) => void;
   readonly onProgress?: (progress: ScenarioProgress) => void;
   /** Called once the scenario's stack is ready, just before traffic starts. */
@@ -49,11 +56,12 @@ export interface DrillSelection {
 }
 
 /** Compiles every system and loads every scenario, so that bad input fails before anything starts. */
-export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard'>): Promise<DrillSelection> {
+export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous'>): Promise<DrillSelection> {
   const compiled = new Map(options.config.systems.map((s) => [s.name, compileSystem(s, options.scale, options.mutations)]));
   const all = await loadScenarios(options.config.scenariosDir, compiled);
   const named = selectScenarios(all, options.scenarioNames);
   if (named.length === 0) throw badInput(`${options.config.scenariosDir}: no scenarios found`);
+  if ((options.vacuous ?? 'refuse') === 'refuse') refuseVacuous(named);
   const selected = options.shard ? shardOf(named, options.shard, (s) => estimateMs(s.scenario, compiled), (s) => s.scenario.name) : named;
   if (selected.length === 0) {
     throw badInput(`--shard ${options.shard!.index}/${options.shard!.count}: this shard has no scenario (${named.length} selected); use at most ${named.length} shards`);
@@ -64,7 +72,7 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
 /** A drill's expected wall time: its timeline plus the longest settle it may need. */
 export function estimateMs(scenario: Scenario, compiled: ReadonlyMap<string, CompiledSystem>): number {
   const system = compiled.get(scenario.system)!;
-  return planScenario(scenario, system.scale).durationS * 1000 + settleDeadlineMs(system, scenario.expect.map((e) => e.alert));
+  return planScenario(scenario, planContextFor(scenario, system)).durationS * 1000 + settleDeadlineMs(system, scenario.expect.map((e) => e.alert));
 }
 
 /**
@@ -83,7 +91,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
 
   const poolStartedAt = Date.now();
   const results = await runPool(
-    selected.map(({ scenario }) => ({
+    selected.map(({ scenario, vacuous }) => ({
       name: scenario.name,
       estimateMs: estimateMs(scenario, compiled),
       run: async (signal: AbortSignal) => {
@@ -91,7 +99,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         await using stack = await provider.start(system, { throttle: (work) => startGate.use(work) });
         const startedAtMs = Date.now();
         options.onScenarioStart?.(scenario, stack);
-        const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress });
+        const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });
         const { name, ...rest } = result;
         const withStack: ScenarioResult = { name, system: scenario.system, scale: system.scale, stackReadySeconds: seconds(stack.readyMs), ...rest };
         options.onScenario?.(withStack, system);

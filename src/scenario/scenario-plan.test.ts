@@ -15,8 +15,10 @@ const scenario: Scenario = {
   expect: [{ kind: 'doesNotFire', alert: 'APIDown' }],
 };
 
+const atScale20 = { scale: 20, historyMs: 0, restartGapMs: () => 20_000 };
+
 describe('planScenario', () => {
-  const plan = planScenario(scenario, 20);
+  const plan = planScenario(scenario, atScale20);
 
   it('converts the timeline to wall seconds at the scale', () => {
     expect(plan.durationS).toBe(30);
@@ -33,8 +35,35 @@ describe('planScenario', () => {
   });
 });
 
+describe('history before the timeline', () => {
+  const plan = planScenario(scenario, { ...atScale20, historyMs: 240_000 });
+
+  it('runs every stream at its starting rate for the history, then the timeline; fault steps move with it', () => {
+    expect(plan.historyS).toBe(12);
+    expect(plan.durationS).toBe(42);
+    expect(plan.streams[0]!.stages).toEqual([{ durationS: 12, targetRps: 10 }, { durationS: 6, targetRps: 30 }, { durationS: 24, targetRps: 30 }]);
+    expect(plan.faultCalls.map((c) => [c.action, c.faultId, c.atS])).toEqual([
+      ['inject', 'plan.0', 15],
+      ['revert', 'plan.0', 27],
+      ['inject', 'plan.1', 27],
+      ['revert', 'plan.1', 42],
+    ]);
+  });
+});
+
+describe('restart gaps', () => {
+  it('become wall milliseconds for the fault controller: the step\'s gap, else the default of the target', () => {
+    const withRestarts: Scenario = { ...scenario, faults: [{ at: '1m', fault: fault.restart('api') }, { at: '2m', fault: fault.restart('api', { gap: '1m' }) }] };
+    const calls = planScenario(withRestarts, atScale20).faultCalls.filter((c) => c.action === 'inject');
+    expect(calls.map((c) => c.fault)).toEqual([
+      { target: 'api', kind: 'restart', params: { gapMs: 1_000 } },
+      { target: 'api', kind: 'restart', params: { gapMs: 3_000 } },
+    ]);
+  });
+});
+
 describe('arrivals of a ramped stream', () => {
-  const stream = planScenario(scenario, 20).streams[0]!;
+  const stream = planScenario(scenario, atScale20).streams[0]!;
 
   it('rate rises linearly over the stage, then holds', () => {
     expect(rateAt(stream, 0)).toBe(10);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { CompiledSystem } from '../compile/compile-system.ts';
-import { describeZodIssue } from '../config/config-schema.ts';
-import { parseDurationMs } from '../duration.ts';
-import { badInput } from '../errors.ts';
+import { describeZodIssues } from '../config/config-schema.ts';
+import type { CompiledRule } from '../compile/rule-files.ts';
+import { formatDurationMs, parseDurationMs } from '../duration.ts';
+import { badInput, describeError } from '../errors.ts';
 import type { Scenario } from './define-scenario.ts';
 import { PROCESS_FAULT_KINDS } from '../faults/fault-spec.ts';
 
@@ -39,52 +40,112 @@ const scenarioSchema = z.strictObject({
         z.strictObject({ kind: z.literal('inhibitedBy'), alert: z.string(), labels, source: z.string() }),
         z.strictObject({ kind: z.literal('notifies'), alert: z.string(), labels, receiver: z.string() }),
         z.strictObject({ kind: z.literal('resolves'), alert: z.string(), labels }),
+        z.strictObject({ kind: z.literal('mayFire'), alert: z.string(), labels }),
       ]),
     )
     .min(1, 'a scenario must expect something'),
 });
 
-/** Checks a scenario against its system before anything starts; errors name the file and field. */
+/**
+ * Checks a scenario against its system before anything starts. Every problem is collected, as
+ * promtool does, and reported in one line, each naming the file and field.
+ */
 export function validateScenario(raw: unknown, file: string, systemsByName: ReadonlyMap<string, CompiledSystem>): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw badInput(`${file}: ${describeZodIssue(parsed.error)}`);
+  if (!parsed.success) throw badInput(`${file}: ${describeZodIssues(parsed.error)}`);
   const scenario = parsed.data as Scenario;
   const at = (field: string) => `${file}: ${field}`;
   const compiled = systemsByName.get(scenario.system);
   if (!compiled) throw badInput(`${at('system')}: no system '${scenario.system}' in firedrill.config.ts; known: ${[...systemsByName.keys()].join(', ')}`);
+  const problems: string[] = [];
+  // A duration that does not parse is one more problem, not the end of the check.
+  const ms = (text: string, where: string): number | undefined => {
+    try {
+      return parseDurationMs(text, where);
+    } catch (error) {
+      problems.push(describeError(error));
+      return undefined;
+    }
+  };
   const services = compiled.system.services.map((s) => s.name);
   const alerts = new Set(compiled.alerts.map((a) => a.alertname));
   const receivers = compiled.alertmanager.receivers;
-  const durationMs = parseDurationMs(scenario.duration, at('duration'));
+  const durationMs = ms(scenario.duration, at('duration')) ?? Infinity;
 
   scenario.traffic.forEach((t, i) => {
-    if (!services.includes(t.service)) throw badInput(`${at(`traffic[${i}].service`)}: no service '${t.service}'; known: ${services.join(', ')}`);
-    const rampMs = (t.ramp ?? []).reduce((sum, stage, j) => sum + parseDurationMs(stage.over, at(`traffic[${i}].ramp[${j}].over`)), 0);
-    if (rampMs > durationMs) throw badInput(`${at(`traffic[${i}].ramp`)}: the stages last longer than the scenario's duration ${scenario.duration}`);
+    if (!services.includes(t.service)) problems.push(`${at(`traffic[${i}].service`)}: no service '${t.service}'; known: ${services.join(', ')}`);
+    const rampMs = (t.ramp ?? []).reduce((sum, stage, j) => sum + (ms(stage.over, at(`traffic[${i}].ramp[${j}].over`)) ?? 0), 0);
+    if (rampMs > durationMs) problems.push(`${at(`traffic[${i}].ramp`)}: the stages last longer than the scenario's duration ${scenario.duration}`);
   });
   scenario.faults.forEach((step, i) => {
     const where = at(`faults[${i}]`);
-    if (!services.includes(step.fault.target)) throw badInput(`${where}.fault.target: no service '${step.fault.target}'; known: ${services.join(', ')}`);
-    const target = compiled.system.services.find((s) => s.name === step.fault.target)!;
-    const kinds = [...PROCESS_FAULT_KINDS, ...(target.faultPath === null ? [] : (target.faults ?? []))];
-    if (target.faults !== undefined && !kinds.includes(step.fault.kind)) {
-      throw badInput(`${where}.fault.kind: service '${target.name}' has no fault '${step.fault.kind}'; known: ${kinds.join(', ')}`);
+    const target = compiled.system.services.find((s) => s.name === step.fault.target);
+    if (!target) {
+      problems.push(`${where}.fault.target: no service '${step.fault.target}'; known: ${services.join(', ')}`);
+    } else {
+      const kinds = [...PROCESS_FAULT_KINDS, ...(target.faultPath === null ? [] : (target.faults ?? []))];
+      if (target.faults !== undefined && !kinds.includes(step.fault.kind)) {
+        problems.push(`${where}.fault.kind: service '${target.name}' has no fault '${step.fault.kind}'; known: ${kinds.join(', ')}`);
+      }
     }
-    const startMs = parseDurationMs(step.at, `${where}.at`);
-    const endMs = startMs + (step.hold === undefined ? 0 : parseDurationMs(step.hold, `${where}.hold`));
-    if (endMs > durationMs) throw badInput(`${where}: ends at ${step.at}+${step.hold ?? '0s'}, after the scenario's duration ${scenario.duration}`);
+    const gap = step.fault.params?.gap;
+    if (step.fault.kind === 'restart' && gap !== undefined) {
+      if (typeof gap !== 'string') problems.push(`${where}.fault.params.gap: write the restart's gap as a duration of rule time, like '30s'`);
+      else ms(gap, `${where}.fault.params.gap`);
+    }
+    const startMs = ms(step.at, `${where}.at`) ?? 0;
+    const endMs = startMs + (step.hold === undefined ? 0 : (ms(step.hold, `${where}.hold`) ?? 0));
+    if (endMs > durationMs) problems.push(`${where}: ends at ${step.at}+${step.hold ?? '0s'}, after the scenario's duration ${scenario.duration}`);
   });
   scenario.expect.forEach((e, i) => {
     const where = at(`expect[${i}]`);
     const known = (name: string, field: string) => {
-      if (!alerts.has(name)) throw badInput(`${where}.${field}: no alert '${name}' in the rules of system ${scenario.system}; known: ${[...alerts].sort().join(', ')}`);
+      if (alerts.has(name)) return true;
+      problems.push(`${where}.${field}: no alert '${name}' in the rules of system ${scenario.system}; known: ${[...alerts].sort().join(', ')}`);
+      return false;
     };
     known(e.alert, 'alert');
     if (e.kind === 'inhibitedBy') known(e.source, 'source');
     if (e.kind === 'notifies' && !receivers.includes(e.receiver)) {
-      throw badInput(`${where}.receiver: no receiver '${e.receiver}' in ${compiled.alertmanager.source}; known: ${receivers.join(', ')}`);
+      problems.push(`${where}.receiver: no receiver '${e.receiver}' in ${compiled.alertmanager.source}; known: ${receivers.join(', ')}`);
     }
-    if (e.kind === 'fires' && e.detectWithin) parseDurationMs(e.detectWithin, `${where}.detectWithin`);
+    if (e.kind === 'fires' && e.detectWithin) ms(e.detectWithin, `${where}.detectWithin`);
   });
+  if (problems.length > 0) throw badInput(problems.join('; '));
   return scenario;
+}
+
+/** An expectation that cannot fail with the rules as compiled, and why. */
+export interface VacuousExpectation {
+  readonly index: number;
+  readonly reason: string;
+}
+
+/**
+ * The expectations of a valid scenario that cannot fail against its system's rules. `run` refuses
+ * them before anything starts; the gate, which judges a change of the rules, fails them instead,
+ * naming the alert (a rule changed so that a drill can no longer test it is a regression).
+ */
+export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem): VacuousExpectation[] {
+  const durationMs = parseDurationMs(scenario.duration, 'duration');
+  return scenario.expect.flatMap((e, index) => {
+    const rule = compiled.alerts.find((a) => a.alertname === e.alert);
+    const reason = e.kind === 'doesNotFire' && rule ? vacuousNotFire(rule, scenario, durationMs, compiled.scale) : undefined;
+    return reason ? [{ index, reason }] : [];
+  });
+}
+
+/**
+ * `toNotFire()` that cannot fail: the drill leaves the rule less time than it needs to fire at
+ * all (its longest range, its `for` and one evaluation) after the first fault, or in a drill
+ * without faults at all. Such an expectation would pass whatever the rule did.
+ */
+function vacuousNotFire(rule: CompiledRule, scenario: Scenario, durationMs: number, scale: number): string | undefined {
+  const firstFaultMs = scenario.faults.length === 0 ? 0 : Math.min(...scenario.faults.map((f) => parseDurationMs(f.at, 'at')));
+  const evaluationMs = rule.scaledEvaluationIntervalMs * scale;
+  const needMs = rule.longestRangeMs + rule.forMs + evaluationMs;
+  const spanMs = durationMs - firstFaultMs;
+  if (spanMs >= needMs) return undefined;
+  const span = scenario.faults.length === 0 ? `the drill lasts ${formatDurationMs(spanMs)}` : `${formatDurationMs(spanMs)} of the drill follow its first fault`;
+  return `${rule.alertname} toNotFire() cannot fail: ${span}, and the rule needs ${formatDurationMs(needMs)} to fire (range ${formatDurationMs(rule.longestRangeMs)} + for ${formatDurationMs(rule.forMs)} + one evaluation ${formatDurationMs(evaluationMs)}); make the scenario at least ${formatDurationMs(firstFaultMs + needMs)} long`;
 }

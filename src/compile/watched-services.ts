@@ -1,6 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
-import type { CompiledSystem } from '../compile/compile-system.ts';
-import type { CompiledRule } from '../compile/rule-files.ts';
+import type { CompiledSystem } from './compile-system.ts';
+import type { CompiledRule } from './rule-files.ts';
 
 /**
  * The services an alert watches, from the `job` matchers of its parsed PromQL. An expression

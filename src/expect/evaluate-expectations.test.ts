@@ -1,0 +1,120 @@
+// The verdicts a scenario's expectations get, on hand-made traces and fault records, against the
+// Piyasa rules compiled as a run compiles them (scale 40: APIDown's for is 1.5 s).
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileSystem } from '../compile/compile-system.ts';
+import { resolveConfig } from '../config/load-config.ts';
+import config from '../../firedrill.config.ts';
+import type { FaultRecord } from '../faults/fault-controller.ts';
+import { fault } from '../faults/fault-spec.ts';
+import { evaluateExpectations, type EvaluationInputs } from './evaluate-expectations.ts';
+import { expectAlert, type Expectation } from './expectation.ts';
+import { at, makeTrace } from './test-traces.ts';
+
+const compiled = compileSystem(resolveConfig(config, path.resolve('firedrill.config.ts')).systems[0]!, 'auto');
+const ms = (seconds: number) => Date.parse(at(seconds));
+const killApi = (injectedAt: number, revertedAt: number | null): FaultRecord => ({ id: 'k', spec: fault.kill('api'), injectedAtMs: ms(injectedAt), revertedAtMs: revertedAt === null ? null : ms(revertedAt), generation: 1 });
+/** APIDown at scale 40: for 1.5 s, evaluated every 0.375 s. */
+const apiDown = (episodes: { pendingAt: number; firingAt: number | null; resolvedAt: number | null }[]) =>
+  makeTrace({
+    alertname: 'APIDown',
+    labels: { alertname: 'APIDown', service: 'api', severity: 'critical' },
+    forSeconds: 60,
+    scaledForSeconds: 1.5,
+    evaluationIntervalSeconds: 0.375,
+    episodes: episodes.map((e) => ({ pendingAt: at(e.pendingAt), firingAt: e.firingAt === null ? null : at(e.firingAt), resolvedAt: e.resolvedAt === null ? null : at(e.resolvedAt) })),
+    notifications: [{ receiver: 'critical-alerts', status: 'firing', at: at(12) }],
+  });
+
+function judge(expectations: Expectation[], inputs: Partial<EvaluationInputs>) {
+  return evaluateExpectations({ expectations, traces: [], faults: [], compiled, endedAtMs: ms(60), inFlightMs: 0, ...inputs });
+}
+const verdict = (results: ReturnType<typeof judge>, index = 0) => results[index]!;
+
+describe('fires: caused by the drill', () => {
+  it('holds for an episode that went pending after the fault, fired within for and was detected within the bound', () => {
+    const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: true });
+    expect(verdict(result).detail).toContain('went pending 0.500s after kill(api), bound 0.875s (default: range 0s + 2 scrapes of 10s + 1 evaluation of 15s = 35s of rule time)');
+  });
+
+  it('fails for an episode already pending before the fault, even if it fired (the old verdict passed it)', () => {
+    const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 5, firingAt: 6.5, resolvedAt: 9 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result).ok).toBe(false);
+    expect(verdict(result).detail).toContain(`went pending at ${at(5)}, before the first fault on api at ${at(10)}: that episode is not the drill's doing`);
+  });
+
+  it('fails when detection took longer than the bound, printing the bound and how it was derived', () => {
+    const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 13, firingAt: 14.5, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toContain('went pending 3.000s after kill(api), bound 0.875s (default: range 0s + 2 scrapes of 10s + 1 evaluation of 15s');
+  });
+
+  it('fails with the reason when the drill has no fault on a service the alert watches', () => {
+    const workerKill: FaultRecord = { ...killApi(10, 25), spec: fault.kill('worker') };
+    const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [workerKill] });
+    expect(verdict(result).detail).toBe('APIDown: the drill has no fault on a service it watches (api), so no firing can be its doing');
+  });
+
+  it('says when the fault holds less than for, so that the alert cannot fire in this drill', () => {
+    const result = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11)] });
+    expect(verdict(result).detail).toBe('APIDown never went pending after kill(api); it cannot fire in this drill: its faults hold at most 40s of rule time, its for is 1m');
+  });
+});
+
+describe('resolves: after the revert, for good', () => {
+  it('holds when the last episode resolved after the revert of its fault', () => {
+    const result = judge([expectAlert('APIDown').toResolve()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 26 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: true, detail: `APIDown{service="api",severity="critical"} resolved at ${at(26)}, 1.000s after kill(api) was reverted` });
+  });
+
+  it('fails when it resolved before the revert (the old verdict did not tie it to the drill\'s fault when pending came first)', () => {
+    const result = judge([expectAlert('APIDown').toResolve()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 20 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result).detail).toContain(`resolved at ${at(20)}, before kill(api) was reverted at ${at(25)}`);
+  });
+
+  it('fails when it went pending again after the revert with no new fault: flapping (the old verdict read only the first episode)', () => {
+    const flapping = apiDown([
+      { pendingAt: 10.5, firingAt: 12, resolvedAt: 26 },
+      { pendingAt: 30, firingAt: 31.5, resolvedAt: null },
+    ]);
+    const result = judge([expectAlert('APIDown').toResolve()], { traces: [flapping], faults: [killApi(10, 25)] });
+    expect(verdict(result).detail).toContain(`went pending again at ${at(30)}, after kill(api) was reverted at ${at(25)}, with no new fault: it flaps`);
+  });
+
+  it('fails when an episode caused before the fault was the only one that fired', () => {
+    const result = judge([expectAlert('APIDown').toResolve()], { traces: [apiDown([{ pendingAt: 5, firingAt: 6.5, resolvedAt: 9 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result).detail).toBe('APIDown never fired after a fault on api, so it cannot resolve');
+  });
+});
+
+describe('exhaustive expectations', () => {
+  const worker = makeTrace({ alertname: 'WorkerDown', labels: { alertname: 'WorkerDown', service: 'worker' }, pendingAt: at(20), firingAt: at(23), resolvedAt: at(40) });
+
+  it('an alert that fired without an expectation naming it fails the drill, saying how to expect or allow it', () => {
+    const result = judge([expectAlert('APIDown').toNotFire()], { traces: [worker] });
+    expect(result.at(-1)).toMatchObject({
+      ok: false,
+      kind: 'unexpected',
+      alert: 'WorkerDown',
+      detail: `WorkerDown{service="worker"} fired at ${at(23)}, and no expectation names it; expect it (expectAlert('WorkerDown').toFire()) or allow it (expectAlert('WorkerDown').toMayFire())`,
+    });
+  });
+
+  it('toMayFire allows it; a label selector allows only the series it matches', () => {
+    expect(judge([expectAlert('WorkerDown').toMayFire()], { traces: [worker] }).at(-1)).toMatchObject({ ok: true, kind: 'unexpected' });
+    expect(judge([expectAlert('WorkerDown', { service: 'other' }).toMayFire()], { traces: [worker] }).at(-1)).toMatchObject({ ok: false, alert: 'WorkerDown' });
+  });
+
+  it('pending alone is no stranger', () => {
+    const nearMiss = { ...worker, firingAt: null, episodes: [{ pendingAt: at(20), firingAt: null, resolvedAt: at(21) }] };
+    expect(judge([expectAlert('APIDown').toNotFire()], { traces: [nearMiss] }).at(-1)).toMatchObject({ ok: true, detail: 'no alert fired' });
+  });
+});
+
+describe('observation failures', () => {
+  it('an inhibition verdict without Alertmanager data fails with "no data", never passes', () => {
+    const result = judge([expectAlert('HighAPILatency').toBeInhibitedBy('APIDown')], { alertmanagerGap: '3 of 40 Alertmanager polls failed (last: connect ECONNREFUSED)' });
+    expect(verdict(result)).toMatchObject({ ok: false, detail: 'no data: 3 of 40 Alertmanager polls failed (last: connect ECONNREFUSED)' });
+  });
+});

@@ -1,0 +1,72 @@
+import type { CompiledRule } from '../compile/rule-files.ts';
+import type { PrometheusClient } from './prometheus-client.ts';
+import { valueAndThreshold } from './promql-parts.ts';
+
+/** Moments of a drill at which a failed verdict shows what the rule watched. */
+export interface DrillMarks {
+  readonly startMs: number;
+  readonly faultMs?: number;
+  readonly revertMs?: number;
+  readonly endMs: number;
+}
+
+export interface ValuePoint {
+  readonly label: 'before the fault' | 'at the fault' | 'at the revert' | 'at the end';
+  readonly at: string;
+  /** The value at or just before `at`; null when the series had no value then. */
+  readonly value: number | null;
+}
+
+/** What an alert's expression evaluated to over a drill, beside its threshold. */
+export interface ValueSeries {
+  readonly query: string;
+  readonly threshold: string;
+  readonly series: { readonly labels: Record<string, string>; readonly points: ValuePoint[]; readonly values: [number, number][] }[];
+}
+
+/** At most this many series of one expression are kept: the ones whose labels match the alert's. */
+const MAX_SERIES = 3;
+
+/**
+ * The value the rule compares against its threshold (its expression without the comparison),
+ * over the drill from a range query at its evaluation interval, with the values before the fault,
+ * at the fault, at the revert and at the end picked out: "detected late" or "never came back
+ * down" can be read off it.
+ */
+export async function ruleValueSeries(prometheus: PrometheusClient, rule: CompiledRule, alertLabels: Readonly<Record<string, string>>, marks: DrillMarks): Promise<ValueSeries> {
+  const { value, threshold } = valueAndThreshold(rule.scaledExpr);
+  const stepMs = rule.scaledEvaluationIntervalMs;
+  const result = await prometheus.range(value, marks.startMs, marks.endMs, stepMs);
+  const agrees = (labels: Record<string, string>) => Object.entries(labels).every(([k, v]) => k === '__name__' || alertLabels[k] === undefined || alertLabels[k] === v);
+  const matching = result.filter((s) => agrees(s.metric as Record<string, string>));
+  const chosen = (matching.length > 0 ? matching : result).slice(0, MAX_SERIES);
+  const wanted: [ValuePoint['label'], number | undefined][] = [
+    ['before the fault', marks.faultMs === undefined ? undefined : marks.faultMs - stepMs],
+    ['at the fault', marks.faultMs],
+    ['at the revert', marks.revertMs],
+    ['at the end', marks.endMs],
+  ];
+  return {
+    query: value,
+    threshold,
+    series: chosen.map((s) => {
+      const values = s.values.map(([t, v]): [number, number] => [t, Number(v)]);
+      const valueAt = (ms: number) => values.filter(([t]) => t * 1000 <= ms).at(-1)?.[1] ?? null;
+      return {
+        labels: { ...(s.metric as Record<string, string>) },
+        points: wanted.flatMap(([label, ms]) => (ms === undefined ? [] : [{ label, at: new Date(ms).toISOString(), value: valueAt(ms) }])),
+        values,
+      };
+    }),
+  };
+}
+
+/** `before the fault 0.002, at the fault 0.004, ...; threshold > 0.05`, one line per series. */
+export function describeValueSeries(v: ValueSeries): string[] {
+  const round = (n: number | null) => (n === null ? 'none' : String(Math.round(n * 10_000) / 10_000));
+  if (v.series.length === 0) return [`value of ${v.query.replace(/\s+/g, ' ')}: no data over the drill`];
+  return v.series.map((s) => {
+    const labels = Object.entries(s.labels).filter(([k]) => k !== '__name__').map(([k, val]) => `${k}="${val}"`).join(',');
+    return `value${labels ? `{${labels}}` : ''}: ${s.points.map((p) => `${p.label} ${round(p.value)}`).join(', ')}${v.threshold ? `; threshold ${v.threshold}` : ''}`;
+  });
+}

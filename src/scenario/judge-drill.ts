@@ -1,0 +1,85 @@
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import { evaluateExpectations, traceFor } from '../expect/evaluate-expectations.ts';
+import { alertsNamedBy } from '../expect/expectation.ts';
+import { checkPower, isCountRule, type PowerCheck } from '../expect/statistical-power.ts';
+import type { FaultRecord } from '../faults/fault-controller.ts';
+import type { AlertTrace } from '../observe/alert-trace.ts';
+import type { PrometheusClient } from '../observe/prometheus-client.ts';
+import { valueAndThreshold } from '../observe/promql-parts.ts';
+import { ruleValueSeries } from '../observe/rule-value-series.ts';
+import type { ExpectationResult } from '../report/run-result.ts';
+import type { Scenario } from './define-scenario.ts';
+
+export interface DrillJudgement {
+  readonly expectations: ExpectationResult[];
+  readonly power: PowerCheck[];
+}
+
+export interface DrillFacts {
+  readonly scenario: Scenario;
+  readonly compiled: CompiledSystem;
+  readonly traces: readonly AlertTrace[];
+  readonly faults: readonly FaultRecord[];
+  readonly startedAtMs: number;
+  readonly endedAtMs: number;
+  readonly inFlightMs: number;
+  readonly alertmanagerGap?: string;
+}
+
+/**
+ * The verdicts of a drill, then what makes them readable and trustworthy: for every failed
+ * verdict about an alert, its expression's value over the drill; for every judged rule, how many
+ * events a window held (statistical power).
+ */
+export async function judgeDrill(prometheus: PrometheusClient, facts: DrillFacts): Promise<DrillJudgement> {
+  const judged = evaluateExpectations({
+    expectations: facts.scenario.expect,
+    traces: facts.traces,
+    faults: facts.faults,
+    compiled: facts.compiled,
+    endedAtMs: facts.endedAtMs,
+    inFlightMs: facts.inFlightMs,
+    alertmanagerGap: facts.alertmanagerGap,
+  });
+  const firstFault = [...facts.faults].sort((a, b) => a.injectedAtMs - b.injectedAtMs)[0];
+  const expectations = await Promise.all(
+    judged.map(async (result) => {
+      const rule = facts.compiled.alerts.find((a) => a.alertname === result.alert);
+      if (result.ok || !rule) return result;
+      const trace = traceFor(facts.traces, rule.alertname, result.labels);
+      const series = await ruleValueSeries(prometheus, rule, trace?.labels ?? result.labels ?? {}, {
+        startMs: facts.startedAtMs,
+        faultMs: firstFault?.injectedAtMs,
+        revertMs: firstFault?.revertedAtMs ?? undefined,
+        endMs: facts.endedAtMs,
+      });
+      return { ...result, series };
+    }),
+  );
+  return { expectations, power: await powerOf(prometheus, facts, firstFault?.injectedAtMs) };
+}
+
+/**
+ * Every judged rule (named by an expectation other than toMayFire) that counts events. A rule that
+ * fires on many events (`> threshold`) and is expected to fire is counted when it fired: the
+ * window that made it. Any other is counted on healthy traffic, just before the first fault (or at
+ * the end of a drill without faults): the population a ratio is taken of, or the events whose
+ * absence (`== 0`, `< 2/s`) the rule watches for. A count rule of bad events judged only as not
+ * firing is skipped: a healthy system is meant to count none of them.
+ */
+async function powerOf(prometheus: PrometheusClient, facts: DrillFacts, firstFaultMs: number | undefined): Promise<PowerCheck[]> {
+  const judged = alertsNamedBy(facts.scenario.expect.filter((e) => e.kind !== 'mayFire'));
+  const healthyAtMs = firstFaultMs ?? facts.endedAtMs;
+  const checks = await Promise.all(
+    judged.map(async (alert) => {
+      const rule = facts.compiled.alerts.find((a) => a.alertname === alert);
+      if (!rule) return undefined;
+      const onMany = valueAndThreshold(rule.scaledExpr).direction === 'above';
+      const firesExpected = facts.scenario.expect.filter((e) => e.alert === alert && e.kind === 'fires');
+      if (onMany && firesExpected.length === 0 && isCountRule(rule)) return undefined;
+      const fired = onMany ? firesExpected.map((e) => traceFor(facts.traces, alert, e.labels)?.firingAt).find((t): t is string => typeof t === 'string') : undefined;
+      return checkPower(prometheus, rule, facts.compiled.scale, fired ? Date.parse(fired) : healthyAtMs);
+    }),
+  );
+  return checks.filter((c): c is PowerCheck => c !== undefined);
+}

@@ -1,0 +1,37 @@
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import { parseDurationMs } from '../duration.ts';
+import { alertsNamedBy } from '../expect/expectation.ts';
+import type { Scenario } from './define-scenario.ts';
+
+/** What planning a scenario needs from its compiled system, all in rule time. */
+export interface PlanContext {
+  readonly scale: number;
+  /** Healthy traffic to run before the scenario's own timeline. */
+  readonly historyMs: number;
+  /** How long a restart keeps its target down when the step names no gap. */
+  readonly restartGapMs: (target: string) => number;
+}
+
+/** Restarts keep the service unreachable for this many scrape intervals of its job unless told otherwise. */
+export const DEFAULT_RESTART_GAP_SCRAPES = 2;
+
+/**
+ * History: before its first fault a drill runs healthy traffic for at least the longest range of
+ * every rule it judges, so that windows are full of healthy data when the fault comes, as in
+ * production, and a lengthened window changes what the drill sees. A drill without faults needs none.
+ */
+export function planContextFor(scenario: Scenario, compiled: CompiledSystem): PlanContext {
+  const named = new Set(alertsNamedBy(scenario.expect.filter((e) => e.kind !== 'mayFire')));
+  const longestRangeMs = Math.max(0, ...compiled.alerts.filter((a) => named.has(a.alertname)).map((a) => a.longestRangeMs));
+  const firstFaultMs = Math.min(...scenario.faults.map((f) => parseDurationMs(f.at, `${scenario.name}: fault at`)));
+  const historyMs = scenario.faults.length === 0 ? 0 : Math.max(0, longestRangeMs - firstFaultMs);
+  return {
+    scale: compiled.scale,
+    historyMs,
+    restartGapMs: (target) => {
+      const job = compiled.system.services.find((s) => s.name === target)?.job;
+      const intervalMs = compiled.prometheus.jobs.find((j) => j.job === job)?.scaledIntervalMs ?? compiled.scrapeIntervalMs;
+      return DEFAULT_RESTART_GAP_SCRAPES * intervalMs * compiled.scale;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import { FiredrillError } from '../errors.ts';
+import { selectorName } from '../expect/expectation.ts';
+import { readAlertHistories } from '../observe/alert-episodes.ts';
+import { labelsMatch } from '../observe/alert-trace.ts';
+import type { PrometheusClient } from '../observe/prometheus-client.ts';
+import type { StartedStack } from '../stack/started-stack.ts';
+import { waitFor } from '../stack/wait-for.ts';
+import type { Scenario } from './define-scenario.ts';
+import { settleDeadlineMs } from './settle-deadline.ts';
+
+/** Real time that a delay fault keeps slow requests in flight (and unobserved) after it is injected or reverted. */
+export function injectedDelayMs(scenario: Scenario): number {
+  return Math.max(0, ...scenario.faults.map((f) => Number(f.fault.params?.ms ?? 0)).filter((ms) => Number.isFinite(ms)));
+}
+
+export function evaluationIntervalOf(compiled: CompiledSystem): (alertname: string) => number {
+  return (name) => compiled.alerts.find((a) => a.alertname === name)?.scaledEvaluationIntervalMs ?? compiled.evaluationIntervalMs;
+}
+
+/**
+ * After the timeline: wait until alerts expected to resolve are inactive and alerts expected to
+ * notify have notified, each with a deadline derived from its rule's windows and the routing timings.
+ * A wait that runs out is not an error: the verdict reports what was seen.
+ */
+export async function settle(stack: StartedStack, scenario: Scenario, prometheus: PrometheusClient, startedAtMs: number): Promise<void> {
+  const toResolve = new Set(scenario.expect.filter((e) => e.kind === 'resolves').map((e) => e.alert));
+  const toNotify = scenario.expect.filter((e) => e.kind === 'notifies');
+  const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify.map((e) => e.alert)]) + injectedDelayMs(scenario);
+  const matches = (e: { labels?: Readonly<Record<string, string>> }, labels: Readonly<Record<string, string>>) => labelsMatch(e.labels ?? {}, labels);
+  try {
+    await waitFor(
+      `alerts to resolve (${[...toResolve].join(', ') || 'none'}) and to notify (${toNotify.map(selectorName).join(', ') || 'none'})`,
+      async () => {
+        // Resolution as the verdict will see it: from the ALERTS history, not /api/v1/alerts, which
+        // empties up to one evaluation before the history can show the episode ended.
+        const histories = await readAlertHistories(prometheus, evaluationIntervalOf(stack.compiled), startedAtMs, Date.now());
+        const stillActive = histories.filter((h) => toResolve.has(h.alertname) && h.episodes.at(-1)?.resolvedAtMs === null).map((h) => h.alertname);
+        const active = await prometheus.alerts();
+        const notified = stack.sink.notifications().filter((n) => n.status === 'firing');
+        const firing = active.filter((a) => a.state === 'firing');
+        const unnotified = toNotify.filter(
+          (e) => firing.some((a) => a.labels.alertname === e.alert && matches(e, a.labels)) && !notified.some((n) => n.alertname === e.alert && matches(e, n.labels)),
+        );
+        const seen = `active: [${stillActive.join(', ')}], firing but not notified: [${unnotified.map(selectorName).join(', ')}]`;
+        return stillActive.length === 0 && unnotified.length === 0 ? { value: true, seen } : { seen };
+      },
+      { timeoutMs: deadlineMs, pollMs: stack.compiled.evaluationIntervalMs / 2 },
+    );
+  } catch (error) {
+    if (!(error instanceof FiredrillError && error.code === 'TIMEOUT')) throw error;
+  }
+}

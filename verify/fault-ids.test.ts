@@ -1,0 +1,66 @@
+// Faults are reverted by id, end to end: two latency faults on one service stack (the latest
+// applies), and reverting one leaves the other in force. The old protocol reverted by kind, so
+// reverting either cleared both. Real service process, real HTTP, the cooperating-service protocol.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load-config.ts';
+import { FaultController } from '../src/faults/fault-controller.ts';
+import { fault } from '../src/faults/fault-spec.ts';
+import { httpJson } from '../src/observe/http-json.ts';
+import { freePort } from '../src/stack/free-port.ts';
+import { ServiceProcess } from '../src/stack/service-process.ts';
+
+const TOKEN = 'f'.repeat(48);
+let dir: string;
+let api: ServiceProcess;
+let controller: FaultController;
+
+/** Wall milliseconds one GET /api/bots takes. */
+async function requestMs(): Promise<number> {
+  const started = performance.now();
+  const response = await httpJson('GET', `${api.baseUrl}/api/bots`, { timeoutMs: 5_000 });
+  expect(response.status).toBe(200);
+  return performance.now() - started;
+}
+const active = async () => (await httpJson<{ active: { id: string; kind: string; params: Record<string, unknown> }[] }>('GET', `${api.baseUrl}/__fault`, { headers: { authorization: `Bearer ${TOKEN}` } })).body.active;
+
+beforeAll(async () => {
+  const config = await loadConfig('firedrill.config.ts');
+  const service = config.systems[0]!.services.find((s) => s.name === 'api')!;
+  dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-fault-ids-'));
+  api = new ServiceProcess(service, await freePort(), config.dir, dir, TOKEN);
+  await api.start();
+  controller = new FaultController(new Map([['api', api]]), TOKEN, { system: 'piyasa', scale: 40 });
+});
+afterAll(async () => {
+  await api?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two overlapping faults of one kind on one service', () => {
+  it('stack: both are active, the latest applies', async () => {
+    await controller.inject(fault.latency('api', '300ms'), 'slow');
+    await controller.inject(fault.latency('api', '50ms'), 'slight');
+    expect((await active()).map((f) => [f.id, f.kind, f.params.ms])).toEqual([
+      ['slow', 'latency', 300],
+      ['slight', 'latency', 50],
+    ]);
+    const took = await requestMs();
+    expect(took).toBeGreaterThanOrEqual(50);
+    expect(took).toBeLessThan(300);
+  });
+
+  it('reverting the latest by id brings the earlier one back into force, not "no latency"', async () => {
+    await controller.revert('slight');
+    expect((await active()).map((f) => f.id)).toEqual(['slow']);
+    expect(await requestMs()).toBeGreaterThanOrEqual(300);
+  });
+
+  it('reverting the last one leaves the service clean', async () => {
+    await controller.revert('slow');
+    expect(await active()).toEqual([]);
+    expect(await requestMs()).toBeLessThan(300);
+  });
+});
