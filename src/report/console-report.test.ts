@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { at, makeTrace } from '../expect/test-traces.ts';
+import { formatScenario } from './console-report.ts';
+import type { ScenarioResult } from './run-result.ts';
+
+const result: ScenarioResult = {
+  name: 'llm-errors',
+  ok: false,
+  historySeconds: 6,
+  startedAt: at(0),
+  endedAt: at(30),
+  traffic: { requests: 0, achievedRps: 0, statuses: {}, dropped: 0, checkFailures: 0, latencyMs: { p50: 0, p95: 0, p99: 0 }, thresholds: [] },
+  faults: [{ target: 'worker', kind: 'restart', injectedAt: at(7.5), revertedAt: at(7.5), downSeconds: 0.6 }],
+  alerts: [
+    makeTrace({
+      alertname: 'HighLLMErrorRate',
+      labels: { alertname: 'HighLLMErrorRate', provider: 'gemini', severity: 'warning' },
+      episodes: [
+        { pendingAt: at(9), firingAt: null, resolvedAt: at(9.75) },
+        { pendingAt: at(12), firingAt: at(19.5), resolvedAt: at(27) },
+      ],
+    }),
+    makeTrace({ alertname: 'HighLLMErrorRate', labels: { alertname: 'HighLLMErrorRate', provider: 'groq', severity: 'warning' }, firingAt: null, resolvedAt: at(11) }),
+  ],
+  expectations: [
+    {
+      description: 'HighLLMErrorRate{provider="gemini"} fires within its for window',
+      ok: false,
+      detail: 'detected late',
+      series: { query: 'ratio', threshold: '> 0.15', series: [{ labels: { provider: 'gemini' }, points: [{ label: 'before the fault', at: at(7), value: 0.004 }, { label: 'at the end', at: at(30), value: 0.2 }], values: [] }] },
+    },
+  ],
+  power: [{ alert: 'HighLLMErrorRate', window: '5m', events: 12, floor: 20, enough: false, largestScale: 24, at: at(19.5), query: 'q' }],
+};
+
+describe('the console report of a drill', () => {
+  const text = formatScenario(result, 40);
+
+  it('shows the history, times in wall seconds with rule time beside them, and how long a restart kept the service down', () => {
+    expect(text).toContain('  history   4m of healthy traffic (6s wall) before the scenario\'s timeline');
+    expect(text).toContain('restart(worker) injected +7.5s [5m], reverted +7.5s [5m], down 0.6s [24s]');
+  });
+
+  it('names each trace by the labels that tell it from its siblings and lists every episode, near misses included', () => {
+    expect(text).toContain('    HighLLMErrorRate{provider="gemini"}');
+    expect(text).toContain('    HighLLMErrorRate{provider="groq"}');
+    expect(text).toContain('      episode 1: pending +9.0s [6m]  never fired (a near miss)  resolved +9.8s [6m30s]');
+    expect(text).toContain('      episode 2: pending +12.0s [8m]  firing +19.5s [13m]  resolved +27.0s [18m]');
+  });
+
+  it('shows what the rule watched over the drill under a failed verdict, and warns of a window with too few events', () => {
+    expect(text).toContain('         value{provider="gemini"}: before the fault 0.004, at the end 0.2; threshold > 0.15');
+    expect(text).toContain('  power     WARN HighLLMErrorRate: a 5m window held 12 events at scale 40, fewer than 20: the verdict rests on too little; run at --scale 24 or less, or drive more of them');
+  });
+});
