@@ -39,6 +39,20 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+describe("the fault controller's own endpoint", () => {
+  it('accepts only `Authorization: Bearer <token>`: not the bare token, not another scheme', async () => {
+    await controller.listen();
+    try {
+      const call = (authorization: string) => httpJson('GET', `${controller.url}/faults`, { headers: { authorization } });
+      expect((await call(TOKEN)).status).toBe(401);
+      expect((await call(`Basic ${TOKEN}`)).status).toBe(401);
+      expect((await call(`Bearer ${TOKEN}`)).status).toBe(200);
+    } finally {
+      await controller.close();
+    }
+  });
+});
+
 describe('two overlapping faults of one kind on one service', () => {
   it('stack: both are active, the latest applies', async () => {
     await controller.inject(fault.latency('api', '300ms'), 'slow');

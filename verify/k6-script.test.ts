@@ -17,7 +17,7 @@ import { compileSystem } from '../src/compile/compile-system.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { chooseEngine } from '../src/engine/choose-engine.ts';
 import { K6Engine } from '../src/engine/k6-engine.ts';
-import { k6EnvFlags, K6_ENV, parseK6Targets } from '../src/k6/k6-env.ts';
+import { k6Env, K6_ENV, parseK6Targets } from '../src/k6/k6-env.ts';
 import { loadScenarios } from '../src/scenario/load-scenarios.ts';
 import { planScenario, type ScenarioPlan } from '../src/scenario/scenario-plan.ts';
 import type { Scenario } from '../src/scenario/define-scenario.ts';
@@ -159,8 +159,7 @@ describe('a compiled script against a real stack (k6 modules shimmed)', () => {
   beforeAll(async () => {
     plan = planOf(scenarios.find((s) => s.name === 'api-outage')!);
     stack = await startNativeStack(compiled.get('piyasa')!);
-    const flags = k6EnvFlags({ serviceUrls: Object.fromEntries(stack.serviceUrls), faultUrl: stack.faults.url, faultToken: stack.faultToken });
-    env = Object.fromEntries(flags.filter((f) => f !== '-e').map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
+    env = k6Env({ serviceUrls: Object.fromEntries(stack.serviceUrls), faultUrl: stack.faults.url, faultToken: stack.faultToken });
   });
   afterAll(async () => {
     await stack?.stop();

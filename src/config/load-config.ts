@@ -3,6 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { badInput } from '../errors.ts';
 import { configSchema, describeZodIssues } from './config-schema.ts';
+import { describeLoadError } from './load-error.ts';
+import { resolveCommand } from './which.ts';
 import type { FiredrillConfig, ServiceConfig, SystemConfig } from './define-config.ts';
 
 export const DEFAULT_CONFIG_FILE = 'firedrill.config.ts';
@@ -37,7 +39,7 @@ export async function loadConfig(file = DEFAULT_CONFIG_FILE): Promise<LoadedConf
   try {
     exported = ((await import(pathToFileURL(absolute).href)) as { default?: unknown }).default;
   } catch (error) {
-    throw badInput(`${file}: cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
+    throw badInput(describeLoadError(error, file));
   }
   return resolveConfig(exported, absolute);
 }
@@ -63,6 +65,10 @@ function resolveSystem(name: string, system: SystemConfig, dir: string, file: st
     const other = jobs.get(service.job);
     if (other) throw badInput(`${at(`services.${serviceName}.job`)}: job '${service.job}' is already mapped to service '${other}'`);
     jobs.set(service.job, serviceName);
+    const command = service.command[0]!;
+    if (!resolveCommand(command, dir)) {
+      throw badInput(`${at(`services.${serviceName}.command`)}: command not found: ${command}; ${command.includes('/') ? `no executable file at ${path.resolve(dir, command)}` : 'install it or put its directory on PATH'}`);
+    }
     return {
       ...service,
       name: serviceName,

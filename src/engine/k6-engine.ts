@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FiredrillError } from '../errors.ts';
 import { buildK6Script } from '../k6/build-k6-script.ts';
-import { K6_ENV, k6EnvFlags } from '../k6/k6-env.ts';
+import { K6_ENV, k6Env } from '../k6/k6-env.ts';
 import { METRIC } from '../k6/k6-summary.ts';
 import type { ScenarioPlan } from '../scenario/plan-types.ts';
 import { ManagedProcess } from '../stack/managed-process.ts';
@@ -36,12 +36,9 @@ export class K6Engine implements DrillEngine {
       const k6 = new ManagedProcess({
         name: 'k6',
         command: this.k6Binary,
-        args: [
-          'run', '--quiet', '--no-usage-report', '--out', `json=${pointsFile}`,
-          ...k6EnvFlags({ serviceUrls: targets.serviceUrls, faultUrl: targets.faults.url, faultToken: targets.faults.token }),
-          '-e', `${K6_ENV.summaryFile}=${summaryFile}`,
-          script,
-        ],
+        args: ['run', '--quiet', '--no-usage-report', '--out', `json=${pointsFile}`, script],
+        // Through the environment (k6 puts it in __ENV), never the command line: any local user can read /proc/<pid>/cmdline.
+        env: { ...process.env, ...k6Env({ serviceUrls: targets.serviceUrls, faultUrl: targets.faults.url, faultToken: targets.faults.token }), [K6_ENV.summaryFile]: summaryFile },
         logFile: join(dir, 'k6.log'),
       });
       // Ctrl-C: k6 stops the executors, runs teardown (which reverts this plan's faults) and exits.

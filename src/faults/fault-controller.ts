@@ -36,6 +36,8 @@ export class FaultController {
   #server: Server | undefined;
   #port = 0;
   #nextId = 1;
+  /** Services with a fault call under way (a restart takes a while): not to be taken for crashed or hung. */
+  readonly #busy = new Map<string, number>();
 
   constructor(
     private readonly services: ReadonlyMap<string, ServiceProcess>,
@@ -52,6 +54,20 @@ export class FaultController {
     return this.#records.map((r) => ({ ...r }));
   }
 
+  /** True while a fault holds the service or a fault call on it is under way. */
+  holds(target: string): boolean {
+    return (this.#busy.get(target) ?? 0) > 0 || this.#records.some((r) => r.spec.target === target && r.revertedAtMs === null);
+  }
+
+  async #busyWith<T>(target: string, work: () => Promise<T>): Promise<T> {
+    this.#busy.set(target, (this.#busy.get(target) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      this.#busy.set(target, this.#busy.get(target)! - 1);
+    }
+  }
+
   /** `id`: the caller's name for the fault (a k6 script reverts by it); default: a counter. */
   async inject(spec: FaultSpec, id?: string): Promise<FaultRecord> {
     if (id !== undefined && this.#records.some((r) => r.id === id)) throw badInput(`fault id '${id}' is already in use in this run`);
@@ -59,11 +75,7 @@ export class FaultController {
     if (!service) throw badInput(`fault ${describeFault(spec)}: no service '${spec.target}'; known: ${[...this.services.keys()].join(', ')}`);
     const faultId = id ?? String(this.#nextId++);
     const issuedAtMs = Date.now();
-    if (isProcessFault(spec.kind)) {
-      await this.#applyProcessFault(service, spec);
-    } else {
-      await this.#callFaultEndpoint(service, 'POST', faultId, spec);
-    }
+    await this.#busyWith(spec.target, () => (isProcessFault(spec.kind) ? this.#applyProcessFault(service, spec) : this.#callFaultEndpoint(service, 'POST', faultId, spec)));
     const record: FaultRecord = { id: faultId, spec, injectedAtMs: issuedAtMs, revertedAtMs: null, generation: service.generation };
     if (spec.kind === 'restart') record.downMs = Date.now() - issuedAtMs;
     this.#records.push(record);
@@ -76,16 +88,18 @@ export class FaultController {
     if (record.revertedAtMs !== null) return record;
     const issuedAtMs = Date.now();
     const service = this.services.get(record.spec.target)!;
-    if (record.spec.kind === 'kill') {
-      if (!service.process?.running) {
-        await service.start();
-        record.downMs = Date.now() - record.injectedAtMs;
+    await this.#busyWith(record.spec.target, async () => {
+      if (record.spec.kind === 'kill') {
+        if (!service.process?.running) {
+          await service.start();
+          record.downMs = Date.now() - record.injectedAtMs;
+        }
+      } else if (record.spec.kind === 'pause') {
+        service.resume();
+      } else if (!isProcessFault(record.spec.kind) && service.generation === record.generation && service.process?.running) {
+        await this.#callFaultEndpoint(service, 'DELETE', record.id, record.spec);
       }
-    } else if (record.spec.kind === 'pause') {
-      service.resume();
-    } else if (!isProcessFault(record.spec.kind) && service.generation === record.generation && service.process?.running) {
-      await this.#callFaultEndpoint(service, 'DELETE', record.id, record.spec);
-    }
+    });
     // An app fault on a process that has since been killed or restarted went with it.
     record.revertedAtMs = issuedAtMs;
     return record;

@@ -15,7 +15,7 @@ import { runStaticChecks, type StaticFinding } from './static-checks.ts';
 export const CONTRACT_SCENARIO = 'baseline';
 
 export interface GateOptions
-  extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'jobs' | 'stackCost' | 'shard'> {
+  extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'jobs' | 'stackCost' | 'shard' | 'keepRunDirs'> {
   readonly minAlertCoverage: number;
   readonly minInhibitionCoverage: number;
 }
@@ -46,17 +46,19 @@ export interface GateResult {
  */
 export async function runGate(options: GateOptions): Promise<GateResult> {
   const started = performance.now();
-  const { compiled, all, selected } = await selectDrills({ ...options, scenarioNames: [], vacuous: 'fail' });
+  const { compiled, all, selected } = await selectDrills({ ...options, scenarioNames: [], vacuous: 'fail', upstreamChecks: false });
   const contracts = loadContracts(options.config, all);
   const staticFindings = new Map([...compiled].map(([name, system]) => [name, runStaticChecks(system, contracts.get(name))]));
   const contractReports = new Map<string, ContractReport>();
+  const refused = [...staticFindings.values()].flat().filter((f) => f.check.startsWith('promtool') || f.check.startsWith('amtool'));
 
-  const run = await runDrills({
+  const run: RunResult = refused.length > 0 ? notRun(options, `Prometheus or Alertmanager would refuse the config (${refused.length} static finding(s) above)`) : await runDrills({
     ...options,
     scenarioNames: selected.map((s) => s.scenario.name),
     shard: undefined, // already applied to `selected`
     stack: 'native',
     vacuous: 'fail',
+    upstreamChecks: false,
     afterScenario: async (scenario, stack) => {
       const contract = contracts.get(scenario.system);
       if (!contract || scenario.name !== CONTRACT_SCENARIO) return;
@@ -76,6 +78,11 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     coverageJudged: (options.shard?.count ?? 1) === 1,
   });
   return { ...gate, wallSeconds: Math.round((performance.now() - started) / 100) / 10 };
+}
+
+/** The run result of an alert stage that could not start. */
+function notRun(options: GateOptions, why: string): RunResult {
+  return { ok: false, notRun: why, scale: 0, stack: 'native', engine: options.engine, scrapeIntervalSeconds: 0, evaluationIntervalSeconds: 0, stackReadySeconds: 0, scenarios: [] };
 }
 
 /** Every system with a contract must have the scenario the contract is checked after. */

@@ -1,40 +1,19 @@
-import { spawnSync } from 'node:child_process';
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { readYamlMap, relativeName, type YamlMap } from '../compile/yaml-file.ts';
-import { findCheckTools } from '../stack/binaries.ts';
 import { contractFamilyOf, SYNTHETIC_METRICS, type MetricContract } from './metric-contract.ts';
 import { metricNamesIn } from './promql-metrics.ts';
 import { parseMatcher } from './alertmanager-matcher.ts';
+import { upstreamChecks, type StaticFinding } from './upstream-checks.ts';
 
-/** One problem found before anything starts; `where` names the rule, route or field. */
-export interface StaticFinding {
-  readonly check: 'promtool check config' | 'promtool check rules' | 'amtool check-config' | 'metric contract' | 'alertname references';
-  readonly file: string;
-  readonly where: string;
-  readonly message: string;
-}
+export type { StaticFinding } from './upstream-checks.ts';
 
 /**
  * The gate's static stage: the upstream checkers on the user's own files, then the cross-checks
  * they cannot do: rule metrics against the contract, routing and inhibition alertnames against the rules.
  */
 export function runStaticChecks(compiled: CompiledSystem, contract: MetricContract | undefined): StaticFinding[] {
-  const tools = findCheckTools();
   const system = compiled.system;
-  const findings: StaticFinding[] = [];
-  const tool = (check: StaticFinding['check'], command: string, args: string[], file: string) => {
-    const run = spawnSync(command, args, { encoding: 'utf8' });
-    if (run.status === 0) return;
-    // Keep what the checker says is wrong, not its progress lines or closing summary.
-    const lines = `${run.stdout}\n${run.stderr}`
-      .split('\n')
-      .map((l) => (l.includes('FAILED:') ? l.slice(l.indexOf('FAILED:') + 'FAILED:'.length) : l).trim())
-      .filter((l) => l && !/^(Checking|SUCCESS|amtool: error: failed to validate)/.test(l));
-    findings.push({ check, file: relativeName(file), where: '', message: lines.join('; ') || `exit ${run.status}` });
-  };
-  tool('promtool check config', tools.promtool, ['check', 'config', '--syntax-only', system.prometheus], system.prometheus);
-  for (const file of new Set(compiled.alerts.map((a) => a.file))) tool('promtool check rules', tools.promtool, ['check', 'rules', file], file);
-  tool('amtool check-config', tools.amtool, ['check-config', system.alertmanager], system.alertmanager);
+  const findings: StaticFinding[] = upstreamChecks(compiled);
 
   if (contract) {
     for (const rule of compiled.alerts) {

@@ -1,4 +1,4 @@
-// How a compiled k6 script learns where the stack is: k6 `-e` variables (or the environment).
+// How a compiled k6 script learns where the stack is: the environment, which k6 copies into __ENV.
 // Pure and ES2017-safe: bundled into the script and used by the k6 engine and tests in Node.
 import type { ScenarioPlan } from '../scenario/plan-types.ts';
 
@@ -44,11 +44,11 @@ export function parseK6Targets(env: Readonly<Record<string, string | undefined>>
   return { serviceUrls, faultUrl, faultToken: need(K6_ENV.faultToken) };
 }
 
-/** The `-e` flags for `k6 run` against a started stack. */
-export function k6EnvFlags(targets: K6Targets): string[] {
-  return [
-    '-e', `${K6_ENV.targets}=${JSON.stringify(targets.serviceUrls)}`,
-    '-e', `${K6_ENV.faultUrl}=${targets.faultUrl}`,
-    '-e', `${K6_ENV.faultToken}=${targets.faultToken}`,
-  ];
+/** The environment of `k6 run` against a started stack (k6 copies it into `__ENV`; never pass the token with `-e`, which any local user can read). */
+export function k6Env(targets: K6Targets): Record<string, string> {
+  return {
+    [K6_ENV.targets]: JSON.stringify(targets.serviceUrls),
+    [K6_ENV.faultUrl]: targets.faultUrl,
+    [K6_ENV.faultToken]: targets.faultToken,
+  };
 }

@@ -33,8 +33,10 @@ export class AlertmanagerPoller {
     }, this.pollMs);
   }
 
-  async stop(): Promise<void> {
+  /** Stops polling; with `finalPoll`, waits for the poll under way and takes one more (not when Alertmanager is known dead or hung). */
+  async stop(finalPoll = true): Promise<void> {
     clearInterval(this.#timer);
+    if (!finalPoll) return;
     await this.#inFlight;
     await this.poll();
   }

@@ -33,7 +33,8 @@ export function formatGateSummary(gate: GateResult): string {
   for (const { scenario, p } of weak) lines.push(`  FAIL ${scenario.name}: ${describePower(p, scenario.scale ?? gate.run.scale)}`);
   const expectations = gate.run.scenarios.flatMap((s) => s.expectations);
   const failed = expectations.filter((e) => !e.ok);
-  lines.push(`scenarios  ${gate.run.scenarios.filter((s) => s.ok).length}/${gate.run.scenarios.length} passed, ${expectations.length - failed.length}/${expectations.length} expectations hold`);
+  if (gate.run.notRun) lines.push(`scenarios  none ran: ${gate.run.notRun}`);
+  else lines.push(`scenarios  ${gate.run.scenarios.filter((s) => s.ok).length}/${gate.run.scenarios.length} passed, ${expectations.length - failed.length}/${expectations.length} expectations hold`);
   for (const e of failedExpectations(gate.run)) lines.push(`  FAIL ${e.scenario}: ${e.description}: ${e.detail}`);
   lines.push(`gate ${gate.ok ? 'PASS' : 'FAIL'} in ${gate.wallSeconds}s wall`);
   return lines.join('\n');

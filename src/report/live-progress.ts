@@ -24,10 +24,10 @@ export function formatCompactProgress(p: ScenarioProgress): string {
 /**
  * Live progress on stderr: one line redrawn in place on a terminal (with one scenario its full
  * form, with several a compact entry each behind their count); plain lines, per scenario every
- * 10 s and on every alert state change, when stderr is a file or a CI log.
+ * 10 s and on every alert state change or phase change, when stderr is a file or a CI log.
  */
 export class LiveProgress {
-  readonly #plain = new Map<string, { atS: number; alerts: string }>();
+  readonly #plain = new Map<string, { atS: number; alerts: string; phase: ScenarioProgress['phase'] }>();
   readonly #current = new Map<string, string>();
   #drawn = false;
 
@@ -45,8 +45,8 @@ export class LiveProgress {
     }
     const alerts = JSON.stringify(p.alerts);
     const last = this.#plain.get(p.scenario);
-    if (last && alerts === last.alerts && p.elapsedS - last.atS < PLAIN_EVERY_S) return;
-    this.#plain.set(p.scenario, { atS: p.elapsedS, alerts });
+    if (last && alerts === last.alerts && p.phase === last.phase && p.elapsedS - last.atS < PLAIN_EVERY_S) return;
+    this.#plain.set(p.scenario, { atS: p.elapsedS, alerts, phase: p.phase });
     this.stream.write(`  ${line}\n`);
   }
 

@@ -14,6 +14,10 @@ export interface RunResult {
   evaluationIntervalSeconds: number;
   /** Wall seconds from stack start to ready: the slowest stack of the run. */
   stackReadySeconds: number;
+  /** Set when Ctrl-C or SIGTERM stopped the run: the scenarios are those that finished before. */
+  interrupted?: true;
+  /** Why no scenario ran at all (the gate skips its alert stage when Prometheus or Alertmanager would refuse the config). */
+  notRun?: string;
   /** Present when the run was one shard of several (`--shard i/n`). */
   shard?: Shard;
   /** The pool of isolated stacks the scenarios ran on. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { globSync } from 'tinyglobby';
 import type { CompiledSystem } from '../compile/compile-system.ts';
+import { describeLoadError } from '../config/load-error.ts';
 import { badInput } from '../errors.ts';
 import type { Scenario } from './define-scenario.ts';
 import { vacuousExpectations, validateScenario, type VacuousExpectation } from './validate-scenario.ts';
@@ -23,16 +24,17 @@ export async function loadScenarios(dir: string, systems: ReadonlyMap<string, Co
     try {
       exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
     } catch (error) {
-      throw badInput(`${shown}: cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
+      throw badInput(describeLoadError(error, shown));
     }
     if (exported === undefined) throw badInput(`${shown}: has no default export; export default defineScenario({...})`);
     const scenario = validateScenario(exported, shown, systems);
     loaded.push({ file, scenario, vacuous: vacuousExpectations(scenario, systems.get(scenario.system)!) });
   }
-  const names = new Set<string>();
+  const names = new Map<string, string>();
   for (const { scenario, file } of loaded) {
-    if (names.has(scenario.name)) throw badInput(`${path.relative(process.cwd(), file)}: name '${scenario.name}' is used by another scenario`);
-    names.add(scenario.name);
+    const other = names.get(scenario.name);
+    if (other) throw badInput(`${path.relative(process.cwd(), file)}: name '${scenario.name}' is already the name of ${path.relative(process.cwd(), other)}; scenario names must be unique`);
+    names.set(scenario.name, file);
   }
   return loaded;
 }

@@ -2,6 +2,7 @@ import { compileSystem, type CompiledMutations, type CompiledSystem, type ScaleR
 import type { LoadedConfig } from '../config/load-config.ts';
 import { seconds } from '../duration.ts';
 import { badInput } from '../errors.ts';
+import { describeFindings, upstreamChecks } from '../gate/upstream-checks.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-result.ts';
 import { nativeStackProvider } from '../stack/native-stack.ts';
@@ -34,12 +35,19 @@ export interface RunDrillsOptions {
   readonly stackCost?: StackCost;
   /** Run only this shard's share of the selected scenarios. */
   readonly shard?: Shard;
+  /** Keep every stack's run directory after it stops. */
+  readonly keepRunDirs?: boolean;
   /**
    * An expectation that cannot fail against the rules: `refuse` it before anything starts (exit 2,
    * the default), or `fail` it with the reason (the gate: a rule change that leaves a drill unable
    * to test it is a regression of that alert).
    */
   readonly vacuous?: 'refuse' | 'fail';
+  /**
+   * promtool and amtool on the user's files and the compiled copies before anything starts (exit
+   * 2 on a finding): the default. The gate runs them in its static stage instead.
+   */
+  readonly upstreamChecks?: boolean;
   readonly onScenario?: (result: ScenarioResult, compiled: CompiledSystem) => void;
   readonly onProgress?: (progress: ScenarioProgress) => void;
   /** Called once the scenario's stack is ready, just before traffic starts. */
@@ -56,7 +64,7 @@ export interface DrillSelection {
 }
 
 /** Compiles every system and loads every scenario, so that bad input fails before anything starts. */
-export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous'>): Promise<DrillSelection> {
+export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous' | 'upstreamChecks'>): Promise<DrillSelection> {
   const compiled = new Map(options.config.systems.map((s) => [s.name, compileSystem(s, options.scale, options.mutations)]));
   const all = await loadScenarios(options.config.scenariosDir, compiled);
   const named = selectScenarios(all, options.scenarioNames);
@@ -66,7 +74,16 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
   if (selected.length === 0) {
     throw badInput(`--shard ${options.shard!.index}/${options.shard!.count}: this shard has no scenario (${named.length} selected); use at most ${named.length} shards`);
   }
+  if (options.upstreamChecks ?? true) {
+    for (const system of new Set(selected.map((s) => s.scenario.system))) refuseUpstreamFindings(compiled.get(system)!);
+  }
   return { compiled, all, selected };
+}
+
+/** What Prometheus or Alertmanager would refuse at start, refused before anything starts, every finding in one line. */
+export function refuseUpstreamFindings(compiled: CompiledSystem): void {
+  const findings = upstreamChecks(compiled);
+  if (findings.length > 0) throw badInput(describeFindings(findings));
 }
 
 /** A drill's expected wall time: its timeline plus the longest settle it may need. */
@@ -96,16 +113,22 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
       estimateMs: estimateMs(scenario, compiled),
       run: async (signal: AbortSignal) => {
         const system = compiled.get(scenario.system)!;
-        await using stack = await provider.start(system, { throttle: (work) => startGate.use(work) });
-        const startedAtMs = Date.now();
-        options.onScenarioStart?.(scenario, stack);
-        const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });
-        const { name, ...rest } = result;
-        const withStack: ScenarioResult = { name, system: scenario.system, scale: system.scale, stackReadySeconds: seconds(stack.readyMs), ...rest };
-        options.onScenario?.(withStack, system);
-        await options.afterScenario?.(scenario, stack);
-        usage.add(stack, Date.now() - startedAtMs + stack.readyMs);
-        return withStack;
+        try {
+          await using stack = await provider.start(system, { throttle: (work) => startGate.use(work), keepRunDir: options.keepRunDirs, signal });
+          const startedAtMs = Date.now();
+          options.onScenarioStart?.(scenario, stack);
+          const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });
+          const { name, ...rest } = result;
+          const withStack: ScenarioResult = { name, system: scenario.system, scale: system.scale, stackReadySeconds: seconds(stack.readyMs), ...rest };
+          options.onScenario?.(withStack, system);
+          await options.afterScenario?.(scenario, stack);
+          usage.add(stack, Date.now() - startedAtMs + stack.readyMs);
+          return withStack;
+        } catch (error) {
+          // Interrupted (Ctrl-C): this drill has no result; the run reports what finished.
+          if (options.signal?.aborted) return undefined;
+          throw error;
+        }
       },
     })),
     { jobs, signal: options.signal },
@@ -114,6 +137,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   const reference = compiled.get(selected[0]!.scenario.system)!;
   return {
     ok: scenarios.length === selected.length && scenarios.every((s) => s.ok),
+    ...(options.signal?.aborted ? { interrupted: true } : {}),
     scale: reference.scale,
     stack: options.stack,
     engine: engine.name,

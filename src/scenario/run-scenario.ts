@@ -37,6 +37,17 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // A crash or hang of the stack ends the drill at once: no verdict on a dead observer's data.
+  stack.health.signal.addEventListener('abort', onOuterAbort, { once: true });
+  const failIfUnhealthy = async () => {
+    const failure = stack.health.failure ?? (await stack.health.check());
+    if (failure) throw failure;
+  };
+  // Whatever failed because a component died or hung is reported as that component's failure.
+  const blameTheStack = async (error: unknown): Promise<never> => {
+    await failIfUnhealthy();
+    throw error;
+  };
   const startedAtMs = Date.now();
   const live: LiveTraffic = { requests: 0, failures: 0 };
   let phase: ScenarioProgress['phase'] = 'running';
@@ -44,18 +55,21 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
   const progress = options.onProgress ? startProgress(scenario.name, plan.durationS, startedAtMs, live, prometheus, () => phase, options.onProgress) : undefined;
 
   try {
-    const traffic = await options.engine.run(plan, { serviceUrls: Object.fromEntries(stack.serviceUrls), faults: { url: stack.faults.url, token: stack.faultToken } }, { signal: abort.signal, live });
+    const traffic = await options.engine
+      .run(plan, { serviceUrls: Object.fromEntries(stack.serviceUrls), faults: { url: stack.faults.url, token: stack.faultToken } }, { signal: abort.signal, live })
+      .catch(blameTheStack);
     phase = 'settling';
+    await failIfUnhealthy();
     await stack.faults.revertAll();
     if (options.signal?.aborted) throw new FiredrillError('ENVIRONMENT', `scenario ${scenario.name} interrupted`);
-    const crash = stack.crashReport();
-    if (crash) throw new FiredrillError('PROCESS_EXITED', crash);
+    await failIfUnhealthy();
 
-    await settle(stack, scenario, prometheus, startedAtMs);
+    await settle(stack, scenario, prometheus, startedAtMs, abort.signal).catch(blameTheStack);
+    await failIfUnhealthy();
     await poller.stop();
     const endedAtMs = Date.now();
     const faults = stack.faults.records();
-    const histories = await readAlertHistories(prometheus, evaluationIntervalOf(compiled), startedAtMs - compiled.evaluationIntervalMs, endedAtMs);
+    const histories = await readAlertHistories(prometheus, evaluationIntervalOf(compiled), startedAtMs - compiled.evaluationIntervalMs, endedAtMs).catch(blameTheStack);
     const alerts = buildAlertTraces({
       rules: compiled.alerts,
       histories,
@@ -73,7 +87,8 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       endedAtMs,
       inFlightMs: injectedDelayMs(scenario),
       alertmanagerGap: poller.gap(),
-    });
+    }).catch(blameTheStack);
+    await failIfUnhealthy(); // verdicts are only as good as what the observers saw until the end
     const vacuous = new Map((options.vacuous ?? []).map((v) => [v.index, v.reason]));
     const expectations = [
       ...judgement.expectations.map((e, i) => (vacuous.has(i) ? { ...e, ok: false, detail: `cannot fail: ${vacuous.get(i)}` } : e)),
@@ -101,7 +116,8 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     if (progress) clearInterval(progress);
     abort.abort();
     options.signal?.removeEventListener('abort', onOuterAbort);
-    await poller.stop().catch(() => undefined);
+    stack.health.signal.removeEventListener('abort', onOuterAbort);
+    await poller.stop(false);
     await stack.faults.revertAll().catch(() => undefined);
   }
 }

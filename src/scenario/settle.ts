@@ -23,7 +23,7 @@ export function evaluationIntervalOf(compiled: CompiledSystem): (alertname: stri
  * notify have notified, each with a deadline derived from its rule's windows and the routing timings.
  * A wait that runs out is not an error: the verdict reports what was seen.
  */
-export async function settle(stack: StartedStack, scenario: Scenario, prometheus: PrometheusClient, startedAtMs: number): Promise<void> {
+export async function settle(stack: StartedStack, scenario: Scenario, prometheus: PrometheusClient, startedAtMs: number, signal?: AbortSignal): Promise<void> {
   const toResolve = new Set(scenario.expect.filter((e) => e.kind === 'resolves').map((e) => e.alert));
   const toNotify = scenario.expect.filter((e) => e.kind === 'notifies');
   const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify.map((e) => e.alert)]) + injectedDelayMs(scenario);
@@ -45,7 +45,7 @@ export async function settle(stack: StartedStack, scenario: Scenario, prometheus
         const seen = `active: [${stillActive.join(', ')}], firing but not notified: [${unnotified.map(selectorName).join(', ')}]`;
         return stillActive.length === 0 && unnotified.length === 0 ? { value: true, seen } : { seen };
       },
-      { timeoutMs: deadlineMs, pollMs: stack.compiled.evaluationIntervalMs / 2 },
+      { timeoutMs: deadlineMs, pollMs: stack.compiled.evaluationIntervalMs / 2, signal },
     );
   } catch (error) {
     if (!(error instanceof FiredrillError && error.code === 'TIMEOUT')) throw error;

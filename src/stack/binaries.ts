@@ -1,5 +1,4 @@
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { isExecutable, searchPath } from '../config/which.ts';
 import { FiredrillError } from '../errors.ts';
 
 export interface StackBinaries {
@@ -37,23 +36,4 @@ function findBinary(variable: string, names: readonly string[], env: NodeJS.Proc
   const found = searchPath(names, env);
   if (found) return found;
   throw new FiredrillError('ENVIRONMENT', `${names[0]} not found on PATH; ${INSTALL_HINT}`);
-}
-
-function searchPath(names: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    for (const name of names) {
-      const candidate = path.join(dir, name);
-      if (isExecutable(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { FiredrillError } from '../errors.ts';
 import { listenerInodes, listensOn } from './port-owner.ts';
 import { trackChild } from './process-registry.ts';
@@ -24,6 +24,7 @@ export class ManagedProcess {
   readonly #tail: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   #expectedExit = false;
+  #pausedOnPurpose = false;
 
   constructor(readonly spec: ProcessSpec) {
     this.#log = createWriteStream(spec.logFile, { flags: 'a' });
@@ -61,11 +62,44 @@ export class ManagedProcess {
     return this.#child.exitCode === null && this.#child.signalCode === null && this.#child.pid !== undefined;
   }
 
-  /** Why the process is gone, with its last lines, or undefined while it runs or after a deliberate stop. */
-  unexpectedExit(): string | undefined {
+  /** Why the process is gone, in one line with its last log line, or undefined while it runs or after a deliberate stop. */
+  exitStory(): string | undefined {
     if (this.running || this.#expectedExit) return undefined;
-    const how = this.#child.signalCode ? `signal ${this.#child.signalCode}` : `code ${this.#child.exitCode}`;
-    return `${this.spec.name} exited (${how}); last lines:\n  ${this.lastLines().join('\n  ')}\n  (full log: ${this.spec.logFile})`;
+    const how = this.#child.signalCode ? `signal ${this.#child.signalCode}` : this.#child.exitCode === null ? 'it never started' : `code ${this.#child.exitCode}`;
+    const last = this.#tail.at(-1);
+    return `exited (${how})${last ? `; last line: ${last.trim()}` : ''}`;
+  }
+
+  /**
+   * When the process is stopped (SIGSTOP, a debugger) and nobody here stopped it: it can answer
+   * nothing, so it is hung now, without waiting for a request to time out.
+   */
+  stopStory(): string | undefined {
+    if (!this.running || this.#pausedOnPurpose || this.pid === undefined) return undefined;
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state === 'T' || state === 't' ? 'is stopped (SIGSTOP or a debugger): it answers nothing' : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What is wrong with it, dead or stopped, in one line; undefined while it runs normally. */
+  troubleStory(): string | undefined {
+    return this.exitStory() ?? this.stopStory();
+  }
+
+  /** `<name> exited (...)`, or undefined while it runs or after a deliberate stop. */
+  unexpectedExit(): string | undefined {
+    const story = this.exitStory();
+    return story === undefined ? undefined : `${this.spec.name} ${story}`;
+  }
+
+  /** `<name> exited (...)` or `<name> is stopped ...`: what ends a wait for it at once. */
+  unexpectedTrouble(): string | undefined {
+    const story = this.troubleStory();
+    return story === undefined ? undefined : `${this.spec.name} ${story}`;
   }
 
   /** True when this process (or a child of it) is the one listening on `port`. */
@@ -77,9 +111,11 @@ export class ManagedProcess {
     return [...this.#tail];
   }
 
-  /** Sends a signal the caller means (a fault): the exit is not reported as a crash. */
+  /** Sends a signal the caller means (a fault): the exit or stop is not reported as a crash or hang. */
   signal(signal: NodeJS.Signals): void {
     if (signal === 'SIGKILL' || signal === 'SIGTERM') this.#expectedExit = true;
+    if (signal === 'SIGSTOP') this.#pausedOnPurpose = true;
+    if (signal === 'SIGCONT') this.#pausedOnPurpose = false;
     if (this.running) this.#child.kill(signal);
   }
 
@@ -103,7 +139,8 @@ export async function waitUntilServing<T>(process: ManagedProcess, port: number,
   try {
     return await wait();
   } catch (error) {
-    if (error instanceof FiredrillError && error.code === 'PROCESS_EXITED' && listenerInodes(port).size > 0) {
+    // Only a process that died (its bind failed) while another one listens lost its port; a stopped one still holds it.
+    if (error instanceof FiredrillError && error.code === 'PROCESS_EXITED' && !process.running && listenerInodes(port).size > 0) {
       throw new FiredrillError('PORT_TAKEN', `${process.spec.name}: port ${port} was taken by another process before ${process.spec.name} could bind it`, { cause: error });
     }
     throw error;

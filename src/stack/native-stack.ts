@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { formatDurationMs } from '../duration.ts';
 import { FiredrillError } from '../errors.ts';
 import { FaultController } from '../faults/fault-controller.ts';
 import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
+import { httpJson } from '../observe/http-json.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
 import { WebhookSink } from '../observe/webhook-sink.ts';
 import { findStackBinaries } from './binaries.ts';
@@ -15,7 +16,9 @@ import { ManagedProcess, waitUntilServing } from './managed-process.ts';
 import { usageOf } from './process-usage.ts';
 import { ServiceProcess } from './service-process.ts';
 import type { StackProvider, StackStartOptions } from './stack-provider.ts';
+import { KEPT_LOGS_DIR, StackWatch, type WatchedComponent, type WatchTimings } from './stack-watch.ts';
 import type { StartedStack } from './started-stack.ts';
+import { trackRunDir } from './process-registry.ts';
 import { onTeardown } from './teardown.ts';
 import { waitFor, type Probe } from './wait-for.ts';
 
@@ -28,6 +31,8 @@ const PROCESS_READY_TIMEOUT_MS = 30_000;
 const DISCOVERY_THROTTLE_MS = 5_000;
 /** Headroom for a busy 2-core machine on top of interval-derived deadlines. */
 const BUSY_MACHINE_SLACK_MS = 10_000;
+/** Headroom before a component that does not answer counts as hung. */
+const HANG_SLACK_MS = 2_000;
 const READY_POLL_MS = 50;
 
 const unthrottled = <T>(work: () => Promise<T>) => work();
@@ -56,6 +61,17 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
   let queuedMs = 0;
   const binaries = findStackBinaries();
   const runDir = mkdtempSync(path.join(os.tmpdir(), `firedrill-${compiled.system.name}-`));
+  const tracked = trackRunDir(runDir);
+  // The first failure of any part of the start ends every other wait at once.
+  const startAbort = new AbortController();
+  const onOuterAbort = () => startAbort.abort(new FiredrillError('ENVIRONMENT', `start of ${compiled.system.name} stopped: ${String(options.signal?.reason ?? 'interrupted')}`));
+  if (options.signal?.aborted) onOuterAbort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const failing = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((error: unknown) => {
+      startAbort.abort(error);
+      throw error;
+    });
   const faultToken = randomBytes(24).toString('hex');
   const stoppers: (() => Promise<void>)[] = [];
   const processes: ManagedProcess[] = [];
@@ -67,7 +83,8 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
   };
   let stopped: Promise<void> | undefined;
 
-  const stop = (keepRunDir = options.keepRunDir ?? false) =>
+  const keepRunDir = options.keepRunDir ?? false;
+  const stop = () =>
     (stopped ??= (async () => {
       unregister();
       for (const stopOne of [...stoppers].reverse()) {
@@ -79,6 +96,7 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
       }
       for (const p of ports) releasePort(p);
       if (!keepRunDir) rmSync(runDir, { recursive: true, force: true });
+      tracked.release();
     })());
   const unregister = onTeardown(() => stop());
 
@@ -127,14 +145,17 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
     await Promise.all([
       (options.throttle ?? unthrottled)(() => {
         queuedMs = Date.now() - throttleAskedAt;
-        return Promise.all([...services.values()].map((s) => s.start()));
+        return Promise.all([...services.values()].map((s) => failing(s.start(startAbort.signal))));
       }),
-      waitUntilServing(alertmanager, alertmanagerPort, () =>
-        waitFor('Alertmanager /-/ready', () => readyProbe(amClient, alertmanager, alertmanagerPort), {
-          timeoutMs: PROCESS_READY_TIMEOUT_MS,
-          pollMs: READY_POLL_MS,
-          abortIf: () => alertmanager.unexpectedExit(),
-        }),
+      failing(
+        waitUntilServing(alertmanager, alertmanagerPort, () =>
+          waitFor('Alertmanager /-/ready', () => readyProbe(amClient, alertmanager, alertmanagerPort), {
+            timeoutMs: PROCESS_READY_TIMEOUT_MS,
+            pollMs: READY_POLL_MS,
+            abortIf: () => alertmanager.unexpectedTrouble(),
+            signal: startAbort.signal,
+          }),
+        ),
       ),
     ]);
 
@@ -153,18 +174,31 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
     processes.push(prometheus);
     stoppers.push(() => prometheus.stop());
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
-    await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, prometheus, prometheusPort);
+    // A service or Alertmanager that dies or stops while Prometheus starts ends the start at once too.
+    const trouble = () => [prometheus, alertmanager, ...[...services.values()].flatMap((s) => (s.process ? [s.process] : []))].map((p) => p.unexpectedTrouble()).find(Boolean);
+    await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, prometheus, prometheusPort, startAbort.signal, trouble);
+    options.signal?.removeEventListener('abort', onOuterAbort);
     await faults.listen();
 
     const serviceProcesses = () => [...services.values()].flatMap((s) => (s.process ? [s.process] : []));
-    // A service killed by a fault is an expected exit; any other death of a stack process is a crash.
-    const crashReport = () => {
-      for (const p of [alertmanager, prometheus, ...serviceProcesses()]) {
-        const report = p.unexpectedExit();
-        if (report) return report;
-      }
-      return undefined;
-    };
+    const watch = new StackWatch(
+      [
+        processComponent(prometheus, `${prometheusUrl}/-/healthy`),
+        processComponent(alertmanager, `${alertmanagerUrl}/-/healthy`),
+        // A service killed, paused or restarted by a fault is the drill's doing, not a crash or a hang.
+        ...[...services.values()].map((service) => ({
+          name: `service ${service.service.name}`,
+          logFile: path.join(runDir, `service-${service.service.name}.log`),
+          exited: () => service.process?.troubleStory(),
+          probe: (timeoutMs: number) => answers(`${service.baseUrl}${service.service.metricsPath}`, timeoutMs),
+          faulted: () => faults.holds(service.service.name),
+        })),
+      ],
+      watchTimings(compiled),
+      path.basename(runDir),
+    );
+    watch.start();
+    stoppers.push(async () => watch.stop());
     return {
       provider: 'native',
       compiled,
@@ -177,15 +211,47 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
       runDir,
       readyMs: Date.now() - startedAt - queuedMs,
       queuedMs,
-      crashReport,
+      health: watch,
       usage: () => usageOf([...processes, ...serviceProcesses()].flatMap((p) => (p.running && p.pid !== undefined ? [p.pid] : []))),
       stop: () => stop(),
       [Symbol.asyncDispose]: () => stop(),
     };
   } catch (error) {
-    await stop(true);
-    throw error;
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    // The run directory goes; the logs an error may point at stay, beside firedrill's results.
+    const kept = keepRunDir ? runDir : keepLogs(runDir);
+    await stop();
+    throw error instanceof FiredrillError && kept ? new FiredrillError(error.code, `${error.message}; ${keepRunDir ? 'run directory kept' : 'logs kept'}: ${kept}`, { cause: error }) : error;
   }
+}
+
+/** Copies the logs of a failed start out of its run directory; returns where they are, or undefined when there were none. */
+function keepLogs(runDir: string): string | undefined {
+  const logs = readdirSync(runDir).filter((f) => f.endsWith('.log') && statSync(path.join(runDir, f)).size > 0);
+  if (logs.length === 0) return undefined;
+  const prefix = path.join(KEPT_LOGS_DIR, path.basename(runDir));
+  mkdirSync(KEPT_LOGS_DIR, { recursive: true });
+  for (const log of logs) copyFileSync(path.join(runDir, log), `${prefix}-${log}`);
+  return `${prefix}-*.log`;
+}
+
+/**
+ * Checked every evaluation interval (250 ms at least); a component that does not answer for four
+ * of the slower of scrape and evaluation interval, and 3 s at least, plus headroom for a busy
+ * machine, is hung.
+ */
+export function watchTimings(compiled: CompiledSystem): WatchTimings {
+  const slowest = Math.max(compiled.scrapeIntervalMs, compiled.evaluationIntervalMs);
+  return { pollMs: Math.max(250, compiled.evaluationIntervalMs), hangMs: Math.max(3_000, 4 * slowest) + HANG_SLACK_MS };
+}
+
+function processComponent(process: ManagedProcess, healthUrl: string): WatchedComponent {
+  return { name: process.spec.name, logFile: process.spec.logFile, exited: () => process.troubleStory(), probe: (timeoutMs) => answers(healthUrl, timeoutMs) };
+}
+
+/** Resolves when the URL answers with any HTTP status within the timeout: alive, whatever it says. */
+async function answers(url: string, timeoutMs: number): Promise<void> {
+  await httpJson('GET', url, { timeoutMs });
 }
 
 /** The native provider: Debian's (or $PROMETHEUS_BIN's) Prometheus and Alertmanager as local processes. */
@@ -200,10 +266,16 @@ async function readyProbe(client: { ready(): Promise<boolean> }, process: Manage
   return process.ownsPort(port) ? { value: true, seen: 'ready' } : { seen: `ready, but answered by a process other than ${process.spec.name}` };
 }
 
-async function waitUntilPrometheusIsReady(client: PrometheusClient, compiled: CompiledSystem, prometheus: ManagedProcess, port: number): Promise<void> {
-  const abortIf = () => prometheus.unexpectedExit();
+async function waitUntilPrometheusIsReady(
+  client: PrometheusClient,
+  compiled: CompiledSystem,
+  prometheus: ManagedProcess,
+  port: number,
+  signal: AbortSignal,
+  abortIf: () => string | undefined,
+): Promise<void> {
   await waitUntilServing(prometheus, port, () =>
-    waitFor('Prometheus /-/ready', () => readyProbe(client, prometheus, port), { timeoutMs: PROCESS_READY_TIMEOUT_MS, pollMs: READY_POLL_MS, abortIf }),
+    waitFor('Prometheus /-/ready', () => readyProbe(client, prometheus, port), { timeoutMs: PROCESS_READY_TIMEOUT_MS, pollMs: READY_POLL_MS, abortIf, signal }),
   );
 
   const expectedRules = compiled.ruleFiles.reduce((n, f) => n + f.groups.length, 0);
@@ -213,7 +285,7 @@ async function waitUntilPrometheusIsReady(client: PrometheusClient, compiled: Co
       const groups = await client.ruleGroups();
       return groups.length >= expectedRules ? { value: true, seen: '' } : { seen: `${groups.length} groups loaded` };
     },
-    { timeoutMs: 4 * compiled.evaluationIntervalMs + BUSY_MACHINE_SLACK_MS, pollMs: READY_POLL_MS, abortIf },
+    { timeoutMs: 4 * compiled.evaluationIntervalMs + BUSY_MACHINE_SLACK_MS, pollMs: READY_POLL_MS, abortIf, signal },
   );
 
   const expectedJobs = compiled.system.services.map((s) => s.job);
@@ -226,7 +298,7 @@ async function waitUntilPrometheusIsReady(client: PrometheusClient, compiled: Co
       const seen = targets.map((t) => `${t.job}=${t.health}${t.lastError ? ` (${t.lastError})` : ''}`).join(', ') || 'no targets';
       return allUp ? { value: true, seen } : { seen };
     },
-    { timeoutMs: DISCOVERY_THROTTLE_MS + 5 * compiled.scrapeIntervalMs + BUSY_MACHINE_SLACK_MS, pollMs: READY_POLL_MS, abortIf },
+    { timeoutMs: DISCOVERY_THROTTLE_MS + 5 * compiled.scrapeIntervalMs + BUSY_MACHINE_SLACK_MS, pollMs: READY_POLL_MS, abortIf, signal },
   );
 
   await waitFor(
@@ -235,6 +307,6 @@ async function waitUntilPrometheusIsReady(client: PrometheusClient, compiled: Co
       const managers = await client.alertmanagers();
       return managers.length > 0 ? { value: true, seen: managers.join(', ') } : { seen: 'no Alertmanager' };
     },
-    { timeoutMs: DISCOVERY_THROTTLE_MS + BUSY_MACHINE_SLACK_MS, pollMs: READY_POLL_MS, abortIf },
+    { timeoutMs: DISCOVERY_THROTTLE_MS + BUSY_MACHINE_SLACK_MS, pollMs: READY_POLL_MS, abortIf, signal },
   );
 }

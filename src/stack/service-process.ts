@@ -31,7 +31,8 @@ export class ServiceProcess {
     return this.#process;
   }
 
-  async start(): Promise<void> {
+  /** Starts the service and waits until it answers; `signal` ends the wait at once (another part of the start failed). */
+  async start(signal?: AbortSignal): Promise<void> {
     if (this.#process?.running) throw new FiredrillError('ENVIRONMENT', `service ${this.service.name} is already running`);
     const [command, ...args] = this.service.command;
     this.#process = new ManagedProcess({
@@ -52,7 +53,7 @@ export class ServiceProcess {
           if (status !== 200) return { seen: `HTTP ${status}` };
           return current.ownsPort(this.port) ? { value: true, seen: 'ok' } : { seen: `HTTP 200, but from a process other than ${current.spec.name}` };
         },
-        { timeoutMs: SERVICE_START_TIMEOUT_MS, pollMs: START_POLL_MS, abortIf: () => current.unexpectedExit() },
+        { timeoutMs: SERVICE_START_TIMEOUT_MS, pollMs: START_POLL_MS, abortIf: () => current.unexpectedTrouble(), signal },
       ),
     );
   }

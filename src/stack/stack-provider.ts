@@ -11,6 +11,8 @@ export interface StackStartOptions {
    * starting many stacks at once does not starve the ones already running drills.
    */
   readonly throttle?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Ends the start at once (Ctrl-C): every wait stops, everything started so far is stopped. */
+  readonly signal?: AbortSignal;
 }
 
 /**

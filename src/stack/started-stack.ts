@@ -1,10 +1,18 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
+import type { FiredrillError } from '../errors.ts';
 import type { FaultController } from '../faults/fault-controller.ts';
 import type { WebhookSink } from '../observe/webhook-sink.ts';
 import type { ProcessUsage } from './process-usage.ts';
 
 /** Where a stack runs: local processes, containers, or a stack someone else runs. */
 export type StackProviderName = 'native' | 'containers' | 'external';
+
+export interface StackHealth {
+  readonly signal: AbortSignal;
+  readonly failure: FiredrillError | undefined;
+  /** One check of every component now, before verdicts are computed on what they observed. */
+  check(): Promise<FiredrillError | undefined>;
+}
 
 /** A running stack, whatever provider started it. Stop it (or `await using` it) on every path. */
 export interface StartedStack extends AsyncDisposable {
@@ -22,8 +30,12 @@ export interface StartedStack extends AsyncDisposable {
   readonly readyMs: number;
   /** Wall milliseconds the start waited for a pool's start-up slot. */
   readonly queuedMs: number;
-  /** Why a stack process died on its own, if one did. */
-  crashReport(): string | undefined;
+  /**
+   * Every component watched continuously: `signal` aborts within one poll interval of a crash or
+   * a hang of anything the drill did not fault, and `failure` says what died, what was seen and
+   * where its log is kept.
+   */
+  readonly health: StackHealth;
   /** CPU seconds and resident memory of the stack's own processes right now. */
   usage(): ProcessUsage;
   stop(): Promise<void>;

@@ -14,6 +14,8 @@ export interface WaitOptions {
   readonly pollMs: number;
   /** Checked between polls: a dead process ends the wait at once with its own story. */
   readonly abortIf?: () => string | undefined;
+  /** Ends the wait at once, with the signal's reason when it is a FiredrillError (the first failure of a start, a dead stack). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<Probe<T>>, o
   const deadline = Date.now() + options.timeoutMs;
   let seen = 'nothing yet';
   for (;;) {
+    if (options.signal?.aborted) throw abortReason(options.signal, what);
     const abort = options.abortIf?.();
     if (abort) throw new FiredrillError('PROCESS_EXITED', `while waiting for ${what}: ${abort}`);
     try {
@@ -36,6 +39,23 @@ export async function waitFor<T>(what: string, probe: () => Promise<Probe<T>>, o
     if (Date.now() >= deadline) {
       throw new FiredrillError('TIMEOUT', `timed out after ${formatDurationMs(options.timeoutMs)} waiting for ${what}; last seen: ${seen}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs, Math.max(1, deadline - Date.now()))));
+    await pause(Math.min(options.pollMs, Math.max(1, deadline - Date.now())), options.signal);
   }
+}
+
+function abortReason(signal: AbortSignal, what: string): Error {
+  return signal.reason instanceof FiredrillError ? signal.reason : new FiredrillError('ENVIRONMENT', `stopped waiting for ${what}: ${String(signal.reason ?? 'aborted')}`);
+}
+
+/** Sleeps `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

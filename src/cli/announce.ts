@@ -1,0 +1,22 @@
+import { formatDurationMs, parseDurationMs } from '../duration.ts';
+import type { RunResult } from '../report/run-result.ts';
+import type { Scenario } from '../scenario/define-scenario.ts';
+import { planContextFor } from '../scenario/plan-context.ts';
+import type { StartedStack } from '../stack/started-stack.ts';
+import { writeStackCost } from './stack-cost-file.ts';
+
+/** One line on stderr as a drill starts: its stack, its history and timeline in rule time and wall seconds. */
+export function announceStart(scenario: Scenario, stack: StartedStack, keep = false): void {
+  const { scale } = stack.compiled;
+  const historyMs = planContextFor(scenario, stack.compiled).historyMs;
+  const timelineMs = parseDurationMs(scenario.duration, 'duration');
+  const history = historyMs > 0 ? `${formatDurationMs(historyMs)} of history + ` : '';
+  console.error(
+    `> ${scenario.name}: stack ready in ${(stack.readyMs / 1000).toFixed(1)}s; running ${history}${scenario.duration} of rule time (${((historyMs + timelineMs) / scale / 1000).toFixed(1)}s wall at scale ${scale})${keep ? `; run directory kept: ${stack.runDir}` : ''}`,
+  );
+}
+
+/** Keeps what this run measured a stack to cost, for the next run's pool size. */
+export function rememberStackCost(run: RunResult): void {
+  if (run.pool?.measuredStackCost) writeStackCost(run.pool.measuredStackCost);
+}

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import type { ScaleRequest } from '../../compile/compile-system.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import type { EngineRequest } from '../../engine/choose-engine.ts';
+import { formatRunSummary, formatRunTable, formatScenario } from '../../report/console-report.ts';
+import { LiveProgress } from '../../report/live-progress.ts';
+import { runDrills, type StackRequest } from '../../scenario/run-drills.ts';
+import type { Shard } from '../../scenario/shard.ts';
+import { announceStart, rememberStackCost } from '../announce.ts';
+import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, writeOutput } from '../options.ts';
+import { checkWritable, uniqueResultPath } from '../output-path.ts';
+import { installSignalHandlers } from '../signals.ts';
+import { readStackCost } from '../stack-cost-file.ts';
+import { Option } from 'commander';
+
+interface RunFlags {
+  scale: ScaleRequest;
+  stack: StackRequest;
+  engine: EngineRequest;
+  jobs?: number;
+  shard?: Shard;
+  json?: string;
+  keep?: boolean;
+  config: string;
+}
+
+/** `firedrill run [scenario...]`: every named scenario (all by default) on a stack of its own, judged. */
+export function addRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run scenarios (all when none is named) and judge their expectations')
+    .argument('[scenario...]', 'scenario names')
+    .addOption(scaleOption())
+    .addOption(new Option('--stack <provider>', 'where Prometheus and Alertmanager run').choices(['native', 'containers', 'external']).default('native'))
+    .addOption(engineOption())
+    .addOption(jobsOption())
+    .addOption(shardOption())
+    .option('--json <file>', 'write the result JSON here (default: a new file in .firedrill/results/)')
+    .addOption(keepOption())
+    .addOption(configOption())
+    .action(async (names: string[], opts: RunFlags) => {
+      const json = opts.json ?? uniqueResultPath('run');
+      checkWritable(json, '--json');
+      const interruption = installSignalHandlers();
+      const config = await loadConfig(opts.config);
+      const progress = new LiveProgress();
+      const result = await runDrills({
+        config,
+        scenarioNames: names,
+        scale: opts.scale,
+        stack: opts.stack,
+        engine: opts.engine,
+        jobs: opts.jobs,
+        shard: opts.shard,
+        keepRunDirs: opts.keep,
+        stackCost: readStackCost(),
+        signal: interruption.signal,
+        onScenarioStart: (scenario, stack) => announceStart(scenario, stack, opts.keep),
+        onProgress: (p) => progress.update(p),
+        onScenario: (scenario, compiled) => {
+          progress.clear(scenario.name);
+          console.log(`${formatScenario(scenario, compiled.scale)}\n`);
+        },
+      });
+      progress.clear();
+      writeOutput(json, `${JSON.stringify(result, null, 2)}\n`);
+      rememberStackCost(result);
+      console.log(formatRunTable(result));
+      console.log('');
+      console.log(formatRunSummary(result));
+      console.log(`result JSON: ${json}`);
+      process.exitCode = interruption.exitCode ?? (result.ok ? 0 : 1);
+    });
+}

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { compileSystem, type ScaleRequest } from '../../compile/compile-system.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { badInput } from '../../errors.ts';
+import { K6_ENV } from '../../k6/k6-env.ts';
+import { refuseUpstreamFindings } from '../../scenario/run-drills.ts';
+import { nativeStackProvider } from '../../stack/native-stack.ts';
+import { configOption, keepOption, scaleOption } from '../options.ts';
+import { installSignalHandlers } from '../signals.ts';
+
+/** `firedrill up [system]`: a stack that stays up until Ctrl-C, for k6 runs, dashboards and poking around. */
+export function addUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description("start a system's stack and keep it running until Ctrl-C (for k6 runs, dashboards, poking around)")
+    .argument('[system]', 'system name (default: the first in the config)')
+    .addOption(scaleOption())
+    .addOption(keepOption())
+    .addOption(configOption())
+    .action(async (systemName: string | undefined, opts: { scale: ScaleRequest; keep?: boolean; config: string }) => {
+      const config = await loadConfig(opts.config);
+      const system = systemName === undefined ? config.systems[0] : config.systems.find((s) => s.name === systemName);
+      if (!system) throw badInput(`up ${systemName}: no system '${systemName}' in ${config.file}; known: ${config.systems.map((s) => s.name).join(', ')}`);
+      const compiled = compileSystem(system, opts.scale);
+      refuseUpstreamFindings(compiled);
+      const interruption = installSignalHandlers();
+      await using stack = await nativeStackProvider.start(compiled, { keepRunDir: opts.keep, signal: interruption.signal });
+      console.log(`stack ${system.name} ready in ${(stack.readyMs / 1000).toFixed(1)}s at scale ${stack.compiled.scale}${opts.keep ? `; run directory kept: ${stack.runDir}` : ''}`);
+      console.log(`  prometheus        ${stack.prometheusUrl}`);
+      console.log(`  alertmanager      ${stack.alertmanagerUrl}`);
+      console.log(`  fault controller  ${stack.faults.url}  (Authorization: Bearer ${stack.faultToken})`);
+      for (const [name, url] of stack.serviceUrls) console.log(`  service ${name.padEnd(9)} ${url}`);
+      // The token goes in the environment, never on a command line that every local user can read.
+      const env = [
+        `${K6_ENV.targets}='${JSON.stringify(Object.fromEntries(stack.serviceUrls))}'`,
+        `${K6_ENV.faultUrl}=${stack.faults.url}`,
+        `${K6_ENV.faultToken}=${stack.faultToken}`,
+      ].join(' ');
+      console.log(`run a scenario with k6 (build it first: npx firedrill build --scale ${stack.compiled.scale}):`);
+      console.log(`  ${env} k6 run dist/k6/<scenario>.js`);
+      console.log('press Ctrl-C to stop');
+      await new Promise<void>((resolve) => {
+        interruption.signal.addEventListener('abort', () => resolve(), { once: true });
+        stack.health.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      if (stack.health.failure) throw stack.health.failure;
+    });
+}
