@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StackCost } from '../stack/pool-capacity.ts';
 
@@ -18,5 +18,8 @@ export function readStackCost(file = STACK_COST_FILE): StackCost | undefined {
 
 export function writeStackCost(cost: StackCost, file = STACK_COST_FILE): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(cost)}\n`);
+  // Written aside and renamed: runs side by side never read half a file.
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(cost)}\n`);
+  renameSync(partial, file);
 }

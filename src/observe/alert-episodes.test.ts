@@ -18,6 +18,14 @@ describe('toEpisodes', () => {
     ]);
   });
 
+  it('does not end an episode at a missed evaluation: ALERTS_FOR_STATE shows the same activeAt across the gap (a busy machine)', () => {
+    const active = (from: number, count: number, state: string, activeAtS: number) => samples(from, count, state).map((x) => ({ ...x, activeAtS }));
+    const missed = [...active(0, 4, 'pending', 0), ...active(4_500, 3, 'firing', 0)]; // one evaluation (3_750) missed
+    expect(toEpisodes(missed, E, 20_000)).toEqual([{ pendingAtMs: 0, firingAtMs: 4_500, resolvedAtMs: 6_750 }]);
+    const realRestart = [...active(0, 4, 'pending', 0), ...active(4_500, 3, 'pending', 4)]; // activeAt moved: it did resolve
+    expect(toEpisodes(realRestart, E, 20_000)).toHaveLength(2);
+  });
+
   it('leaves an alert that is still active at query time unresolved', () => {
     expect(toEpisodes(samples(0, 10, 'firing'), E, 7_000)).toEqual([{ pendingAtMs: 0, firingAtMs: 0, resolvedAtMs: null }]);
   });

@@ -14,9 +14,18 @@ export interface AlertHistory {
   readonly episodes: readonly AlertEpisode[];
 }
 
+/** One evaluation's sample of an alert: its state, and when the alert became active (`ALERTS_FOR_STATE`, whole seconds). */
+export interface AlertSample {
+  readonly atMs: number;
+  readonly state: string;
+  readonly activeAtS?: number;
+}
+
 /**
  * Reads every alert's pending/firing samples between `fromMs` and `toMs`. Rule evaluations write
- * `ALERTS` at exact, evenly spaced timestamps, so a gap longer than 1.5 intervals ends an episode.
+ * `ALERTS` at exact, evenly spaced timestamps, so a gap longer than 1.5 intervals ends an episode,
+ * unless `ALERTS_FOR_STATE` shows the same activeAt on both sides: then Prometheus only missed an
+ * evaluation (a busy machine), and the alert never stopped being active.
  */
 export async function readAlertHistories(
   client: PrometheusClient,
@@ -24,14 +33,24 @@ export async function readAlertHistories(
   fromMs: number,
   toMs: number,
 ): Promise<AlertHistory[]> {
-  const series = await client.rawSamples('ALERTS', (toMs - fromMs) / 1000 + 1, toMs / 1000);
-  const byIdentity = new Map<string, { labels: Record<string, string>; samples: { atMs: number; state: string }[] }>();
+  const rangeS = (toMs - fromMs) / 1000 + 1;
+  const [series, forState] = await Promise.all([client.rawSamples('ALERTS', rangeS, toMs / 1000), client.rawSamples('ALERTS_FOR_STATE', rangeS, toMs / 1000)]);
+  const identity = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort());
+  const activeAt = new Map<string, number>(); // identity@atMs -> activeAt (s)
+  for (const s of forState) {
+    const { __name__: _name, ...labels } = s.metric as Record<string, string>;
+    for (const [ts, value] of s.values as RangeSeries['values']) activeAt.set(`${identity(labels)}@${Math.round(ts * 1000)}`, Number(value));
+  }
+  const byIdentity = new Map<string, { labels: Record<string, string>; samples: AlertSample[] }>();
   for (const s of series) {
     const { alertstate, __name__: _name, ...labels } = s.metric as Record<string, string>;
-    const key = JSON.stringify(Object.entries(labels).sort());
+    const key = identity(labels);
     const entry = byIdentity.get(key) ?? { labels, samples: [] };
     byIdentity.set(key, entry);
-    for (const [ts] of s.values as RangeSeries['values']) entry.samples.push({ atMs: Math.round(ts * 1000), state: alertstate ?? '' });
+    for (const [ts] of s.values as RangeSeries['values']) {
+      const atMs = Math.round(ts * 1000);
+      entry.samples.push({ atMs, state: alertstate ?? '', activeAtS: activeAt.get(`${key}@${atMs}`) });
+    }
   }
   return [...byIdentity.values()].map(({ labels, samples }) => {
     const alertname = labels.alertname ?? '';
@@ -39,13 +58,17 @@ export async function readAlertHistories(
   });
 }
 
-export function toEpisodes(samples: { atMs: number; state: string }[], evaluationIntervalMs: number, queriedAtMs: number): AlertEpisode[] {
+export function toEpisodes(samples: AlertSample[], evaluationIntervalMs: number, queriedAtMs: number): AlertEpisode[] {
+  // Pending and firing samples of one evaluation share its timestamp; one per evaluation is enough.
   const sorted = [...samples].sort((a, b) => a.atMs - b.atMs);
   const episodes: AlertEpisode[] = [];
   let start = 0;
   for (let i = 1; i <= sorted.length; i++) {
     const gap = i < sorted.length ? sorted[i]!.atMs - sorted[i - 1]!.atMs : Infinity;
     if (gap <= 1.5 * evaluationIntervalMs) continue;
+    const before = sorted[i - 1]?.activeAtS;
+    const missedEvaluation = i < sorted.length && before !== undefined && sorted[i]!.activeAtS === before;
+    if (missedEvaluation) continue;
     const run = sorted.slice(start, i);
     const firstFiring = run.find((s) => s.state === 'firing');
     const lastAtMs = run[run.length - 1]!.atMs;
