@@ -23,7 +23,8 @@ export function badInput(message: string): FiredrillError {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof FiredrillError) return error.message;
+  // By name, not instanceof: a user's config loads its own copy of firedrill (the package build), whose errors must read the same.
+  if (error instanceof FiredrillError || (error instanceof Error && error.name === 'FiredrillError')) return error.message;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

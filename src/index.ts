@@ -1,30 +1,25 @@
-// Public API of firedrill, listed by name.
+// Public API of firedrill: what a firedrill.config.ts and scenario files import, by name.
+// Everything else runs through the CLI (`npx firedrill`); Vitest matchers are in `firedrill/vitest`.
 export { defineConfig } from './config/define-config.ts';
-export type { FiredrillConfig, ServiceConfig, SystemConfig } from './config/define-config.ts';
-export { loadConfig } from './config/load-config.ts';
-export type { LoadedConfig, ResolvedSystem } from './config/load-config.ts';
-export { compileSystem } from './compile/compile-system.ts';
-export type { CompiledSystem, CompiledMutations } from './compile/compile-system.ts';
-export { startNativeStack } from './stack/native-stack.ts';
-export type { StartedStack } from './stack/started-stack.ts';
-export { fault } from './faults/fault-spec.ts';
-export type { FaultSpec } from './faults/fault-spec.ts';
-export { FiredrillError } from './errors.ts';
+export type {
+  DependencyConfig,
+  ExporterConfig,
+  FiredrillConfig,
+  HostConfig,
+  HttpDependency,
+  PostgresDependency,
+  RedisDependency,
+  ServiceConfig,
+  SystemConfig,
+  TcpDependency,
+} from './config/define-config.ts';
 export { defineScenario } from './scenario/define-scenario.ts';
 export type { Scenario, FaultStep } from './scenario/define-scenario.ts';
-export { runScenario } from './scenario/run-scenario.ts';
-export type { ScenarioProgress } from './scenario/run-scenario.ts';
+export { fault } from './faults/fault-spec.ts';
+export type { FaultSpec } from './faults/fault-spec.ts';
 export { expectAlert } from './expect/expectation.ts';
 export type { Expectation } from './expect/expectation.ts';
-export { BuiltinEngine } from './engine/builtin-engine.ts';
-export { K6Engine } from './engine/k6-engine.ts';
-export { chooseEngine } from './engine/choose-engine.ts';
-export type { DrillEngine, DrillTargets } from './engine/drill-engine.ts';
-export type { TrafficStream, TrafficSummary, RequestSpec, RampStage } from './engine/traffic.ts';
-export { planScenario } from './scenario/scenario-plan.ts';
-export type { ScenarioPlan } from './scenario/scenario-plan.ts';
-export { buildK6Script } from './k6/build-k6-script.ts';
-export { k6Options } from './k6/k6-options.ts';
+export type { TrafficStream, RequestSpec, RampStage } from './engine/traffic.ts';
 export type { AlertTrace } from './observe/alert-trace.ts';
 export type { RunResult, ScenarioResult } from './report/run-result.ts';
-export { firedrillMatchers } from './expect/matchers.ts';
+export { FiredrillError } from './errors.ts';

@@ -10,29 +10,36 @@ import { FaultController } from '../src/faults/fault-controller.ts';
 import { fault } from '../src/faults/fault-spec.ts';
 import { httpJson } from '../src/observe/http-json.ts';
 import { freePort } from '../src/stack/free-port.ts';
-import { ServiceProcess } from '../src/stack/service-process.ts';
+import type { RestartableProcess } from '../src/stack/restartable-process.ts';
+import { serviceProcess } from '../src/stack/service-process.ts';
+import { faultCatalogue } from '../src/faults/fault-catalogue.ts';
+import { ServiceEndpointDriver } from '../src/faults/service-endpoint-driver.ts';
 
 const TOKEN = 'f'.repeat(48);
 let dir: string;
-let api: ServiceProcess;
+let api: RestartableProcess;
+let baseUrl: string;
 let controller: FaultController;
 
 /** Wall milliseconds one GET /api/bots takes. */
 async function requestMs(): Promise<number> {
   const started = performance.now();
-  const response = await httpJson('GET', `${api.baseUrl}/api/bots`, { timeoutMs: 5_000 });
+  const response = await httpJson('GET', `${baseUrl}/api/bots`, { timeoutMs: 5_000 });
   expect(response.status).toBe(200);
   return performance.now() - started;
 }
-const active = async () => (await httpJson<{ active: { id: string; kind: string; params: Record<string, unknown> }[] }>('GET', `${api.baseUrl}/__fault`, { headers: { authorization: `Bearer ${TOKEN}` } })).body.active;
+const active = async () => (await httpJson<{ active: { id: string; kind: string; params: Record<string, unknown> }[] }>('GET', `${baseUrl}/__fault`, { headers: { authorization: `Bearer ${TOKEN}` } })).body.active;
 
 beforeAll(async () => {
   const config = await loadConfig('firedrill.config.ts');
   const service = config.systems[0]!.services.find((s) => s.name === 'api')!;
   dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-fault-ids-'));
-  api = new ServiceProcess(service, await freePort(), config.dir, dir, TOKEN);
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  api = serviceProcess(service, { port, configDir: config.dir, runDir: dir, faultToken: TOKEN, env: {} });
   await api.start();
-  controller = new FaultController(new Map([['api', api]]), TOKEN, { system: 'piyasa', scale: 40 });
+  const driver = new ServiceEndpointDriver(new Map([['api', { process: api, faultUrl: `${baseUrl}/__fault` }]]), TOKEN);
+  controller = new FaultController({ catalogue: faultCatalogue(config.systems[0]!), drivers: new Map([['service-endpoint', driver]]) }, TOKEN, { system: 'piyasa', scale: 40 });
 });
 afterAll(async () => {
   await api?.stop();

@@ -9,7 +9,7 @@ import { fault } from '../src/faults/fault-spec.ts';
 import type { FaultRecord } from '../src/faults/fault-controller.ts';
 import { httpJson } from '../src/observe/http-json.ts';
 import { startNativeStack } from '../src/stack/native-stack.ts';
-import { SERVICE_START_TIMEOUT_MS } from '../src/stack/service-process.ts';
+import { PROCESS_START_TIMEOUT_MS } from '../src/stack/restartable-process.ts';
 import type { StartedStack } from '../src/stack/started-stack.ts';
 
 const POLL_MS = 5;
@@ -25,7 +25,7 @@ describe('reverting a kill', () => {
     const killed = await stack.faults.inject(fault.kill('worker'));
     // Poll much faster than the controller's own readiness poll, noting when the first request
     // that got an answer was sent: the restarted process was listening by then.
-    const giveUpAtMs = Date.now() + SERVICE_START_TIMEOUT_MS;
+    const giveUpAtMs = Date.now() + PROCESS_START_TIMEOUT_MS;
     const poller = (async () => {
       while (firstAnswerSentAtMs === null && Date.now() < giveUpAtMs) {
         const sentAtMs = Date.now();

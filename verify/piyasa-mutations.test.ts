@@ -15,7 +15,7 @@ const config = await loadConfig('firedrill.config.ts');
 function written(mutations?: CompiledMutations): Map<string, string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-mutation-'));
   const compiled = compileSystem(config.systems[0]!, 'auto', mutations);
-  writeCompiledSystem(compiled, { servicePorts: new Map([['api', 1], ['worker', 2]]), alertmanagerPort: 3, sinkUrl: 'http://127.0.0.1:4' }, dir);
+  writeCompiledSystem(compiled, { scrapeAddresses: new Map([['piyasa-chatbot-api', '127.0.0.1:1'], ['piyasa-chatbot-worker', '127.0.0.1:2']]), alertmanagerPort: 3, sinkUrl: 'http://127.0.0.1:4' }, dir);
   const files = ['prometheus.yml', 'alertmanager.yml', ...readdirSync(path.join(dir, 'rules')).map((f) => path.join('rules', f))];
   // The rule file paths inside prometheus.yml name the temporary directory; take it out.
   return new Map(files.map((f) => [f, readFileSync(path.join(dir, f), 'utf8').replaceAll(dir, '<dir>')]));

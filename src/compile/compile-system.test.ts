@@ -17,7 +17,10 @@ function systemWith(files: { prometheus: string; rules: string; alertmanager: st
     configDir: dir,
     prometheus: path.join(dir, 'prometheus.yml'),
     alertmanager: path.join(dir, 'alertmanager.yml'),
-    services: [{ name: 'api', command: ['true'], job: 'api', metricsPath: '/metrics', faultPath: '/__fault' }],
+    services: [{ name: 'api', command: ['true'], job: 'api', metricsPath: '/metrics', faultPath: '/__fault', uses: [] }],
+    dependencies: [],
+    exporters: [],
+    hosts: [],
   };
 }
 
@@ -96,7 +99,7 @@ describe('compileSystem', () => {
   it('wires targets to 127.0.0.1, drops discovery and remote storage, and replaces receivers by sink webhooks', () => {
     const compiled = compileSystem(withNodeIgnored, 20);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compile-out-'));
-    const written = writeCompiledSystem(compiled, { servicePorts: new Map([['api', 4321]]), alertmanagerPort: 9999, sinkUrl: 'http://127.0.0.1:1/receivers' }, dir);
+    const written = writeCompiledSystem(compiled, { scrapeAddresses: new Map([['api', '127.0.0.1:4321']]), alertmanagerPort: 9999, sinkUrl: 'http://127.0.0.1:1/receivers' }, dir);
     const prom = parse(readFileSync(written.prometheusConfig, 'utf8'));
     expect(prom.scrape_configs).toEqual([{ job_name: 'api', scrape_interval: '500ms', scrape_timeout: '500ms', static_configs: [{ targets: ['127.0.0.1:4321'], labels: { team: 'core' } }] }]);
     expect(prom.remote_write).toBeUndefined();
@@ -111,8 +114,8 @@ describe('compileSystem', () => {
 
   it('refuses a scrape job that maps to no service, saying how to fix it', () => {
     const compiled = compileSystem(system, 20);
-    expect(() => writeCompiledSystem(compiled, { servicePorts: new Map([['api', 1]]), alertmanagerPort: 2, sinkUrl: 'http://127.0.0.1:3' }, os.tmpdir())).toThrow(
-      /scrape job 'node' has no service; map it with job: 'node' in firedrill.config.ts or list it in ignoreJobs$/,
+    expect(() => writeCompiledSystem(compiled, { scrapeAddresses: new Map([['api', '127.0.0.1:1']]), alertmanagerPort: 2, sinkUrl: 'http://127.0.0.1:3' }, os.tmpdir())).toThrow(
+      /scrape job 'node' has no service or exporter; map it with job: 'node' in firedrill.config.ts or list it in ignoreJobs$/,
     );
   });
 

@@ -119,7 +119,8 @@ function timingsOf(c: CompiledSystem): ScaledTimings {
 }
 
 export interface SystemWiring {
-  readonly servicePorts: ReadonlyMap<string, number>;
+  /** `127.0.0.1:<port>` Prometheus scrapes for each job of a service or exporter. */
+  readonly scrapeAddresses: ReadonlyMap<string, string>;
   readonly alertmanagerPort: number;
   readonly sinkUrl: string;
 }
@@ -130,35 +131,36 @@ export interface WrittenConfig {
 }
 
 /** Writes the compiled Prometheus config, rule files and Alertmanager config into `dir`. */
-export function writeCompiledSystem(
-  compiled: CompiledSystem,
-  wiring: SystemWiring,
-  dir: string,
-): WrittenConfig {
+export function writeCompiledSystem(compiled: CompiledSystem, wiring: SystemWiring, dir: string): WrittenConfig {
+  return { alertmanagerConfig: writeAlertmanagerConfig(compiled, wiring.sinkUrl, dir), prometheusConfig: writePrometheusConfig(compiled, wiring, dir) };
+}
+
+/** The compiled Alertmanager config, every receiver pointed at the sink: all Alertmanager needs to start. */
+export function writeAlertmanagerConfig(compiled: CompiledSystem, sinkUrl: string, dir: string): string {
+  const file = path.join(dir, 'alertmanager.yml');
+  writeFileSync(file, stringify(wireAlertmanagerConfig(compiled.alertmanager, sinkUrl)));
+  return file;
+}
+
+/** The compiled rule files and Prometheus config, scraping each job at its address: written once the targets have ports. */
+export function writePrometheusConfig(compiled: CompiledSystem, wiring: Pick<SystemWiring, 'scrapeAddresses' | 'alertmanagerPort'>, dir: string): string {
   mkdirSync(path.join(dir, 'rules'), { recursive: true });
   const ruleFiles = compiled.ruleFiles.map((file, index) => {
     const out = path.join(dir, 'rules', `${index}-${path.basename(file.source)}`);
     writeFileSync(out, stringify(file.doc));
     return out;
   });
-  const targets = new Map<string, string>();
-  for (const service of compiled.system.services) {
-    const port = wiring.servicePorts.get(service.name);
-    if (port !== undefined) targets.set(service.job, `127.0.0.1:${port}`);
-  }
-  const prometheusConfig = path.join(dir, 'prometheus.yml');
+  const file = path.join(dir, 'prometheus.yml');
   writeFileSync(
-    prometheusConfig,
+    file,
     stringify(
       wirePrometheusConfig(compiled.prometheus, {
-        targets,
+        targets: wiring.scrapeAddresses,
         ignoredJobs: compiled.system.ignoreJobs ?? [],
         alertmanager: `127.0.0.1:${wiring.alertmanagerPort}`,
         ruleFiles,
       }),
     ),
   );
-  const alertmanagerConfig = path.join(dir, 'alertmanager.yml');
-  writeFileSync(alertmanagerConfig, stringify(wireAlertmanagerConfig(compiled.alertmanager, wiring.sinkUrl)));
-  return { prometheusConfig, alertmanagerConfig };
+  return file;
 }

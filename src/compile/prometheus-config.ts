@@ -77,7 +77,7 @@ export function wirePrometheusConfig(config: ScaledPrometheusConfig, wiring: Pro
       const target = wiring.targets.get(String(job.job_name));
       if (!target) {
         throw badInput(
-          `${where}: scrape job '${job.job_name}' has no service; map it with job: '${job.job_name}' in firedrill.config.ts or list it in ignoreJobs`,
+          `${where}: scrape job '${job.job_name}' has no service or exporter; map it with job: '${job.job_name}' in firedrill.config.ts or list it in ignoreJobs`,
         );
       }
       const labels = asMap(asList(job.static_configs, where).map((c) => asMap(c, where))[0]?.labels, where);

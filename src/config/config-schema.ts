@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'names are lower-case words joined by dashes');
+const loopbackAddress = z.string().regex(/^127\.0\.0\.1:\d{1,5}$/, 'write 127.0.0.1:<port>: firedrill sends traffic to this machine only');
+
 const serviceSchema = z.strictObject({
   command: z.array(z.string().min(1)).min(1),
   job: z.string().min(1),
@@ -9,11 +12,43 @@ const serviceSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
 });
 
+const dependencySchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('postgres'),
+    databases: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'database names are lower_snake_case')).optional(),
+    init: z.array(z.string().min(1)).optional(),
+    settings: z.record(z.string().regex(/^[a-z_.]+$/, 'PostgreSQL setting names are lower_snake_case'), z.string()).optional(),
+  }),
+  z.strictObject({ type: z.literal('redis') }),
+  z.strictObject({ type: z.literal('tcp'), address: loopbackAddress }),
+  z
+    .strictObject({
+      type: z.literal('http'),
+      service: z.string().optional(),
+      url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d{1,5}\/?$/, 'write http://127.0.0.1:<port>: firedrill sends traffic to this machine only').optional(),
+    })
+    .refine((d) => (d.service === undefined) !== (d.url === undefined), 'give exactly one of service (a service of this system) or url'),
+]);
+
+const exporterSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('node'), job: z.string().min(1), host: z.string().min(1) }),
+  z.strictObject({ type: z.literal('postgres'), job: z.string().min(1), dependency: z.string().min(1), queries: z.string().min(1).optional() }),
+  z.strictObject({ type: z.literal('redis'), job: z.string().min(1), dependency: z.string().min(1) }),
+]);
+
+const hostSchema = z.strictObject({
+  cpus: z.number().int().min(1).max(256).optional(),
+  memory: z.string().regex(/^\d+(\.\d+)?(KiB|MiB|GiB|TiB)$/, "write a size like '8GiB'").optional(),
+});
+
 const systemSchema = z.strictObject({
   prometheus: z.string().min(1),
   alertmanager: z.string().min(1),
   contract: z.string().min(1).optional(),
-  services: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'service names are lower-case words'), serviceSchema),
+  services: z.record(name, serviceSchema),
+  dependencies: z.record(name, dependencySchema).optional(),
+  exporters: z.record(name, exporterSchema).optional(),
+  hosts: z.record(name, hostSchema).optional(),
   ignoreJobs: z.array(z.string()).optional(),
 });
 

@@ -6,14 +6,66 @@ export interface ServiceConfig {
   readonly job: string;
   /** Path of the metrics endpoint; default `/metrics`. */
   readonly metricsPath?: string;
-  /** Path of the token-protected fault endpoint; default `/__fault`. Omit faults by setting `null`. */
+  /**
+   * Path of the token-protected fault endpoint of a service that cooperates; `null` (the default
+   * for a service that declares no `faults`) for one that knows nothing of firedrill.
+   */
   readonly faultPath?: string | null;
   /**
-   * App-level fault kinds the fault endpoint implements. Scenarios are checked against it before
-   * anything starts; kill, pause and restart are always available.
+   * Fault kinds the service's own fault endpoint implements. Scenarios are checked against it
+   * before anything starts; process, scrape-path and dependency faults need no endpoint.
    */
   readonly faults?: readonly string[];
+  /**
+   * Environment of the process. `{{name}}` in a value becomes `127.0.0.1:<port>` of the fault proxy
+   * in front of dependency `name` (also `{{name.host}}`, `{{name.port}}`), so the service reaches
+   * the dependency through firedrill: `DATABASE_URL: 'postgres://postgres@{{db}}/shop'`.
+   */
   readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A real PostgreSQL (Debian's), started by firedrill on a loopback port with its data in the run directory. */
+export interface PostgresDependency {
+  readonly type: 'postgres';
+  /** Databases created at start (owned by the `postgres` superuser, trust auth on loopback). */
+  readonly databases?: readonly string[];
+  /** SQL files run in order at start, each against the first database (or `postgres`). */
+  readonly init?: readonly string[];
+  /** Server settings (`-c name=value`), e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`. */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/** A real Redis (Debian's redis-server), started by firedrill on a loopback port, without persistence. */
+export interface RedisDependency {
+  readonly type: 'redis';
+}
+
+/** Something already listening on this machine that a service reaches over TCP: `127.0.0.1:<port>` only. */
+export interface TcpDependency {
+  readonly type: 'tcp';
+  readonly address: string;
+}
+
+/** An upstream HTTP API: one of the system's services, or a `http://127.0.0.1:<port>` URL. */
+export interface HttpDependency {
+  readonly type: 'http';
+  readonly service?: string;
+  readonly url?: string;
+}
+
+export type DependencyConfig = PostgresDependency | RedisDependency | TcpDependency | HttpDependency;
+
+/** A Debian exporter that firedrill starts and maps to a scrape job, like a service. */
+export type ExporterConfig =
+  | { readonly type: 'node'; readonly job: string; /** The simulated host it reads. */ readonly host: string }
+  | { readonly type: 'postgres'; readonly job: string; readonly dependency: string; /** postgres_exporter `--extend.query-path` file. */ readonly queries?: string }
+  | { readonly type: 'redis'; readonly job: string; readonly dependency: string };
+
+/** A host that firedrill simulates for node_exporter: procfs files it writes, and a small real filesystem. */
+export interface HostConfig {
+  readonly cpus?: number;
+  /** Memory size, e.g. `'8GiB'`. */
+  readonly memory?: string;
 }
 
 /** A monitored system: its services and the Prometheus/Alertmanager config that watches them. */
@@ -23,7 +75,11 @@ export interface SystemConfig {
   /** Expected metric families (used by the gate). */
   readonly contract?: string;
   readonly services: Readonly<Record<string, ServiceConfig>>;
-  /** Scrape jobs in prometheus.yml that firedrill should drop instead of mapping to a service. */
+  /** What the services depend on, reached through firedrill's fault proxy. */
+  readonly dependencies?: Readonly<Record<string, DependencyConfig>>;
+  readonly exporters?: Readonly<Record<string, ExporterConfig>>;
+  readonly hosts?: Readonly<Record<string, HostConfig>>;
+  /** Scrape jobs in prometheus.yml that firedrill should drop instead of mapping to a service or exporter. */
   readonly ignoreJobs?: readonly string[];
 }
 

@@ -13,7 +13,7 @@ import { at, makeTrace } from './test-traces.ts';
 
 const compiled = compileSystem(resolveConfig(config, path.resolve('firedrill.config.ts')).systems[0]!, 'auto');
 const ms = (seconds: number) => Date.parse(at(seconds));
-const killApi = (injectedAt: number, revertedAt: number | null): FaultRecord => ({ id: 'k', spec: fault.kill('api'), injectedAtMs: ms(injectedAt), revertedAtMs: revertedAt === null ? null : ms(revertedAt), generation: 1 });
+const killApi = (injectedAt: number, revertedAt: number | null): FaultRecord => ({ id: 'k', spec: fault.kill('api'), injectedAtMs: ms(injectedAt), revertedAtMs: revertedAt === null ? null : ms(revertedAt), driver: 'process' });
 /** APIDown at scale 40: for 1.5 s, evaluated every 0.375 s. */
 const apiDown = (episodes: { pendingAt: number; firingAt: number | null; resolvedAt: number | null }[]) =>
   makeTrace({
@@ -53,7 +53,7 @@ describe('fires: caused by the drill', () => {
   it('fails with the reason when the drill has no fault on a service the alert watches', () => {
     const workerKill: FaultRecord = { ...killApi(10, 25), spec: fault.kill('worker') };
     const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [workerKill] });
-    expect(verdict(result).detail).toBe('APIDown: the drill has no fault on a service it watches (api), so no firing can be its doing');
+    expect(verdict(result).detail).toBe('APIDown: the drill has no fault on anything it watches (api), so no firing can be its doing');
   });
 
   it('says when the fault holds less than for, so that the alert cannot fire in this drill', () => {

@@ -1,5 +1,5 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
-import { servicesWatchedBy } from '../compile/watched-services.ts';
+import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
 import { formatDurationMs } from '../duration.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import { causingFault } from '../faults/causing-fault.ts';
@@ -68,11 +68,11 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
   }
 }
 
-/** Faults on the services the alert watches, from its rule's `job` matchers. */
-function faultsWatchedBy(alert: string, inputs: EvaluationInputs): { faults: FaultRecord[]; services: string[] } {
+/** Faults on the parts whose effects reach what the alert watches (its rule's `job` matchers, and what those jobs depend on). */
+function faultsWatchedBy(alert: string, inputs: EvaluationInputs): { faults: FaultRecord[]; targets: string[] } {
   const rule = inputs.compiled.alerts.find((a) => a.alertname === alert);
-  const services = rule ? servicesWatchedBy(rule, inputs.compiled) : inputs.compiled.system.services.map((s) => s.name);
-  return { faults: inputs.faults.filter((f) => services.includes(f.spec.target)), services };
+  const targets = rule ? faultTargetsWatchedBy(rule, inputs.compiled) : inputs.faults.map((f) => f.spec.target);
+  return { faults: inputs.faults.filter((f) => targets.includes(f.spec.target)), targets };
 }
 
 /**
@@ -83,7 +83,7 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
   const rule = inputs.compiled.alerts.find((a) => a.alertname === e.alert)!;
   const watched = faultsWatchedBy(e.alert, inputs);
   if (watched.faults.length === 0) {
-    return { ok: false, detail: `${selectorName(e)}: the drill has no fault on a service it watches (${watched.services.join(', ')}), so no firing can be its doing` };
+    return { ok: false, detail: `${selectorName(e)}: the drill has no fault on anything it watches (${watched.targets.join(', ')}), so no firing can be its doing` };
   }
   const caused = candidates.flatMap((trace) => causedEpisodes(trace, watched.faults).map((c) => ({ trace, ...c })));
   const fired = caused.filter((c) => c.episode.firingAt !== null).sort((a, b) => Date.parse(a.episode.firingAt!) - Date.parse(b.episode.firingAt!))[0];
@@ -94,7 +94,7 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
     const before = candidates.flatMap((t) => t.episodes.map((ep) => ({ t, ep })))[0];
     const firstFault = Math.min(...watched.faults.map((f) => f.injectedAtMs));
     if (before) {
-      return { ok: false, detail: `${traceName(before.t, inputs.traces)} went pending at ${before.ep.pendingAt}, before the first fault on ${watched.services.join(', ')} at ${new Date(firstFault).toISOString()}: that episode is not the drill's doing${cannotFire}` };
+      return { ok: false, detail: `${traceName(before.t, inputs.traces)} went pending at ${before.ep.pendingAt}, before the first fault on ${watched.targets.join(', ')} at ${new Date(firstFault).toISOString()}: that episode is not the drill's doing${cannotFire}` };
     }
     return { ok: false, detail: `${selectorName(e)} never went pending after ${watched.faults.map((f) => describeFault(f.spec)).join(', ')}${cannotFire}` };
   }
@@ -122,7 +122,7 @@ function judgeResolves(e: Expectation, candidates: readonly AlertTrace[], inputs
   const watched = faultsWatchedBy(e.alert, inputs);
   const withCaused = candidates.map((trace) => ({ trace, caused: causedEpisodes(trace, watched.faults) }));
   const subject = withCaused.find((c) => c.caused.some((x) => x.episode.firingAt !== null));
-  if (!subject) return { ok: false, detail: `${selectorName(e)} never fired after a fault on ${watched.services.join(', ')}, so it cannot resolve` };
+  if (!subject) return { ok: false, detail: `${selectorName(e)} never fired after a fault on ${watched.targets.join(', ')}, so it cannot resolve` };
   const { trace, caused } = subject;
   const name = traceName(trace, inputs.traces);
   const flapped = flaps(caused);

@@ -1,3 +1,4 @@
+import type {} from 'vitest'; // the module the declaration below augments
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import { formatTrace } from '../report/console-report.ts';
 import { traceName } from '../report/trace-name.ts';

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { once } from 'node:events';
 import { timingSafeEqual } from 'node:crypto';
 import { badInput, describeError, FiredrillError } from '../errors.ts';
-import { httpJson } from '../observe/http-json.ts';
-import type { ServiceProcess } from '../stack/service-process.ts';
-import { describeFault, isProcessFault, type FaultSpec } from './fault-spec.ts';
+import { faultProblems, type FaultTarget } from './fault-catalogue.ts';
+import type { FaultDriver, FaultDriverName, FaultOutcome } from './fault-driver.ts';
+import { describeFault, type FaultSpec } from './fault-spec.ts';
 
 /**
  * A fault that was injected, with wall-clock times in epoch milliseconds. Both times are when the
@@ -18,18 +18,24 @@ export interface FaultRecord {
   readonly injectedAtMs: number;
   /** Set once the revert has completed, to when it was issued. */
   revertedAtMs: number | null;
-  /** The service generation the fault was applied to; a restart clears app faults. */
-  readonly generation: number;
+  /** Which driver carried it out. */
+  readonly driver: FaultDriverName;
   /**
-   * For kill and restart: how long the service was really unreachable, from the kill to its first
-   * answer again. Process start-up is real time, never scaled: at scale 40 a 1 s start is 40 s of rule time.
+   * For kill, stop and restart: how long the target was really unreachable, from the fault to its
+   * first answer again. Process start-up is real time, never scaled: at scale 40 a 1 s start is 40 s of rule time.
    */
   downMs?: number;
 }
 
+/** What a stack's fault controller works with: what each part accepts, and the drivers that do it. */
+export interface FaultWiring {
+  readonly catalogue: ReadonlyMap<string, FaultTarget>;
+  readonly drivers: ReadonlyMap<FaultDriverName, FaultDriver>;
+}
+
 /**
- * Injects and reverts faults on the stack's services. Reachable in-process and over HTTP on
- * 127.0.0.1 (for k6 scripts), where every call must carry the run's token.
+ * Injects and reverts faults on the stack's parts through their drivers. Reachable in-process and
+ * over HTTP on 127.0.0.1 (for k6 scripts), where every call must carry the run's token.
  */
 export class FaultController {
   readonly #records: FaultRecord[] = [];
@@ -40,7 +46,7 @@ export class FaultController {
   readonly #busy = new Map<string, number>();
 
   constructor(
-    private readonly services: ReadonlyMap<string, ServiceProcess>,
+    private readonly wiring: FaultWiring,
     private readonly token: string,
     /** What a k6 script checks before it starts: that it was built for this stack's system and scale. */
     private readonly info: { readonly system: string; readonly scale: number },
@@ -71,13 +77,14 @@ export class FaultController {
   /** `id`: the caller's name for the fault (a k6 script reverts by it); default: a counter. */
   async inject(spec: FaultSpec, id?: string): Promise<FaultRecord> {
     if (id !== undefined && this.#records.some((r) => r.id === id)) throw badInput(`fault id '${id}' is already in use in this run`);
-    const service = this.services.get(spec.target);
-    if (!service) throw badInput(`fault ${describeFault(spec)}: no service '${spec.target}'; known: ${[...this.services.keys()].join(', ')}`);
+    const problems = faultProblems(this.wiring.catalogue, spec, `fault ${describeFault(spec)}`);
+    if (problems.length > 0) throw badInput(problems.join('; '));
+    const driverName = this.wiring.catalogue.get(spec.target)!.kinds.get(spec.kind)!.driver;
+    const driver = this.#driver(driverName);
     const faultId = id ?? String(this.#nextId++);
     const issuedAtMs = Date.now();
-    await this.#busyWith(spec.target, () => (isProcessFault(spec.kind) ? this.#applyProcessFault(service, spec) : this.#callFaultEndpoint(service, 'POST', faultId, spec)));
-    const record: FaultRecord = { id: faultId, spec, injectedAtMs: issuedAtMs, revertedAtMs: null, generation: service.generation };
-    if (spec.kind === 'restart') record.downMs = Date.now() - issuedAtMs;
+    const outcome = await this.#busyWith(spec.target, () => driver.inject({ id: faultId, spec }));
+    const record: FaultRecord = { id: faultId, spec, injectedAtMs: issuedAtMs, revertedAtMs: null, driver: driverName, ...downTime(outcome) };
     this.#records.push(record);
     return record;
   }
@@ -87,22 +94,16 @@ export class FaultController {
     if (!record) throw badInput(`fault ${id}: no such fault`);
     if (record.revertedAtMs !== null) return record;
     const issuedAtMs = Date.now();
-    const service = this.services.get(record.spec.target)!;
-    await this.#busyWith(record.spec.target, async () => {
-      if (record.spec.kind === 'kill') {
-        if (!service.process?.running) {
-          await service.start();
-          record.downMs = Date.now() - record.injectedAtMs;
-        }
-      } else if (record.spec.kind === 'pause') {
-        service.resume();
-      } else if (!isProcessFault(record.spec.kind) && service.generation === record.generation && service.process?.running) {
-        await this.#callFaultEndpoint(service, 'DELETE', record.id, record.spec);
-      }
-    });
-    // An app fault on a process that has since been killed or restarted went with it.
+    const outcome = await this.#busyWith(record.spec.target, () => this.#driver(record.driver).revert({ id: record.id, spec: record.spec }, record.injectedAtMs));
+    Object.assign(record, downTime(outcome));
     record.revertedAtMs = issuedAtMs;
     return record;
+  }
+
+  #driver(name: FaultDriverName): FaultDriver {
+    const driver = this.wiring.drivers.get(name);
+    if (!driver) throw new FiredrillError('ENVIRONMENT', `no ${name} fault driver in this stack`);
+    return driver;
   }
 
   /** Reverts every active fault (or those `which` picks), newest first; reports every failure, not just the first. */
@@ -133,29 +134,6 @@ export class FaultController {
     if (!this.#server) return;
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server!.close(resolve));
-  }
-
-  async #applyProcessFault(service: ServiceProcess, spec: FaultSpec): Promise<void> {
-    if (spec.kind === 'pause') return service.pause();
-    service.kill();
-    await service.waitExited();
-    if (spec.kind !== 'restart') return;
-    // The plan turns the step's gap (rule time) into wall milliseconds.
-    const gapMs = Number(spec.params?.gapMs ?? 0);
-    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
-    await service.start();
-  }
-
-  /** The cooperating-service protocol: POST {id, kind, params} to inject, DELETE <faultPath>/<id> to revert that fault only. */
-  async #callFaultEndpoint(service: ServiceProcess, method: 'POST' | 'DELETE', faultId: string, spec: FaultSpec): Promise<void> {
-    const faultPath = service.service.faultPath;
-    if (!faultPath) throw badInput(`fault ${describeFault(spec)}: service '${spec.target}' has no fault endpoint (faultPath is null)`);
-    const url = `${service.baseUrl}${faultPath}${method === 'DELETE' ? `/${encodeURIComponent(faultId)}` : ''}`;
-    const body = method === 'POST' ? { id: faultId, kind: spec.kind, params: spec.params ?? {} } : undefined;
-    const response = await httpJson(method, url, { body, headers: { authorization: `Bearer ${this.token}` } });
-    if (response.status !== 200) {
-      throw new FiredrillError('ENVIRONMENT', `fault ${describeFault(spec)}: ${method} ${url} answered ${response.status}: ${JSON.stringify(response.body)}`);
-    }
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -195,6 +173,10 @@ function parseFaultRequest(text: string): FaultSpec & { id?: string } {
   const id = (body as { id?: unknown }).id;
   if (id !== undefined && (typeof id !== 'string' || !/^[A-Za-z0-9._-]+$/.test(id))) throw badInput('POST /faults: id must be letters, digits, dot, dash or underscore');
   return body as FaultSpec & { id?: string };
+}
+
+function downTime(outcome: FaultOutcome | void): { downMs?: number } {
+  return outcome?.downMs === undefined ? {} : { downMs: outcome.downMs };
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

@@ -1,8 +1,15 @@
 import { parseDurationMs } from '../duration.ts';
 
-/** Process-level fault kinds, carried out by the fault controller on the service's process. */
-export const PROCESS_FAULT_KINDS = ['kill', 'pause', 'restart'] as const;
+/**
+ * Process-level fault kinds, carried out by firedrill on the process (and its children) of a
+ * service, an exporter or a managed dependency.
+ */
+export const PROCESS_FAULT_KINDS = ['kill', 'stop', 'pause', 'restart'] as const;
 export type ProcessFaultKind = (typeof PROCESS_FAULT_KINDS)[number];
+
+/** Scrape-path fault kinds: the target's scrape passes through firedrill, which spoils it. */
+export const SCRAPE_FAULT_KINDS = ['scrape_timeout', 'scrape_error', 'scrape_drop'] as const;
+export type ScrapeFaultKind = (typeof SCRAPE_FAULT_KINDS)[number];
 
 /** A fault as plain data: which service, what kind, and the kind's parameters. */
 export interface FaultSpec {
@@ -15,15 +22,27 @@ export function isProcessFault(kind: string): kind is ProcessFaultKind {
   return (PROCESS_FAULT_KINDS as readonly string[]).includes(kind);
 }
 
+export function isScrapeFault(kind: string): kind is ScrapeFaultKind {
+  return (SCRAPE_FAULT_KINDS as readonly string[]).includes(kind);
+}
+
+type Params = Record<string, string | number | boolean>;
+const withOptional = (params: Params, optional: Record<string, string | number | boolean | undefined>): Params => {
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) params[key] = value;
+  return params;
+};
+
 /**
  * Front door for the fault catalogue.
  * @example fault.latency('api', '800ms'); fault.kill('api')
  */
 export const fault = {
-  // Process level, carried out by the fault controller.
-  /** SIGKILL the service; reverting starts it again on the same port. */
+  // Process level: services, exporters and managed dependencies (PostgreSQL, Redis), with their child processes.
+  /** SIGKILL the process and its children (a crash); reverting starts it again on the same port. */
   kill: (target: string): FaultSpec => ({ target, kind: 'kill' }),
-  /** SIGSTOP the service so scrapes and requests time out; reverting sends SIGCONT. */
+  /** A clean shutdown (SIGTERM; PostgreSQL's fast shutdown); reverting starts it again on the same port. */
+  stop: (target: string): FaultSpec => ({ target, kind: 'stop' }),
+  /** SIGSTOP the process and its children so scrapes, requests and queries hang; reverting sends SIGCONT. */
   pause: (target: string): FaultSpec => ({ target, kind: 'pause' }),
   /**
    * SIGKILL, stay down for `gap` (rule time; default two scrape intervals of the service's job, so
@@ -31,9 +50,52 @@ export const fault = {
    */
   restart: (target: string, options: { gap?: string } = {}): FaultSpec => ({ target, kind: 'restart', ...(options.gap === undefined ? {} : { params: { gap: options.gap } }) }),
 
-  // App level, through the service's token-protected fault endpoint.
-  /** Adds latency to every request the service handles. */
-  latency: (target: string, added: string): FaultSpec => ({ target, kind: 'latency', params: { ms: parseDurationMs(added, `fault.latency('${target}')`) } }),
+  // Dependency proxy: network faults between services and a dependency (wall time, never scaled).
+  // `latency` also works on a cooperating service, through its fault endpoint.
+  /**
+   * On a dependency: delays every chunk both ways by `added` (± `jitter`) on a share `ratio` of
+   * connections (HTTP: requests). On a cooperating service: adds latency to every request it handles.
+   */
+  latency: (target: string, added: string, options: { jitter?: string; ratio?: number } = {}): FaultSpec => ({
+    target,
+    kind: 'latency',
+    params: withOptional({ ms: parseDurationMs(added, `fault.latency('${target}')`) }, {
+      jitterMs: options.jitter === undefined ? undefined : parseDurationMs(options.jitter, `fault.latency('${target}') jitter`),
+      ratio: options.ratio,
+    }),
+  }),
+  /** A blackhole: connections to the dependency stay open and nothing passes (a share `ratio` of them, default all). */
+  timeout: (target: string, ratio?: number): FaultSpec => ({ target, kind: 'timeout', params: withOptional({}, { ratio }) }),
+  /** Resets (TCP RST) a share `ratio` (default all) of the connections to the dependency, open and new. */
+  reset: (target: string, ratio?: number): FaultSpec => ({ target, kind: 'reset', params: withOptional({}, { ratio }) }),
+  /** Connections to the dependency are refused. */
+  refuse: (target: string): FaultSpec => ({ target, kind: 'refuse', params: {} }),
+  /** Throttles each direction to `bytesPerSecond`. */
+  bandwidth: (target: string, bytesPerSecond: number): FaultSpec => ({ target, kind: 'bandwidth', params: { bytesPerSecond } }),
+  /** An HTTP dependency answers `status` to a share `ratio` (default all) of requests. */
+  httpStatus: (target: string, status: number, ratio?: number): FaultSpec => ({ target, kind: 'http_status', params: withOptional({ status }, { ratio }) }),
+
+  // Scrape path: the target's /metrics, spoiled between it and Prometheus without its help.
+  /** Scrapes of the target hang until Prometheus gives up: `up` reads 0 while the target works. */
+  scrapeTimeout: (target: string): FaultSpec => ({ target, kind: 'scrape_timeout', params: {} }),
+  /** Scrapes of the target answer `status` (default 500). */
+  scrapeError: (target: string, status?: number): FaultSpec => ({ target, kind: 'scrape_error', params: withOptional({}, { status }) }),
+  /** Scrapes of the target lose the metric `family` (all its series), as a broken instrumentation would. */
+  dropMetric: (target: string, family: string): FaultSpec => ({ target, kind: 'scrape_drop', params: { family } }),
+
+  // Simulated host read by node_exporter.
+  /** The host's CPUs are `percent` busy. */
+  cpu: (host: string, percent: number): FaultSpec => ({ target: host, kind: 'cpu', params: { percent } }),
+  /** `percent` of the host's memory is in use (MemAvailable shrinks). */
+  memory: (host: string, percent: number): FaultSpec => ({ target: host, kind: 'memory', params: { percent } }),
+  /** The host's disk does `opsPerSecond` operations per second. */
+  diskIo: (host: string, opsPerSecond: number): FaultSpec => ({ target: host, kind: 'disk_io', params: { opsPerSecond } }),
+  /** The host's 1-minute load average is `load1`. */
+  load: (host: string, load1: number): FaultSpec => ({ target: host, kind: 'load', params: { load1 } }),
+  /** The host's data filesystem is `percent` full. */
+  diskFill: (host: string, percent: number): FaultSpec => ({ target: host, kind: 'disk_fill', params: { percent } }),
+
+  // App level, through a cooperating service's token-protected fault endpoint.
   /** Answers a share of requests (optionally of one endpoint) with HTTP 500. */
   errorRatio: (target: string, ratio: number, endpoint?: string): FaultSpec => ({
     target,

@@ -1,3 +1,4 @@
+import { scrapeTargets } from '../config/resolved-system.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -42,8 +43,8 @@ export function upstreamChecks(compiled: CompiledSystem): StaticFinding[] {
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-check-'));
   try {
-    const servicePorts = new Map(system.services.map((s, i) => [s.name, 10_000 + i]));
-    const written = writeCompiledSystem(compiled, { servicePorts, alertmanagerPort: 9_093, sinkUrl: 'http://127.0.0.1:9/receivers' }, dir);
+    const scrapeAddresses = new Map(scrapeTargets(system).map((t, i) => [t.job, `127.0.0.1:${10_000 + i}`]));
+    const written = writeCompiledSystem(compiled, { scrapeAddresses, alertmanagerPort: 9_093, sinkUrl: 'http://127.0.0.1:9/receivers' }, dir);
     const sources = new Map<string, string>([
       [written.prometheusConfig, system.prometheus],
       [written.alertmanagerConfig, system.alertmanager],

@@ -1,4 +1,5 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
+import { scrapeTargets } from '../config/resolved-system.ts';
 import { parseDurationMs } from '../duration.ts';
 import { alertsNamedBy } from '../expect/expectation.ts';
 import type { Scenario } from './define-scenario.ts';
@@ -29,7 +30,11 @@ export function planContextFor(scenario: Scenario, compiled: CompiledSystem): Pl
     scale: compiled.scale,
     historyMs,
     restartGapMs: (target) => {
-      const job = compiled.system.services.find((s) => s.name === target)?.job;
+      // A dependency is seen through the exporter that reads it.
+      const system = compiled.system;
+      const job =
+        scrapeTargets(system).find((t) => t.name === target)?.job ??
+        system.exporters.find((e) => (e.type === 'node' ? e.host : e.dependency) === target)?.job;
       const intervalMs = compiled.prometheus.jobs.find((j) => j.job === job)?.scaledIntervalMs ?? compiled.scrapeIntervalMs;
       return DEFAULT_RESTART_GAP_SCRAPES * intervalMs * compiled.scale;
     },

@@ -10,6 +10,8 @@ import { currentMachine, poolJobs, REFERENCE_STACK_COST, type StackCost } from '
 import { Semaphore } from '../stack/semaphore.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import type { StackProvider } from '../stack/stack-provider.ts';
+import { requireStackTools } from '../stack/required-tools.ts';
+import { isScrapeFault } from '../faults/fault-spec.ts';
 import type { StackProviderName, StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { loadScenarios, refuseVacuous, selectScenarios, type LoadedScenario } from './load-scenarios.ts';
@@ -74,6 +76,8 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
   if (selected.length === 0) {
     throw badInput(`--shard ${options.shard!.index}/${options.shard!.count}: this shard has no scenario (${named.length} selected); use at most ${named.length} shards`);
   }
+  // Every program the stacks will run, found before any starts.
+  for (const system of new Set(selected.map((s) => s.scenario.system))) requireStackTools(compiled.get(system)!.system);
   if (options.upstreamChecks ?? true) {
     for (const system of new Set(selected.map((s) => s.scenario.system))) refuseUpstreamFindings(compiled.get(system)!);
   }
@@ -84,6 +88,11 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
 export function refuseUpstreamFindings(compiled: CompiledSystem): void {
   const findings = upstreamChecks(compiled);
   if (findings.length > 0) throw badInput(describeFindings(findings));
+}
+
+/** The targets a drill faults on the scrape path: only their scrapes pass through firedrill. */
+export function scrapeFaultTargetsOf(scenario: Scenario): Set<string> {
+  return new Set(scenario.faults.filter((f) => isScrapeFault(f.fault.kind)).map((f) => f.fault.target));
 }
 
 /** A drill's expected wall time: its timeline plus the longest settle it may need. */
@@ -114,7 +123,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
       run: async (signal: AbortSignal) => {
         const system = compiled.get(scenario.system)!;
         try {
-          await using stack = await provider.start(system, { throttle: (work) => startGate.use(work), keepRunDir: options.keepRunDirs, signal });
+          await using stack = await provider.start(system, { throttle: (work) => startGate.use(work), keepRunDir: options.keepRunDirs, signal, scrapeFaultTargets: scrapeFaultTargetsOf(scenario) });
           const startedAtMs = Date.now();
           options.onScenarioStart?.(scenario, stack);
           const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });

@@ -27,7 +27,7 @@ describe('validateScenario', () => {
 
   it('rejects a fault on an unknown service and a fault that outlives the scenario', () => {
     expect(check({ ...apiOutage, faults: [{ at: '1m', fault: { target: 'db', kind: 'kill' } }] })).toThrow(
-      "scenarios/x.ts: faults[0].fault.target: no service 'db'; known: api, worker",
+      "scenarios/x.ts: faults[0].fault.target: nothing named 'db' to fault; known: api, worker",
     );
     expect(check({ ...apiOutage, faults: [{ at: '10m', hold: '5m', fault: { target: 'api', kind: 'kill' } }] })).toThrow(
       "scenarios/x.ts: faults[0]: ends at 10m+5m, after the scenario's duration 10m",
@@ -36,7 +36,7 @@ describe('validateScenario', () => {
 
   it('rejects a fault kind the target service does not implement, listing the ones it does', () => {
     expect(check({ ...apiOutage, faults: [{ at: '1m', fault: { target: 'api', kind: 'latancy', params: { ms: 5 } } }] })).toThrow(
-      "scenarios/x.ts: faults[0].fault.kind: service 'api' has no fault 'latancy'; known: kill, pause, restart, latency, error_ratio, db_pool_in_use, slow_queries, cache_miss_ratio, metrics_failure",
+      "scenarios/x.ts: faults[0].fault.kind: service 'api' has no fault 'latancy'; known: kill, stop, pause, restart, scrape_timeout, scrape_error, scrape_drop, latency, error_ratio, db_pool_in_use, slow_queries, cache_miss_ratio, metrics_failure",
     );
   });
 

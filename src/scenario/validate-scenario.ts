@@ -5,7 +5,7 @@ import type { CompiledRule } from '../compile/rule-files.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
 import { badInput, describeError } from '../errors.ts';
 import type { Scenario } from './define-scenario.ts';
-import { PROCESS_FAULT_KINDS } from '../faults/fault-spec.ts';
+import { faultCatalogue, faultProblems } from '../faults/fault-catalogue.ts';
 
 const duration = z.string().min(1);
 const labels = z.record(z.string(), z.string()).optional();
@@ -77,22 +77,12 @@ export function validateScenario(raw: unknown, file: string, systemsByName: Read
     const rampMs = (t.ramp ?? []).reduce((sum, stage, j) => sum + (ms(stage.over, at(`traffic[${i}].ramp[${j}].over`)) ?? 0), 0);
     if (rampMs > durationMs) problems.push(`${at(`traffic[${i}].ramp`)}: the stages last longer than the scenario's duration ${scenario.duration}`);
   });
+  const catalogue = faultCatalogue(compiled.system);
   scenario.faults.forEach((step, i) => {
     const where = at(`faults[${i}]`);
-    const target = compiled.system.services.find((s) => s.name === step.fault.target);
-    if (!target) {
-      problems.push(`${where}.fault.target: no service '${step.fault.target}'; known: ${services.join(', ')}`);
-    } else {
-      const kinds = [...PROCESS_FAULT_KINDS, ...(target.faultPath === null ? [] : (target.faults ?? []))];
-      if (target.faults !== undefined && !kinds.includes(step.fault.kind)) {
-        problems.push(`${where}.fault.kind: service '${target.name}' has no fault '${step.fault.kind}'; known: ${kinds.join(', ')}`);
-      }
-    }
+    problems.push(...faultProblems(catalogue, step.fault, `${where}.fault`));
     const gap = step.fault.params?.gap;
-    if (step.fault.kind === 'restart' && gap !== undefined) {
-      if (typeof gap !== 'string') problems.push(`${where}.fault.params.gap: write the restart's gap as a duration of rule time, like '30s'`);
-      else ms(gap, `${where}.fault.params.gap`);
-    }
+    if (step.fault.kind === 'restart' && typeof gap === 'string') ms(gap, `${where}.fault.params.gap`);
     const startMs = ms(step.at, `${where}.at`) ?? 0;
     const endMs = startMs + (step.hold === undefined ? 0 : (ms(step.hold, `${where}.hold`) ?? 0));
     if (endMs > durationMs) problems.push(`${where}: ends at ${step.at}+${step.hold ?? '0s'}, after the scenario's duration ${scenario.duration}`);

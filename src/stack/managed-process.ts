@@ -3,6 +3,7 @@ import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { FiredrillError } from '../errors.ts';
 import { listenerInodes, listensOn } from './port-owner.ts';
 import { trackChild } from './process-registry.ts';
+import { signalTree } from './process-tree.ts';
 
 const TAIL_LINES = 20;
 /** How long a process gets to exit after SIGTERM before it is killed. */
@@ -15,6 +16,10 @@ export interface ProcessSpec {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly logFile: string;
+  /** Run as this user (PostgreSQL refuses to run as root). */
+  readonly user?: { readonly uid: number; readonly gid: number };
+  /** What asks it to shut down cleanly; default SIGTERM (PostgreSQL: SIGINT, its fast shutdown). */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 /** A child process whose output is kept (log file plus last lines) and that can be stopped or killed. */
@@ -32,6 +37,7 @@ export class ManagedProcess {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
     });
     trackChild(this.#child);
     const keep = (chunk: Buffer) => {
@@ -111,21 +117,26 @@ export class ManagedProcess {
     return [...this.#tail];
   }
 
-  /** Sends a signal the caller means (a fault): the exit or stop is not reported as a crash or hang. */
+  /**
+   * Sends a signal the caller means (a fault) to the process and its descendants: the exit or stop
+   * is not reported as a crash or hang.
+   */
   signal(signal: NodeJS.Signals): void {
     if (signal === 'SIGKILL' || signal === 'SIGTERM') this.#expectedExit = true;
     if (signal === 'SIGSTOP') this.#pausedOnPurpose = true;
     if (signal === 'SIGCONT') this.#pausedOnPurpose = false;
-    if (this.running) this.#child.kill(signal);
+    if (this.running && this.pid !== undefined) signalTree(this.pid, signal);
   }
 
-  /** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
+  /** Its stop signal, then SIGKILL to what is left of its tree after a grace period; resolves once the process is gone. */
   async stop(): Promise<void> {
     this.#expectedExit = true;
-    if (!this.running) return;
-    this.#child.kill('SIGCONT'); // a stopped (SIGSTOP) process cannot act on SIGTERM
-    this.#child.kill('SIGTERM');
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), STOP_GRACE_MS);
+    this.#pausedOnPurpose = false;
+    if (!this.running || this.pid === undefined) return;
+    signalTree(this.pid, 'SIGCONT'); // a stopped (SIGSTOP) process cannot act on SIGTERM
+    this.#child.kill(this.spec.stopSignal ?? 'SIGTERM');
+    const pid = this.pid;
+    const timer = setTimeout(() => signalTree(pid, 'SIGKILL'), STOP_GRACE_MS);
     await this.exited;
     clearTimeout(timer);
   }

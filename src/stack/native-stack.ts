@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } f
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { writeCompiledSystem, type CompiledSystem } from '../compile/compile-system.ts';
+import { writeAlertmanagerConfig, writePrometheusConfig, type CompiledSystem } from '../compile/compile-system.ts';
 import { formatDurationMs } from '../duration.ts';
 import { FiredrillError } from '../errors.ts';
 import { FaultController } from '../faults/fault-controller.ts';
@@ -14,7 +14,9 @@ import { findStackBinaries } from './binaries.ts';
 import { freePort, releasePort } from './free-port.ts';
 import { ManagedProcess, waitUntilServing } from './managed-process.ts';
 import { usageOf } from './process-usage.ts';
-import { ServiceProcess } from './service-process.ts';
+import { startSystemParts } from './system-parts.ts';
+import { faultCatalogue } from '../faults/fault-catalogue.ts';
+import { scrapeTargets } from '../config/resolved-system.ts';
 import type { StackProvider, StackStartOptions } from './stack-provider.ts';
 import { KEPT_LOGS_DIR, StackWatch, type WatchedComponent, type WatchTimings } from './stack-watch.ts';
 import type { StartedStack } from './started-stack.ts';
@@ -104,32 +106,23 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
     const sink = await WebhookSink.start();
     stoppers.push(() => sink.stop());
 
-    const services = new Map<string, ServiceProcess>();
-    for (const service of compiled.system.services) {
-      services.set(service.name, new ServiceProcess(service, await port(), compiled.system.configDir, runDir, faultToken));
-    }
     const alertmanagerPort = await port();
     const prometheusPort = await port();
-    const written = writeCompiledSystem(
-      compiled,
-      { servicePorts: new Map([...services].map(([name, s]) => [name, s.port])), alertmanagerPort, sinkUrl: sink.url },
-      runDir,
-    );
-    const faults = new FaultController(services, faultToken, { system: compiled.system.name, scale: compiled.scale });
-    // Faults are reverted before services stop, so a paused process can shut down.
+    // Faults are reverted before any part stops, so a paused process can shut down; set up below.
+    let faults: FaultController | undefined;
+    const partStoppers: (() => Promise<void>)[] = [];
     stoppers.push(async () => {
-      await Promise.all([...services.values()].map((s) => s.stop()));
+      for (const stopOne of [...partStoppers].reverse()) await stopOne().catch(() => undefined);
     });
     stoppers.push(async () => {
-      await faults.revertAll().catch(() => undefined);
-      await faults.close();
+      await faults?.revertAll().catch(() => undefined);
+      await faults?.close();
     });
-
     const alertmanager = new ManagedProcess({
       name: 'alertmanager',
       command: binaries.alertmanager,
       args: [
-        `--config.file=${written.alertmanagerConfig}`,
+        `--config.file=${writeAlertmanagerConfig(compiled, sink.url, runDir)}`,
         `--storage.path=${path.join(runDir, 'alertmanager-data')}`,
         `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
         '--cluster.listen-address=', // no gossip port: single instance, loopback only
@@ -142,10 +135,19 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
     const alertmanagerUrl = `http://127.0.0.1:${alertmanagerPort}`;
     const amClient = new AlertmanagerClient(alertmanagerUrl);
     const throttleAskedAt = Date.now();
-    await Promise.all([
+    const [parts] = await Promise.all([
       (options.throttle ?? unthrottled)(() => {
         queuedMs = Date.now() - throttleAskedAt;
-        return Promise.all([...services.values()].map((s) => failing(s.start(startAbort.signal))));
+        return failing(
+          startSystemParts(compiled.system, {
+            runDir,
+            faultToken,
+            port,
+            onStop: (stopPart) => partStoppers.push(stopPart),
+            signal: startAbort.signal,
+            scrapeFaultTargets: options.scrapeFaultTargets ?? new Set(),
+          }),
+        );
       }),
       failing(
         waitUntilServing(alertmanager, alertmanagerPort, () =>
@@ -159,11 +161,12 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
       ),
     ]);
 
+    const prometheusConfig = writePrometheusConfig(compiled, { scrapeAddresses: parts.scrapeAddresses, alertmanagerPort }, runDir);
     const prometheus = new ManagedProcess({
       name: 'prometheus',
       command: binaries.prometheus,
       args: [
-        `--config.file=${written.prometheusConfig}`,
+        `--config.file=${prometheusConfig}`,
         `--storage.tsdb.path=${path.join(runDir, 'prometheus-data')}`,
         `--web.listen-address=127.0.0.1:${prometheusPort}`,
         `--rules.alert.resend-delay=${formatDurationMs(compiled.resendDelayMs)}`,
@@ -175,24 +178,19 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
     stoppers.push(() => prometheus.stop());
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     // A service or Alertmanager that dies or stops while Prometheus starts ends the start at once too.
-    const trouble = () => [prometheus, alertmanager, ...[...services.values()].flatMap((s) => (s.process ? [s.process] : []))].map((p) => p.unexpectedTrouble()).find(Boolean);
+    const trouble = () => [prometheus, alertmanager, ...parts.processes()].map((p) => p.unexpectedTrouble()).find(Boolean);
     await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, prometheus, prometheusPort, startAbort.signal, trouble);
     options.signal?.removeEventListener('abort', onOuterAbort);
-    await faults.listen();
+    const controller = new FaultController({ catalogue: faultCatalogue(compiled.system), drivers: parts.drivers }, faultToken, { system: compiled.system.name, scale: compiled.scale });
+    faults = controller;
+    await controller.listen();
 
-    const serviceProcesses = () => [...services.values()].flatMap((s) => (s.process ? [s.process] : []));
     const watch = new StackWatch(
       [
         processComponent(prometheus, `${prometheusUrl}/-/healthy`),
         processComponent(alertmanager, `${alertmanagerUrl}/-/healthy`),
-        // A service killed, paused or restarted by a fault is the drill's doing, not a crash or a hang.
-        ...[...services.values()].map((service) => ({
-          name: `service ${service.service.name}`,
-          logFile: path.join(runDir, `service-${service.service.name}.log`),
-          exited: () => service.process?.troubleStory(),
-          probe: (timeoutMs: number) => answers(`${service.baseUrl}${service.service.metricsPath}`, timeoutMs),
-          faulted: () => faults.holds(service.service.name),
-        })),
+        // A part killed, paused or restarted by a fault is the drill's doing, not a crash or a hang.
+        ...parts.watched((target) => controller.holds(target)),
       ],
       watchTimings(compiled),
       path.basename(runDir),
@@ -204,15 +202,15 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
       compiled,
       prometheusUrl,
       alertmanagerUrl,
-      serviceUrls: new Map([...services].map(([name, s]) => [name, s.baseUrl])),
-      faults,
+      serviceUrls: parts.serviceUrls,
+      faults: controller,
       faultToken,
       sink,
       runDir,
       readyMs: Date.now() - startedAt - queuedMs,
       queuedMs,
       health: watch,
-      usage: () => usageOf([...processes, ...serviceProcesses()].flatMap((p) => (p.running && p.pid !== undefined ? [p.pid] : []))),
+      usage: () => usageOf([...processes, ...parts.processes()].flatMap((p) => (p.running && p.pid !== undefined ? [p.pid] : []))),
       stop: () => stop(),
       [Symbol.asyncDispose]: () => stop(),
     };
@@ -288,7 +286,7 @@ async function waitUntilPrometheusIsReady(
     { timeoutMs: 4 * compiled.evaluationIntervalMs + BUSY_MACHINE_SLACK_MS, pollMs: READY_POLL_MS, abortIf, signal },
   );
 
-  const expectedJobs = compiled.system.services.map((s) => s.job);
+  const expectedJobs = scrapeTargets(compiled.system).map((t) => t.job);
   await waitFor(
     `every scrape target up (${expectedJobs.join(', ')})`,
     async () => {

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { signalTree } from './process-tree.ts';
 
 // Every child firedrill starts, so that no exit path (including a crash of firedrill
 // itself) leaves one running. Signal handling with orderly teardown lives in the CLI.
@@ -34,13 +35,8 @@ export function trackRunDir(dir: string): { release(): void } {
 
 export function killAllChildrenNow(): void {
   for (const child of live) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    // The whole tree: a PostgreSQL's backends, a wrapper script's real server.
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) signalTree(child.pid, 'SIGKILL');
   }
 }
 

@@ -13,6 +13,11 @@ export interface StackStartOptions {
   readonly throttle?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Ends the start at once (Ctrl-C): every wait stops, everything started so far is stopped. */
   readonly signal?: AbortSignal;
+  /**
+   * Services and exporters whose scrapes pass through firedrill's scrape proxy, so that scrape
+   * faults can reach them: those a drill faults on the scrape path, or 'all' (`firedrill up`).
+   */
+  readonly scrapeFaultTargets?: ReadonlySet<string> | 'all';
 }
 
 /**

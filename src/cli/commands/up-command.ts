@@ -5,6 +5,7 @@ import { badInput } from '../../errors.ts';
 import { K6_ENV } from '../../k6/k6-env.ts';
 import { refuseUpstreamFindings } from '../../scenario/run-drills.ts';
 import { nativeStackProvider } from '../../stack/native-stack.ts';
+import { requireStackTools } from '../../stack/required-tools.ts';
 import { configOption, keepOption, scaleOption } from '../options.ts';
 import { installSignalHandlers } from '../signals.ts';
 
@@ -22,9 +23,10 @@ export function addUpCommand(program: Command): void {
       const system = systemName === undefined ? config.systems[0] : config.systems.find((s) => s.name === systemName);
       if (!system) throw badInput(`up ${systemName}: no system '${systemName}' in ${config.file}; known: ${config.systems.map((s) => s.name).join(', ')}`);
       const compiled = compileSystem(system, opts.scale);
+      requireStackTools(system);
       refuseUpstreamFindings(compiled);
       const interruption = installSignalHandlers();
-      await using stack = await nativeStackProvider.start(compiled, { keepRunDir: opts.keep, signal: interruption.signal });
+      await using stack = await nativeStackProvider.start(compiled, { keepRunDir: opts.keep, signal: interruption.signal, scrapeFaultTargets: 'all' });
       console.log(`stack ${system.name} ready in ${(stack.readyMs / 1000).toFixed(1)}s at scale ${stack.compiled.scale}${opts.keep ? `; run directory kept: ${stack.runDir}` : ''}`);
       console.log(`  prometheus        ${stack.prometheusUrl}`);
       console.log(`  alertmanager      ${stack.alertmanagerUrl}`);

@@ -1,0 +1,62 @@
+import { parser } from '@prometheus-io/lezer-promql';
+import { scrapeTargets, type ResolvedSystem } from '../config/resolved-system.ts';
+import type { CompiledSystem } from './compile-system.ts';
+import type { CompiledRule } from './rule-files.ts';
+
+/**
+ * The parts of the system whose faults can reach what an alert watches: the alert's scrape jobs
+ * (from the `job` matchers of its parsed PromQL; none means all of them), the parts behind those
+ * jobs, and what they depend on: a slow database reaches the API that queries it, a busy host the
+ * node_exporter that reads it. A fault elsewhere cannot be the cause of the alert.
+ */
+export function faultTargetsWatchedBy(rule: CompiledRule, compiled: CompiledSystem): string[] {
+  const watched = jobsWatchedBy(rule, compiled.system);
+  const reach = jobsReachedByPart(compiled.system);
+  return [...reach].filter(([, jobs]) => [...jobs].some((job) => watched.has(job))).map(([part]) => part);
+}
+
+function jobsWatchedBy(rule: CompiledRule, system: ResolvedSystem): Set<string> {
+  const matchers: { op: string; value: string }[] = [];
+  parser.parse(rule.expr).iterate({
+    enter(node) {
+      if (node.name !== 'UnquotedLabelMatcher') return;
+      const name = node.node.getChild('LabelName');
+      const op = node.node.getChild('MatchOp');
+      const value = node.node.getChild('StringLiteral');
+      if (name && op && value && rule.expr.slice(name.from, name.to) === 'job') {
+        matchers.push({ op: rule.expr.slice(op.from, op.to), value: JSON.parse(rule.expr.slice(value.from, value.to).replace(/^'(.*)'$/, '"$1"')) as string });
+      }
+    },
+  });
+  const jobs = scrapeTargets(system).map((t) => t.job);
+  const positive = matchers.filter((m) => m.op === '=' || m.op === '=~');
+  if (positive.length === 0) return new Set(jobs);
+  return new Set(jobs.filter((job) => positive.some((m) => (m.op === '=' ? job === m.value : new RegExp(`^(?:${m.value})$`).test(job)))));
+}
+
+/** Every part's name, with the scrape jobs whose series its faults can change. */
+export function jobsReachedByPart(system: ResolvedSystem): Map<string, Set<string>> {
+  const reach = new Map<string, Set<string>>();
+  const jobOf = new Map(scrapeTargets(system).map((t) => [t.name, t.job]));
+  // Who waits on whom: a service on the dependencies it names, an HTTP dependency on its service.
+  const dependents = new Map<string, string[]>();
+  const edge = (upstream: string, dependent: string) => dependents.set(upstream, [...(dependents.get(upstream) ?? []), dependent]);
+  for (const service of system.services) for (const dep of service.uses) edge(dep, service.name);
+  for (const dep of system.dependencies) if (dep.type === 'http' && dep.service) edge(dep.service, dep.name);
+  for (const exporter of system.exporters) edge(exporter.type === 'node' ? exporter.host : exporter.dependency, exporter.name);
+  const parts = [...system.services, ...system.exporters, ...system.dependencies, ...system.hosts].map((p) => p.name);
+  for (const part of parts) {
+    const jobs = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (name: string) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const job = jobOf.get(name);
+      if (job) jobs.add(job);
+      for (const next of dependents.get(name) ?? []) visit(next);
+    };
+    visit(part);
+    reach.set(part, jobs);
+  }
+  return reach;
+}

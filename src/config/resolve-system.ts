@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { badInput } from '../errors.ts';
+import type { SystemConfig } from './define-config.ts';
+import { DEPENDENCY_REFERENCE, type ResolvedDependency, type ResolvedExporter, type ResolvedHost, type ResolvedService, type ResolvedSystem } from './resolved-system.ts';
+import { resolveCommand } from './which.ts';
+
+const DEFAULT_HOST_CPUS = 2;
+const DEFAULT_HOST_MEMORY = '8GiB';
+const PART_KINDS = { services: 'service', dependencies: 'dependency', exporters: 'exporter', hosts: 'host' } as const;
+const SIZE_UNITS: Readonly<Record<string, number>> = { KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
+
+/** Resolves paths against the config file's directory and checks every reference between the system's parts. */
+export function resolveSystem(name: string, system: SystemConfig, dir: string, file: string): ResolvedSystem {
+  const at = (field: string) => `${path.basename(file)}: systems.${name}.${field}`;
+  const existing = (field: string, relative: string) => {
+    const absolute = path.resolve(dir, relative);
+    if (!existsSync(absolute)) throw badInput(`${at(field)}: ${relative} does not exist`);
+    return absolute;
+  };
+
+  // Faults, traffic and env references name these parts, so one name means one part.
+  const owners = new Map<string, string>();
+  const claim = (partName: string, section: keyof typeof PART_KINDS) => {
+    const other = owners.get(partName);
+    if (other) throw badInput(`${at(`${section}.${partName}`)}: the name '${partName}' is already used by ${other} '${partName}'; give every service, dependency, exporter and host its own name`);
+    owners.set(partName, PART_KINDS[section]);
+  };
+  const jobs = new Map<string, string>();
+  const claimJob = (job: string, field: string, partName: string) => {
+    const other = jobs.get(job);
+    if (other) throw badInput(`${at(field)}: job '${job}' is already mapped to '${other}'`);
+    jobs.set(job, partName);
+  };
+
+  const dependencies = Object.entries(system.dependencies ?? {}).map(([depName, dep]): ResolvedDependency => {
+    claim(depName, 'dependencies');
+    if (dep.type === 'postgres') {
+      return { ...dep, name: depName, ...(dep.init ? { init: dep.init.map((f, i) => existing(`dependencies.${depName}.init[${i}]`, f)) } : {}) };
+    }
+    return { ...dep, name: depName };
+  });
+  const hosts = Object.entries(system.hosts ?? {}).map(([hostName, host]): ResolvedHost => {
+    claim(hostName, 'hosts');
+    return { ...host, name: hostName, cpus: host.cpus ?? DEFAULT_HOST_CPUS, memoryBytes: parseSize(host.memory ?? DEFAULT_HOST_MEMORY) };
+  });
+  const exporters = Object.entries(system.exporters ?? {}).map(([exporterName, exporter]): ResolvedExporter => {
+    claim(exporterName, 'exporters');
+    claimJob(exporter.job, `exporters.${exporterName}.job`, exporterName);
+    if (exporter.type === 'node' && !hosts.some((h) => h.name === exporter.host)) {
+      throw badInput(`${at(`exporters.${exporterName}.host`)}: no host '${exporter.host}'; declare it under hosts (known: ${hosts.map((h) => h.name).join(', ') || 'none'})`);
+    }
+    if (exporter.type !== 'node') {
+      const dep = dependencies.find((d) => d.name === exporter.dependency);
+      if (dep?.type !== exporter.type) {
+        const managed = dependencies.filter((d) => d.type === exporter.type).map((d) => d.name);
+        throw badInput(`${at(`exporters.${exporterName}.dependency`)}: no ${exporter.type} dependency '${exporter.dependency}'; a ${exporter.type} exporter reads a ${exporter.type} that firedrill starts (known: ${managed.join(', ') || 'none'})`);
+      }
+    }
+    const queries = exporter.type === 'postgres' && exporter.queries ? { queries: existing(`exporters.${exporterName}.queries`, exporter.queries) } : {};
+    return { ...exporter, ...queries, name: exporterName, metricsPath: '/metrics' };
+  });
+
+  const services = Object.entries(system.services).map(([serviceName, service]): ResolvedService => {
+    claim(serviceName, 'services');
+    claimJob(service.job, `services.${serviceName}.job`, serviceName);
+    const command = service.command[0]!;
+    if (!resolveCommand(command, dir)) {
+      throw badInput(`${at(`services.${serviceName}.command`)}: command not found: ${command}; ${command.includes('/') ? `no executable file at ${path.resolve(dir, command)}` : 'install it or put its directory on PATH'}`);
+    }
+    const faultPath = service.faultPath === undefined ? (service.faults ? '/__fault' : null) : service.faultPath;
+    if (service.faults && faultPath === null) throw badInput(`${at(`services.${serviceName}.faults`)}: faults need a fault endpoint; set faultPath or drop faults (outside faults need none)`);
+    const uses = new Set<string>();
+    for (const [variable, value] of Object.entries(service.env ?? {})) {
+      for (const match of value.matchAll(DEPENDENCY_REFERENCE)) {
+        const dep = match[1]!;
+        if (!dependencies.some((d) => d.name === dep)) {
+          throw badInput(`${at(`services.${serviceName}.env.${variable}`)}: {{${dep}}} names no dependency; declare it under dependencies (known: ${dependencies.map((d) => d.name).join(', ') || 'none'})`);
+        }
+        uses.add(dep);
+      }
+    }
+    return { ...service, name: serviceName, metricsPath: service.metricsPath ?? '/metrics', faultPath, uses: [...uses] };
+  });
+  for (const dep of dependencies) {
+    if (dep.type !== 'http' || dep.service === undefined) continue;
+    const upstream = services.find((s) => s.name === dep.service);
+    if (!upstream) throw badInput(`${at(`dependencies.${dep.name}.service`)}: no service '${dep.service}'; known: ${services.map((s) => s.name).join(', ')}`);
+    if (upstream.uses.includes(dep.name)) throw badInput(`${at(`dependencies.${dep.name}.service`)}: service '${dep.service}' would reach itself through '${dep.name}'`);
+  }
+
+  return {
+    ...system,
+    name,
+    configDir: dir,
+    prometheus: existing('prometheus', system.prometheus),
+    alertmanager: existing('alertmanager', system.alertmanager),
+    contract: system.contract === undefined ? undefined : existing('contract', system.contract),
+    services,
+    dependencies,
+    exporters,
+    hosts,
+  };
+}
+
+function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(KiB|MiB|GiB|TiB)$/.exec(text)!;
+  return Math.round(Number(match[1]) * SIZE_UNITS[match[2]!]!);
+}

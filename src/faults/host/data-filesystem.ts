@@ -1,0 +1,114 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, stat, statfs, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { FiredrillError } from '../../errors.ts';
+
+const run = promisify(execFile);
+
+/** The source name of every tmpfs firedrill mounts, so `findmnt firedrill-host` shows any left behind. */
+export const MOUNT_SOURCE = 'firedrill-host';
+const FILL_FILE = 'fill';
+const CHUNK = Buffer.alloc(1024 * 1024);
+
+/** Mounted and not yet unmounted by this process: the exit hook's list. */
+const mounted = new Set<string>();
+let exitHooked = false;
+
+/**
+ * A small real filesystem (a size-limited tmpfs) for node_exporter to statfs, so a disk-space
+ * alert reads real numbers without filling the machine's disk. Fullness is one file of zeros:
+ * tmpfs allocates a page for every page written, so its size moves the free blocks exactly.
+ */
+export class DataFilesystem {
+  #fillBytes = 0;
+  #unmounted = false;
+
+  private constructor(readonly path: string) {}
+
+  /** Mounts a tmpfs of `sizeBytes` at `path` (created if missing); needs root (CAP_SYS_ADMIN). */
+  static async mount(path: string, sizeBytes: number): Promise<DataFilesystem> {
+    await mkdir(path, { recursive: true });
+    if (isMountPoint(path)) throw new FiredrillError('ENVIRONMENT', `${path} is already a mount point; unmount it (umount ${path}) or give the simulated host a fresh directory`);
+    try {
+      await run('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes},mode=0755`, MOUNT_SOURCE, path]);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new FiredrillError('ENVIRONMENT', `could not mount a tmpfs at ${path}: no mount command on PATH; install util-linux`);
+      const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
+      throw new FiredrillError('ENVIRONMENT', `could not mount a tmpfs at ${path}: ${detail}; run as root (mount needs CAP_SYS_ADMIN)`);
+    }
+    mounted.add(path);
+    hookExit();
+    return new DataFilesystem(path);
+  }
+
+  /** Grows or shrinks the fill file so `percent` of the filesystem's blocks are in use. */
+  async fillTo(percent: number): Promise<void> {
+    const { bsize, blocks } = await statfs(this.path);
+    const target = Math.round((percent / 100) * blocks) * bsize;
+    if (target === this.#fillBytes) return;
+    const file = join(this.path, FILL_FILE);
+    if (target < this.#fillBytes) {
+      await truncate(file, target);
+    } else {
+      // Zeros written, not a sparse truncate: a hole takes no blocks and statfs would not see it.
+      const handle = await open(file, 'a');
+      try {
+        let size = (await handle.stat()).size;
+        while (size < target) {
+          const { bytesWritten } = await handle.write(CHUNK, 0, Math.min(CHUNK.length, target - size));
+          size += bytesWritten;
+        }
+      } finally {
+        await handle.close();
+      }
+    }
+    this.#fillBytes = (await stat(file)).size;
+  }
+
+  /** Unmounts; safe to call again. A busy mount is detached lazily rather than left behind. */
+  async unmount(): Promise<void> {
+    if (this.#unmounted) return;
+    this.#unmounted = true;
+    try {
+      await run('umount', [this.path]);
+    } catch {
+      try {
+        await run('umount', ['-l', this.path]);
+      } catch (error) {
+        const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
+        throw new FiredrillError('ENVIRONMENT', `could not unmount the simulated host's tmpfs at ${this.path}: ${detail}; run: umount -l ${this.path}`);
+      }
+    } finally {
+      mounted.delete(this.path);
+    }
+  }
+}
+
+/** True when `path` is a mount point in this process's mount namespace, from /proc/self/mounts. */
+export function isMountPoint(path: string): boolean {
+  return readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .some((line) => unescapeMountField(line.split(' ')[1] ?? '') === path);
+}
+
+/** /proc/*\/mounts writes space, tab, newline and backslash in a path as octal escapes. */
+function unescapeMountField(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  // 'exit' handlers must be synchronous; a lazy unmount cannot fail on a busy mount.
+  process.once('exit', () => {
+    for (const path of mounted) {
+      try {
+        execFileSync('umount', ['-l', path], { stdio: 'ignore' });
+      } catch {
+        // Nothing more can be done while exiting; `findmnt firedrill-host` shows it.
+      }
+    }
+  });
+}

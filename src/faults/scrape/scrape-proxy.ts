@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { request } from 'undici';
+import type { DriverFault } from '../fault-driver.ts';
+import { dropFamily } from './drop-family.ts';
+
+/** What Prometheus is answered while scrape faults hold: the newest fault of a kind wins, drops add up. */
+interface ScrapeFaultState {
+  readonly timeout: boolean;
+  readonly errorStatus: number | undefined;
+  readonly droppedFamilies: readonly string[];
+}
+
+const DEFAULT_SCRAPE_ERROR_STATUS = 500;
+/** Upstream budget: Prometheus' own scrape timeout ends the scrape sooner; this only bounds a stuck target. */
+const UPSTREAM_TIMEOUT_MS = 30_000;
+
+/**
+ * Stands between Prometheus and one target's metrics endpoint on 127.0.0.1, passing scrapes
+ * through untouched until a scrape fault asks it to make them hang, fail, or lose a family.
+ */
+export class ScrapeProxy {
+  readonly #faults: DriverFault[] = [];
+  /** Scrapes held by a timeout fault, answered never; closed on revert or stop. */
+  readonly #held = new Set<ServerResponse>();
+  #server: Server | undefined;
+  #port = 0;
+
+  private constructor(private readonly upstream: string) {}
+
+  /** `upstream`: the target's metrics URL, `http://127.0.0.1:<port><metricsPath>`. */
+  static async start(upstream: string, port = 0): Promise<ScrapeProxy> {
+    const proxy = new ScrapeProxy(upstream);
+    proxy.#server = createServer((req, res) => void proxy.#handle(req, res));
+    proxy.#server.listen(port, '127.0.0.1');
+    await once(proxy.#server, 'listening');
+    const address = proxy.#server.address();
+    proxy.#port = typeof address === 'object' && address ? address.port : 0;
+    return proxy;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  inject(fault: DriverFault): void {
+    this.#faults.push(fault);
+  }
+
+  revert(id: string): void {
+    const index = this.#faults.findIndex((f) => f.id === id);
+    if (index >= 0) this.#faults.splice(index, 1);
+    if (!this.#state().timeout) this.#releaseHeld();
+  }
+
+  async stop(): Promise<void> {
+    this.#faults.length = 0;
+    this.#releaseHeld();
+    if (!this.#server) return;
+    this.#server.closeAllConnections();
+    await new Promise((resolve) => this.#server!.close(resolve));
+  }
+
+  #state(): ScrapeFaultState {
+    const newest = (kind: string) => this.#faults.filter((f) => f.spec.kind === kind).at(-1);
+    const error = newest('scrape_error');
+    return {
+      timeout: newest('scrape_timeout') !== undefined,
+      errorStatus: error ? Number(error.spec.params?.status ?? DEFAULT_SCRAPE_ERROR_STATUS) : undefined,
+      droppedFamilies: this.#faults.filter((f) => f.spec.kind === 'scrape_drop').map((f) => String(f.spec.params?.family)),
+    };
+  }
+
+  #releaseHeld(): void {
+    for (const res of this.#held) res.destroy();
+    this.#held.clear();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const state = this.#state();
+    if (state.timeout) {
+      this.#held.add(res);
+      res.once('close', () => this.#held.delete(res));
+      return;
+    }
+    if (state.errorStatus !== undefined) {
+      res.writeHead(state.errorStatus, { 'content-type': 'text/plain' }).end(`firedrill scrape fault: ${state.errorStatus}\n`);
+      return;
+    }
+    // Prometheus gave up on the scrape: stop waiting on the target too (a paused target would pile them up).
+    const gaveUp = new AbortController();
+    res.once('close', () => gaveUp.abort());
+    try {
+      const dropping = state.droppedFamilies.length > 0;
+      // To edit the body it must be plain text: no OpenMetrics, no gzip.
+      const headers = dropping ? { accept: 'text/plain;version=0.0.4', 'accept-encoding': 'identity' } : pick(req.headers, ['accept', 'accept-encoding', 'user-agent', 'x-prometheus-scrape-timeout-seconds']);
+      const upstream = await request(this.upstream, { method: 'GET', headers, headersTimeout: UPSTREAM_TIMEOUT_MS, bodyTimeout: UPSTREAM_TIMEOUT_MS, signal: gaveUp.signal });
+      const passHeaders = pick(upstream.headers, ['content-type', 'content-encoding']);
+      if (!dropping) {
+        res.writeHead(upstream.statusCode, passHeaders);
+        for await (const chunk of upstream.body) res.write(chunk);
+        res.end();
+        return;
+      }
+      const text = state.droppedFamilies.reduce((body, family) => dropFamily(body, family), await upstream.body.text());
+      res.writeHead(upstream.statusCode, passHeaders).end(text);
+    } catch (error) {
+      // The target is down or hung: answer as a reverse proxy does; Prometheus records the failed scrape.
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`firedrill scrape proxy: ${(error as Error).message}\n`);
+      else res.destroy();
+    }
+  }
+}
+
+function pick(headers: Record<string, string | string[] | undefined>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { ResolvedExporter } from '../../config/resolved-system.ts';
+import { httpJson } from '../../observe/http-json.ts';
+import { findTool } from '../dependencies/dependency-binaries.ts';
+import { RestartableProcess } from '../restartable-process.ts';
+
+/** What an exporter reads, resolved to this stack's ports and files. */
+export interface ExporterSource {
+  /** node: the simulated host's flags (paths and collectors). */
+  readonly nodeExporterArgs?: readonly string[];
+  /** postgres: a DSN straight to the server. */
+  readonly postgresDsn?: string;
+  /** redis: the server's port. */
+  readonly redisPort?: number;
+}
+
+const BINARIES = {
+  node: { variable: 'NODE_EXPORTER_BIN', names: ['prometheus-node-exporter', 'node_exporter'], debianPackage: 'prometheus-node-exporter' },
+  postgres: { variable: 'POSTGRES_EXPORTER_BIN', names: ['prometheus-postgres-exporter', 'postgres_exporter'], debianPackage: 'prometheus-postgres-exporter' },
+  redis: { variable: 'REDIS_EXPORTER_BIN', names: ['prometheus-redis-exporter', 'redis_exporter'], debianPackage: 'prometheus-redis-exporter' },
+} as const;
+
+/** The exporter's binary, found before anything starts. */
+export function exporterBinary(type: ResolvedExporter['type']): string {
+  const { variable, names, debianPackage } = BINARIES[type];
+  return findTool(variable, names, debianPackage);
+}
+
+/** A Debian exporter on a loopback port, reading what the stack runs; ready once /metrics answers 200. */
+export function exporterProcess(exporter: ResolvedExporter, source: ExporterSource, options: { port: number; runDir: string }): RestartableProcess {
+  const command = exporterBinary(exporter.type);
+  const listen = `--web.listen-address=127.0.0.1:${options.port}`;
+  const { args, env } = exporterInvocation(exporter, source, listen);
+  const metricsUrl = `http://127.0.0.1:${options.port}/metrics`;
+  return new RestartableProcess({
+    name: `exporter ${exporter.name}`,
+    port: options.port,
+    launch: () => ({ name: `exporter ${exporter.name}`, command, args, env: { ...process.env, ...env }, logFile: path.join(options.runDir, `exporter-${exporter.name}.log`) }),
+    probe: async () => {
+      const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 2_000 });
+      return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
+    },
+  });
+}
+
+function exporterInvocation(exporter: ResolvedExporter, source: ExporterSource, listen: string): { args: string[]; env: Record<string, string> } {
+  switch (exporter.type) {
+    case 'node':
+      return { args: [listen, ...(source.nodeExporterArgs ?? [])], env: {} };
+    case 'postgres':
+      return {
+        args: [listen, ...(exporter.queries ? [`--extend.query-path=${exporter.queries}`] : [])],
+        env: { DATA_SOURCE_NAME: source.postgresDsn ?? '' },
+      };
+    case 'redis':
+      return { args: [listen, `--redis.addr=redis://127.0.0.1:${source.redisPort}`], env: {} };
+  }
+}

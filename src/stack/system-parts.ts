@@ -1,0 +1,187 @@
+import path from 'node:path';
+import { expandDependencyReferences, type ResolvedSystem } from '../config/resolved-system.ts';
+import { DependencyProxyDriver } from '../faults/dependency-proxy-driver.ts';
+import type { FaultDriver, FaultDriverName } from '../faults/fault-driver.ts';
+import { HostDriver } from '../faults/host-driver.ts';
+import { SimulatedHost } from '../faults/host/simulated-host.ts';
+import { ProcessFaultDriver } from '../faults/process-driver.ts';
+import { startHttpFaultProxy } from '../faults/proxy/http-fault-proxy.ts';
+import { startTcpFaultProxy } from '../faults/proxy/tcp-fault-proxy.ts';
+import type { FaultProxy } from '../faults/proxy/proxy-fault.ts';
+import { ScrapePathDriver } from '../faults/scrape-path-driver.ts';
+import { ScrapeProxy } from '../faults/scrape/scrape-proxy.ts';
+import { ServiceEndpointDriver, type CooperatingService } from '../faults/service-endpoint-driver.ts';
+import { httpJson } from '../observe/http-json.ts';
+import { startPostgres } from './dependencies/postgres-server.ts';
+import { redisServer } from './dependencies/redis-server.ts';
+import { exporterProcess } from './exporters/exporter-process.ts';
+import type { ManagedProcess } from './managed-process.ts';
+import type { RestartableProcess } from './restartable-process.ts';
+import { serviceProcess } from './service-process.ts';
+import type { WatchedComponent } from './stack-watch.ts';
+import { tcpConnects } from './tcp-connect.ts';
+
+export interface PartsContext {
+  readonly runDir: string;
+  readonly faultToken: string;
+  /** A free loopback port, released when the stack stops. */
+  readonly port: () => Promise<number>;
+  /** Called with each stop action as soon as there is something to stop; run in reverse order. */
+  readonly onStop: (stop: () => Promise<void>) => void;
+  readonly signal: AbortSignal;
+  /** Targets whose scrapes pass through a scrape proxy (they are faulted on the scrape path); 'all' for `up`. */
+  readonly scrapeFaultTargets: ReadonlySet<string> | 'all';
+}
+
+/** Everything of a system that firedrill runs besides Prometheus and Alertmanager, started and wired. */
+export interface SystemParts {
+  /** Every scrape target's address as Prometheus must scrape it (a scrape proxy's, when there is one), by job. */
+  readonly scrapeAddresses: ReadonlyMap<string, string>;
+  /** Base URL on 127.0.0.1 of each service, by service name. */
+  readonly serviceUrls: ReadonlyMap<string, string>;
+  readonly drivers: ReadonlyMap<FaultDriverName, FaultDriver>;
+  /** What the stack watch checks, with `faulted` telling a drill's own doing from a crash. */
+  watched(holds: (target: string) => boolean): WatchedComponent[];
+  /** The current process of every part (a restart replaces it): for trouble during start, CPU and memory accounting. */
+  processes(): ManagedProcess[];
+}
+
+/**
+ * Starts a system's parts in dependency order: simulated hosts, managed dependencies (PostgreSQL,
+ * Redis), the fault proxies in front of dependencies, then services and exporters, then scrape
+ * proxies. Every part is registered for stopping the moment it exists.
+ */
+export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext): Promise<SystemParts> {
+  const processes = new Map<string, RestartableProcess>();
+  const register = (name: string, p: RestartableProcess) => {
+    processes.set(name, p);
+    ctx.onStop(() => p.stop());
+  };
+
+  const hosts = new Map<string, SimulatedHost>();
+  for (const host of system.hosts) {
+    const simulated = await SimulatedHost.create(path.join(ctx.runDir, `host-${host.name}`), { cpus: host.cpus, memoryBytes: host.memoryBytes });
+    ctx.onStop(() => simulated.stop());
+    hosts.set(host.name, simulated);
+  }
+
+  // Ports first, so that proxies can point at services that are not up yet.
+  const servicePorts = new Map<string, number>();
+  for (const service of system.services) servicePorts.set(service.name, await ctx.port());
+  const dependencyPorts = new Map<string, number>();
+  const postgresDsns = new Map<string, string>();
+  await Promise.all(
+    system.dependencies.map(async (dep) => {
+      if (dep.type === 'postgres') {
+        const port = await ctx.port();
+        dependencyPorts.set(dep.name, port);
+        const started = await startPostgres(dep.name, dep, { port, runDir: ctx.runDir, signal: ctx.signal, onProcess: (p) => register(dep.name, p) });
+        postgresDsns.set(dep.name, started.dsn());
+      } else if (dep.type === 'redis') {
+        const port = await ctx.port();
+        dependencyPorts.set(dep.name, port);
+        const redis = redisServer(dep.name, { port, runDir: ctx.runDir });
+        register(dep.name, redis);
+        await redis.start(ctx.signal);
+      } else if (dep.type === 'tcp') {
+        dependencyPorts.set(dep.name, Number(dep.address.split(':')[1]));
+      } else {
+        dependencyPorts.set(dep.name, dep.service !== undefined ? servicePorts.get(dep.service)! : Number(new URL(dep.url!).port));
+      }
+    }),
+  );
+
+  const proxies = new Map<string, FaultProxy>();
+  for (const name of new Set(system.services.flatMap((s) => s.uses))) {
+    const dep = system.dependencies.find((d) => d.name === name)!;
+    const upstreamPort = dependencyPorts.get(name)!;
+    const proxy = dep.type === 'http' ? await startHttpFaultProxy({ upstream: `http://127.0.0.1:${upstreamPort}` }) : await startTcpFaultProxy({ upstream: { host: '127.0.0.1', port: upstreamPort } });
+    ctx.onStop(() => proxy.stop());
+    proxies.set(name, proxy);
+  }
+
+  const cooperating = new Map<string, CooperatingService>();
+  const starts: Promise<void>[] = [];
+  for (const service of system.services) {
+    const port = servicePorts.get(service.name)!;
+    const env = Object.fromEntries(
+      Object.entries(service.env ?? {}).map(([key, value]) => [key, expandDependencyReferences(value, (dep) => ({ host: '127.0.0.1', port: proxies.get(dep)!.port }))]),
+    );
+    const p = serviceProcess(service, { port, configDir: system.configDir, runDir: ctx.runDir, faultToken: ctx.faultToken, env });
+    register(service.name, p);
+    if (service.faultPath !== null) cooperating.set(service.name, { process: p, faultUrl: `http://127.0.0.1:${port}${service.faultPath}` });
+    starts.push(p.start(ctx.signal));
+  }
+  const exporterPorts = new Map<string, number>();
+  for (const exporter of system.exporters) {
+    const port = await ctx.port();
+    exporterPorts.set(exporter.name, port);
+    const source =
+      exporter.type === 'node'
+        ? { nodeExporterArgs: hosts.get(exporter.host)!.nodeExporterArgs() }
+        : exporter.type === 'postgres'
+          ? { postgresDsn: postgresDsns.get(exporter.dependency)! }
+          : { redisPort: dependencyPorts.get(exporter.dependency)! };
+    const p = exporterProcess(exporter, source, { port, runDir: ctx.runDir });
+    register(exporter.name, p);
+    starts.push(p.start(ctx.signal));
+  }
+  await Promise.all(starts);
+
+  const scrapeProxies = new Map<string, ScrapeProxy>();
+  const scrapeAddresses = new Map<string, string>();
+  for (const target of [...system.services, ...system.exporters]) {
+    const port = servicePorts.get(target.name) ?? exporterPorts.get(target.name)!;
+    if (ctx.scrapeFaultTargets === 'all' || ctx.scrapeFaultTargets.has(target.name)) {
+      const proxy = await ScrapeProxy.start(`http://127.0.0.1:${port}${target.metricsPath}`);
+      ctx.onStop(() => proxy.stop());
+      scrapeProxies.set(target.name, proxy);
+      scrapeAddresses.set(target.job, `127.0.0.1:${proxy.port}`);
+    } else {
+      scrapeAddresses.set(target.job, `127.0.0.1:${port}`);
+    }
+  }
+
+  const drivers = new Map<FaultDriverName, FaultDriver>([
+    ['process', new ProcessFaultDriver(processes)],
+    ['service-endpoint', new ServiceEndpointDriver(cooperating, ctx.faultToken)],
+    ['dependency-proxy', new DependencyProxyDriver(proxies)],
+    ['scrape-path', new ScrapePathDriver(scrapeProxies)],
+    ['host', new HostDriver(hosts)],
+  ]);
+
+  const upstreamsOf = partDependencies(system);
+  return {
+    scrapeAddresses,
+    serviceUrls: new Map([...servicePorts].map(([name, port]) => [name, `http://127.0.0.1:${port}`])),
+    drivers,
+    watched: (holds) =>
+      [...processes].map(([name, p]): WatchedComponent => {
+        const metricsPath = [...system.services, ...system.exporters].find((t) => t.name === name)?.metricsPath;
+        return {
+          name: p.name,
+          logFile: p.process?.spec.logFile,
+          exited: () => p.process?.troubleStory(),
+          // Dependencies answer TCP; services and exporters their metrics endpoint.
+          probe: (timeoutMs) => (metricsPath ? httpJson('GET', `http://127.0.0.1:${p.port}${metricsPath}`, { timeoutMs }).then(() => undefined) : tcpConnects(p.port, timeoutMs)),
+          // A part the drill faulted, or one whose dependency it faulted, is not crashed or hung.
+          faulted: () => holds(name) || (upstreamsOf.get(name) ?? []).some(holds),
+        };
+      }),
+    processes: () => [...processes.values()].flatMap((p) => (p.process ? [p.process] : [])),
+  };
+}
+
+/** What each part waits on: a service on the dependencies it names, an exporter on what it reads. */
+export function partDependencies(system: ResolvedSystem): ReadonlyMap<string, readonly string[]> {
+  const out = new Map<string, string[]>();
+  for (const service of system.services) {
+    const upstreamServices = service.uses.flatMap((dep) => {
+      const d = system.dependencies.find((x) => x.name === dep);
+      return d?.type === 'http' && d.service ? [d.service] : [];
+    });
+    out.set(service.name, [...service.uses, ...upstreamServices]);
+  }
+  for (const exporter of system.exporters) out.set(exporter.name, [exporter.type === 'node' ? exporter.host : exporter.dependency]);
+  return out;
+}
