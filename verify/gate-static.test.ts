@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compileSystem } from '../src/compile/compile-system.ts';
 import { resolveConfig } from '../src/config/load-config.ts';
 import { loadMetricContract } from '../src/gate/metric-contract.ts';
-import { metricNamesIn } from '../src/gate/promql-metrics.ts';
+import { metricNamesIn } from '../src/compile/promql-metrics.ts';
 import { runStaticChecks } from '../src/gate/static-checks.ts';
 import config from '../firedrill.config.ts';
 

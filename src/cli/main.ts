@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { describeError } from '../errors.ts';
 import { addBuildCommand } from './commands/build-command.ts';
 import { addGateCommand } from './commands/gate-command.ts';
+import { addInitCommand } from './commands/init-command.ts';
 import { addMergeCommand } from './commands/merge-command.ts';
 import { addRunCommand } from './commands/run-command.ts';
 import { addUpCommand } from './commands/up-command.ts';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     // One line per error, firedrill's own prefix; usage stays under --help.
     .configureOutput({ outputError: (text, write) => write(`firedrill: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see firedrill --help)\n`) })
     .exitOverride();
+  addInitCommand(program);
   addRunCommand(program);
   addGateCommand(program);
   addMergeCommand(program);

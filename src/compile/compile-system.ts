@@ -6,6 +6,7 @@ import { badInput } from '../errors.ts';
 import { scaleAlertmanagerConfig, wireAlertmanagerConfig, type ScaledAlertmanagerConfig } from './alertmanager-config.ts';
 import { DEFAULT_RESEND_DELAY_MS, scalePrometheusConfig, wirePrometheusConfig, type ScaledPrometheusConfig } from './prometheus-config.ts';
 import { asList, readYamlMap, relativeName, type YamlMap } from './yaml-file.ts';
+import { withRecordedWindows } from './recorded-windows.ts';
 import { compileRuleFile, resolveRuleFiles, type CompiledRule, type CompiledRuleFile } from './rule-files.ts';
 import { largestScaleAbove, MIN_SCALED_INTERVAL_MS, scaleProblems, type ScaledTimings } from './scale-safety.ts';
 
@@ -79,7 +80,7 @@ function readSources(system: ResolvedSystem, mutations: CompiledMutations): Sour
 function compileAt(system: ResolvedSystem, sources: SourceDocs, scale: number): CompiledSystem {
   const prometheus = scalePrometheusConfig(system.prometheus, sources.prometheus, scale);
   const ruleFiles = sources.ruleFiles.map(({ file, doc }) => compileRuleFile(file, doc, scale, prometheus.scaledEvaluationIntervalMs));
-  const alerts = ruleFiles.flatMap((f) => f.alerts);
+  const alerts = withRecordedWindows(ruleFiles.flatMap((f) => f.alerts), ruleFiles);
   const seen = new Map<string, CompiledRule>();
   for (const alert of alerts) {
     const other = seen.get(alert.alertname);

@@ -1,7 +1,7 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { readYamlMap, relativeName, type YamlMap } from '../compile/yaml-file.ts';
 import { contractFamilyOf, SYNTHETIC_METRICS, type MetricContract } from './metric-contract.ts';
-import { metricNamesIn } from './promql-metrics.ts';
+import { metricNamesIn } from '../compile/promql-metrics.ts';
 import { parseMatcher } from './alertmanager-matcher.ts';
 import { upstreamChecks, type StaticFinding } from './upstream-checks.ts';
 

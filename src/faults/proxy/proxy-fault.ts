@@ -87,7 +87,7 @@ export function proxyFaultProblems(protocol: ProxyProtocol, kind: string, params
   const kinds: readonly string[] = protocol === 'tcp' ? TCP_PROXY_FAULT_KINDS : HTTP_PROXY_FAULT_KINDS;
   if (!kinds.includes(kind)) {
     const httpOnly = (HTTP_PROXY_FAULT_KINDS as readonly string[]).includes(kind);
-    return [`kind: ${shown(kind)} ${httpOnly ? 'needs an http proxy, this one is tcp' : `is not a ${protocol} proxy fault`}; write one of ${kinds.join(', ')}`];
+    return [`kind: ${shown(kind)} ${httpOnly ? 'needs an http proxy, this one is tcp' : `is not a fault of the ${protocol} proxy`}; write one of ${kinds.join(', ')}`];
   }
   const rules = PARAM_RULES[kind as ProxyFaultKind];
   const known = Object.keys(rules);

@@ -7,15 +7,16 @@ const COUNTER_SUFFIXES = ['_total', '_count', '_sum', '_bucket'];
 
 /**
  * Gauges that widely copied exporters name like counters (postgres_exporter's connection and lock
- * counts); without this, the most copied Postgres alerts would be flagged.
+ * counts, kafka_exporter's summed lag); without this, the most copied Postgres and Kafka alerts would be flagged.
  */
-const GAUGES_NAMED_LIKE_COUNTERS = new Set(['pg_stat_activity_count', 'pg_locks_count']);
+const GAUGES_NAMED_LIKE_COUNTERS = new Set(['pg_stat_activity_count', 'pg_locks_count', 'kafka_consumergroup_lag_sum']);
 
 /**
  * The names the lint treats as counters: metric names with a counter suffix, and the names of
  * recording rules that pass such a series through without rate() (`record: job:x_total:sum`,
  * `expr: sum by (job) (x_total)`), followed through chains of such records.
- * A heuristic: Prometheus has no type information in rule files, so a gauge named `*_count` counts too.
+ * A heuristic: rule files carry no metric types, so a gauge named `*_count` counts too, except the
+ * well-known ones above; a counter named without a suffix (`pg_stat_database_xact_commit`) does not.
  */
 export interface CounterNames {
   has(metric: string | undefined): boolean;

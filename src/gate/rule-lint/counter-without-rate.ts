@@ -1,7 +1,8 @@
 import type { CounterNames } from './counter-names.ts';
-import { SUGGESTED_RANGE, selectorWithModifiers } from './histogram-quantile-calls.ts';
 import type { LintFinding } from './lint-finding.ts';
-import { compactText, selectorsIn, type ParsedPromql, type PromqlNode, type Selector, type TextEdit } from './promql-tree.ts';
+import { compactText, type TextEdit } from './compact-text.ts';
+import { selectorsIn, type ParsedPromql, type PromqlNode, type Selector } from './promql-tree.ts';
+import { rateWrap } from './rate-wrap.ts';
 import { rawCounterUse } from './raw-counter-use.ts';
 import { ruleFinding, theAlert, type RuleEntry } from './rule-entries.ts';
 
@@ -49,9 +50,9 @@ function rewritten(parsed: ParsedPromql, uses: readonly RawUse[]): string {
   const opens: TextEdit[] = [];
   const closes: TextEdit[] = [];
   for (const { selector } of uses) {
-    const wrapped = selectorWithModifiers(selector.node);
-    opens.push({ from: wrapped.from, to: wrapped.from, text: 'rate(' });
-    closes.push({ from: selector.node.to, to: selector.node.to, text: `[${SUGGESTED_RANGE}]` }, { from: wrapped.to, to: wrapped.to, text: ')' });
+    const wrap = rateWrap(selector.node);
+    opens.push(wrap.open);
+    closes.push(...wrap.close);
   }
   return compactText(parsed, scope, [...opens, ...closes]);
 }

@@ -1,5 +1,6 @@
 import type { LintFinding } from './lint-finding.ts';
-import { binaryParts, compactText, descendants, functionName, numberValue, readSelector, type LabelMatcher, type ParsedPromql, type PromqlNode, type Selector } from './promql-tree.ts';
+import { compactText } from './compact-text.ts';
+import { binaryParts, descendants, functionName, numberValue, readSelector, type LabelMatcher, type ParsedPromql, type PromqlNode, type Selector } from './promql-tree.ts';
 import { ruleFinding, type RuleEntry } from './rule-entries.ts';
 
 const WINDOWED = new Set(['rate', 'increase', 'irate']);

@@ -1,20 +1,17 @@
+import { compactText, type TextEdit } from './compact-text.ts';
 import {
   aggregationGrouping,
   aggregationOp,
   ancestorsBelow,
   argumentsOf,
-  compactText,
   descendants,
   functionName,
   selectorsIn,
   type ParsedPromql,
   type PromqlNode,
   type Selector,
-  type TextEdit,
 } from './promql-tree.ts';
-
-/** The window the fixes suggest; 5m spans several scrapes at any common scrape interval. */
-export const SUGGESTED_RANGE = '5m';
+import { rateWrap } from './rate-wrap.ts';
 
 /** Functions that turn a bucket counter into per-window counts, which histogram_quantile needs. */
 const WINDOWED = new Set(['rate', 'increase', 'irate']);
@@ -82,21 +79,15 @@ export function fixedQuantileCall(parsed: ParsedPromql, quantile: QuantileCall):
   }
   for (const bucket of quantile.buckets) {
     if (bucket.windowed) continue;
-    const wrapped = selectorWithModifiers(bucket.selector.node);
-    opens.push({ from: wrapped.from, to: wrapped.from, text: 'rate(' });
-    closes.unshift({ from: bucket.selector.node.to, to: bucket.selector.node.to, text: `[${SUGGESTED_RANGE}]` }, { from: wrapped.to, to: wrapped.to, text: ')' });
+    const wrap = rateWrap(bucket.selector.node);
+    opens.push(wrap.open);
+    closes.unshift(...wrap.close);
   }
   if (unmerged) closes.push({ from: bucketArg.to, to: bucketArg.to, text: ')' });
   const regroups = uniqueNodes(quantile.buckets.flatMap((bucket) => bucket.aggregations))
     .filter((aggregate) => !keepsLe(parsed, aggregate))
     .map((aggregate) => groupingWithLe(parsed, aggregate));
   return compactText(parsed, quantile.call, [...opens, ...regroups, ...closes]);
-}
-
-/** The selector with its `offset` or `@` modifier, which must stay inside the range selector. */
-export function selectorWithModifiers(selector: PromqlNode): PromqlNode {
-  const parent = selector.parent;
-  return parent && (parent.name === 'OffsetExpr' || parent.name === 'StepInvariantExpr') ? parent : selector;
 }
 
 function groupingWithLe(parsed: ParsedPromql, aggregate: PromqlNode): TextEdit {

@@ -1,6 +1,7 @@
 import type { LintFinding } from './lint-finding.ts';
 import { fixedQuantileCall, keepsLe, quantileCalls, type QuantileCall } from './histogram-quantile-calls.ts';
-import { aggregationGrouping, aggregationOp, compactText } from './promql-tree.ts';
+import { compactText } from './compact-text.ts';
+import { aggregationGrouping, aggregationOp } from './promql-tree.ts';
 import { ruleFinding, theAlert, type RuleEntry } from './rule-entries.ts';
 
 /**
