@@ -23,6 +23,43 @@ export default defineConfig({
         },
       },
     },
+    // THE_BOT knows nothing of firedrill: no fault endpoint. Its API reaches PostgreSQL and Redis,
+    // and its frontend the API, through firedrill's fault proxies ({{db}}, {{cache}}, {{backend}});
+    // real exporters read a real PostgreSQL, a real Redis and a simulated host.
+    thebot: {
+      prometheus: 'fixtures/thebot/prometheus.yml',
+      alertmanager: 'fixtures/thebot/alertmanager.yml',
+      contract: 'fixtures/thebot/contract.yml',
+      services: {
+        backend: {
+          command: tsService('fixtures/thebot/services/api.ts'),
+          job: 'django',
+          metricsPath: '/api/system/metrics/prometheus/',
+          env: { DATABASE_URL: 'postgresql://postgres@{{db}}/thebot', REDIS_URL: 'redis://{{cache}}' },
+        },
+        frontend: {
+          command: tsService('fixtures/thebot/services/frontend.ts'),
+          job: 'nodejs',
+          env: { API_URL: 'http://{{api}}' },
+        },
+      },
+      dependencies: {
+        db: {
+          type: 'postgres',
+          databases: ['thebot'],
+          init: ['fixtures/thebot/db/schema.sql'],
+          settings: { shared_preload_libraries: 'pg_stat_statements' },
+        },
+        cache: { type: 'redis' },
+        api: { type: 'http', service: 'backend' },
+      },
+      exporters: {
+        'node-exporter': { type: 'node', job: 'node', host: 'web' },
+        'postgres-exporter': { type: 'postgres', job: 'postgres', dependency: 'db', queries: 'fixtures/thebot/postgres-exporter-queries.yml' },
+        'redis-exporter': { type: 'redis', job: 'redis', dependency: 'cache' },
+      },
+      hosts: { web: {} },
+    },
   },
   scenarios: 'scenarios',
 });

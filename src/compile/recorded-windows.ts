@@ -1,6 +1,6 @@
 import { parseDurationMs } from '../duration.ts';
 import { metricNamesIn } from './promql-metrics.ts';
-import { asList, asMap } from './yaml-file.ts';
+import { recordingRules } from './recording-rules.ts';
 import type { CompiledRule, CompiledRuleFile } from './rule-files.ts';
 import type { PromqlWindow } from './scale-promql.ts';
 
@@ -11,15 +11,7 @@ import type { PromqlWindow } from './scale-promql.ts';
  * alerts get the windows of every recording rule they read, through chains of them.
  */
 export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: readonly CompiledRuleFile[]): CompiledRule[] {
-  const recordExprs = new Map<string, string>();
-  for (const file of ruleFiles) {
-    for (const group of asList(file.doc.groups, 'groups')) {
-      for (const rule of asList(asMap(group, 'group').rules, 'rules')) {
-        const r = asMap(rule, 'rule');
-        if (typeof r.record === 'string') recordExprs.set(r.record, String(r.expr));
-      }
-    }
-  }
+  const recordExprs = recordingRules(ruleFiles.map((f) => f.doc));
   if (recordExprs.size === 0) return [...alerts];
   const ownWindows = new Map<string, PromqlWindow[]>();
   for (const file of ruleFiles) for (const group of file.groups) for (const { rule, window } of group.windows) if (recordExprs.has(rule)) ownWindows.set(rule, [...(ownWindows.get(rule) ?? []), window]);

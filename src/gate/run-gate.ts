@@ -1,3 +1,4 @@
+import { scrapeTargets } from '../config/resolved-system.ts';
 import { performance } from 'node:perf_hooks';
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
@@ -12,7 +13,16 @@ import { loadMetricContract, type MetricContract } from './metric-contract.ts';
 import { runStaticChecks, type StaticFinding } from './static-checks.ts';
 
 /** The scenario after which a system's metric contract is checked: healthy traffic, every family exposed. */
-export const CONTRACT_SCENARIO = 'baseline';
+/**
+ * The drill a system's metric contract is checked after: its first scenario (by name) without
+ * faults, a baseline, so that every family is seen as a healthy system exports it.
+ */
+export function contractScenarioOf(system: string, scenarios: readonly LoadedScenario[]): string | undefined {
+  return scenarios
+    .filter((s) => s.scenario.system === system && s.scenario.faults.length === 0)
+    .map((s) => s.scenario.name)
+    .sort()[0];
+}
 
 export interface GateOptions
   extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'jobs' | 'stackCost' | 'shard' | 'keepRunDirs'> {
@@ -61,8 +71,8 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     upstreamChecks: false,
     afterScenario: async (scenario, stack) => {
       const contract = contracts.get(scenario.system);
-      if (!contract || scenario.name !== CONTRACT_SCENARIO) return;
-      const jobs = stack.compiled.system.services.map((s) => s.job);
+      if (!contract || scenario.name !== contractScenarioOf(scenario.system, all)) return;
+      const jobs = scrapeTargets(stack.compiled.system).map((t) => t.job);
       contractReports.set(scenario.system, await checkContract(new PrometheusClient(stack.prometheusUrl), contract, jobs, 5 * 60));
     },
   });
@@ -89,8 +99,8 @@ function notRun(options: GateOptions, why: string): RunResult {
 export function loadContracts(config: LoadedConfig, scenarios: readonly LoadedScenario[]): Map<string, MetricContract> {
   const contracts = new Map(config.systems.filter((s) => s.contract).map((s) => [s.name, loadMetricContract(s.contract!)]));
   for (const name of contracts.keys()) {
-    if (!scenarios.some((s) => s.scenario.system === name && s.scenario.name === CONTRACT_SCENARIO)) {
-      throw badInput(`system ${name} has a metric contract but no '${CONTRACT_SCENARIO}' scenario to check it after; add scenarios/${CONTRACT_SCENARIO}.ts`);
+    if (contractScenarioOf(name, scenarios) === undefined) {
+      throw badInput(`system ${name} has a metric contract but no scenario without faults (a baseline) to check it after; add one`);
     }
   }
   return contracts;
@@ -123,7 +133,7 @@ export function summarizeGate(parts: GateParts): Omit<GateResult, 'wallSeconds'>
       inhibitionCoverage: inhibitionCoverage(system.alertmanager.doc, own),
     };
   });
-  const contractScenarioRan = (system: string) => parts.run.scenarios.some((s) => s.name === CONTRACT_SCENARIO && systemOf(s.name) === system);
+  const contractScenarioRan = (system: string) => parts.run.scenarios.some((s) => s.name === contractScenarioOf(system, parts.scenarios));
   const contractsChecked = [...parts.compiled.values()].every(
     (c) => !c.system.contract || !contractScenarioRan(c.system.name) || parts.contractReports.has(c.system.name),
   );

@@ -1,7 +1,7 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { readYamlMap, relativeName, type YamlMap } from '../compile/yaml-file.ts';
 import { contractFamilyOf, SYNTHETIC_METRICS, type MetricContract } from './metric-contract.ts';
-import { metricNamesIn } from '../compile/promql-metrics.ts';
+import { metricsReadThrough, recordingRules } from '../compile/recording-rules.ts';
 import { parseMatcher } from './alertmanager-matcher.ts';
 import { upstreamChecks, type StaticFinding } from './upstream-checks.ts';
 
@@ -16,8 +16,10 @@ export function runStaticChecks(compiled: CompiledSystem, contract: MetricContra
   const findings: StaticFinding[] = upstreamChecks(compiled);
 
   if (contract) {
+    // Recorded series are the rules' own: what the contract must hold is what they are recorded from.
+    const records = recordingRules(compiled.ruleFiles.map((f) => f.doc));
     for (const rule of compiled.alerts) {
-      for (const metric of metricNamesIn(rule.expr)) {
+      for (const metric of new Set(metricsReadThrough(rule.expr, records))) {
         if (SYNTHETIC_METRICS.has(metric) || contractFamilyOf(contract, metric)) continue;
         findings.push({ check: 'metric contract', file: relativeName(rule.file), where: `rule ${rule.alertname}`, message: `metric '${metric}' is not in the contract ${relativeName(contract.file)}` });
       }

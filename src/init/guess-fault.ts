@@ -1,4 +1,4 @@
-import { metricNamesIn } from '../compile/promql-metrics.ts';
+import { metricsReadThrough } from '../compile/recording-rules.ts';
 import { valueAndThreshold } from '../observe/promql-parts.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { PLANNED_DEPENDENCY, PLANNED_HOST, type PlannedPart } from './system-parts-plan.ts';
@@ -16,7 +16,7 @@ export interface GuessedFault {
  * skeleton then says what to add.
  */
 export function guessFault(alert: CompiledRule, parts: readonly PlannedPart[], records: ReadonlyMap<string, string>): GuessedFault | undefined {
-  const metrics = expandRecords(alert.expr, records);
+  const metrics = metricsReadThrough(alert.expr, records);
   const { threshold, direction } = valueAndThreshold(alert.expr);
   const limit = Number(/-?\d+(\.\d+)?/.exec(threshold)?.[0]);
   const past = (max: number) => (Number.isFinite(limit) && direction === 'above' ? Math.min(max, Math.round(limit + (max - limit) / 2)) : max);
@@ -34,12 +34,4 @@ export function guessFault(alert: CompiledRule, parts: readonly PlannedPart[], r
   if (has('node_disk_')) return { code: `fault.diskIo('${PLANNED_HOST}', ${Number.isFinite(limit) ? Math.ceil(limit * 2) : 5000})`, why: 'it watches node_disk_*' };
   if (has('node_load')) return { code: `fault.load('${PLANNED_HOST}', ${Number.isFinite(limit) ? limit * 2 : 8})`, why: 'it watches node_load*' };
   return undefined;
-}
-
-/** Metric names an expression reads, with recorded series replaced by what they are recorded from. */
-function expandRecords(expr: string, records: ReadonlyMap<string, string>, depth = 0): string[] {
-  return metricNamesIn(expr).flatMap((name) => {
-    const recorded = records.get(name);
-    return recorded !== undefined && depth < 5 ? expandRecords(recorded, records, depth + 1) : [name];
-  });
 }

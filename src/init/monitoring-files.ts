@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { compileRuleFile, resolveRuleFiles, type CompiledRule } from '../compile/rule-files.ts';
+import { recordingRules } from '../compile/recording-rules.ts';
 import { asList, asMap, readYamlMap, type YamlMap } from '../compile/yaml-file.ts';
 import { parseDurationMs } from '../duration.ts';
 import { badInput } from '../errors.ts';
@@ -38,15 +39,7 @@ export function readMonitoringFiles(dir: string, given: { prometheus?: string; a
   const evaluationIntervalMs = global.evaluation_interval === undefined ? DEFAULT_EVALUATION_INTERVAL_MS : parseDurationMs(String(global.evaluation_interval), 'global.evaluation_interval');
   const ruleFiles = resolveRuleFiles(asList(prometheusDoc.rule_files, 'rule_files').map(String), prometheus).map((file) => ({ file, doc: readYamlMap(file) }));
   const alerts = ruleFiles.flatMap(({ file, doc }) => compileRuleFile(file, doc, 1, evaluationIntervalMs).alerts);
-  const records = new Map<string, string>();
-  for (const { doc } of ruleFiles) {
-    for (const group of asList(doc.groups, 'groups')) {
-      for (const rule of asList(asMap(group, 'group').rules, 'rules')) {
-        const r = asMap(rule, 'rule');
-        if (typeof r.record === 'string') records.set(r.record, String(r.expr));
-      }
-    }
-  }
+  const records = recordingRules(ruleFiles.map((f) => f.doc));
   const jobs = asList(prometheusDoc.scrape_configs, 'scrape_configs').map((raw): ScrapeJob => {
     const job = asMap(raw, 'scrape_configs[]');
     const target = asList(asMap(asList(job.static_configs, 'static_configs')[0], 'static_configs[0]').targets, 'targets')[0];

@@ -56,7 +56,7 @@ export class FaultProxyCore implements FaultProxy {
       const inForce = this.faults.all().map((f) => `'${f.id}'`).join(', ') || 'none';
       throw badInput(`${this.protocol} fault proxy ${this.address}: no fault '${id}' in force (in force: ${inForce}); revert only ids that inject accepted`);
     }
-    if (removed.kind === 'refuse' && !this.faults.refusing() && !this.#stopped) void 0;
+    if (removed.kind === 'refuse' && !this.faults.refusing() && !this.#stopped) await this.listener.reopen();
     this.#refreshAll();
   }
 

@@ -72,17 +72,27 @@ describe('the http fault proxy', () => {
 
   it('timeout hangs new and in-flight requests without an answer; its revert drops them and lets new ones through', async () => {
     await using proxy = await proxyToUpstream();
-    const inFlight = outcome(request(`http://${proxy.address}/held?late`));
-    await upstreamHolds(1);
+    // Not even the status line gets through: `request` resolves as soon as the head arrives.
+    const waitingForHead = request(`http://${proxy.address}/held?late`);
+    const streaming = (await request(`http://${proxy.address}/held`)).body[Symbol.asyncIterator]();
+    expect(String((await within(5_000, 'the first chunk', streaming.next())).value)).toBe('first;');
+    await upstreamHolds(2);
     await proxy.inject({ id: 'blackhole', kind: 'timeout', params: {} });
     upstream.release();
     const before = upstream.count('/echo');
-    const fresh = outcome(request(`http://${proxy.address}/echo`));
-    await Promise.all([staysPending(inFlight, 400, 'the in-flight request'), staysPending(fresh, 400, 'the new request')]);
+    const fresh = request(`http://${proxy.address}/echo`);
+    const restOfStream = streaming.next();
+    await Promise.all([
+      staysPending(waitingForHead, 400, 'the request waiting for its head'),
+      staysPending(restOfStream, 400, 'the rest of the streaming response'),
+      staysPending(fresh, 400, 'the new request'),
+    ]);
     expect(upstream.count('/echo')).toBe(before);
 
     await proxy.revert('blackhole');
-    expect(await within(5_000, 'the held requests to fail', Promise.all([inFlight, fresh]))).toEqual(['UND_ERR_SOCKET', 'UND_ERR_SOCKET']);
+    const streamEnd = restOfStream.then(() => 'more data', (error: { code?: string }) => error.code);
+    const ends = Promise.all([outcome(waitingForHead), streamEnd, outcome(fresh)]);
+    expect(await within(5_000, 'the held requests to fail', ends)).toEqual(['UND_ERR_SOCKET', 'UND_ERR_SOCKET', 'UND_ERR_SOCKET']);
     expect(await outcome(request(`http://${proxy.address}/bytes?n=2`))).toBe('200 xx');
   });
 
@@ -106,16 +116,22 @@ describe('the http fault proxy', () => {
     expect(await outcome(request(`http://${proxy.address}/bytes?n=2`))).toBe('200 xx');
   });
 
-  it('bandwidth throttles request bodies and responses; its revert lets a big response go at once', async () => {
+  it('bandwidth throttles request bodies and responses; its revert lets the rest of a response under way go at once', async () => {
     await using proxy = await proxyToUpstream();
     await proxy.inject({ id: 'thin', kind: 'bandwidth', params: { bytesPerSecond: 10_000 } });
     // 10 KB at 10 KB/s: 20 slices of 500 bytes, the last leaving after 950 ms.
     expect(await durationMs(async () => expect(await outcome(request(`http://${proxy.address}/count`, { method: 'POST', body: Buffer.alloc(10_000) }))).toBe('200 10000'))).toBeGreaterThanOrEqual(940);
     expect(await durationMs(() => request(`http://${proxy.address}/bytes?n=10000`).then((r) => r.body.text()))).toBeGreaterThanOrEqual(940);
+    // 400 KB would take 40 s at the throttled rate; the revert speeds up the rest of it.
+    const big = await request(`http://${proxy.address}/bytes?n=400000`);
+    let received = 0;
+    const reading = (async () => {
+      for await (const chunk of big.body) received += (chunk as Buffer).length;
+      return received;
+    })();
+    await waitFor('the first bytes of the 400 KB response', async () => ({ value: received > 0 || undefined, seen: `${received} bytes` }), { timeoutMs: 5_000, pollMs: 5 });
     await proxy.revert('thin');
-    // 400 KB would take 40 s at the throttled rate.
-    const big = await within(10_000, 'a 400 KB response after the revert', request(`http://${proxy.address}/bytes?n=400000`).then((r) => r.body.text()));
-    expect(big).toHaveLength(400_000);
+    expect(await within(10_000, 'the rest of the 400 KB response, well before the 40 s the throttle would take', reading)).toBe(400_000);
   });
 
   it('http_status answers with that status and a JSON body naming the fault, without reaching the upstream; the newest wins and reverts leave the others exactly', async () => {

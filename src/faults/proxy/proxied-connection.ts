@@ -40,6 +40,7 @@ export class ProxiedConnection implements FaultSubject {
     // A blackhole swallows the connection set-up too: the dependency never hears of it.
     if (this.#blackholed) return;
     const delayMs = this.faults.delayMs(this.draws);
+    // The wait is cut short when the client goes away; the check below sees that.
     if (delayMs > 0) await sleep(delayMs, undefined, { signal: this.#waits.signal }).catch(() => undefined);
     if (this.#gone || this.#blackholed) return;
     const upstream = connect({ ...this.upstreamAddress, allowHalfOpen: true });

@@ -34,6 +34,7 @@ export class ProxiedExchange implements FaultSubject {
     private readonly upstream: HttpUpstream,
     private readonly onGone: () => void,
   ) {
+    // Latency delays the request as a whole before it is forwarded, not each chunk of its bodies.
     this.#conditions = { delayMs: () => 0, bytesPerSecond: () => faults.bytesPerSecond(), held: () => this.#held };
     // Fires once the response is sent, or when the client went away first.
     res.once('close', () => this.#finish());
@@ -45,6 +46,7 @@ export class ProxiedExchange implements FaultSubject {
     // A held request hangs with no answer until the timeout's revert destroys it.
     if (this.#held) return;
     const delayMs = this.faults.delayMs(this.draws);
+    // The wait is cut short when the client goes away; the check below sees that.
     if (delayMs > 0) await sleep(delayMs, undefined, { signal: this.#aborts.signal }).catch(() => undefined);
     if (this.#gone || this.#held) return;
     const answering = this.faults.answering(this.draws);

@@ -26,7 +26,7 @@ describe('proxyFaultProblems', () => {
     expect(proxyFaultProblems('tcp', 'latency', { ms: 100, jitterMs: 150 })).toEqual(['params.jitterMs: 150 is more than ms (100), so a delay could be negative; write at most 100']);
     expect(proxyFaultProblems('tcp', 'bandwidth', {})).toEqual(['params.bytesPerSecond: missing, bandwidth needs it; write e.g. bytesPerSecond: 65536']);
     expect(proxyFaultProblems('tcp', 'bandwidth', { bytesPerSecond: 0 })).toEqual(['params.bytesPerSecond: 0 is not a rate in bytes per second > 0; write e.g. 65536']);
-    expect(proxyFaultProblems('tcp', 'refuse', { ratio: 0.5 })).toEqual(['params.ratio: not a param of refuse; write params: {}']);
+    expect(proxyFaultProblems('tcp', 'refuse', { ratio: 0.5, toString: 1 })).toEqual(['params.ratio: not a param of refuse; write params: {}', 'params.toString: not a param of refuse; write params: {}']);
     expect(proxyFaultProblems('tcp', 'timeout', { ratio: Number.NaN })).toEqual(['params.ratio: NaN is not a share in (0, 1]; write e.g. 0.5 for half, or leave it out for all']);
     expect(proxyFaultProblems('http', 'http_status', { status: 503.5 })).toEqual(['params.status: 503.5 is not an HTTP error status; write an integer from 400 to 599, e.g. 503']);
     expect(proxyFaultProblems('http', 'http_status', { status: 302 })).toEqual(['params.status: 302 is not an HTTP error status; write an integer from 400 to 599, e.g. 503']);

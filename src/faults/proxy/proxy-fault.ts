@@ -93,7 +93,7 @@ export function proxyFaultProblems(protocol: ProxyProtocol, kind: string, params
   const known = Object.keys(rules);
   const problems: string[] = [];
   for (const name of Object.keys(params)) {
-    if (!(name in rules)) problems.push(`params.${name}: not a param of ${kind}; ${known.length > 0 ? `write only ${known.join(', ')}` : 'write params: {}'}`);
+    if (!Object.hasOwn(rules, name)) problems.push(`params.${name}: not a param of ${kind}; ${known.length > 0 ? `write only ${known.join(', ')}` : 'write params: {}'}`);
   }
   for (const [name, rule] of Object.entries(rules)) {
     const value = params[name];

@@ -83,7 +83,6 @@ export class ProxyListener {
   /** Closes for good and gives the port back when freePort() chose it. */
   async stop(): Promise<void> {
     await this.close();
-    for (const socket of this.#sockets) socket.destroy();
     if (this.#ownsPort) releasePort(this.port);
   }
 }

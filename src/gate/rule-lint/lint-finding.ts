@@ -21,6 +21,8 @@ export interface LintFinding {
 
 /** The parsed files Prometheus would load: prometheus.yml and the rule files its rule_files select. */
 export interface LintInput {
+  /** The directory relative paths here are relative to, and findings' paths too; the working directory when absent. */
+  readonly projectDir?: string;
   readonly prometheusFile: string;
   readonly prometheusDoc: Record<string, unknown>;
   readonly ruleFiles: readonly { readonly file: string; readonly doc: Record<string, unknown> }[];

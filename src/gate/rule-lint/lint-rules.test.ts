@@ -122,6 +122,20 @@ describe('lintRules on rules with one kind of mistake each', () => {
   });
 });
 
+describe('lintRules with a project directory other than the working directory', () => {
+  it('resolves rule_files from projectDir and names files relative to it, as firedrill init passes them', () => {
+    const projectDir = path.resolve(testdata, 'rules-prometheus-ignores');
+    const input = readLintInput('prometheus.yml', projectDir);
+    expect(input.ruleFiles.map((f) => f.file)).toEqual(['rules/node.yml']);
+    expect(lintRules(input).map((f) => [f.file, f.where, f.message.split(':')[0]])).toEqual([
+      ['prometheus.yml', 'groups', '2 rule groups written in prometheus.yml'],
+      ['prometheus.yml', 'rule_files[1]', "rule_files pattern 'alerts/*.rules' matches no file"],
+    ]);
+    // Without projectDir the same relative path resolves from the working directory, where rules/*.yml matches nothing.
+    expect(lintRules({ ...input, projectDir: undefined }).map((f) => f.where)).toEqual(['groups', 'rule_files[0]', 'rule_files[1]']);
+  });
+});
+
 describe('lintRules on correct rules', () => {
   it('finds nothing in the correct form of every mistake, gauges, presence checks and recorded rates', () => {
     const input = readLintInput(`${testdata}/clean/prometheus.yml`);

@@ -10,6 +10,7 @@ import { filesMatching, ruleFilePatterns, yamlFilesNear } from './rule-file-patt
  * match no file (Prometheus loads nothing from them without a word, so every alert there is silent).
  */
 export function rulesPrometheusIgnores(input: LintInput): LintFinding[] {
+  const projectDir = input.projectDir ?? process.cwd();
   const findings: LintFinding[] = [];
   const at = (where: string, message: string) => findings.push({ check: 'rule lint', rule: 'rules-prometheus-ignores', file: input.prometheusFile, where, message });
   const groups = input.prometheusDoc.groups;
@@ -19,17 +20,17 @@ export function rulesPrometheusIgnores(input: LintInput): LintFinding[] {
   }
   const patterns = Array.isArray(input.prometheusDoc.rule_files) ? (input.prometheusDoc.rule_files as unknown[]) : [];
   patterns.forEach((pattern, i) => {
-    if (typeof pattern !== 'string' || filesMatching(input.prometheusFile, pattern).length > 0) return;
-    at(`rule_files[${i}]`, `rule_files pattern '${pattern}' matches no file: Prometheus loads no rules from it and says nothing, so its alerts never run; ${candidateHint(input)}`);
+    if (typeof pattern !== 'string' || filesMatching(input.prometheusFile, pattern, projectDir).length > 0) return;
+    at(`rule_files[${i}]`, `rule_files pattern '${pattern}' matches no file: Prometheus loads no rules from it and says nothing, so its alerts never run; ${candidateHint(input, projectDir)}`);
   });
   return findings;
 }
 
 /** Names the rule files (YAML with a `groups` list) that are there and loaded by no pattern, so the fix is a glance away. */
-function candidateHint(input: LintInput): string {
-  const dir = path.dirname(input.prometheusFile);
-  const loaded = new Set(ruleFilePatterns(input.prometheusDoc).flatMap((p) => filesMatching(input.prometheusFile, p)).map((file) => path.resolve(file)));
-  const candidates = yamlFilesNear(input.prometheusFile).filter((file) => !loaded.has(path.resolve(dir, file)) && holdsRuleGroups(path.join(dir, file)));
+function candidateHint(input: LintInput, projectDir: string): string {
+  const dir = path.resolve(projectDir, path.dirname(input.prometheusFile));
+  const loaded = new Set(ruleFilePatterns(input.prometheusDoc).flatMap((p) => filesMatching(input.prometheusFile, p, projectDir)).map((file) => path.resolve(projectDir, file)));
+  const candidates = yamlFilesNear(input.prometheusFile, projectDir).filter((file) => !loaded.has(path.join(dir, file)) && holdsRuleGroups(path.join(dir, file)));
   if (candidates.length === 0) return 'fix the path (relative to prometheus.yml) or remove the entry';
   const more = candidates.length > 5 ? ` and ${candidates.length - 5} more` : '';
   return `fix the path (relative to prometheus.yml); rule files next to it that no pattern loads: ${candidates.slice(0, 5).join(', ')}${more}`;
