@@ -85,3 +85,19 @@ describe('two overlapping faults of one kind on one service', () => {
     expect(await requestMs()).toBeLessThan(300);
   });
 });
+
+describe('the cooperating-service protocol refuses what it cannot run exactly', () => {
+  const post = (body: unknown) => httpJson<{ error?: string }>('POST', `${baseUrl}/__fault`, { body, headers: { authorization: `Bearer ${TOKEN}` } });
+
+  it('a guess with the params at the top level is refused, not run as "every request"', async () => {
+    const guessed = await post({ id: 'g', kind: 'error_ratio', ratio: 0.1 });
+    expect([guessed.status, guessed.body.error]).toEqual([400, `error_ratio: param 'ratio' is missing; send {"id": "...", "kind": "error_ratio", "params": {"ratio": ...}}`]);
+    expect(await active()).toEqual([]);
+  });
+
+  it('an unknown or mistyped param is refused, naming it', async () => {
+    expect((await post({ id: 'u', kind: 'latency', params: { ms: 100, jitterMs: 5 } })).body.error).toBe("latency: unknown param 'jitterMs'; it takes ms");
+    expect((await post({ id: 't', kind: 'latency', params: { ms: '100' } })).body.error).toBe("latency: param 'ms' must be a number");
+    expect(await active()).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { killAllChildrenNow } from '../stack/process-registry.ts';
 import { runAllTeardowns } from '../stack/teardown.ts';
 
@@ -21,6 +22,8 @@ export interface Interruption {
  */
 export function installSignalHandlers(): Interruption {
   const abort = new AbortController();
+  // Every stack, wait and engine of a run listens to it: many listeners are the design, not a leak.
+  setMaxListeners(0, abort.signal);
   let exitCode: number | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ResolvedSystem } from '../config/load-config.ts';
+import { scrapeTargets } from '../config/resolved-system.ts';
 import { badInput } from '../errors.ts';
 import { scaleAlertmanagerConfig, wireAlertmanagerConfig, type ScaledAlertmanagerConfig } from './alertmanager-config.ts';
 import { DEFAULT_RESEND_DELAY_MS, scalePrometheusConfig, wirePrometheusConfig, type ScaledPrometheusConfig } from './prometheus-config.ts';
@@ -78,7 +79,7 @@ function readSources(system: ResolvedSystem, mutations: CompiledMutations): Sour
 }
 
 function compileAt(system: ResolvedSystem, sources: SourceDocs, scale: number): CompiledSystem {
-  const prometheus = scalePrometheusConfig(system.prometheus, sources.prometheus, scale);
+  const prometheus = scalePrometheusConfig(system.prometheus, sources.prometheus, scale, scrapeTimeoutFloors(system));
   const ruleFiles = sources.ruleFiles.map(({ file, doc }) => compileRuleFile(file, doc, scale, prometheus.scaledEvaluationIntervalMs));
   const alerts = withRecordedWindows(ruleFiles.flatMap((f) => f.alerts), ruleFiles);
   const seen = new Map<string, CompiledRule>();
@@ -100,6 +101,11 @@ function compileAt(system: ResolvedSystem, sources: SourceDocs, scale: number): 
     evaluationIntervalMs: prometheus.scaledEvaluationIntervalMs,
     resendDelayMs: DEFAULT_RESEND_DELAY_MS / scale,
   };
+}
+
+/** Wall milliseconds each job's target needs to answer at worst, where that is known. */
+function scrapeTimeoutFloors(system: ResolvedSystem): Map<string, number> {
+  return new Map(scrapeTargets(system).flatMap((t) => (t.minScrapeTimeoutMs === undefined ? [] : [[t.job, t.minScrapeTimeoutMs] as [string, number]])));
 }
 
 /** Jobs that stay in the compiled config: ignored jobs do not constrain the scale. */

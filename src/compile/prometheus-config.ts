@@ -12,7 +12,12 @@ export interface ScrapeJobTiming {
   readonly job: string;
   readonly scaledIntervalMs: number;
   readonly scaledTimeoutMs: number;
+  /** Set when the job's target needs this long to answer and the scale would have cut its timeout below it. */
+  readonly floorMs?: number;
 }
+
+/** A floored job's interval is this much longer than its timeout (Prometheus requires timeout <= interval). */
+const FLOOR_INTERVAL_HEADROOM = 1.2;
 
 export interface ScaledPrometheusConfig {
   readonly source: string;
@@ -21,8 +26,12 @@ export interface ScaledPrometheusConfig {
   readonly scaledEvaluationIntervalMs: number;
 }
 
-/** Divides global and per-job scrape interval/timeout and the evaluation interval by `scale`. */
-export function scalePrometheusConfig(file: string, doc: YamlMap, scale: number): ScaledPrometheusConfig {
+/**
+ * Divides global and per-job scrape interval/timeout and the evaluation interval by `scale`. A job
+ * whose target needs a minimum time to answer (`timeoutFloorsMs`, wall milliseconds) keeps at
+ * least that timeout and an interval just above it, whatever the scale.
+ */
+export function scalePrometheusConfig(file: string, doc: YamlMap, scale: number, timeoutFloorsMs: ReadonlyMap<string, number> = new Map()): ScaledPrometheusConfig {
   const where = relativeName(file);
   const global = { ...asMap(doc.global, `${where}: global`) };
   const ms = (value: unknown, fallback: number, field: string) =>
@@ -43,9 +52,12 @@ export function scalePrometheusConfig(file: string, doc: YamlMap, scale: number)
     const intervalMs = ms(job.scrape_interval, scrapeIntervalMs, `${at}.scrape_interval`);
     // Prometheus caps an inherited timeout at the job's interval; make that explicit.
     const timeoutMs = Math.min(ms(job.scrape_timeout, scrapeTimeoutMs, `${at}.scrape_timeout`), intervalMs);
-    job.scrape_interval = formatDurationMs(intervalMs / scale);
-    job.scrape_timeout = formatDurationMs(timeoutMs / scale);
-    jobs.push({ job: job.job_name, scaledIntervalMs: intervalMs / scale, scaledTimeoutMs: timeoutMs / scale });
+    const floorMs = timeoutFloorsMs.get(job.job_name) ?? 0;
+    const scaledTimeoutMs = Math.max(timeoutMs / scale, floorMs);
+    const scaledIntervalMs = Math.max(intervalMs / scale, Math.ceil(floorMs * FLOOR_INTERVAL_HEADROOM));
+    job.scrape_interval = formatDurationMs(scaledIntervalMs);
+    job.scrape_timeout = formatDurationMs(scaledTimeoutMs);
+    jobs.push({ job: job.job_name, scaledIntervalMs, scaledTimeoutMs, ...(floorMs > timeoutMs / scale ? { floorMs } : {}) });
     return job;
   });
 

@@ -7,6 +7,12 @@ import { resolveCommand } from './which.ts';
 
 const DEFAULT_HOST_CPUS = 2;
 const DEFAULT_HOST_MEMORY = '8GiB';
+/**
+ * postgres_exporter sleeps one second before it answers a scrape when it cannot reach PostgreSQL
+ * (a fixed retry in its code), so pg_up 0 is only ever seen by a scrape that waits that long: its
+ * job keeps a scrape timeout of 1.25 s wall whatever the scale.
+ */
+const EXPORTER_SCRAPE_FLOORS_MS: Partial<Record<ResolvedExporter['type'], number>> = { postgres: 1_250 };
 const PART_KINDS = { services: 'service', dependencies: 'dependency', exporters: 'exporter', hosts: 'host' } as const;
 const SIZE_UNITS: Readonly<Record<string, number>> = { KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
 
@@ -58,7 +64,8 @@ export function resolveSystem(name: string, system: SystemConfig, dir: string, f
       }
     }
     const queries = exporter.type === 'postgres' && exporter.queries ? { queries: existing(`exporters.${exporterName}.queries`, exporter.queries) } : {};
-    return { ...exporter, ...queries, name: exporterName, metricsPath: '/metrics' };
+    const floor = EXPORTER_SCRAPE_FLOORS_MS[exporter.type];
+    return { ...exporter, ...queries, name: exporterName, metricsPath: '/metrics', ...(floor === undefined ? {} : { minScrapeTimeoutMs: floor }) };
   });
 
   const services = Object.entries(system.services).map(([serviceName, service]): ResolvedService => {

@@ -10,7 +10,12 @@ export interface ResolvedService extends ServiceConfig {
 }
 
 export type ResolvedDependency = DependencyConfig & { readonly name: string };
-export type ResolvedExporter = ExporterConfig & { readonly name: string; readonly metricsPath: '/metrics' };
+export type ResolvedExporter = ExporterConfig & {
+  readonly name: string;
+  readonly metricsPath: '/metrics';
+  /** Wall milliseconds its scrape can take at worst, kept as the job's scrape timeout whatever the scale. */
+  readonly minScrapeTimeoutMs?: number;
+};
 export type ResolvedHost = HostConfig & { readonly name: string; readonly memoryBytes: number; readonly cpus: number };
 
 /** A system with every path made absolute and every cross-reference checked. */
@@ -28,6 +33,7 @@ export interface ScrapeTarget {
   readonly name: string;
   readonly job: string;
   readonly metricsPath: string;
+  readonly minScrapeTimeoutMs?: number;
 }
 
 /** Services and exporters, in that order: every target Prometheus scrapes. */

@@ -1,6 +1,7 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
+import { timeValuedThresholdMs } from './time-valued-threshold.ts';
 
 /** How long after its fault an alert may go pending, wall seconds, and how that was derived. */
 export interface DetectionBound {
@@ -10,12 +11,16 @@ export interface DetectionBound {
 
 /**
  * The scenario's `detectWithin`, or by default what the rule needs to see a fault: its longest
- * range, two scrapes and one evaluation (rule time, scaled); plus injected delay, which is real
- * time: a request slowed by 11 s is observed 11 s later at any scale.
+ * range, two scrapes and one evaluation (rule time, scaled); plus what is real time at any scale:
+ * injected delay (a request slowed by 11 s is observed 11 s later) and a threshold that is itself
+ * a time (a transaction is 5 s old no sooner than 5 s after it began).
  */
-export function detectionBound(rule: CompiledRule, compiled: CompiledSystem, detectWithin: string | undefined, inFlightMs: number): DetectionBound {
+export function detectionBound(rule: CompiledRule, compiled: CompiledSystem, detectWithin: string | undefined, injectedMs: number): DetectionBound {
   const scale = compiled.scale;
-  const delay = inFlightMs > 0 ? ` + ${formatDurationMs(inFlightMs)} of injected delay` : '';
+  const thresholdMs = timeValuedThresholdMs(rule, compiled);
+  const inFlightMs = injectedMs + thresholdMs;
+  const delay =
+    (injectedMs > 0 ? ` + ${formatDurationMs(injectedMs)} of injected delay` : '') + (thresholdMs > 0 ? ` + ${formatDurationMs(thresholdMs)} for a time-valued threshold to be passed` : '');
   if (detectWithin !== undefined) {
     const ruleMs = parseDurationMs(detectWithin, 'detectWithin');
     return { seconds: (ruleMs / scale + inFlightMs) / 1000, derivation: `detectWithin ${detectWithin} of rule time${delay}` };

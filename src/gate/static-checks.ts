@@ -4,6 +4,8 @@ import { contractFamilyOf, SYNTHETIC_METRICS, type MetricContract } from './metr
 import { metricsReadThrough, recordingRules } from '../compile/recording-rules.ts';
 import { parseMatcher } from './alertmanager-matcher.ts';
 import { upstreamChecks, type StaticFinding } from './upstream-checks.ts';
+import { lintRules } from './rule-lint/lint-rules.ts';
+import { readLintInput } from './rule-lint/read-lint-input.ts';
 
 export type { StaticFinding } from './upstream-checks.ts';
 
@@ -14,6 +16,9 @@ export type { StaticFinding } from './upstream-checks.ts';
 export function runStaticChecks(compiled: CompiledSystem, contract: MetricContract | undefined): StaticFinding[] {
   const system = compiled.system;
   const findings: StaticFinding[] = upstreamChecks(compiled);
+  // The mistakes Prometheus accepts but that make an alert late, deaf or noisy (on the user's own files).
+  const lint = readLintInput(relativeName(system.prometheus));
+  for (const f of lintRules(lint)) findings.push({ check: f.check, file: f.file, where: f.where, message: f.message });
 
   if (contract) {
     // Recorded series are the rules' own: what the contract must hold is what they are recorded from.

@@ -9,7 +9,7 @@ import { findCheckTools } from '../stack/binaries.ts';
 
 /** One problem found before anything starts; `where` names the rule, route or field. */
 export interface StaticFinding {
-  readonly check: 'promtool check config' | 'promtool check rules' | 'amtool check-config' | 'metric contract' | 'alertname references';
+  readonly check: 'promtool check config' | 'promtool check rules' | 'amtool check-config' | 'rule lint' | 'metric contract' | 'alertname references';
   readonly file: string;
   readonly where: string;
   readonly message: string;

@@ -53,7 +53,7 @@ export function initProject(options: InitOptions): InitOutcome {
     mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
     writeFileSync(path.join(dir, file.path), file.text);
   }
-  const findings = lintRules({ prometheusFile: path.relative(dir, files.prometheus), prometheusDoc: files.prometheusDoc, ruleFiles: files.ruleFiles.map((f) => ({ file: path.relative(dir, f.file), doc: f.doc })) });
+  const findings = lintRules({ projectDir: dir, prometheusFile: path.relative(dir, files.prometheus), prometheusDoc: files.prometheusDoc, ruleFiles: files.ruleFiles.map((f) => ({ file: path.relative(dir, f.file), doc: f.doc })) });
   const todos = [
     ...parts.filter((p) => p.kind === 'service').map((p) => `firedrill.config.ts: the command of service '${p.name}' (job ${p.job.name})`),
     ...drills.filter((d) => !d.fault).map((d) => `scenarios/${path.basename(renderDrill(system, d, parts).path)}: the fault that sets off ${d.alert.alertname}`),

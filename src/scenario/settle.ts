@@ -1,4 +1,5 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
+import { faultCatalogue } from '../faults/fault-catalogue.ts';
 import { FiredrillError } from '../errors.ts';
 import { selectorName } from '../expect/expectation.ts';
 import { readAlertHistories } from '../observe/alert-episodes.ts';
@@ -9,9 +10,22 @@ import { waitFor } from '../stack/wait-for.ts';
 import type { Scenario } from './define-scenario.ts';
 import { settleDeadlineMs } from './settle-deadline.ts';
 
-/** Real time that a delay fault keeps slow requests in flight (and unobserved) after it is injected or reverted. */
-export function injectedDelayMs(scenario: Scenario): number {
-  return Math.max(0, ...scenario.faults.map((f) => Number(f.fault.params?.ms ?? 0)).filter((ms) => Number.isFinite(ms)));
+/**
+ * Real time that a delay fault keeps slow requests in flight (and unobserved) after it is injected
+ * or reverted: the added latency of a cooperating service's requests, or one round trip (both
+ * ways, jitter included) through a dependency proxy. A request making several round trips takes
+ * longer still: say so with `detectWithin`.
+ */
+export function injectedDelayMs(scenario: Scenario, compiled: CompiledSystem): number {
+  const catalogue = faultCatalogue(compiled.system);
+  return Math.max(
+    0,
+    ...scenario.faults.map(({ fault }) => {
+      const ms = Number(fault.params?.ms ?? 0) + Number(fault.params?.jitterMs ?? 0);
+      if (!Number.isFinite(ms)) return 0;
+      return catalogue.get(fault.target)?.kinds.get(fault.kind)?.driver === 'dependency-proxy' ? 2 * ms : ms;
+    }),
+  );
 }
 
 export function evaluationIntervalOf(compiled: CompiledSystem): (alertname: string) => number {
@@ -26,7 +40,7 @@ export function evaluationIntervalOf(compiled: CompiledSystem): (alertname: stri
 export async function settle(stack: StartedStack, scenario: Scenario, prometheus: PrometheusClient, startedAtMs: number, signal?: AbortSignal): Promise<void> {
   const toResolve = new Set(scenario.expect.filter((e) => e.kind === 'resolves').map((e) => e.alert));
   const toNotify = scenario.expect.filter((e) => e.kind === 'notifies');
-  const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify.map((e) => e.alert)]) + injectedDelayMs(scenario);
+  const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify.map((e) => e.alert)]) + injectedDelayMs(scenario, stack.compiled);
   const matches = (e: { labels?: Readonly<Record<string, string>> }, labels: Readonly<Record<string, string>>) => labelsMatch(e.labels ?? {}, labels);
   try {
     await waitFor(

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { describeError } from '../errors.ts';
 
 /** One unit of pool work: a drill on a stack of its own. */
@@ -23,6 +24,8 @@ export interface PoolOptions {
 export async function runPool<T>(work: readonly PoolJob<T>[], options: PoolOptions): Promise<(T | undefined)[]> {
   if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new RangeError(`a pool needs at least 1 job slot, got ${options.jobs}`);
   const abort = new AbortController();
+  // Every stack, wait and engine of a run listens to it: many listeners are the design, not a leak.
+  setMaxListeners(0, abort.signal);
   const onOuterAbort = () => abort.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) abort.abort(options.signal.reason);

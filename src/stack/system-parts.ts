@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expandDependencyReferences, type ResolvedSystem } from '../config/resolved-system.ts';
 import { DependencyProxyDriver } from '../faults/dependency-proxy-driver.ts';
@@ -60,7 +61,9 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
 
   const hosts = new Map<string, SimulatedHost>();
   for (const host of system.hosts) {
-    const simulated = await SimulatedHost.create(path.join(ctx.runDir, `host-${host.name}`), { cpus: host.cpus, memoryBytes: host.memoryBytes });
+    const dir = path.join(ctx.runDir, `host-${host.name}`);
+    mkdirSync(dir);
+    const simulated = await SimulatedHost.create(dir, { cpus: host.cpus, memoryBytes: host.memoryBytes });
     ctx.onStop(() => simulated.stop());
     hosts.set(host.name, simulated);
   }

@@ -149,4 +149,10 @@ describe('lintRules on correct rules', () => {
     expect(input.ruleFiles).toHaveLength(6);
     expect(lintRules(input)).toEqual([]);
   });
+
+  it("finds nothing in the project's own thebot rules (the guide's lifetime ratios and per-series quantiles fixed)", () => {
+    const input = readLintInput('fixtures/thebot/prometheus.yml');
+    expect(input.ruleFiles).toHaveLength(2);
+    expect(lintRules(input)).toEqual([]);
+  });
 });

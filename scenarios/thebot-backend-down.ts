@@ -1,0 +1,22 @@
+import { defineScenario, expectAlert, fault } from '../src/index.ts';
+import { backendTraffic, frontendTraffic } from './lib/thebot-traffic.ts';
+
+/**
+ * The Django backend's process is killed (SIGKILL to it and its children): Prometheus reads up 0
+ * for job django and DjangoServiceDown pages critical-team. The frontend answers 502 meanwhile;
+ * no THE_BOT rule watches it. Started again, the backend is scraped and the alert resolves.
+ */
+export default defineScenario({
+  name: 'thebot-backend-down',
+  system: 'thebot',
+  description: 'the backend killed: DjangoServiceDown pages critical-team and resolves after the restart',
+  duration: '9m',
+  traffic: [backendTraffic(20, { minOkRatio: 0.5 }), frontendTraffic(5, { minOkRatio: 0.5 })],
+  faults: [{ at: '1m', hold: '4m', fault: fault.kill('backend') }],
+  expect: [
+    expectAlert('DjangoServiceDown').toFire({ detectWithin: '1m' }),
+    expectAlert('DjangoServiceDown').toNotify('critical-team'),
+    expectAlert('DjangoServiceDown').toResolve(),
+    expectAlert('DjangoHighErrorRate').toNotFire(),
+  ],
+});
