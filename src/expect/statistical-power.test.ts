@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import type { PrometheusClient } from '../observe/prometheus-client.ts';
-import { checkPower, eventQuery, isCountRule } from './statistical-power.ts';
+import { checkPower, countsEvents, eventQuery, isCountRule } from './statistical-power.ts';
 
 const rule = (scaledExpr: string): CompiledRule => ({ alertname: 'R', scaledExpr } as CompiledRule);
 /** A Prometheus that answers each event query with the count given for it. */
@@ -35,5 +35,12 @@ describe('statistical power', () => {
   it('no series at all is no data, not zero events', async () => {
     const check = await checkPower(prometheus({}), rule('rate(renamed[7s500ms]) > 0.1'), 40, 0);
     expect(check).toMatchObject({ events: null, enough: false, largestScale: null });
+  });
+});
+
+describe('which counters count events', () => {
+  it('requests, errors and operations do; seconds, bytes and sums accumulate amounts and do not', () => {
+    expect(['http_requests_total{status=~"5.."}', 'node_disk_reads_completed_total', 'x_bucket{le="+Inf"}', 'x_seconds_count'].map(countsEvents)).toEqual([true, true, true, true]);
+    expect(['node_cpu_seconds_total{mode="idle"}', 'node_network_receive_bytes_total', 'request_duration_seconds_sum', 'process_cpu_seconds_total'].map(countsEvents)).toEqual([false, false, false, false]);
   });
 });

@@ -9,6 +9,16 @@ export type { PowerCheck } from '../report/run-result.ts';
 /** A rate or ratio judged on fewer events than this per window says little: one event moves it a lot. */
 export const MIN_EVENTS_PER_WINDOW = 20;
 
+/**
+ * Whether a counter counts discrete events (requests, errors, disk operations). A counter of
+ * seconds or bytes (node_cpu_seconds_total, a histogram's _sum) accumulates a continuous amount:
+ * a short window of it is exact, not a small sample, so statistical power does not apply.
+ */
+export function countsEvents(selector: string): boolean {
+  const name = selector.split('{')[0]!.trim();
+  return !/_sum$|_(seconds|bytes)(_total)?$/.test(name);
+}
+
 /** A rule counts events when it takes rate() or increase() of counters; one counter alone is a count rule. */
 export function isCountRule(rule: CompiledRule): boolean {
   const windows = counterWindows(rule.scaledExpr);
@@ -35,7 +45,7 @@ export function eventQuery(window: CounterWindow): string {
  * the population a ratio is taken of) and says whether it reaches the floor, and at which scale it would.
  */
 export async function checkPower(prometheus: PrometheusClient, rule: CompiledRule, scale: number, atMs: number): Promise<PowerCheck | undefined> {
-  const windows = counterWindows(rule.scaledExpr);
+  const windows = counterWindows(rule.scaledExpr).filter((w) => countsEvents(w.selector));
   if (windows.length === 0) return undefined;
   const queries = windows.map(eventQuery);
   const counts = await Promise.all(queries.map(async (q) => (await prometheus.instant(q, atMs))[0]?.value[1]));

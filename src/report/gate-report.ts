@@ -4,6 +4,8 @@ import { describePower, failedExpectations, type RunResult } from './run-result.
 
 /** The floor the summary names when no window fell short (the checks carry their own). */
 const MIN_EVENTS_LABEL = 20;
+/** Families listed by name when exposed but not in the contract; exporters expose hundreds. */
+const UNLISTED_SHOWN = 12;
 
 /** The gate's console summary: stage by stage, coverage, wall time, verdict. */
 export function formatGateSummary(gate: GateResult): string {
@@ -15,7 +17,12 @@ export function formatGateSummary(gate: GateResult): string {
     if (s.contract) {
       lines.push(`  contract   ${s.contract.checked - new Set(s.contract.findings.map((f) => f.family)).size}/${s.contract.checked} families as declared in ${s.contract.file}`);
       for (const f of s.contract.findings) lines.push(`    FAIL ${f.message}`);
-      if (s.contract.unlisted.length) lines.push(`    exposed but not in the contract (${s.contract.unlisted.length}): ${s.contract.unlisted.join(', ')}`);
+      if (s.contract.unlisted.length) {
+        // Exporters expose hundreds of families; the JSON result lists them all.
+        const shown = s.contract.unlisted.slice(0, UNLISTED_SHOWN);
+        const more = s.contract.unlisted.length - shown.length;
+        lines.push(`    exposed but not in the contract (${s.contract.unlisted.length}): ${shown.join(', ')}${more > 0 ? `, and ${more} more (all in the result JSON)` : ''}`);
+      }
     } else {
       lines.push('  contract   none configured');
     }
