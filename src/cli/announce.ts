@@ -3,7 +3,7 @@ import type { RunResult } from '../report/run-result.ts';
 import type { Scenario } from '../scenario/define-scenario.ts';
 import { planContextFor } from '../scenario/plan-context.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
-import { writeStackCost } from './stack-cost-file.ts';
+import { writeStackCosts } from './stack-cost-file.ts';
 
 /** One line on stderr as a drill starts: its stack, its history and timeline in rule time and wall seconds. */
 export function announceStart(scenario: Scenario, stack: StartedStack, keep = false): void {
@@ -18,5 +18,5 @@ export function announceStart(scenario: Scenario, stack: StartedStack, keep = fa
 
 /** Keeps what this run measured a stack to cost, for the next run's pool size. */
 export function rememberStackCost(run: RunResult): void {
-  if (run.pool?.measuredStackCost) writeStackCost(run.pool.measuredStackCost);
+  if (run.pool?.measuredStackCosts) writeStackCosts(run.pool.measuredStackCosts);
 }

@@ -26,15 +26,15 @@ export interface RunResult {
 }
 
 export interface PoolSummary {
-  /** Stacks allowed at once. */
+  /** The most stacks that ran at once. */
   jobs: number;
   /** Stacks started. */
   stacks: number;
   wallSeconds: number;
   /** CPU seconds of every stack process plus firedrill's own. */
   cpuSeconds: number;
-  /** Per stack while its drill ran; null when no stack finished. */
-  measuredStackCost: StackCost | null;
+  /** Per stack of each system while its drill ran; the next run sizes its pool from these. */
+  measuredStackCosts: Record<string, StackCost>;
 }
 
 /** How many events one window of a judged rule held, and whether that is enough to mean something. */

@@ -6,7 +6,7 @@ import { describeFindings, upstreamChecks } from '../gate/upstream-checks.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-result.ts';
 import { nativeStackProvider } from '../stack/native-stack.ts';
-import { currentMachine, poolJobs, REFERENCE_STACK_COST, type StackCost } from '../stack/pool-capacity.ts';
+import { currentMachine, poolShare, REFERENCE_STACK_COST, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import type { StackProvider } from '../stack/stack-provider.ts';
@@ -31,10 +31,10 @@ export interface RunDrillsOptions {
   readonly engine: EngineRequest;
   readonly mutations?: CompiledMutations;
   readonly signal?: AbortSignal;
-  /** Stacks at once; default: sized from the machine and `stackCost`. */
+  /** Stacks at once; default: as many as the machine holds, from what each system's stacks cost (`stackCosts`). */
   readonly jobs?: number;
   /** What a stack costs on this machine (measured by an earlier run); default: the reference figure. */
-  readonly stackCost?: StackCost;
+  readonly stackCosts?: ReadonlyMap<string, StackCost>;
   /** Run only this shard's share of the selected scenarios. */
   readonly shard?: Shard;
   /** Keep every stack's run directory after it stops. */
@@ -110,16 +110,18 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   const engine = chooseEngine(options.engine);
   const { compiled, selected } = await selectDrills(options);
   const machine = currentMachine();
-  const jobs = options.jobs ?? poolJobs(options.stackCost ?? REFERENCE_STACK_COST, machine);
+  // --jobs N: N stacks at once, whatever they cost. Otherwise each stack takes its system's share of the machine.
+  const weightOf = (system: string) => (options.jobs === undefined ? poolShare(options.stackCosts?.get(system) ?? REFERENCE_STACK_COST, machine) : 1);
   // Starting services is the CPU-heavy part of a stack's start: a few at a time, one per core.
   const startGate = new Semaphore(Math.max(1, machine.cores));
   const usage = new PoolUsage();
 
   const poolStartedAt = Date.now();
-  const results = await runPool(
+  const { results, peakRunning } = await runPool(
     selected.map(({ scenario, vacuous }) => ({
       name: scenario.name,
       estimateMs: estimateMs(scenario, compiled),
+      weight: weightOf(scenario.system),
       run: async (signal: AbortSignal) => {
         const system = compiled.get(scenario.system)!;
         try {
@@ -131,7 +133,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
           const withStack: ScenarioResult = { name, system: scenario.system, scale: system.scale, stackReadySeconds: seconds(stack.readyMs), ...rest };
           options.onScenario?.(withStack, system);
           await options.afterScenario?.(scenario, stack);
-          usage.add(stack, Date.now() - startedAtMs + stack.readyMs);
+          usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs);
           return withStack;
         } catch (error) {
           // Interrupted (Ctrl-C): this drill has no result; the run reports what finished.
@@ -140,7 +142,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         }
       },
     })),
-    { jobs, signal: options.signal },
+    { capacity: options.jobs ?? 1, signal: options.signal },
   );
   const scenarios = results.filter((r): r is ScenarioResult => r !== undefined);
   const reference = compiled.get(selected[0]!.scenario.system)!;
@@ -154,7 +156,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
     evaluationIntervalSeconds: seconds(reference.evaluationIntervalMs),
     stackReadySeconds: Math.max(0, ...scenarios.map((s) => s.stackReadySeconds ?? 0)),
     ...(options.shard ? { shard: options.shard } : {}),
-    pool: usage.summary(jobs, Date.now() - poolStartedAt),
+    pool: usage.summary(peakRunning, Date.now() - poolStartedAt),
     scenarios,
   };
 }
@@ -170,27 +172,35 @@ function providerFor(request: StackRequest): StackProvider {
  */
 class PoolUsage {
   readonly #ownCpuAtStart = process.cpuUsage();
-  #stackCpuSeconds = 0;
-  #stackWallSeconds = 0;
-  #peakStackRssBytes = 0;
-  #stacks = 0;
+  readonly #systems = new Map<string, { cpuSeconds: number; wallSeconds: number; peakRssBytes: number; stacks: number }>();
 
-  add(stack: StartedStack, lifetimeMs: number): void {
+  add(system: string, stack: StartedStack, lifetimeMs: number): void {
     const now = stack.usage();
-    this.#stackCpuSeconds += now.cpuSeconds;
-    this.#stackWallSeconds += lifetimeMs / 1000;
-    this.#peakStackRssBytes = Math.max(this.#peakStackRssBytes, now.rssBytes);
-    this.#stacks += 1;
+    const totals = this.#systems.get(system) ?? { cpuSeconds: 0, wallSeconds: 0, peakRssBytes: 0, stacks: 0 };
+    totals.cpuSeconds += now.cpuSeconds;
+    totals.wallSeconds += lifetimeMs / 1000;
+    totals.peakRssBytes = Math.max(totals.peakRssBytes, now.rssBytes);
+    totals.stacks += 1;
+    this.#systems.set(system, totals);
   }
 
-  summary(jobs: number, wallMs: number): PoolSummary {
+  summary(peakRunning: number, wallMs: number): PoolSummary {
     const own = process.cpuUsage(this.#ownCpuAtStart);
     const ownCpuSeconds = (own.user + own.system) / 1e6;
-    const cpuSeconds = this.#stackCpuSeconds + ownCpuSeconds;
-    const measured: StackCost | null =
-      this.#stacks === 0 || this.#stackWallSeconds === 0
-        ? null
-        : { cpuCores: Math.round((cpuSeconds / this.#stackWallSeconds) * 1000) / 1000, memoryBytes: this.#peakStackRssBytes + Math.round(process.memoryUsage().rss / this.#stacks) };
-    return { jobs, stacks: this.#stacks, wallSeconds: seconds(wallMs), cpuSeconds: Math.round(cpuSeconds * 10) / 10, measuredStackCost: measured };
+    const all = [...this.#systems.values()];
+    const stacks = all.reduce((n, t) => n + t.stacks, 0);
+    const stackWallSeconds = all.reduce((n, t) => n + t.wallSeconds, 0);
+    // firedrill's own CPU (engines, sinks, proxies, pollers) is shared out by each system's stack time.
+    const measuredStackCosts = Object.fromEntries(
+      [...this.#systems]
+        .filter(([, t]) => t.wallSeconds > 0)
+        .map(([system, t]) => {
+          const cpuSeconds = t.cpuSeconds + ownCpuSeconds * (t.wallSeconds / stackWallSeconds);
+          const memoryBytes = t.peakRssBytes + Math.round(process.memoryUsage().rss / Math.max(stacks, 1));
+          return [system, { cpuCores: Math.round((cpuSeconds / t.wallSeconds) * 1000) / 1000, memoryBytes }];
+        }),
+    );
+    const cpuSeconds = all.reduce((n, t) => n + t.cpuSeconds, 0) + ownCpuSeconds;
+    return { jobs: peakRunning, stacks, wallSeconds: seconds(wallMs), cpuSeconds: Math.round(cpuSeconds * 10) / 10, measuredStackCosts };
   }
 }

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { poolJobs } from './pool-capacity.ts';
+import { poolShare } from './pool-capacity.ts';
 
 const GiB = 2 ** 30;
 
-describe('poolJobs', () => {
-  it('fills three quarters of the cores at the measured CPU per stack', () => {
-    expect(poolJobs({ cpuCores: 0.1, memoryBytes: 0.25 * GiB }, { cores: 2, freeMemoryBytes: 20 * GiB })).toBe(15);
+describe('poolShare', () => {
+  it('is the CPU share of 75% of the cores when CPU is the tighter budget', () => {
+    // 0.1 of 1.5 budgeted cores: 15 such stacks fill the pool.
+    expect(poolShare({ cpuCores: 0.1, memoryBytes: 0.25 * GiB }, { cores: 2, freeMemoryBytes: 20 * GiB })).toBeCloseTo(1 / 15, 6);
   });
 
-  it('stops at half the free memory when that binds first', () => {
-    expect(poolJobs({ cpuCores: 0.01, memoryBytes: 1 * GiB }, { cores: 8, freeMemoryBytes: 8 * GiB })).toBe(4);
+  it('is the memory share of half the free memory when memory is the tighter budget', () => {
+    expect(poolShare({ cpuCores: 0.01, memoryBytes: 1 * GiB }, { cores: 8, freeMemoryBytes: 8 * GiB })).toBeCloseTo(1 / 4, 6);
   });
 
-  it('runs at least one stack however small the machine', () => {
-    expect(poolJobs({ cpuCores: 4, memoryBytes: 64 * GiB }, { cores: 1, freeMemoryBytes: GiB })).toBe(1);
+  it('can exceed the whole pool: such a stack runs alone', () => {
+    expect(poolShare({ cpuCores: 4, memoryBytes: 64 * GiB }, { cores: 1, freeMemoryBytes: GiB })).toBeGreaterThan(1);
   });
 });

@@ -27,9 +27,13 @@ export function currentMachine(): Machine {
   return { cores: os.availableParallelism(), freeMemoryBytes: os.freemem() };
 }
 
-/** How many stacks run at once: as many as the CPU and memory budgets hold, at least one. */
-export function poolJobs(cost: StackCost, machine: Machine = currentMachine()): number {
-  const byCpu = Math.floor((machine.cores * CPU_BUDGET) / Math.max(cost.cpuCores, 0.01));
-  const byMemory = Math.floor((machine.freeMemoryBytes * MEMORY_BUDGET) / Math.max(cost.memoryBytes, 1));
-  return Math.max(1, Math.min(byCpu, byMemory));
+/**
+ * The share of the machine's pool budget (75% of its cores, 50% of its free memory) one stack of
+ * this cost takes: a pool runs stacks while their shares add up to at most 1, so a system whose
+ * stacks run a database and three exporters fills it sooner than one of two small services.
+ */
+export function poolShare(cost: StackCost, machine: Machine = currentMachine()): number {
+  const cpu = Math.max(cost.cpuCores, 0.01) / (machine.cores * CPU_BUDGET);
+  const memory = Math.max(cost.memoryBytes, 1) / (machine.freeMemoryBytes * MEMORY_BUDGET);
+  return Math.max(cpu, memory);
 }

@@ -12,7 +12,7 @@ import { rememberStackCost } from '../announce.ts';
 import { configOption, coverageOptions, engineOption, jobsOption, keepOption, scaleOption, shardOption, writeOutput } from '../options.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
-import { readStackCost } from '../stack-cost-file.ts';
+import { readStackCosts } from '../stack-cost-file.ts';
 
 interface GateFlags {
   scale: ScaleRequest;
@@ -55,7 +55,7 @@ export function addGateCommand(program: Command): void {
       jobs: opts.jobs,
       shard: opts.shard,
       keepRunDirs: opts.keep,
-      stackCost: readStackCost(),
+      stackCosts: readStackCosts(),
       minAlertCoverage: opts.minAlertCoverage,
       minInhibitionCoverage: opts.minInhibitionCoverage,
       signal: interruption.signal,

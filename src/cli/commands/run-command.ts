@@ -10,7 +10,7 @@ import { announceStart, rememberStackCost } from '../announce.ts';
 import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, writeOutput } from '../options.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
-import { readStackCost } from '../stack-cost-file.ts';
+import { readStackCosts } from '../stack-cost-file.ts';
 import { Option } from 'commander';
 
 interface RunFlags {
@@ -53,7 +53,7 @@ export function addRunCommand(program: Command): void {
         jobs: opts.jobs,
         shard: opts.shard,
         keepRunDirs: opts.keep,
-        stackCost: readStackCost(),
+        stackCosts: readStackCosts(),
         signal: interruption.signal,
         onScenarioStart: (scenario, stack) => announceStart(scenario, stack, opts.keep),
         onProgress: (p) => progress.update(p),
