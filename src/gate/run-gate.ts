@@ -25,7 +25,7 @@ export function contractScenarioOf(system: string, scenarios: readonly LoadedSce
 }
 
 export interface GateOptions
-  extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'jobs' | 'stackCosts' | 'shard' | 'keepRunDirs'> {
+  extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'jobs' | 'stackCosts' | 'shard' | 'systems' | 'keepRunDirs'> {
   readonly minAlertCoverage: number;
   readonly minInhibitionCoverage: number;
 }

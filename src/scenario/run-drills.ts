@@ -31,6 +31,8 @@ export interface RunDrillsOptions {
   readonly engine: EngineRequest;
   readonly mutations?: CompiledMutations;
   readonly signal?: AbortSignal;
+  /** Only these systems' scenarios (`--system`); default: every system. */
+  readonly systems?: readonly string[];
   /** Stacks at once; default: as many as the machine holds, from what each system's stacks cost (`stackCosts`). */
   readonly jobs?: number;
   /** What a stack costs on this machine (measured by an earlier run); default: the reference figure. */
@@ -66,9 +68,15 @@ export interface DrillSelection {
 }
 
 /** Compiles every system and loads every scenario, so that bad input fails before anything starts. */
-export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous' | 'upstreamChecks'>): Promise<DrillSelection> {
-  const compiled = new Map(options.config.systems.map((s) => [s.name, compileSystem(s, options.scale, options.mutations)]));
-  const all = await loadScenarios(options.config.scenariosDir, compiled);
+export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous' | 'upstreamChecks' | 'systems'>): Promise<DrillSelection> {
+  const known = options.config.systems.map((s) => s.name);
+  const unknown = (options.systems ?? []).filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw badInput(`--system ${unknown.join(',')}: no such system in ${options.config.file}; known: ${known.join(', ')}`);
+  const everySystem = new Map(options.config.systems.map((s) => [s.name, compileSystem(s, options.scale, options.mutations)]));
+  // Every scenario is checked against its system; only the chosen systems' drills run.
+  const chosen = (name: string) => options.systems === undefined || options.systems.includes(name);
+  const compiled = new Map([...everySystem].filter(([name]) => chosen(name)));
+  const all = (await loadScenarios(options.config.scenariosDir, everySystem)).filter((s) => chosen(s.scenario.system));
   const named = selectScenarios(all, options.scenarioNames);
   if (named.length === 0) throw badInput(`${options.config.scenariosDir}: no scenarios found`);
   if ((options.vacuous ?? 'refuse') === 'refuse') refuseVacuous(named);

@@ -9,7 +9,7 @@ import { formatJUnit } from '../../report/junit.ts';
 import { LiveProgress } from '../../report/live-progress.ts';
 import type { Shard } from '../../scenario/shard.ts';
 import { rememberStackCost } from '../announce.ts';
-import { configOption, coverageOptions, engineOption, jobsOption, keepOption, scaleOption, shardOption, writeOutput } from '../options.ts';
+import { configOption, coverageOptions, engineOption, jobsOption, keepOption, scaleOption, shardOption, systemOption, writeOutput } from '../options.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
 import { readStackCosts } from '../stack-cost-file.ts';
@@ -19,6 +19,7 @@ interface GateFlags {
   engine: EngineRequest;
   jobs?: number;
   shard?: Shard;
+  system?: string[];
   junit?: string;
   json?: string;
   keep?: boolean;
@@ -37,6 +38,7 @@ export function addGateCommand(program: Command): void {
       .addOption(engineOption())
       .addOption(jobsOption())
       .addOption(shardOption())
+      .addOption(systemOption())
       .option('--junit <file>', 'write a JUnit XML report here')
       .option('--json <file>', 'write the gate result JSON here (default: a new file in .firedrill/results/)')
       .addOption(keepOption())
@@ -54,6 +56,7 @@ export function addGateCommand(program: Command): void {
       engine: opts.engine,
       jobs: opts.jobs,
       shard: opts.shard,
+      systems: opts.system,
       keepRunDirs: opts.keep,
       stackCosts: readStackCosts(),
       minAlertCoverage: opts.minAlertCoverage,

@@ -7,7 +7,7 @@ import { LiveProgress } from '../../report/live-progress.ts';
 import { runDrills, type StackRequest } from '../../scenario/run-drills.ts';
 import type { Shard } from '../../scenario/shard.ts';
 import { announceStart, rememberStackCost } from '../announce.ts';
-import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, writeOutput } from '../options.ts';
+import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, systemOption, writeOutput } from '../options.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
 import { readStackCosts } from '../stack-cost-file.ts';
@@ -19,6 +19,7 @@ interface RunFlags {
   engine: EngineRequest;
   jobs?: number;
   shard?: Shard;
+  system?: string[];
   json?: string;
   keep?: boolean;
   config: string;
@@ -52,6 +53,7 @@ export function addRunCommand(program: Command): void {
         engine: opts.engine,
         jobs: opts.jobs,
         shard: opts.shard,
+      systems: opts.system,
         keepRunDirs: opts.keep,
         stackCosts: readStackCosts(),
         signal: interruption.signal,
