@@ -6,7 +6,7 @@ import { describeFindings, upstreamChecks } from '../gate/upstream-checks.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-result.ts';
 import { nativeStackProvider } from '../stack/native-stack.ts';
-import { currentMachine, poolShare, REFERENCE_STACK_COST, type StackCost } from '../stack/pool-capacity.ts';
+import { currentMachine, estimatedStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import type { StackProvider } from '../stack/stack-provider.ts';
@@ -119,7 +119,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   const { compiled, selected } = await selectDrills(options);
   const machine = currentMachine();
   // --jobs N: N stacks at once, whatever they cost. Otherwise each stack takes its system's share of the machine.
-  const weightOf = (system: string) => (options.jobs === undefined ? poolShare(options.stackCosts?.get(system) ?? REFERENCE_STACK_COST, machine) : 1);
+  const weightOf = (system: string) => (options.jobs === undefined ? poolShare(options.stackCosts?.get(system) ?? estimatedStackCost(compiled.get(system)!.system), machine) : 1);
   // Starting services is the CPU-heavy part of a stack's start: a few at a time, one per core.
   const startGate = new Semaphore(Math.max(1, machine.cores));
   const usage = new PoolUsage();

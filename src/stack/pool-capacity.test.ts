@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poolShare } from './pool-capacity.ts';
+import { estimatedStackCost, poolShare } from './pool-capacity.ts';
 
 const GiB = 2 ** 30;
 
@@ -15,5 +15,23 @@ describe('poolShare', () => {
 
   it('can exceed the whole pool: such a stack runs alone', () => {
     expect(poolShare({ cpuCores: 4, memoryBytes: 64 * GiB }, { cores: 1, freeMemoryBytes: GiB })).toBeGreaterThan(1);
+  });
+});
+
+describe('estimatedStackCost', () => {
+  const parts = (services: number, exporters: number, managed: number, hosts: number) => ({
+    services: Array.from({ length: services }, () => ({})),
+    exporters: Array.from({ length: exporters }, () => ({})),
+    dependencies: Array.from({ length: managed }, () => ({ type: 'postgres' })),
+    hosts: Array.from({ length: hosts }, () => ({})),
+  }) as unknown as Parameters<typeof estimatedStackCost>[0];
+
+  it('is at least what stacks of the fixtures were measured to cost, so a first run does not overcommit', () => {
+    expect(estimatedStackCost(parts(2, 0, 0, 0)).cpuCores).toBeGreaterThanOrEqual(0.08); // Piyasa: measured 0.08
+    expect(estimatedStackCost(parts(2, 3, 2, 1)).cpuCores).toBeGreaterThanOrEqual(0.16); // THE_BOT: measured 0.13 to 0.16
+  });
+
+  it('grows with every process a stack runs', () => {
+    expect(estimatedStackCost(parts(2, 3, 2, 1)).memoryBytes).toBeGreaterThan(estimatedStackCost(parts(2, 0, 0, 0)).memoryBytes);
   });
 });

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { ResolvedSystem } from '../config/resolved-system.ts';
 
 /** What one stack costs while its drill runs: its processes plus firedrill's engine, sink and pollers for it. */
 export interface StackCost {
@@ -13,11 +14,21 @@ export interface Machine {
 }
 
 /**
- * Measured with `npm run bench` on the 2-core reference machine with the Piyasa fixture (two
- * services, Prometheus, Alertmanager): see the README's "Speed" section. A run measures its own
- * stacks and the next run on the same machine sizes its pool from that instead (`.firedrill/stack-cost.json`).
+ * What a stack costs before any was measured on this machine, from its parts: Prometheus,
+ * Alertmanager and firedrill's own share (engine, sink, pollers, proxies), plus each service,
+ * and each exporter, managed dependency or simulated host. Fitted on the 2-core reference machine
+ * (`npm run bench`: Piyasa, two services, 0.08 cores; THE_BOT, two services, PostgreSQL, Redis,
+ * three exporters and a host, 0.13 to 0.16), rounded up so that a first run never overcommits.
+ * A run measures its own stacks and the next run sizes its pool from that (`.firedrill/stack-cost.json`).
  */
-export const REFERENCE_STACK_COST: StackCost = { cpuCores: 0.1, memoryBytes: 400 * 2 ** 20 };
+export function estimatedStackCost(system: Pick<ResolvedSystem, 'services' | 'exporters' | 'dependencies' | 'hosts'>): StackCost {
+  const managed = system.dependencies.filter((d) => d.type === 'postgres' || d.type === 'redis').length;
+  const helpers = system.exporters.length + managed + system.hosts.length;
+  return {
+    cpuCores: 0.06 + 0.01 * system.services.length + 0.018 * helpers,
+    memoryBytes: (200 + 30 * system.services.length + 40 * helpers) * 2 ** 20,
+  };
+}
 
 /** Share of the machine a pool may fill: the rest keeps timing exact while the pool runs. */
 const CPU_BUDGET = 0.75;

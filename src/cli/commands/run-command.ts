@@ -36,6 +36,7 @@ export function addRunCommand(program: Command): void {
     .addOption(engineOption())
     .addOption(jobsOption())
     .addOption(shardOption())
+    .addOption(systemOption())
     .option('--json <file>', 'write the result JSON here (default: a new file in .firedrill/results/)')
     .addOption(keepOption())
     .addOption(configOption())
