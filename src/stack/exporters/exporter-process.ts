@@ -26,18 +26,22 @@ export function exporterBinary(type: ResolvedExporter['type']): string {
   return findTool(variable, names, debianPackage);
 }
 
-/** A Debian exporter on a loopback port, reading what the stack runs; ready once /metrics answers 200. */
+/**
+ * A Debian exporter on a loopback port, reading what the stack runs. Ready once its landing page
+ * answers: /metrics would wait on what it reads, and a restarted exporter of a paused database must
+ * still count as up (its scrapes then fail, which is the drill's point).
+ */
 export function exporterProcess(exporter: ResolvedExporter, source: ExporterSource, options: { port: number; runDir: string }): RestartableProcess {
   const command = exporterBinary(exporter.type);
   const listen = `--web.listen-address=127.0.0.1:${options.port}`;
   const { args, env } = exporterInvocation(exporter, source, listen);
-  const metricsUrl = `http://127.0.0.1:${options.port}/metrics`;
+  const landingUrl = `http://127.0.0.1:${options.port}/`;
   return new RestartableProcess({
     name: `exporter ${exporter.name}`,
     port: options.port,
     launch: () => ({ name: `exporter ${exporter.name}`, command, args, env: { ...process.env, ...env }, logFile: path.join(options.runDir, `exporter-${exporter.name}.log`) }),
     probe: async () => {
-      const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 2_000 });
+      const { status } = await httpJson('GET', landingUrl, { timeoutMs: 2_000 });
       return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
     },
   });
