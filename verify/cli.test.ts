@@ -29,7 +29,7 @@ describe('firedrill CLI', () => {
     const run = firedrill(['run', 'no-such-drill']);
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe(
-      "firedrill: scenario 'no-such-drill' not found; known: api-errors, api-hang, api-latency, api-outage, baseline, cache-misses, circuit-breaker, db-pool-exhausted, generation-latency, llm-errors, llm-provider-failure, low-throughput, metrics-endpoint-broken, slow-queries, telegram-rate-limit, worker-outage, worker-restart, worker-stall",
+      "firedrill: scenario 'no-such-drill' not found; known: api-errors, api-hang, api-latency, api-outage, baseline, cache-misses, circuit-breaker, db-pool-exhausted, generation-latency, llm-errors, llm-provider-failure, low-throughput, metrics-endpoint-broken, slow-queries, telegram-rate-limit, thebot-backend-down, thebot-baseline, thebot-connection-resets, thebot-cpu, thebot-disk-io, thebot-memory-critical, thebot-memory-high, thebot-postgres-down, thebot-slow-database, thebot-stuck-transactions, worker-outage, worker-restart, worker-stall",
     );
   });
 

@@ -8,6 +8,7 @@ import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-resul
 import { nativeStackProvider } from '../stack/native-stack.ts';
 import { currentMachine, estimatedStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
+import { machineBudget } from '../stack/machine-budget.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import type { StackProvider } from '../stack/stack-provider.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
@@ -133,6 +134,8 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
       run: async (signal: AbortSignal) => {
         const system = compiled.get(scenario.system)!;
         try {
+          // Other firedrill runs on this machine hold shares of it too: wait for room among all of them.
+          using _share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario.system), signal) : undefined;
           await using stack = await provider.start(system, { throttle: (work) => startGate.use(work), keepRunDir: options.keepRunDirs, signal, scrapeFaultTargets: scrapeFaultTargetsOf(scenario) });
           const startedAtMs = Date.now();
           options.onScenarioStart?.(scenario, stack);

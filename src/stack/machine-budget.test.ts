@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MachineBudget } from './machine-budget.ts';
+
+let root: string;
+let dir: string;
+beforeEach(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'firedrill-budget-test-'));
+  dir = path.join(root, 'ledger');
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const settled = async (promise: Promise<unknown>) => {
+  let done = false;
+  void promise.then(() => (done = true), () => (done = true));
+  // Three retry periods: a claim that fits is taken on its first read of the ledger.
+  await new Promise((resolve) => setTimeout(resolve, 350));
+  return done;
+};
+
+describe('MachineBudget', () => {
+  it('grants claims while they add up to at most the machine, and the next once one is released', async () => {
+    const a = new MachineBudget({ dir, pid: 1001, isAlive: () => true });
+    const b = new MachineBudget({ dir, pid: 1002, isAlive: () => true });
+    const first = await a.claim(0.6);
+    const second = await b.claim(0.4);
+    expect(a.held()).toBeCloseTo(1);
+    const third = b.claim(0.3);
+    expect(await settled(third)).toBe(false);
+    first.release();
+    const granted = await third;
+    expect(b.held()).toBeCloseTo(0.7);
+    second.release();
+    granted.release();
+    expect(existsSync(dir)).toBe(false); // the last claim out removes the ledger
+  });
+
+  it('lets a stack heavier than the whole machine run, but only alone', async () => {
+    const budget = new MachineBudget({ dir, pid: 1001, isAlive: () => true });
+    const small = await budget.claim(0.1);
+    const heavy = budget.claim(1.5);
+    expect(await settled(heavy)).toBe(false);
+    small.release();
+    (await heavy).release();
+  });
+
+  it('does not count, and removes, the claims of a process that is gone', async () => {
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, '4242-0-900000'), '');
+    const budget = new MachineBudget({ dir, pid: 1001, isAlive: (pid) => pid !== 4242 });
+    const claim = await budget.claim(0.5);
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(/^1001-\d+-500000$/)]);
+    claim.release();
+  });
+
+  it('stops waiting when its signal aborts', async () => {
+    const a = new MachineBudget({ dir, pid: 1001, isAlive: () => true });
+    const held = await a.claim(1);
+    const abort = new AbortController();
+    const waiting = new MachineBudget({ dir, pid: 1002, isAlive: () => true }).claim(0.5, abort.signal);
+    abort.abort(new Error('interrupted'));
+    await expect(waiting).rejects.toThrow('interrupted');
+    held.release();
+  });
+
+  it('is shared by processes: a claim waits for another process, and is granted when that process is killed outright', async () => {
+    const script = `import { MachineBudget } from ${JSON.stringify(path.resolve('src/stack/machine-budget.ts'))};
+await new MachineBudget({ dir: ${JSON.stringify(dir)} }).claim(0.8);
+process.stdout.write('claimed\\n');
+setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('claimed') && resolve());
+        child.once('exit', (code) => reject(new Error(`the claiming process exited ${code} before claiming`)));
+      });
+      const mine = new MachineBudget({ dir }).claim(0.5);
+      expect(await settled(mine)).toBe(false);
+      child.kill('SIGKILL'); // no exit hook runs: its claim file stays, and counts no more
+      (await mine).release();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,210 @@
+import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// A pool sizes itself to the whole machine. Two firedrill runs at once (CI shards on one runner,
+// a game day next to a gate, the test suite's gate beside its mutation gate) would each fill it,
+// and drills starved of CPU miss their timing. So every stack also claims its share of the machine
+// in a ledger all firedrill processes of this user read: a directory of claim files, one per
+// running stack, named `<pid>-<seq>-<share in millionths>`. A claim whose process is gone no
+// longer counts. A short lock (an exclusive mkdir) makes "read the ledger, then claim" atomic.
+
+/** How long a claim that does not fit waits before reading the ledger again. */
+const RETRY_MS = 100;
+/** A lock held longer than this belongs to a process that died holding it (the critical section takes a millisecond). */
+const STALE_LOCK_MS = 5_000;
+
+export interface BudgetClaim extends Disposable {
+  release(): void;
+}
+
+export interface MachineBudgetOptions {
+  /** The ledger's directory (default: `.firedrill-stacks-<uid>` in the temporary directory). */
+  readonly dir?: string;
+  /** Whether a process is running (default: signal 0). */
+  readonly isAlive?: (pid: number) => boolean;
+  readonly pid?: number;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function defaultBudgetDir(): string {
+  return path.join(os.tmpdir(), `.firedrill-stacks-${os.userInfo().uid}`);
+}
+
+interface Claim {
+  readonly file: string;
+  readonly pid: number;
+  readonly share: number;
+}
+
+function parseClaim(file: string): Claim | undefined {
+  const match = /^(\d+)-(\d+)-(\d+)$/.exec(file);
+  return match ? { file, pid: Number(match[1]), share: Number(match[3]) / 1e6 } : undefined;
+}
+
+/**
+ * The shares of the machine that all firedrill processes' running stacks hold. `claim(share)`
+ * waits until the live claims leave room for `share` (their sum at most 1), or until nothing else
+ * runs (a stack heavier than the whole budget still runs, alone).
+ */
+export class MachineBudget {
+  readonly #dir: string;
+  readonly #lock: string;
+  readonly #isAlive: (pid: number) => boolean;
+  readonly #pid: number;
+  readonly #mine = new Set<string>();
+  #seq = 0;
+  #hooked = false;
+
+  constructor(options: MachineBudgetOptions = {}) {
+    this.#dir = options.dir ?? defaultBudgetDir();
+    this.#lock = `${this.#dir}.lock`;
+    this.#isAlive = options.isAlive ?? processAlive;
+    this.#pid = options.pid ?? process.pid;
+  }
+
+  /** The shares the live claims of every process hold now. */
+  held(): number {
+    return this.#liveClaims().reduce((sum, c) => sum + c.share, 0);
+  }
+
+  async claim(share: number, signal?: AbortSignal): Promise<BudgetClaim> {
+    if (!(share > 0)) throw new RangeError(`a claim needs a share above 0, got ${share}`);
+    const millionths = Math.max(1, Math.round(share * 1e6));
+    for (;;) {
+      signal?.throwIfAborted();
+      const file = await this.#withLock(() => {
+        const live = this.#liveClaims();
+        const held = live.reduce((sum, c) => sum + c.share, 0);
+        if (live.length > 0 && held + millionths / 1e6 > 1 + 1e-9) return undefined;
+        const name = `${this.#pid}-${this.#seq++}-${millionths}`;
+        mkdirSync(this.#dir, { recursive: true });
+        writeFileSync(path.join(this.#dir, name), '');
+        return name;
+      }, signal);
+      if (file !== undefined) return this.#held(file);
+      await pause(RETRY_MS, signal);
+    }
+  }
+
+  #held(file: string): BudgetClaim {
+    this.#mine.add(file);
+    this.#hookExit();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.#mine.delete(file);
+      unlinkQuietly(path.join(this.#dir, file));
+      // The last claim out takes the ledger's directory with it; a claim being written recreates it.
+      try {
+        rmdirSync(this.#dir);
+      } catch {
+        // not empty, or gone already
+      }
+    };
+    return { release, [Symbol.dispose]: release };
+  }
+
+  #liveClaims(): Claim[] {
+    let files: string[];
+    try {
+      files = readdirSync(this.#dir);
+    } catch {
+      return [];
+    }
+    const live: Claim[] = [];
+    for (const file of files) {
+      const claim = parseClaim(file);
+      if (!claim) continue;
+      if (claim.pid === this.#pid || this.#isAlive(claim.pid)) live.push(claim);
+      else unlinkQuietly(path.join(this.#dir, file)); // left by a process that was killed outright
+    }
+    return live;
+  }
+
+  async #withLock<T>(work: () => T, signal?: AbortSignal): Promise<T> {
+    for (;;) {
+      signal?.throwIfAborted();
+      try {
+        mkdirSync(this.#lock);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (lockAgeMs(this.#lock) > STALE_LOCK_MS) {
+          try {
+            rmdirSync(this.#lock);
+          } catch {
+            // another waiter removed it first
+          }
+          continue;
+        }
+        await pause(5, signal);
+      }
+    }
+    try {
+      return work();
+    } finally {
+      try {
+        rmdirSync(this.#lock);
+      } catch {
+        // taken for stale by a waiter while this process was stopped
+      }
+    }
+  }
+
+  #hookExit(): void {
+    if (this.#hooked) return;
+    this.#hooked = true;
+    // Synchronous, like every exit hook: a crashed run must not hold its shares.
+    process.once('exit', () => {
+      for (const file of this.#mine) unlinkQuietly(path.join(this.#dir, file));
+    });
+  }
+}
+
+function lockAgeMs(lock: string): number {
+  try {
+    return Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+let shared: MachineBudget | undefined;
+
+/** This process's view of the machine's ledger (one per process: its claims are its own). */
+export function machineBudget(): MachineBudget {
+  return (shared ??= new MachineBudget());
+}
