@@ -39,7 +39,7 @@ const script = (name: string) => readFileSync(path.join(outDir, `${name}.js`), '
 
 /** k6's __ENV: where the script's init code finds the stack. Options tests need only a well-formed one. */
 (globalThis as { __ENV?: Record<string, string> }).__ENV = {
-  [K6_ENV.targets]: JSON.stringify({ api: 'http://127.0.0.1:9', worker: 'http://127.0.0.1:9' }),
+  [K6_ENV.targets]: JSON.stringify(Object.fromEntries(config.systems.flatMap((s) => s.services.map((service) => [service.name, 'http://127.0.0.1:9'])))),
   [K6_ENV.faultUrl]: 'http://127.0.0.1:9',
   [K6_ENV.faultToken]: 'unused-for-options-only',
 };

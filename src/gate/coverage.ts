@@ -25,7 +25,7 @@ export interface InhibitionCoverage {
   }[];
 }
 
-interface InhibitRule {
+export interface InhibitRule {
   readonly source: LabelMatch;
   readonly target: LabelMatch;
   readonly equal: readonly string[];
@@ -92,7 +92,7 @@ function negativeControls(rule: InhibitRule, alerts: readonly AlertTrace[]): { t
   });
 }
 
-function toInhibitRule(doc: YamlMap): InhibitRule {
+export function toInhibitRule(doc: YamlMap): InhibitRule {
   return { source: labelMatch(doc, 'source'), target: labelMatch(doc, 'target'), equal: (doc.equal as string[] | undefined) ?? [] };
 }
 

@@ -12,7 +12,6 @@ import { alertCoverage, inhibitionCoverage, type AlertCoverage, type InhibitionC
 import { loadMetricContract, type MetricContract } from './metric-contract.ts';
 import { runStaticChecks, type StaticFinding } from './static-checks.ts';
 
-/** The scenario after which a system's metric contract is checked: healthy traffic, every family exposed. */
 /**
  * The drill a system's metric contract is checked after: its first scenario (by name) without
  * faults, a baseline, so that every family is seen as a healthy system exports it.
@@ -57,7 +56,7 @@ export interface GateResult {
 export async function runGate(options: GateOptions): Promise<GateResult> {
   const started = performance.now();
   const { compiled, all, selected } = await selectDrills({ ...options, scenarioNames: [], vacuous: 'fail', upstreamChecks: false });
-  const contracts = loadContracts(options.config, all);
+  const contracts = loadContracts(options.config, all, [...compiled.keys()]);
   const staticFindings = new Map([...compiled].map(([name, system]) => [name, runStaticChecks(system, contracts.get(name))]));
   const contractReports = new Map<string, ContractReport>();
   const refused = [...staticFindings.values()].flat().filter((f) => f.check.startsWith('promtool') || f.check.startsWith('amtool'));
@@ -95,9 +94,9 @@ function notRun(options: GateOptions, why: string): RunResult {
   return { ok: false, notRun: why, scale: 0, stack: 'native', engine: options.engine, scrapeIntervalSeconds: 0, evaluationIntervalSeconds: 0, stackReadySeconds: 0, scenarios: [] };
 }
 
-/** Every system with a contract must have the scenario the contract is checked after. */
-export function loadContracts(config: LoadedConfig, scenarios: readonly LoadedScenario[]): Map<string, MetricContract> {
-  const contracts = new Map(config.systems.filter((s) => s.contract).map((s) => [s.name, loadMetricContract(s.contract!)]));
+/** Every system with a contract (of those gated, default all) must have the scenario the contract is checked after. */
+export function loadContracts(config: LoadedConfig, scenarios: readonly LoadedScenario[], systems = config.systems.map((s) => s.name)): Map<string, MetricContract> {
+  const contracts = new Map(config.systems.filter((s) => s.contract && systems.includes(s.name)).map((s) => [s.name, loadMetricContract(s.contract!)]));
   for (const name of contracts.keys()) {
     if (contractScenarioOf(name, scenarios) === undefined) {
       throw badInput(`system ${name} has a metric contract but no scenario without faults (a baseline) to check it after; add one`);

@@ -8,7 +8,7 @@ import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-resul
 import { nativeStackProvider } from '../stack/native-stack.ts';
 import { currentMachine, estimatedStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
-import { machineBudget } from '../stack/machine-budget.ts';
+import { machineBudget, startBudget } from '../stack/machine-budget.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import type { StackProvider } from '../stack/stack-provider.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
@@ -121,8 +121,15 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   const machine = currentMachine();
   // --jobs N: N stacks at once, whatever they cost. Otherwise each stack takes its system's share of the machine.
   const weightOf = (system: string) => (options.jobs === undefined ? poolShare(options.stackCosts?.get(system) ?? estimatedStackCost(compiled.get(system)!.system), machine) : 1);
-  // Starting services is the CPU-heavy part of a stack's start: a few at a time, one per core.
+  // Starting services is the CPU-heavy part of a stack's start: one per core at a time, across
+  // every firedrill run on the machine (with --jobs, across this run's stacks only).
   const startGate = new Semaphore(Math.max(1, machine.cores));
+  const startShare = 1 / Math.max(1, machine.cores);
+  const throttle = <T>(work: () => Promise<T>, signal: AbortSignal): Promise<T> =>
+    startGate.use(async () => {
+      using _starting = options.jobs === undefined ? await startBudget().claim(startShare, signal) : undefined;
+      return await work();
+    });
   const usage = new PoolUsage();
 
   const poolStartedAt = Date.now();
@@ -136,7 +143,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         try {
           // Other firedrill runs on this machine hold shares of it too: wait for room among all of them.
           using _share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario.system), signal) : undefined;
-          await using stack = await provider.start(system, { throttle: (work) => startGate.use(work), keepRunDir: options.keepRunDirs, signal, scrapeFaultTargets: scrapeFaultTargetsOf(scenario) });
+          await using stack = await provider.start(system, { throttle: (work) => throttle(work, signal), keepRunDir: options.keepRunDirs, signal, scrapeFaultTargets: scrapeFaultTargetsOf(scenario) });
           const startedAtMs = Date.now();
           options.onScenarioStart?.(scenario, stack);
           const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });

@@ -202,9 +202,24 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-let shared: MachineBudget | undefined;
+const shared = new Map<string, MachineBudget>();
 
-/** This process's view of the machine's ledger (one per process: its claims are its own). */
+/** This process's view of the machine's ledger of running stacks (one per process: its claims are its own). */
 export function machineBudget(): MachineBudget {
-  return (shared ??= new MachineBudget());
+  return budgetAt(defaultBudgetDir());
+}
+
+/**
+ * The ledger of stacks starting their parts (services, databases, exporters), the CPU-heavy part
+ * of a start: each start claims one core's share, so that all runs together start as many at
+ * once as the machine has cores, and running drills keep their CPU.
+ */
+export function startBudget(): MachineBudget {
+  return budgetAt(`${defaultBudgetDir()}-starting`);
+}
+
+function budgetAt(dir: string): MachineBudget {
+  let budget = shared.get(dir);
+  if (!budget) shared.set(dir, (budget = new MachineBudget({ dir })));
+  return budget;
 }
