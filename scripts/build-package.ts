@@ -3,16 +3,19 @@
 // declarations beside them. Runs on `npm pack`, `npm publish` and installs from a git URL (prepare).
 // The CLI itself runs from src/ through tsx, which it needs anyway to load users' TypeScript configs.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
 const ENTRIES = ['src/index.ts', 'src/vitest.ts'];
 const LIB = 'dist/lib';
 const TYPES = 'dist/types';
+// The same declarations, read as CommonJS (the folder's package.json says so) for `require` users.
+const CJS_TYPES = 'dist/types-cjs';
 
 rmSync(LIB, { recursive: true, force: true });
 rmSync(TYPES, { recursive: true, force: true });
+rmSync(CJS_TYPES, { recursive: true, force: true });
 for (const format of ['esm', 'cjs'] as const) {
   await build({
     entryPoints: ENTRIES,
@@ -32,7 +35,9 @@ for (const file of walk(TYPES)) {
   const text = readFileSync(file, 'utf8');
   writeFileSync(file, text.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2'));
 }
-console.log(`firedrill package build: ${LIB} (esm + cjs) and ${TYPES}`);
+cpSync(TYPES, CJS_TYPES, { recursive: true });
+writeFileSync(path.join(CJS_TYPES, 'package.json'), '{ "type": "commonjs" }\n');
+console.log(`firedrill package build: ${LIB} (esm + cjs) and ${TYPES} (and ${CJS_TYPES} for require)`);
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

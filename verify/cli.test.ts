@@ -1,6 +1,6 @@
 // The CLI as users run it: exit codes, one-line errors, and cleanup on Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,7 @@ describe('firedrill CLI', () => {
     expect(run.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['api-outage.js', 'worker-outage.js']);
     expect(run.stdout).toMatch(/api-outage\.js +\d+\.\d KiB +api-outage \(piyasa, scale 40, 1 traffic \+ 4 fault scenarios\)/);
+    rmSync(out, { recursive: true, force: true });
   });
 
   it('exits 2 on an unsafe scale, naming the interval and the largest safe scale', () => {

@@ -56,6 +56,21 @@ describe('gate static stage', () => {
     ]);
   });
 
+  it('runs the rule lint: a lifetime quantile (rate() left out of histogram_quantile) is named with file, group, alert and the fix', () => {
+    const findings = findingsAfter((f) =>
+      replaceIn(path.join(f, 'rules/api_performance.yml'), 'sum(rate(http_request_duration_seconds_bucket{job="piyasa-chatbot-api"}[5m])) by (le)', 'sum(http_request_duration_seconds_bucket{job="piyasa-chatbot-api"}) by (le)'),
+    );
+    expect(findings).toEqual([
+      {
+        check: 'rule lint',
+        file: 'rules/api_performance.yml',
+        where: expect.stringMatching(/^group \S+, alert HighAPILatency$/),
+        message:
+          'histogram_quantile over http_request_duration_seconds_bucket without rate(): the quantile of all requests since start, which barely moves, so the alert fires late and never resolves; write histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{job="piyasa-chatbot-api"}[5m])) by (le))',
+      },
+    ]);
+  });
+
   it('reports what amtool check-config says about a broken Alertmanager config', () => {
     const findings = findingsAfter((f) => replaceIn(path.join(f, 'alertmanager.yml'), "receiver: 'warnings'\n", "receiver: 'warning'\n"));
     expect(findings).toEqual([expect.objectContaining({ check: 'amtool check-config', file: 'alertmanager.yml', message: expect.stringContaining('warning') })]);

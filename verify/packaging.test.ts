@@ -41,7 +41,8 @@ function project(dir: string, type: 'commonjs' | 'module'): void {
 beforeAll(async () => {
   // `npm pack` runs `prepare` (the library build), as publishing and git-URL installs do.
   const { stdout } = await npm(REPO, ['pack', '--json', '--pack-destination', root]);
-  tarball = path.join(root, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+  // The JSON follows what `prepare` printed.
+  tarball = path.join(root, (JSON.parse(stdout.slice(stdout.search(/^\[/m))) as { filename: string }[])[0]!.filename);
   project(cjs, 'commonjs');
   project(esm, 'module');
   await Promise.all([cjs, esm].map((dir) => npm(dir, ['install', '--prefer-offline', '--no-save', '--no-package-lock', tarball])));

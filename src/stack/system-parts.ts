@@ -78,7 +78,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
       if (dep.type === 'postgres') {
         const port = await ctx.port();
         dependencyPorts.set(dep.name, port);
-        const started = await startPostgres(dep.name, dep, { port, runDir: ctx.runDir, signal: ctx.signal, onProcess: (p) => register(dep.name, p) });
+        const started = await startPostgres(dep.name, dep, { port, runDir: ctx.runDir, signal: ctx.signal, onProcess: (p) => register(dep.name, p), onStop: ctx.onStop });
         // The exporter reads the first database: extensions such as pg_stat_statements live there.
         postgresDsns.set(dep.name, started.dsn(dep.databases?.[0]));
       } else if (dep.type === 'redis') {

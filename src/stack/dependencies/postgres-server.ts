@@ -5,7 +5,8 @@ import type { PostgresDependency } from '../../config/define-config.ts';
 import { FiredrillError } from '../../errors.ts';
 import { RestartableProcess } from '../restartable-process.ts';
 import { findPostgres } from './dependency-binaries.ts';
-import { allowTraversal, postgresTemplate } from './postgres-template.ts';
+import { dataHomeFor } from './data-home.ts';
+import { postgresTemplate } from './postgres-template.ts';
 import { unprivilegedUser } from './run-as.ts';
 
 const run = promisify(execFile);
@@ -34,12 +35,18 @@ export interface StartedPostgres {
  * user (PostgreSQL refuses root): a copy of a cluster made once per run, then the configured
  * databases and init SQL. Its own restarts keep the data, as a real server's do.
  */
-export async function startPostgres(name: string, config: PostgresDependency, options: { port: number; runDir: string; signal?: AbortSignal; onProcess?: (process: RestartableProcess) => void }): Promise<StartedPostgres> {
+export async function startPostgres(
+  name: string,
+  config: PostgresDependency,
+  options: { port: number; runDir: string; signal?: AbortSignal; onProcess?: (process: RestartableProcess) => void; onStop?: (stop: () => Promise<void>) => void },
+): Promise<StartedPostgres> {
   const binaries = findPostgres();
   const user = unprivilegedUser();
   const template = await postgresTemplate(binaries, user);
-  allowTraversal(options.runDir);
-  const data = path.join(options.runDir, `postgres-${name}`);
+  const home = dataHomeFor(options.runDir, user, `firedrill-postgres-${name}-`);
+  // Registered before the server's own stop: stops run newest first, so the data goes after the server.
+  options.onStop?.(async () => home.remove());
+  const data = path.join(home.dir, `postgres-${name}`);
   // cp -a keeps the owner and the 0700 mode PostgreSQL insists on.
   const copy = spawnSync('cp', ['-a', template, data], { encoding: 'utf8' });
   if (copy.status !== 0) throw new FiredrillError('ENVIRONMENT', `could not copy the PostgreSQL template to ${data}: ${copy.stderr.trim()}`);

@@ -1,10 +1,11 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { FiredrillError } from '../../errors.ts';
 import { trackRunDir } from '../process-registry.ts';
+import { dataHomeFor } from './data-home.ts';
 import type { PostgresBinaries } from './dependency-binaries.ts';
 import type { UnprivilegedUser } from './run-as.ts';
 
@@ -23,9 +24,9 @@ export function postgresTemplate(binaries: PostgresBinaries, user: UnprivilegedU
 }
 
 async function initdb(binaries: PostgresBinaries, user: UnprivilegedUser | undefined): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-postgres-template-'));
-  trackRunDir(dir);
-  allowTraversal(dir);
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'firedrill-postgres-template-'));
+  trackRunDir(scratch);
+  const dir = dataHomeFor(scratch, user, 'firedrill-postgres-template-').dir;
   const data = path.join(dir, 'data');
   mkdirSync(data, { mode: 0o700 });
   if (user) chownSync(data, user.uid, user.gid);
@@ -39,9 +40,4 @@ async function initdb(binaries: PostgresBinaries, user: UnprivilegedUser | undef
     throw new FiredrillError('ENVIRONMENT', `initdb failed${stderr ? `: ${stderr}` : ''}`, { cause: error });
   }
   return data;
-}
-
-/** A directory the unprivileged server user may pass through (not list) to reach its own data. */
-export function allowTraversal(dir: string): void {
-  chmodSync(dir, 0o711);
 }
