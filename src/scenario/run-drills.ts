@@ -6,7 +6,7 @@ import { describeFindings, upstreamChecks } from '../gate/upstream-checks.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-result.ts';
 import { nativeStackProvider } from '../stack/native-stack.ts';
-import { currentMachine, estimatedStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
+import { currentMachine, drillCost, estimatedStackCost, fitStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
 import { machineBudget, startBudget } from '../stack/machine-budget.ts';
 import { runPool } from '../stack/stack-pool.ts';
@@ -104,6 +104,11 @@ export function scrapeFaultTargetsOf(scenario: Scenario): Set<string> {
   return new Set(scenario.faults.filter((f) => isScrapeFault(f.fault.kind)).map((f) => f.fault.target));
 }
 
+/** The most requests per second a drill sends at once: its streams' rates, each at its highest stage. */
+export function plannedRps(scenario: Scenario): number {
+  return scenario.traffic.reduce((n, t) => n + Math.max(t.rps, ...(t.ramp ?? []).map((stage) => stage.rps)), 0);
+}
+
 /** A drill's expected wall time: its timeline plus the longest settle it may need. */
 export function estimateMs(scenario: Scenario, compiled: ReadonlyMap<string, CompiledSystem>): number {
   const system = compiled.get(scenario.system)!;
@@ -120,7 +125,8 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   const { compiled, selected } = await selectDrills(options);
   const machine = currentMachine();
   // --jobs N: N stacks at once, whatever they cost. Otherwise each stack takes its system's share of the machine.
-  const weightOf = (system: string) => (options.jobs === undefined ? poolShare(options.stackCosts?.get(system) ?? estimatedStackCost(compiled.get(system)!.system), machine) : 1);
+  const weightOf = (scenario: Scenario) =>
+    options.jobs === undefined ? poolShare(drillCost(options.stackCosts?.get(scenario.system) ?? estimatedStackCost(compiled.get(scenario.system)!.system), plannedRps(scenario)), machine) : 1;
   // Starting services is the CPU-heavy part of a stack's start: one per core at a time, across
   // every firedrill run on the machine (with --jobs, across this run's stacks only).
   const startGate = new Semaphore(Math.max(1, machine.cores));
@@ -137,12 +143,12 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
     selected.map(({ scenario, vacuous }) => ({
       name: scenario.name,
       estimateMs: estimateMs(scenario, compiled),
-      weight: weightOf(scenario.system),
+      weight: weightOf(scenario),
       run: async (signal: AbortSignal) => {
         const system = compiled.get(scenario.system)!;
         try {
           // Other firedrill runs on this machine hold shares of it too: wait for room among all of them.
-          using _share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario.system), signal) : undefined;
+          using _share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), signal) : undefined;
           await using stack = await provider.start(system, { throttle: (work) => throttle(work, signal), keepRunDir: options.keepRunDirs, signal, scrapeFaultTargets: scrapeFaultTargetsOf(scenario) });
           const startedAtMs = Date.now();
           options.onScenarioStart?.(scenario, stack);
@@ -151,7 +157,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
           const withStack: ScenarioResult = { name, system: scenario.system, scale: system.scale, stackReadySeconds: seconds(stack.readyMs), ...rest };
           options.onScenario?.(withStack, system);
           await options.afterScenario?.(scenario, stack);
-          usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs);
+          usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs, result.traffic);
           return withStack;
         } catch (error) {
           // Interrupted (Ctrl-C): this drill has no result; the run reports what finished.
@@ -190,35 +196,39 @@ function providerFor(request: StackRequest): StackProvider {
  */
 class PoolUsage {
   readonly #ownCpuAtStart = process.cpuUsage();
-  readonly #systems = new Map<string, { cpuSeconds: number; wallSeconds: number; peakRssBytes: number; stacks: number }>();
+  readonly #systems = new Map<string, { samples: { cpuSeconds: number; wallSeconds: number; rps: number; requests: number }[]; peakRssBytes: number }>();
 
-  add(system: string, stack: StartedStack, lifetimeMs: number): void {
+  add(system: string, stack: StartedStack, lifetimeMs: number, traffic: { requests: number; achievedRps: number }): void {
     const now = stack.usage();
-    const totals = this.#systems.get(system) ?? { cpuSeconds: 0, wallSeconds: 0, peakRssBytes: 0, stacks: 0 };
-    totals.cpuSeconds += now.cpuSeconds;
-    totals.wallSeconds += lifetimeMs / 1000;
+    const totals = this.#systems.get(system) ?? { samples: [], peakRssBytes: 0 };
+    totals.samples.push({ cpuSeconds: now.cpuSeconds, wallSeconds: lifetimeMs / 1000, rps: traffic.achievedRps, requests: traffic.requests });
     totals.peakRssBytes = Math.max(totals.peakRssBytes, now.rssBytes);
-    totals.stacks += 1;
     this.#systems.set(system, totals);
   }
 
   summary(peakRunning: number, wallMs: number): PoolSummary {
     const own = process.cpuUsage(this.#ownCpuAtStart);
     const ownCpuSeconds = (own.user + own.system) / 1e6;
-    const all = [...this.#systems.values()];
-    const stacks = all.reduce((n, t) => n + t.stacks, 0);
-    const stackWallSeconds = all.reduce((n, t) => n + t.wallSeconds, 0);
-    // firedrill's own CPU (engines, sinks, proxies, pollers) is shared out by each system's stack time.
+    const samples = [...this.#systems.values()].flatMap((t) => t.samples);
+    const stacks = samples.length;
+    const requests = samples.reduce((n, s) => n + s.requests, 0);
+    const stackWallSeconds = samples.reduce((n, s) => n + s.wallSeconds, 0);
+    // firedrill's own CPU (engines, sinks, proxies, pollers) goes to each stack by the requests it
+    // sent (the engine's share grows with traffic), or by its time when no drill sent any.
+    const ownShare = (s: { requests: number; wallSeconds: number }) => ownCpuSeconds * (requests > 0 ? s.requests / requests : s.wallSeconds / stackWallSeconds);
+    const memoryPerStack = Math.round(process.memoryUsage().rss / Math.max(stacks, 1));
     const measuredStackCosts = Object.fromEntries(
       [...this.#systems]
-        .filter(([, t]) => t.wallSeconds > 0)
-        .map(([system, t]) => {
-          const cpuSeconds = t.cpuSeconds + ownCpuSeconds * (t.wallSeconds / stackWallSeconds);
-          const memoryBytes = t.peakRssBytes + Math.round(process.memoryUsage().rss / Math.max(stacks, 1));
-          return [system, { cpuCores: Math.round((cpuSeconds / t.wallSeconds) * 1000) / 1000, memoryBytes }];
-        }),
+        .filter(([, t]) => t.samples.some((s) => s.wallSeconds > 0))
+        .map(([system, t]) => [
+          system,
+          fitStackCost(
+            t.samples.filter((s) => s.wallSeconds > 0).map((s) => ({ cpuSeconds: s.cpuSeconds + ownShare(s), wallSeconds: s.wallSeconds, rps: s.rps })),
+            t.peakRssBytes + memoryPerStack,
+          ),
+        ]),
     );
-    const cpuSeconds = all.reduce((n, t) => n + t.cpuSeconds, 0) + ownCpuSeconds;
+    const cpuSeconds = samples.reduce((n, s) => n + s.cpuSeconds, 0) + ownCpuSeconds;
     return { jobs: peakRunning, stacks, wallSeconds: seconds(wallMs), cpuSeconds: Math.round(cpuSeconds * 10) / 10, measuredStackCosts };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimatedStackCost, poolShare } from './pool-capacity.ts';
+import { drillCost, estimatedStackCost, fitStackCost, poolShare } from './pool-capacity.ts';
 
 const GiB = 2 ** 30;
 
@@ -33,5 +33,30 @@ describe('estimatedStackCost', () => {
 
   it('grows with every process a stack runs', () => {
     expect(estimatedStackCost(parts(2, 3, 2, 1)).memoryBytes).toBeGreaterThan(estimatedStackCost(parts(2, 0, 0, 0)).memoryBytes);
+  });
+});
+
+describe('fitStackCost and drillCost', () => {
+  it('finds what a request per second costs from stacks of several rates, and prices a drill by its traffic', () => {
+    // 0.05 cores idle plus 0.01 per request per second, 40 s each.
+    const samples = [5, 10, 20, 25].map((rps) => ({ rps, wallSeconds: 40, cpuSeconds: (0.05 + 0.01 * rps) * 40 }));
+    const cost = fitStackCost(samples, 300e6);
+    expect(cost).toEqual({ cpuCores: 0.2, memoryBytes: 300e6, cpuCoresPerRps: 0.01, meanRps: 15 });
+    expect(drillCost(cost, 25).cpuCores).toBeCloseTo(0.3, 6);
+    expect(drillCost(cost, 5).cpuCores).toBeCloseTo(0.1, 6);
+    // Never below 40% of the average, however little a drill sends.
+    expect(drillCost(cost, 0).cpuCores).toBeCloseTo(0.08, 6);
+  });
+
+  it('keeps the average alone when the drills all sent about the same, or too few were measured', () => {
+    expect(fitStackCost([10, 10.5, 10].map((rps) => ({ rps, wallSeconds: 30, cpuSeconds: 3 })), 1e8)).toEqual({ cpuCores: 0.1, memoryBytes: 1e8 });
+    const two = fitStackCost([{ rps: 5, wallSeconds: 30, cpuSeconds: 3 }, { rps: 25, wallSeconds: 30, cpuSeconds: 9 }], 1e8);
+    expect(two.cpuCoresPerRps).toBeUndefined();
+    expect(drillCost(two, 100)).toBe(two);
+  });
+
+  it('never prices more traffic cheaper', () => {
+    const cost = fitStackCost([5, 15, 25].map((rps) => ({ rps, wallSeconds: 30, cpuSeconds: (0.3 - 0.005 * rps) * 30 })), 1e8);
+    expect(cost.cpuCoresPerRps).toBe(0);
   });
 });

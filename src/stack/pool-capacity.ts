@@ -3,9 +3,50 @@ import type { ResolvedSystem } from '../config/resolved-system.ts';
 
 /** What one stack costs while its drill runs: its processes plus firedrill's engine, sink and pollers for it. */
 export interface StackCost {
-  /** Cores busy on average (CPU seconds per wall second). */
+  /** Cores busy on average (CPU seconds per wall second), over drills sending `meanRps`. */
   readonly cpuCores: number;
   readonly memoryBytes: number;
+  /** What each request per second more (or less) than `meanRps` adds (or saves), when drills of several rates were measured. */
+  readonly cpuCoresPerRps?: number;
+  readonly meanRps?: number;
+}
+
+/** Whatever its traffic, a stack costs at least this share of its system's average (Prometheus, Alertmanager, idle services). */
+const MIN_SHARE_OF_AVERAGE = 0.4;
+
+/** The cost of one drill's stack: its system's average, moved by how much more or less traffic the drill sends. */
+export function drillCost(cost: StackCost, rps: number): StackCost {
+  if (cost.cpuCoresPerRps === undefined || cost.meanRps === undefined) return cost;
+  const cpuCores = Math.max(cost.cpuCores * MIN_SHARE_OF_AVERAGE, cost.cpuCores + cost.cpuCoresPerRps * (rps - cost.meanRps));
+  return { ...cost, cpuCores };
+}
+
+/** One measured stack: CPU seconds over wall seconds at a request rate. */
+export interface StackSample {
+  readonly cpuSeconds: number;
+  readonly wallSeconds: number;
+  readonly rps: number;
+}
+
+/**
+ * A system's stack cost from its measured stacks: the average cores (CPU over wall, all stacks
+ * together) and, from the wall-weighted least-squares line of cores against request rate, what
+ * one request per second costs (never below 0: more traffic never makes a stack cheaper).
+ */
+export function fitStackCost(samples: readonly StackSample[], memoryBytes: number): StackCost {
+  const wall = samples.reduce((n, s) => n + s.wallSeconds, 0);
+  const cpuCores = samples.reduce((n, s) => n + s.cpuSeconds, 0) / wall;
+  const meanRps = samples.reduce((n, s) => n + s.rps * s.wallSeconds, 0) / wall;
+  let covariance = 0;
+  let variance = 0;
+  for (const s of samples) {
+    covariance += s.wallSeconds * (s.rps - meanRps) * (s.cpuSeconds / s.wallSeconds - cpuCores);
+    variance += s.wallSeconds * (s.rps - meanRps) ** 2;
+  }
+  const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+  const base = { cpuCores: round(cpuCores, 3), memoryBytes };
+  if (samples.length < 3 || variance / wall < 1) return base;
+  return { ...base, cpuCoresPerRps: round(Math.max(0, covariance / variance), 5), meanRps: round(meanRps, 2) };
 }
 
 export interface Machine {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { processTree } from './process-tree.ts';
 
 /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) and RSS in 4 KiB pages on x86-64 and arm64. */
 const TICKS_PER_SECOND = 100;
@@ -10,11 +11,15 @@ export interface ProcessUsage {
   readonly rssBytes: number;
 }
 
-/** CPU time and resident memory of running processes, from /proc; a pid that is gone counts as zero. */
+/**
+ * CPU time and resident memory of running processes and all their descendants (a PostgreSQL's
+ * backends do its work), from /proc, with the CPU of children that already ended; a pid that is
+ * gone counts as zero.
+ */
 export function usageOf(pids: readonly number[]): ProcessUsage {
   let ticks = 0;
   let pages = 0;
-  for (const pid of pids) {
+  for (const pid of new Set(pids.flatMap((p) => processTree(p)))) {
     let stat: string;
     try {
       stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -23,7 +28,8 @@ export function usageOf(pids: readonly number[]): ProcessUsage {
     }
     // Fields after the parenthesised command name, which may itself hold spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    // utime, stime, and cutime, cstime: children that ended and were waited for (a closed connection's backend).
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     pages += Number(fields[21]); // rss
   }
   return { cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes: pages * PAGE_BYTES };

@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { usageOf } from './process-usage.ts';
+import { signalTree } from './process-tree.ts';
+import { waitFor } from './wait-for.ts';
+
+describe('usageOf', () => {
+  it("counts the CPU of a process's descendants (a PostgreSQL's backends), not only its own", async () => {
+    // A parent that idles while its child burns half a second of CPU and then idles too.
+    const child = `const t = Date.now(); while (Date.now() - t < 500) {} setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(child)}], { stdio: 'ignore' }); setInterval(() => {}, 1000);`], { stdio: 'ignore' });
+    try {
+      const seen = await waitFor(
+        "the child's half second of CPU counted under its parent",
+        async () => {
+          const usage = usageOf([parent.pid!]);
+          return usage.cpuSeconds >= 0.45 ? { value: usage, seen: `${usage.cpuSeconds}s` } : { seen: `${usage.cpuSeconds}s` };
+        },
+        { timeoutMs: 15_000, pollMs: 50 },
+      );
+      expect(seen.rssBytes).toBeGreaterThan(0);
+    } finally {
+      signalTree(parent.pid!, 'SIGKILL');
+    }
+  });
+
+  it('counts a pid that is gone as zero', () => {
+    expect(usageOf([2 ** 22 + 12345])).toEqual({ cpuSeconds: 0, rssBytes: 0 });
+  });
+});
