@@ -112,7 +112,7 @@ export default defineScenario({ name: 'restart', system: 'piyasa', duration: '6m
   async function startDrill(args: string[] = ['api-outage']) {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'firedrill-sigint-'));
     const child = spawn(process.execPath, [BIN, 'run', ...args], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     const output = { stderr: '' };
     child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
     const runDirs = () => readdirSync(tmp).filter((d) => d.startsWith('firedrill-'));

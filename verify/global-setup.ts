@@ -25,7 +25,7 @@ function run(what: string, args: string[]): Promise<void> {
     let tail = '';
     child.stderr.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-3000)));
     child.once('error', reject);
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       if (code === 0 || code === 1) resolve();
       else reject(new Error(`${what} exited ${code ?? signal}; last output:\n${tail}`));
     });

@@ -80,7 +80,8 @@ function start(args: string[], where = project()): Run {
   const startedPids = new Set<number>();
   // Remember every process the run starts, to prove none is left, by pid, never by name.
   const sampler = setInterval(() => descendants(child.pid!).forEach((pid) => startedPids.add(pid)), 100);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (clearInterval(sampler), resolve(code))));
+  // 'close', not 'exit': only then has every byte the run wrote to stdout and stderr been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => (clearInterval(sampler), resolve(code))));
   return { child, exited, output, tmp: where.tmp, dir: where.dir, startedPids };
 }
 
