@@ -6,7 +6,7 @@ import { backendTraffic, frontendTraffic } from './lib/thebot-traffic.ts';
  * INSERT, UPDATE, COMMIT) stays open about 9 s on the server, which postgres_exporter's
  * pg_stat_activity_max_tx_duration sees (LongRunningQueries, > 5 s). Transactions begin often
  * enough (about 2/s) that one older than 5 s is always open while the fault holds. Light traffic
- * keeps the backend's pool from filling, so requests are slow but none fails, and slow statements
+ * keeps the backend's pool from filling, so requests are slow, few fail, and slow statements
  * run at about 6/s: under DjangoSlowQueries' 10/s. A post takes four round trips (12 s, 8 minutes
  * of rule time at scale 40) before it is observed, so DjangoHighLatency may fire late; it is
  * drilled in thebot-slow-database.
