@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ResolvedSystem } from '../config/load-config.ts';
 import { compileSystem, writeCompiledSystem } from './compile-system.ts';
 
@@ -99,6 +99,7 @@ describe('compileSystem', () => {
   it('wires targets to 127.0.0.1, drops discovery and remote storage, and replaces receivers by sink webhooks', () => {
     const compiled = compileSystem(withNodeIgnored, 20);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compile-out-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const written = writeCompiledSystem(compiled, { scrapeAddresses: new Map([['api', '127.0.0.1:4321']]), alertmanagerPort: 9999, sinkUrl: 'http://127.0.0.1:1/receivers' }, dir);
     const prom = parse(readFileSync(written.prometheusConfig, 'utf8'));
     expect(prom.scrape_configs).toEqual([{ job_name: 'api', scrape_interval: '500ms', scrape_timeout: '500ms', static_configs: [{ targets: ['127.0.0.1:4321'], labels: { team: 'core' } }] }]);

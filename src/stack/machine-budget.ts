@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from './process-tree.ts';
 
 // A pool sizes itself to the whole machine. Two firedrill runs at once (CI shards on one runner,
 // a game day next to a gate, the test suite's gate beside its mutation gate) would each fill it,
@@ -24,16 +25,6 @@ export interface MachineBudgetOptions {
   /** Whether a process is running (default: signal 0). */
   readonly isAlive?: (pid: number) => boolean;
   readonly pid?: number;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function defaultBudgetDir(): string {

@@ -41,3 +41,13 @@ export function signalTree(pid: number, signal: NodeJS.Signals): void {
     }
   }
 }
+
+/** Whether a process runs (signal 0); EPERM means it runs as another user. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -4,11 +4,13 @@ import { mkdir, open, stat, statfs, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FiredrillError } from '../../errors.ts';
+import { processAlive } from '../../stack/process-tree.ts';
 
 const run = promisify(execFile);
 
-/** The source name of every tmpfs firedrill mounts, so `findmnt firedrill-host` shows any left behind. */
+/** The source name of every tmpfs firedrill mounts, with the pid of the run that mounted it (`firedrill-host:<pid>`). */
 export const MOUNT_SOURCE = 'firedrill-host';
+export const mountSource = (pid = process.pid) => `${MOUNT_SOURCE}:${pid}`;
 const FILL_FILE = 'fill';
 const CHUNK = Buffer.alloc(1024 * 1024);
 
@@ -29,10 +31,11 @@ export class DataFilesystem {
 
   /** Mounts a tmpfs of `sizeBytes` at `path` (created if missing); needs root (CAP_SYS_ADMIN). */
   static async mount(path: string, sizeBytes: number): Promise<DataFilesystem> {
+    sweepStaleMounts();
     await mkdir(path, { recursive: true });
     if (isMountPoint(path)) throw new FiredrillError('ENVIRONMENT', `${path} is already a mount point; unmount it (umount ${path}) or give the simulated host a fresh directory`);
     try {
-      await run('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes},mode=0755`, MOUNT_SOURCE, path]);
+      await run('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes},mode=0755`, mountSource(), path]);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new FiredrillError('ENVIRONMENT', `could not mount a tmpfs at ${path}: no mount command on PATH; install util-linux`);
       const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
@@ -84,6 +87,29 @@ export class DataFilesystem {
       mounted.delete(this.path);
     }
   }
+}
+
+/**
+ * Unmounts the tmpfs of simulated hosts whose run is gone without unmounting them (killed with
+ * SIGKILL, or the machine's processes reset): no exit hook runs then, and each would hold its
+ * memory until a reboot. Found by the pid in their source; returns the paths it unmounted.
+ */
+export function sweepStaleMounts(isAlive: (pid: number) => boolean = processAlive): string[] {
+  const stale = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' '))
+    .flatMap(([source, where]) => {
+      const pid = /^firedrill-host:(\d+)$/.exec(source ?? '')?.[1];
+      return pid !== undefined && where !== undefined && !isAlive(Number(pid)) ? [unescapeMountField(where)] : [];
+    });
+  return stale.filter((path) => {
+    try {
+      execFileSync('umount', ['-l', path], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false; // someone else's sweep got there first
+    }
+  });
 }
 
 /** True when `path` is a mount point in this process's mount namespace, from /proc/self/mounts. */

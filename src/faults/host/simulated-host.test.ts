@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, type Probe } from '../../stack/wait-for.ts';
-import { MOUNT_SOURCE } from './data-filesystem.ts';
+import { mountSource } from './data-filesystem.ts';
 import type { HostFault } from './host-fault.ts';
 import { sampleOf, startScrapedNodeExporter, type Scrape, type ScrapedNodeExporter } from './scraped-node-exporter.ts';
 import { SimulatedHost } from './simulated-host.ts';
@@ -200,7 +200,7 @@ describe('SimulatedHost read by the real node_exporter', { timeout: 60_000 }, ()
 
   it('stop() unmounts the tmpfs, is safe twice, and kills nothing else', async () => {
     const mountPath = host!.dataMountPath!;
-    const mountedHere = () => readFileSync('/proc/self/mounts', 'utf8').split('\n').some((line) => line.startsWith(`${MOUNT_SOURCE} ${mountPath} tmpfs `));
+    const mountedHere = () => readFileSync('/proc/self/mounts', 'utf8').split('\n').some((line) => line.startsWith(`${mountSource()} ${mountPath} tmpfs `));
     expect(mountedHere()).toBe(true);
     await host!.stop();
     expect(mountedHere()).toBe(false);
