@@ -2,12 +2,16 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ResolvedSystem } from '../config/load-config.ts';
 import { compileSystem, writeCompiledSystem } from './compile-system.ts';
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function systemWith(files: { prometheus: string; rules: string; alertmanager: string }): ResolvedSystem {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compile-test-'));
+  made.push(dir);
   mkdirSync(path.join(dir, 'rules'));
   writeFileSync(path.join(dir, 'prometheus.yml'), files.prometheus);
   writeFileSync(path.join(dir, 'rules', 'a.yml'), files.rules);

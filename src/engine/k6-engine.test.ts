@@ -1,16 +1,17 @@
 // How the k6 engine hands a run to the k6 binary: the fault token must travel in the environment,
 // never on the command line, where any local user can read it from /proc/<pid>/cmdline. A stand-in
 // binary records what it was given (this checks the hand-over, not k6; no k6 can be installed here).
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { K6_ENV } from '../k6/k6-env.ts';
 import { K6Engine } from './k6-engine.ts';
 
 describe('the k6 engine', () => {
   it('passes the stack and the token to k6 through its environment, never its arguments', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-k6-standin-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const record = path.join(dir, 'record.json');
     const standIn = path.join(dir, 'k6');
     writeFileSync(

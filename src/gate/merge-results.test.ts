@@ -1,13 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.ts';
 import type { RunResult } from '../report/run-result.ts';
 import { mergeResults } from './merge-results.ts';
 
 const config = await loadConfig('firedrill.config.ts');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-merge-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const options = { minAlertCoverage: 100, minInhibitionCoverage: 100 };
 
 /** A run result as a shard writes it, holding scenarios with the given verdicts. */
