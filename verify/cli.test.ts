@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../src/stack/wait-for.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
@@ -23,6 +23,10 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+const temporary: string[] = [];
+afterAll(() => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const made = (dir: string) => (temporary.push(dir), dir);
 
 describe('firedrill CLI', () => {
   it('exits 2 with a one-line error naming the unknown scenario', () => {
@@ -76,7 +80,7 @@ describe('firedrill CLI', () => {
   });
 
   it('exits 2 before anything starts on an expectation that cannot fail, naming the file, the alert and the time it needs', () => {
-    const project = mkdtempSync(path.join(os.tmpdir(), 'firedrill-vacuous-'));
+    const project = made(mkdtempSync(path.join(os.tmpdir(), 'firedrill-vacuous-')));
     const src = path.resolve('src/index.ts');
     const fixture = path.resolve('fixtures/piyasa');
     writeFileSync(
@@ -99,7 +103,7 @@ export default defineScenario({ name: 'restart', system: 'piyasa', duration: '6m
   expect: [expectAlert('WorkerDown').toNotFire(), expectAlert('WorkerNoMessages').toNotFire()] });
 `,
     );
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'firedrill-vacuous-tmp-'));
+    const tmp = made(mkdtempSync(path.join(os.tmpdir(), 'firedrill-vacuous-tmp-')));
     const run = spawnSync(process.execPath, [BIN, 'run', '--config', 'firedrill.config.ts', '--json', 'r.json'], { cwd: project, encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
@@ -110,7 +114,7 @@ export default defineScenario({ name: 'restart', system: 'piyasa', duration: '6m
   });
 
   async function startDrill(args: string[] = ['api-outage']) {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'firedrill-sigint-'));
+    const tmp = made(mkdtempSync(path.join(os.tmpdir(), 'firedrill-sigint-')));
     const child = spawn(process.execPath, [BIN, 'run', ...args], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     const output = { stderr: '' };

@@ -1,7 +1,7 @@
 // The mutations must really edit the compiled config: a mutation whose target text moved (a
 // rewritten expr, a renamed job) would silently become a no-op and the mutation test would then
 // be checking nothing. No stack runs here; the written files are compared.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,9 @@ function written(mutations?: CompiledMutations): Map<string, string> {
   writeCompiledSystem(compiled, { scrapeAddresses: new Map([['piyasa-chatbot-api', '127.0.0.1:1'], ['piyasa-chatbot-worker', '127.0.0.1:2']]), alertmanagerPort: 3, sinkUrl: 'http://127.0.0.1:4' }, dir);
   const files = ['prometheus.yml', 'alertmanager.yml', ...readdirSync(path.join(dir, 'rules')).map((f) => path.join('rules', f))];
   // The rule file paths inside prometheus.yml name the temporary directory; take it out.
-  return new Map(files.map((f) => [f, readFileSync(path.join(dir, f), 'utf8').replaceAll(dir, '<dir>')]));
+  const texts = new Map(files.map((f) => [f, readFileSync(path.join(dir, f), 'utf8').replaceAll(dir, '<dir>')]));
+  rmSync(dir, { recursive: true, force: true });
+  return texts;
 }
 
 const changedFiles = (mutated: Map<string, string>, pristine: Map<string, string>) => [...mutated].filter(([f, text]) => pristine.get(f) !== text).map(([f]) => f);

@@ -4,15 +4,18 @@
 // creates are its own) and asserts the exit code, the one-line message, and that no process it
 // started and no directory it created is left. Real processes throughout; the cases run side by side.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../src/stack/wait-for.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
 const SRC = path.resolve('src/index.ts');
 const FIXTURE = path.resolve('fixtures/piyasa');
+
+const projects: string[] = [];
+afterAll(() => projects.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /**
  * A project of the user's: the Piyasa fixture's monitoring and services, one scenario that holds
@@ -20,6 +23,7 @@ const FIXTURE = path.resolve('fixtures/piyasa');
  */
 function project(extraScenarios: Record<string, string> = {}): { dir: string; tmp: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-reliability-'));
+  projects.push(dir);
   const tmp = path.join(dir, 'tmp');
   mkdirSync(tmp);
   writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');

@@ -45,10 +45,13 @@ export async function startPostgres(
   const template = await postgresTemplate(binaries, user);
   const home = dataHomeFor(options.runDir, user, `firedrill-postgres-${name}-`);
   // Registered before the server's own stop: stops run newest first, so the data goes after the server.
-  options.onStop?.(async () => home.remove());
+  options.onStop?.(async () => {
+    home.remove();
+    template.release();
+  });
   const data = path.join(home.dir, `postgres-${name}`);
   // cp -a keeps the owner and the 0700 mode PostgreSQL insists on.
-  const copy = spawnSync('cp', ['-a', template, data], { encoding: 'utf8' });
+  const copy = spawnSync('cp', ['-a', template.data, data], { encoding: 'utf8' });
   if (copy.status !== 0) throw new FiredrillError('ENVIRONMENT', `could not copy the PostgreSQL template to ${data}: ${copy.stderr.trim()}`);
   const settings = { ...THROWAWAY_SETTINGS, ...config.settings, listen_addresses: '127.0.0.1', unix_socket_directories: data, port: String(options.port) };
   const process = new RestartableProcess({
