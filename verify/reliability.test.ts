@@ -85,7 +85,11 @@ function start(args: string[], where = project()): Run {
   // Remember every process the run starts, to prove none is left, by pid, never by name.
   const sampler = setInterval(() => descendants(child.pid!).forEach((pid) => startedPids.add(pid)), 100);
   // 'close', not 'exit': only then has every byte the run wrote to stdout and stderr been read.
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => (clearInterval(sampler), resolve(code))));
+  // Ended by a signal, the status is what a shell reports: 128 + its number (a Ctrl-C that lands
+  // while Node is already exiting, its handlers gone, ends it by SIGINT itself: 130 all the same).
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code, signal) => (clearInterval(sampler), resolve(code ?? (signal ? 128 + os.constants.signals[signal] : null)))),
+  );
   return { child, exited, output, tmp: where.tmp, dir: where.dir, startedPids };
 }
 
