@@ -4,25 +4,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive, descendants } from './process-helpers.ts';
 import { waitFor } from '../src/stack/wait-for.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
 const firedrill = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 
-/** Every descendant pid of `pid`, read from /proc. */
-function descendants(pid: number): number[] {
-  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.split('\n').map(Number).filter(Boolean);
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-/** Running, that is: exists and is not a zombie (an exited child that init has not reaped yet). */
-const alive = (pid: number) => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 const temporary: string[] = [];
 afterAll(() => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

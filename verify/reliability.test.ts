@@ -3,11 +3,12 @@
 // case runs `firedrill run` in a project of its own (its own TMPDIR, so the run directories it
 // creates are its own) and asserts the exit code, the one-line message, and that no process it
 // started and no directory it created is left. Real processes throughout; the cases run side by side.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive, descendants } from './process-helpers.ts';
 import { waitFor } from '../src/stack/wait-for.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
@@ -62,19 +63,6 @@ interface Run {
   readonly startedPids: Set<number>;
 }
 
-/** Every descendant pid of `pid`, read from ps. */
-function descendants(pid: number): number[] {
-  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.split('\n').map(Number).filter(Boolean);
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-const alive = (pid: number) => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 function start(args: string[], where = project()): Run {
   const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd: where.dir, env: { ...process.env, TMPDIR: where.tmp }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -27,7 +27,8 @@ export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined
   return searchPath(['k6'], env);
 }
 
-function findBinary(variable: string, names: readonly string[], env: NodeJS.ProcessEnv): string {
+/** $VARIABLE when set (it must be executable), else the first of `names` on PATH; `hint` says how to install it. */
+export function findBinary(variable: string, names: readonly string[], env: NodeJS.ProcessEnv, hint = INSTALL_HINT): string {
   const explicit = env[variable];
   if (explicit) {
     if (!isExecutable(explicit)) throw new FiredrillError('ENVIRONMENT', `${variable}=${explicit} is not an executable file; fix the path or unset it`);
@@ -35,5 +36,5 @@ function findBinary(variable: string, names: readonly string[], env: NodeJS.Proc
   }
   const found = searchPath(names, env);
   if (found) return found;
-  throw new FiredrillError('ENVIRONMENT', `${names[0]} not found on PATH; ${INSTALL_HINT}`);
+  throw new FiredrillError('ENVIRONMENT', `${names[0]} not found on PATH; ${hint}`);
 }

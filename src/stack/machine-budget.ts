@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { processAlive } from './process-tree.ts';
+import { pause } from './wait-for.ts';
 
 // A pool sizes itself to the whole machine. Two firedrill runs at once (CI shards on one runner,
 // a game day next to a gate, the test suite's gate beside its mutation gate) would each fill it,
@@ -179,19 +180,6 @@ function unlinkQuietly(file: string): void {
   }
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 const shared = new Map<string, MachineBudget>();
 

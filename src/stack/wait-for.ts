@@ -48,7 +48,7 @@ function abortReason(signal: AbortSignal, what: string): Error {
 }
 
 /** Sleeps `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -54,7 +54,7 @@ export function addRunCommand(program: Command): void {
         engine: opts.engine,
         jobs: opts.jobs,
         shard: opts.shard,
-      systems: opts.system,
+        systems: opts.system,
         keepRunDirs: opts.keep,
         stackCosts: readStackCosts(),
         signal: interruption.signal,

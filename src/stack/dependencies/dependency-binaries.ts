@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { isExecutable, searchPath } from '../../config/which.ts';
 import { FiredrillError } from '../../errors.ts';
+import { findBinary } from '../binaries.ts';
 
 const DEBIAN_POSTGRES_ROOT = '/usr/lib/postgresql';
 
@@ -36,14 +37,7 @@ export function findPostgres(env: NodeJS.ProcessEnv = process.env): PostgresBina
 
 /** A Debian package's binary by its Debian name or upstream name, or $VARIABLE. */
 export function findTool(variable: string, names: readonly string[], debianPackage: string, env: NodeJS.ProcessEnv = process.env): string {
-  const explicit = env[variable];
-  if (explicit) {
-    if (!isExecutable(explicit)) throw new FiredrillError('ENVIRONMENT', `${variable}=${explicit} is not an executable file; fix the path or unset it`);
-    return explicit;
-  }
-  const found = searchPath(names, env);
-  if (found) return found;
-  throw new FiredrillError('ENVIRONMENT', `${names[0]} not found on PATH; install it with: sudo apt-get install ${debianPackage} (or run npm run setup as root), or set ${variable}`);
+  return findBinary(variable, names, env, `install it with: sudo apt-get install ${debianPackage} (or run npm run setup as root), or set ${variable}`);
 }
 
 export const findRedisServer = (env?: NodeJS.ProcessEnv) => ({
