@@ -1,59 +1,89 @@
-// Runs the gate runs the suite reads, each on its own pool of isolated stacks, side by side: the
-// gate on the fixtures as they are, then the gate again in three shards merged into one result;
-// and, meanwhile, the gate on a copy broken by every mutation of piyasa-mutations.ts.
-// Test files read the results through `inject` (see shared-gates.ts).
+// Runs every gate the suite reads, side by side, each on its own pool of isolated stacks (the
+// machine ledger shares the cores between them): the gate on the fixtures as they are; the gate
+// on a copy broken by every mutation of piyasa-mutations.ts; and, in the Python example, the
+// gate as its reader runs it, the same gate in three shards merged into one result, and the gate
+// on a copy with one alert broken. Test files read the results through `inject` (see shared-gates.ts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { brokenPythonShop, PYTHON_SHOP } from './python-shop-project.ts';
+
+/** One finished command: how it ended and the last of what it wrote to stderr. */
+export interface CommandOutcome {
+  readonly code: number;
+  readonly stderrTail: string;
+}
+
+/** A gate run's result JSON and how the command ended. */
+export interface GateRun extends CommandOutcome {
+  readonly resultFile: string;
+}
 
 declare module 'vitest' {
   interface ProvidedContext {
     gateResultFile: string;
     mutationGateResultFile: string;
-    shardGateResultFiles: string[];
+    pythonGate: GateRun;
+    pythonBrokenGate: GateRun;
+    pythonShardGates: GateRun[];
     mergedGateResultFile: string;
     mergedJUnitFile: string;
   }
 }
 
+const BIN = path.resolve('bin/firedrill.mjs');
+
 /** Runs a command to its end; anything but exit 0 or 1 (a gate verdict) fails the suite with the command's last lines. */
-function run(what: string, args: string[]): Promise<void> {
+function run(what: string, args: string[], cwd = process.cwd()): Promise<CommandOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let tail = '';
     child.stderr.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-3000)));
     child.once('error', reject);
     child.once('close', (code, signal) => {
-      if (code === 0 || code === 1) resolve();
+      if (code === 0 || code === 1) resolve({ code, stderrTail: tail });
       else reject(new Error(`${what} exited ${code ?? signal}; last output:\n${tail}`));
     });
   });
+}
+
+async function gate(what: string, resultFile: string, cwd: string, flags: string[] = []): Promise<GateRun> {
+  const outcome = await run(what, [BIN, 'gate', '--engine', 'builtin', ...flags, '--json', resultFile], cwd);
+  return { ...outcome, resultFile };
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
   // For working on a file that reads no gate result: `FIREDRILL_VERIFY_GATES=skip npx vitest run verify/x.test.ts`.
   if (process.env.FIREDRILL_VERIFY_GATES === 'skip') return () => undefined;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-verify-'));
-  const gateResultFile = path.join(dir, 'gate.json');
-  const mutationGateResultFile = path.join(dir, 'mutation-gate.json');
-  const shardGateResultFiles = [1, 2, 3].map((i) => path.join(dir, `gate-shard-${i}.json`));
-  const mergedGateResultFile = path.join(dir, 'gate-merged.json');
-  const mergedJUnitFile = path.join(dir, 'gate-merged.xml');
-  // The mutation gate takes longest (a lengthened window brings an hour of history to four drills):
-  // the shards start as soon as the plain gate is done, while its last drills still run.
-  await Promise.all([
-    run('firedrill gate', ['bin/firedrill.mjs', 'gate', '--engine', 'builtin', '--json', gateResultFile]).then(async () => {
-      await Promise.all(shardGateResultFiles.map((file, i) => run(`firedrill gate --shard ${i + 1}/3`, ['bin/firedrill.mjs', 'gate', '--engine', 'builtin', '--shard', `${i + 1}/3`, '--json', file])));
-      await run('firedrill merge', ['bin/firedrill.mjs', 'merge', ...shardGateResultFiles, '--json', mergedGateResultFile, '--junit', mergedJUnitFile]);
-    }),
-    run('the mutation gate', ['--import', 'tsx', 'scripts/mutation-gate.ts', '--combined', '--json', mutationGateResultFile]),
-  ]);
-  project.provide('gateResultFile', gateResultFile);
-  project.provide('mutationGateResultFile', mutationGateResultFile);
-  project.provide('shardGateResultFiles', shardGateResultFiles);
-  project.provide('mergedGateResultFile', mergedGateResultFile);
-  project.provide('mergedJUnitFile', mergedJUnitFile);
-  return () => rmSync(dir, { recursive: true, force: true });
+  const broken = brokenPythonShop();
+  const cleanUp = () => {
+    rmSync(dir, { recursive: true, force: true });
+    broken.remove();
+  };
+  try {
+    const file = (name: string) => path.join(dir, name);
+    const shardFiles = [1, 2, 3].map((i) => file(`python-shard-${i}.json`));
+    const [, , pythonGate, pythonBrokenGate, pythonShardGates] = await Promise.all([
+      gate('firedrill gate', file('gate.json'), process.cwd()),
+      run('the mutation gate', ['--import', 'tsx', 'scripts/mutation-gate.ts', '--combined', '--json', file('mutation-gate.json')]),
+      gate('firedrill gate (Python example)', file('python-gate.json'), PYTHON_SHOP),
+      gate('firedrill gate (Python example, ShopSlow broken)', file('python-broken-gate.json'), broken.dir),
+      Promise.all(shardFiles.map((json, i) => gate(`firedrill gate --shard ${i + 1}/3 (Python example)`, json, PYTHON_SHOP, ['--shard', `${i + 1}/3`]))),
+    ]);
+    await run('firedrill merge', [BIN, 'merge', ...shardFiles, '--json', file('merged.json'), '--junit', file('merged.xml')], PYTHON_SHOP);
+    project.provide('gateResultFile', file('gate.json'));
+    project.provide('mutationGateResultFile', file('mutation-gate.json'));
+    project.provide('pythonGate', pythonGate);
+    project.provide('pythonBrokenGate', pythonBrokenGate);
+    project.provide('pythonShardGates', pythonShardGates);
+    project.provide('mergedGateResultFile', file('merged.json'));
+    project.provide('mergedJUnitFile', file('merged.xml'));
+  } catch (error) {
+    cleanUp();
+    throw error;
+  }
+  return cleanUp;
 }

@@ -2,48 +2,25 @@
 // fixtures/python-shop, a Python service (Debian's python3 and python3-prometheus-client) with no
 // fault endpoint, a real Redis reached through firedrill's fault proxy, a real redis_exporter, and
 // real process faults. Then the same project with one alert broken: the gate must say which.
-import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Both gates ran in the global setup (beside the others); this file reads what they did.
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GateResult } from '../src/gate/run-gate.ts';
-
-const exec = promisify(execFile);
-const BIN = path.resolve('bin/firedrill.mjs');
-const EXAMPLE = path.resolve('fixtures/python-shop');
-// Inside the repo, so that the example's `from 'firedrill'` resolves to this package, as it does in a user's project.
-const work = (mkdirSync('.firedrill', { recursive: true }), mkdtempSync(path.resolve('.firedrill/python-shop-')));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function gate(cwd: string, args: string[]): Promise<{ code: number; stderr: string; result: GateResult }> {
-  const tmp = mkdtempSync(path.join(work, 'tmp-'));
-  const json = path.join(work, `gate-${path.basename(tmp)}.json`);
-  let code = 0;
-  let stderr = '';
-  try {
-    ({ stderr } = await exec(process.execPath, [BIN, 'gate', ...args, '--json', json], { cwd, env: { ...process.env, TMPDIR: tmp }, maxBuffer: 64 * 2 ** 20 }));
-  } catch (error) {
-    const failed = error as { code?: number; stderr?: string };
-    code = typeof failed.code === 'number' ? failed.code : -1;
-    stderr = failed.stderr ?? String(error);
-  }
-  expect(readdirSync(tmp).filter((d) => d.startsWith('firedrill-')), 'run directories left').toEqual([]);
-  return { code, stderr, result: JSON.parse(readFileSync(json, 'utf8')) as GateResult };
-}
+import { describe, expect, inject, it } from 'vitest';
+import { readGate } from './shared-gates.ts';
+import { PYTHON_SHOP, SHOP_SLOW_THRESHOLD } from './python-shop-project.ts';
 
 describe('the Python example, drilled from outside', () => {
-  let outcome: Awaited<ReturnType<typeof gate>>;
-  beforeAll(async () => {
-    outcome = await gate(EXAMPLE, []);
-  }, 300_000);
+  const run = inject('pythonGate');
+  const result = readGate(run.resultFile);
 
   it('passes the gate: every alert fires in a drill, the inhibition is proved with its negative control', () => {
-    expect(outcome.code, outcome.stderr.slice(-3000)).toBe(0);
-    const [shop] = outcome.result.systems;
+    expect(run.code, run.stderrTail).toBe(0);
+    const [shop] = result.systems;
     expect(shop!.alertCoverage.percent).toBe(100);
     expect(shop!.inhibitionCoverage.percent).toBe(100);
-    expect(outcome.result.run.scenarios.map((s) => [s.name, s.ok]).sort()).toEqual([
+    expect(shop!.contract?.findings).toEqual([]);
+    expect(result.run.scenarios.map((s) => [s.name, s.ok]).sort()).toEqual([
       ['shop-baseline', true],
       ['shop-cache-resets', true],
       ['shop-killed', true],
@@ -53,26 +30,31 @@ describe('the Python example, drilled from outside', () => {
   });
 
   it("sees the proxy's latency in the service's own histogram, and the process faults as real exits", () => {
-    const slow = outcome.result.run.scenarios.find((s) => s.name === 'shop-slow-cache')!;
+    const slow = result.run.scenarios.find((s) => s.name === 'shop-slow-cache')!;
     expect(slow.expectations.find((e) => e.description === 'ShopSlow fires within its for window')?.ok).toBe(true);
-    const killed = outcome.result.run.scenarios.find((s) => s.name === 'shop-killed')!;
+    const killed = result.run.scenarios.find((s) => s.name === 'shop-killed')!;
     expect(killed.faults).toEqual([expect.objectContaining({ target: 'shop', kind: 'kill', downSeconds: expect.any(Number) })]);
     expect(killed.faults[0]!.downSeconds).toBeGreaterThan(0);
+  });
+
+  it('leaves no run directory behind', () => {
+    expect(readdirSync(os.tmpdir()).filter((d) => d.startsWith('firedrill-shop-')), 'run directories left').toEqual([]);
   });
 });
 
 describe('the Python example with ShopSlow broken (threshold 500 ms raised to 5 s)', () => {
-  it('fails the gate in the drill that needs it, naming the alert', async () => {
-    const broken = path.join(work, 'broken');
-    cpSync(EXAMPLE, broken, { recursive: true });
-    const alerts = path.join(broken, 'alerts.yml');
-    const text = readFileSync(alerts, 'utf8');
-    expect(text).toContain('[5m]))) > 0.5');
-    writeFileSync(alerts, text.replace('[5m]))) > 0.5', '[5m]))) > 5'));
-    const { code, result } = await gate(broken, []);
-    expect(code).toBe(1);
+  it('is the example with that one threshold changed', () => {
+    const sound = readFileSync(path.join(PYTHON_SHOP, 'alerts.yml'), 'utf8');
+    expect(sound).toContain(SHOP_SLOW_THRESHOLD.sound);
+    expect(sound).not.toContain(SHOP_SLOW_THRESHOLD.broken);
+  });
+
+  it('fails the gate in the drill that needs it, naming the alert', () => {
+    const run = inject('pythonBrokenGate');
+    const result = readGate(run.resultFile);
+    expect(run.code, run.stderrTail).toBe(1);
     const failed = result.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => `${s.name}: ${e.description}`));
     expect(failed).toContain('shop-slow-cache: ShopSlow fires within its for window');
     expect(result.systems[0]!.alertCoverage.percent).toBeLessThan(100);
-  }, 300_000);
+  });
 });

@@ -1,17 +1,18 @@
 // `--shard 1/3`, `2/3`, `3/3` plus `firedrill merge` must come to what one gate run comes to:
-// every scenario once, the same verdict for every expectation, the same coverage. Both runs are
-// real (the global setup made them), so a difference is a real difference.
+// every scenario once, the same verdict for every expectation, the same coverage, the same
+// contract. Both are real runs of the Python example's gate (the global setup ran them side by
+// side), so a difference is a real difference.
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import type { GateResult } from '../src/gate/run-gate.ts';
 import { gateJUnitSuites } from '../src/report/gate-report.ts';
 import { formatJUnit } from '../src/report/junit.ts';
-import { gateResult } from './shared-gates.ts';
+import { readGate } from './shared-gates.ts';
 
-const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as GateResult;
-const single = gateResult();
-const shards = inject('shardGateResultFiles').map(read);
-const merged = read(inject('mergedGateResultFile'));
+const single = readGate(inject('pythonGate').resultFile);
+const shardRuns = inject('pythonShardGates');
+const shards = shardRuns.map((run) => readGate(run.resultFile));
+const merged = readGate(inject('mergedGateResultFile'));
 
 /** scenario -> expectation -> held, the verdicts to compare. */
 const verdicts = (gate: GateResult) => Object.fromEntries(gate.run.scenarios.map((s) => [s.name, Object.fromEntries(s.expectations.map((e) => [e.description, e.ok]))]));
@@ -26,6 +27,7 @@ const coverage = (gate: GateResult) =>
 
 describe('three shards merged', () => {
   it('each shard ran a part, each scenario in exactly one shard, and left coverage to the merge', () => {
+    expect(shardRuns.map((run) => run.code)).toEqual([0, 0, 0]);
     const names = shards.map((g) => g.run.scenarios.map((s) => s.name));
     expect(names.every((n) => n.length > 0)).toBe(true);
     expect(names.flat().sort()).toEqual(single.run.scenarios.map((s) => s.name).sort());
@@ -44,7 +46,11 @@ describe('three shards merged', () => {
   });
 
   it('carry the metric contract from the shard that ran the baseline', () => {
+    const withBaseline = shards.filter((g) => g.systems.some((s) => s.contract !== null));
+    expect(withBaseline).toHaveLength(1);
+    expect(merged.systems.map((s) => s.contract)).toEqual(withBaseline[0]!.systems.map((s) => s.contract));
     expect(merged.systems.map((s) => s.contract?.checked)).toEqual(single.systems.map((s) => s.contract?.checked));
+    expect(single.systems.map((s) => s.contract?.checked)).toEqual([3]);
   });
 
   it('write one JUnit report with a testcase per expectation and per gate check, as one run does', () => {

@@ -8,11 +8,14 @@ import type { GateResult } from '../src/gate/run-gate.ts';
 import type { AlertTrace } from '../src/observe/alert-trace.ts';
 import type { ScenarioResult } from '../src/report/run-result.ts';
 
+/** A gate result JSON. */
+export const readGate = (file: string): GateResult => JSON.parse(readFileSync(file, 'utf8')) as GateResult;
+
 /** The gate on the fixtures as they are. */
-export const gateResult = (): GateResult => JSON.parse(readFileSync(inject('gateResultFile'), 'utf8')) as GateResult;
+export const gateResult = (): GateResult => readGate(inject('gateResultFile'));
 
 /** The gate on a copy of the fixture config broken by every mutation of piyasa-mutations.ts. */
-export const mutationGateResult = (): GateResult => JSON.parse(readFileSync(inject('mutationGateResultFile'), 'utf8')) as GateResult;
+export const mutationGateResult = (): GateResult => readGate(inject('mutationGateResultFile'));
 
 export interface FixtureRun {
   readonly result: ScenarioResult;
