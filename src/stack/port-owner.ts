@@ -45,20 +45,23 @@ export function processTree(root: number): number[] {
 export function listensOn(port: number, pid: number): boolean {
   const inodes = listenerInodes(port);
   if (inodes.size === 0) return false;
-  for (const member of processTree(pid)) {
-    let fds: string[];
+  // Usually the process itself listens: only then read every process of the machine for its tree.
+  return holdsSocket(pid, inodes) || processTree(pid).slice(1).some((member) => holdsSocket(member, inodes));
+}
+
+function holdsSocket(pid: number, inodes: ReadonlySet<string>): boolean {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  for (const fd of fds) {
     try {
-      fds = readdirSync(`/proc/${member}/fd`);
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (target.startsWith('socket:[') && inodes.has(target.slice(8, -1))) return true;
     } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const target = readlinkSync(`/proc/${member}/fd/${fd}`);
-        if (target.startsWith('socket:[') && inodes.has(target.slice(8, -1))) return true;
-      } catch {
-        // closed meanwhile
-      }
+      // closed meanwhile
     }
   }
   return false;

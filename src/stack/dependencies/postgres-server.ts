@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { PostgresDependency } from '../../config/define-config.ts';
@@ -50,9 +50,10 @@ export async function startPostgres(
     template.release();
   });
   const data = path.join(home.dir, `postgres-${name}`);
-  // cp -a keeps the owner and the 0700 mode PostgreSQL insists on.
-  const copy = spawnSync('cp', ['-a', template.data, data], { encoding: 'utf8' });
-  if (copy.status !== 0) throw new FiredrillError('ENVIRONMENT', `could not copy the PostgreSQL template to ${data}: ${copy.stderr.trim()}`);
+  // cp -a keeps the owner and the 0700 mode PostgreSQL insists on. Not spawnSync: the copy takes
+  // tens of milliseconds, through which every other drill's engine and pollers would stand still.
+  const copy = spawnResult(await run('cp', ['-a', template.data, data]).catch((e: unknown) => e));
+  if (!copy.ok) throw new FiredrillError('ENVIRONMENT', `could not copy the PostgreSQL template to ${data}: ${copy.output}`);
   const settings = { ...THROWAWAY_SETTINGS, ...config.settings, listen_addresses: '127.0.0.1', unix_socket_directories: data, port: String(options.port) };
   const process = new RestartableProcess({
     name: `postgres ${name}`,
