@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './verify/longest-first.ts';
 
 // The files that drive whole firedrill runs hard (Ctrl-C and SIGKILL in every phase, every kind
 // of bad input) take most of 2 cores each: they run one at a time, after everything else.
@@ -7,6 +8,7 @@ const ALONE = ['verify/reliability.test.ts', 'verify/outside-bad-input.test.ts']
 export default defineConfig({
   test: {
     setupFiles: ['verify/setup.ts'],
+    sequence: { sequencer: LongestFirst },
     reporters: ['default'],
     projects: [
       // Unit tests and the verify files that read the gates or wait on a stack of their own run
