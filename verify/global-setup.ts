@@ -3,7 +3,7 @@
 // on a copy broken by every mutation of piyasa-mutations.ts; and, in the Python example, the
 // gate as its reader runs it, the same gate in three shards merged into one result, and the gate
 // on a copy with one alert broken. Test files read the results through `inject` (see shared-gates.ts).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,18 +35,30 @@ declare module 'vitest' {
 
 const BIN = path.resolve('bin/firedrill.mjs');
 
+/** The commands still running, each with its end: when one fails, the others are stopped before the suite fails. */
+const running = new Map<ChildProcess, Promise<unknown>>();
+
 /** Runs a command to its end; anything but exit 0 or 1 (a gate verdict) fails the suite with the command's last lines. */
 function run(what: string, args: string[], cwd = process.cwd()): Promise<CommandOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ended = new Promise<CommandOutcome>((resolve, reject) => {
     let tail = '';
-    child.stderr.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-3000)));
+    child.stderr!.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-3000)));
     child.once('error', reject);
     child.once('close', (code, signal) => {
+      running.delete(child);
       if (code === 0 || code === 1) resolve({ code, stderrTail: tail });
       else reject(new Error(`${what} exited ${code ?? signal}; last output:\n${tail}`));
     });
   });
+  running.set(child, ended.catch(() => undefined));
+  return ended;
+}
+
+/** SIGTERM to every command still running (firedrill stops its stacks and reverts its faults on it), and their ends. */
+async function stopTheRest(): Promise<void> {
+  const ends = [...running].map(([child, end]) => (child.kill('SIGTERM'), end));
+  await Promise.all(ends);
 }
 
 async function gate(what: string, resultFile: string, cwd: string, flags: string[] = []): Promise<GateRun> {
@@ -82,6 +94,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     project.provide('mergedGateResultFile', file('merged.json'));
     project.provide('mergedJUnitFile', file('merged.xml'));
   } catch (error) {
+    await stopTheRest();
     cleanUp();
     throw error;
   }
