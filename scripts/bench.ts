@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { parseDurationMs } from '../src/duration.ts';
 import type { GateResult } from '../src/gate/run-gate.ts';
 import { traceName } from '../src/report/trace-name.ts';
-import { selectDrills } from '../src/scenario/run-drills.ts';
+import { loadDrills } from '../src/scenario/run-drills.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' } }, allowPositionals: true, strict: false });
 const runs = Number(values.runs);
@@ -24,7 +24,7 @@ if (!Number.isInteger(runs) || runs < 1) {
 const gateFlags = process.argv.slice(2).filter((a, i, all) => a !== '--runs' && all[i - 1] !== '--runs' && !a.startsWith('--runs='));
 
 const config = await loadConfig();
-const { all } = await selectDrills({ config, scenarioNames: [], scale: 'auto' });
+const { all } = await loadDrills({ config, scenarioNames: [], scale: 'auto' });
 const ruleSeconds = new Map(all.map((l) => [l.scenario.name, parseDurationMs(l.scenario.duration, 'duration') / 1000]));
 const TICKS_PER_SECOND = 100;
 const PAGE_BYTES = 4096;

@@ -11,7 +11,7 @@ import { mergeResults } from '../src/gate/merge-results.ts';
 import { contractScenarioOf, type GateResult } from '../src/gate/run-gate.ts';
 import { gateJUnitSuites } from '../src/report/gate-report.ts';
 import { formatJUnit } from '../src/report/junit.ts';
-import { selectDrills } from '../src/scenario/run-drills.ts';
+import { loadDrills } from '../src/scenario/run-drills.ts';
 import { gateResult, readGate } from './shared-gates.ts';
 
 const single = readGate(inject('pythonGate').resultFile);
@@ -73,10 +73,10 @@ const whole = gateResult();
 const config = await loadConfig('firedrill.config.ts');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-shard-cut-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const { all } = await selectDrills({ config, scenarioNames: [], scale: 'auto' });
+const { all } = await loadDrills({ config, scenarioNames: [], scale: 'auto' });
 const files = await Promise.all(
   [1, 2, 3].map(async (index) => {
-    const { selected } = await selectDrills({ config, scenarioNames: [], scale: 'auto', shard: { index, count: 3 } });
+    const { selected } = await loadDrills({ config, scenarioNames: [], scale: 'auto', shard: { index, count: 3 } });
     const names = new Set(selected.map((l) => l.scenario.name));
     const scenarios = whole.run.scenarios.filter((s) => names.has(s.name));
     const shard: GateResult = {

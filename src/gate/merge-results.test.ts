@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config/load-config.ts';
 import type { RunResult } from '../report/run-result.ts';
 import { mergeResults } from './merge-results.ts';
@@ -51,6 +51,18 @@ describe('mergeResults', () => {
     expect(merged.run.scenarios.map((s) => s.name)).toEqual(['api-outage', 'baseline', 'worker-outage']);
     expect(merged.run.ok).toBe(false);
     expect(merged.run.shard).toBeUndefined();
+  });
+
+  it('merges where none of the stack programs is installed, as the README\'s merge job runs', async () => {
+    // Nothing on PATH and no *_BIN: finding Prometheus, promtool or PostgreSQL would fail here.
+    vi.stubEnv('PATH', dir);
+    for (const variable of ['PROMETHEUS_BIN', 'ALERTMANAGER_BIN', 'PROMTOOL_BIN', 'AMTOOL_BIN', 'POSTGRES_BIN_DIR']) vi.stubEnv(variable, undefined);
+    try {
+      const merged = await mergeResults(config, [one, two], options);
+      expect(merged.kind === 'run' && merged.run.scenarios.length).toBe(3);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('refuses a missing shard, a repeated one, one of another split and a result that is no shard', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { badInput } from '../errors.ts';
 import type { RunResult } from '../report/run-result.ts';
-import { selectDrills } from '../scenario/run-drills.ts';
+import { loadDrills } from '../scenario/run-drills.ts';
 import type { ContractReport } from './check-contract.ts';
 import { summarizeGate, type GateResult } from './run-gate.ts';
 import type { StaticFinding } from './static-checks.ts';
@@ -27,7 +27,7 @@ export async function mergeResults(config: LoadedConfig, files: readonly string[
   const runs = parsed.map((p) => ({ file: p.file, run: 'systems' in p.doc ? p.doc.run : p.doc }));
   checkShards(runs);
 
-  const { compiled, all } = await selectDrills({ config, scenarioNames: [], scale: 'auto' });
+  const { compiled, all } = await loadDrills({ config, scenarioNames: [], scale: 'auto' });
   const order = new Map(all.map((l, i) => [l.scenario.name, i]));
   const scenarios = runs.flatMap((r) => r.run.scenarios).sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
   const unknown = scenarios.filter((s) => !order.has(s.name));

@@ -69,7 +69,12 @@ export interface DrillSelection {
 }
 
 /** Compiles every system and loads every scenario, so that bad input fails before anything starts. */
-export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous' | 'upstreamChecks' | 'systems'>): Promise<DrillSelection> {
+/**
+ * The selected scenarios with their compiled systems, validated against the rules, without
+ * looking at this machine: what reading results needs (`firedrill merge` runs where no
+ * Prometheus is installed). Running them needs `selectDrills`.
+ */
+export async function loadDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous' | 'systems'>): Promise<DrillSelection> {
   const known = options.config.systems.map((s) => s.name);
   const unknown = (options.systems ?? []).filter((name) => !known.includes(name));
   if (unknown.length > 0) throw badInput(`--system ${unknown.join(',')}: no such system in ${options.config.file}; known: ${known.join(', ')}`);
@@ -85,12 +90,16 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
   if (selected.length === 0) {
     throw badInput(`--shard ${options.shard!.index}/${options.shard!.count}: this shard has no scenario (${named.length} selected); use at most ${named.length} shards`);
   }
-  // Every program the stacks will run, found before any starts.
-  for (const system of new Set(selected.map((s) => s.scenario.system))) requireStackTools(compiled.get(system)!.system);
-  if (options.upstreamChecks ?? true) {
-    for (const system of new Set(selected.map((s) => s.scenario.system))) refuseUpstreamFindings(compiled.get(system)!);
-  }
   return { compiled, all, selected };
+}
+
+/** `loadDrills`, then every program the stacks will run found, and the upstream checks, before any starts. */
+export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous' | 'upstreamChecks' | 'systems'>): Promise<DrillSelection> {
+  const selection = await loadDrills(options);
+  const systems = [...new Set(selection.selected.map((s) => s.scenario.system))].map((name) => selection.compiled.get(name)!);
+  for (const system of systems) requireStackTools(system.system);
+  if (options.upstreamChecks ?? true) for (const system of systems) refuseUpstreamFindings(system);
+  return selection;
 }
 
 /** What Prometheus or Alertmanager would refuse at start, refused before anything starts, every finding in one line. */
