@@ -180,7 +180,6 @@ function unlinkQuietly(file: string): void {
   }
 }
 
-
 const shared = new Map<string, MachineBudget>();
 
 /** This process's view of the machine's ledger of running stacks (one per process: its claims are its own). */

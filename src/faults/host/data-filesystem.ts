@@ -11,6 +11,11 @@ const run = promisify(execFile);
 /** The source name of every tmpfs firedrill mounts, with the pid of the run that mounted it (`firedrill-host:<pid>`). */
 export const MOUNT_SOURCE = 'firedrill-host';
 export const mountSource = (pid = process.pid) => `${MOUNT_SOURCE}:${pid}`;
+/** The pid in a source that `mountSource` wrote; undefined for any other mount. */
+const mountSourcePid = (source: string): number | undefined => {
+  const [name, pid, ...more] = source.split(':');
+  return name === MOUNT_SOURCE && more.length === 0 && /^\d+$/.test(pid ?? '') ? Number(pid) : undefined;
+};
 const FILL_FILE = 'fill';
 const CHUNK = Buffer.alloc(1024 * 1024);
 
@@ -99,8 +104,8 @@ export function sweepStaleMounts(isAlive: (pid: number) => boolean = processAliv
     .split('\n')
     .map((line) => line.split(' '))
     .flatMap(([source, where]) => {
-      const pid = /^firedrill-host:(\d+)$/.exec(source ?? '')?.[1];
-      return pid !== undefined && where !== undefined && !isAlive(Number(pid)) ? [unescapeMountField(where)] : [];
+      const pid = mountSourcePid(source ?? '');
+      return pid !== undefined && where !== undefined && !isAlive(pid) ? [unescapeMountField(where)] : [];
     });
   return stale.filter((path) => {
     try {
