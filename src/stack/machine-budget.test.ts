@@ -66,6 +66,27 @@ describe('MachineBudget', () => {
     held.release();
   });
 
+  it('survives processes claiming and releasing at once: the last one out removing the directory does not break a claim being written', async () => {
+    // A release removes the ledger's directory once it is empty, outside the lock; a claim in
+    // another process may have just created it. Seen in CI: ENOENT writing the claim file.
+    const script = `import { MachineBudget } from ${JSON.stringify(path.resolve('src/stack/machine-budget.ts'))};
+const budget = new MachineBudget({ dir: ${JSON.stringify(dir)} });
+for (let i = 0; i < 400; i++) (await budget.claim(0.1)).release();`;
+    const exits = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<{ code: number | null; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+            let stderr = '';
+            child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+            child.once('exit', (code) => resolve({ code, stderr }));
+          }),
+      ),
+    );
+    expect(exits).toEqual([0, 1, 2].map(() => ({ code: 0, stderr: '' })));
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('is shared by processes: a claim waits for another process, and is granted when that process is killed outright', async () => {
     const script = `import { MachineBudget } from ${JSON.stringify(path.resolve('src/stack/machine-budget.ts'))};
 await new MachineBudget({ dir: ${JSON.stringify(dir)} }).claim(0.8);

@@ -79,8 +79,7 @@ export class MachineBudget {
         const held = live.reduce((sum, c) => sum + c.share, 0);
         if (live.length > 0 && held + millionths / 1e6 > 1 + 1e-9) return undefined;
         const name = `${this.#pid}-${this.#seq++}-${millionths}`;
-        mkdirSync(this.#dir, { recursive: true });
-        writeFileSync(path.join(this.#dir, name), '');
+        writeClaimFile(this.#dir, name);
         return name;
       }, signal);
       if (file !== undefined) return this.#held(file);
@@ -161,6 +160,23 @@ export class MachineBudget {
     process.once('exit', () => {
       for (const file of this.#mine) unlinkQuietly(path.join(this.#dir, file));
     });
+  }
+}
+
+/**
+ * The last claim out removes the ledger's directory outside the lock (releases are synchronous,
+ * the lock is not), so it can vanish between creating it and writing a claim into it: create it
+ * again. Once the file is written the directory is not empty, and no release can remove it.
+ */
+function writeClaimFile(dir: string, name: string): void {
+  for (;;) {
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(path.join(dir, name), '');
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }
 
