@@ -6,6 +6,7 @@ import { describeFindings, upstreamChecks } from '../gate/upstream-checks.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-result.ts';
 import { nativeStackProvider } from '../stack/native-stack.ts';
+import { containersStackProvider } from '../stack/containers/containers-stack.ts';
 import { currentMachine, drillCost, estimatedStackCost, fitStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
 import { machineBudget, startBudget } from '../stack/machine-budget.ts';
@@ -132,6 +133,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   const provider = providerFor(options.stack);
   const engine = chooseEngine(options.engine);
   const { compiled, selected } = await selectDrills(options);
+  await provider.prepare?.();
   const machine = currentMachine();
   // --jobs N: N stacks at once, whatever they cost. Otherwise each stack takes its system's share of the machine.
   const weightOf = (scenario: Scenario) =>
@@ -196,6 +198,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
 
 function providerFor(request: StackRequest): StackProvider {
   if (request === 'native') return nativeStackProvider;
+  if (request === 'containers') return containersStackProvider();
   throw badInput(`--stack ${request}: not available yet; use --stack native (real Prometheus and Alertmanager processes on 127.0.0.1)`);
 }
 

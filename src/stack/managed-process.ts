@@ -146,7 +146,7 @@ export class ManagedProcess {
  * Waits for a process to serve on its port, and proves the answer comes from it: when another
  * process holds the port (our bind failed, theirs answers), the start fails with PORT_TAKEN.
  */
-export async function waitUntilServing<T>(process: ManagedProcess, port: number, wait: () => Promise<T>): Promise<T> {
+export async function waitUntilServing<T>(process: { readonly running: boolean; readonly spec: { readonly name: string } }, port: number, wait: () => Promise<T>): Promise<T> {
   try {
     return await wait();
   } catch (error) {

@@ -10,9 +10,10 @@ import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
 import { httpJson } from '../observe/http-json.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
 import { WebhookSink } from '../observe/webhook-sink.ts';
-import { findStackBinaries } from './binaries.ts';
 import { freePort, releasePort } from './free-port.ts';
-import { ManagedProcess, waitUntilServing } from './managed-process.ts';
+import { waitUntilServing } from './managed-process.ts';
+import type { MonitoringLauncher, MonitoringProcess } from './monitoring-launcher.ts';
+import { nativeLauncher } from './native-launcher.ts';
 import { usageOf } from './process-usage.ts';
 import { startSystemParts } from './system-parts.ts';
 import { faultCatalogue } from '../faults/fault-catalogue.ts';
@@ -41,16 +42,20 @@ const unthrottled = <T>(work: () => Promise<T>) => work();
 /** Starts on fresh ports after a port was taken by another process, at most this many times. */
 const PORT_ATTEMPTS = 3;
 
+/** Makes the launcher of one stack's Prometheus and Alertmanager, given its run directory. */
+export type LauncherFactory = (runDir: string, compiled: CompiledSystem) => MonitoringLauncher;
+
 /**
  * Starts sink, services, Alertmanager, Prometheus and the fault controller on free ports of
- * 127.0.0.1. Alertmanager starts alongside the services; Prometheus starts once every service
+ * 127.0.0.1, Prometheus and Alertmanager by the launcher (local processes, or containers with host
+ * networking). Alertmanager starts alongside the services; Prometheus starts once every service
  * answers, so that its first scrape (after its discovery tick) finds them up and no down alert
  * can go pending before the drill.
  */
-export async function startNativeStack(compiled: CompiledSystem, options: StackStartOptions = {}): Promise<StartedStack> {
+export async function startStack(compiled: CompiledSystem, options: StackStartOptions, makeLauncher: LauncherFactory): Promise<StartedStack> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(compiled, options);
+      return await startOnce(compiled, options, makeLauncher);
     } catch (error) {
       // Another process bound one of our ports first: start again on fresh ports.
       if (!(error instanceof FiredrillError && error.code === 'PORT_TAKEN') || attempt >= PORT_ATTEMPTS) throw error;
@@ -58,10 +63,9 @@ export async function startNativeStack(compiled: CompiledSystem, options: StackS
   }
 }
 
-async function startOnce(compiled: CompiledSystem, options: StackStartOptions): Promise<StartedStack> {
+async function startOnce(compiled: CompiledSystem, options: StackStartOptions, makeLauncher: LauncherFactory): Promise<StartedStack> {
   const startedAt = Date.now();
   let queuedMs = 0;
-  const binaries = findStackBinaries();
   const runDir = mkdtempSync(path.join(os.tmpdir(), `firedrill-${compiled.system.name}-`));
   const tracked = trackRunDir(runDir);
   // The first failure of any part of the start ends every other wait at once.
@@ -76,7 +80,7 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
     });
   const faultToken = randomBytes(24).toString('hex');
   const stoppers: (() => Promise<void>)[] = [];
-  const processes: ManagedProcess[] = [];
+  const processes: MonitoringProcess[] = [];
   const ports: number[] = [];
   const port = async () => {
     const p = await freePort();
@@ -103,6 +107,8 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
   const unregister = onTeardown(() => stop());
 
   try {
+    const launcher = makeLauncher(runDir, compiled);
+    stoppers.push(() => launcher.close());
     const sink = await WebhookSink.start();
     stoppers.push(() => sink.stop());
 
@@ -118,24 +124,26 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
       await faults?.revertAll().catch(() => undefined);
       await faults?.close();
     });
-    const alertmanager = new ManagedProcess({
-      name: 'alertmanager',
-      command: binaries.alertmanager,
-      args: [
-        `--config.file=${writeAlertmanagerConfig(compiled, sink.url, runDir)}`,
-        `--storage.path=${path.join(runDir, 'alertmanager-data')}`,
-        `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
-        '--cluster.listen-address=', // no gossip port: single instance, loopback only
-        '--log.level=warn',
-      ],
-      logFile: path.join(runDir, 'alertmanager.log'),
-    });
-    processes.push(alertmanager);
-    stoppers.push(() => alertmanager.stop());
+    const launch = { runDir, alertmanagerPort, prometheusPort, resendDelay: formatDurationMs(compiled.resendDelayMs) };
+    writeAlertmanagerConfig(compiled, sink.url, runDir);
     const alertmanagerUrl = `http://127.0.0.1:${alertmanagerPort}`;
     const amClient = new AlertmanagerClient(alertmanagerUrl);
     const throttleAskedAt = Date.now();
-    const [parts] = await Promise.all([
+    const startAlertmanager = async () => {
+      const started = await launcher.alertmanager(launch);
+      processes.push(started);
+      stoppers.push(() => started.stop());
+      await waitUntilServing(started, alertmanagerPort, () =>
+        waitFor('Alertmanager /-/ready', () => readyProbe(amClient, started, alertmanagerPort), {
+          timeoutMs: PROCESS_READY_TIMEOUT_MS,
+          pollMs: READY_POLL_MS,
+          abortIf: () => started.unexpectedTrouble(),
+          signal: startAbort.signal,
+        }),
+      );
+      return started;
+    };
+    const [parts, alertmanager] = await Promise.all([
       (options.throttle ?? unthrottled)(() => {
         queuedMs = Date.now() - throttleAskedAt;
         return failing(
@@ -149,31 +157,11 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
           }),
         );
       }),
-      failing(
-        waitUntilServing(alertmanager, alertmanagerPort, () =>
-          waitFor('Alertmanager /-/ready', () => readyProbe(amClient, alertmanager, alertmanagerPort), {
-            timeoutMs: PROCESS_READY_TIMEOUT_MS,
-            pollMs: READY_POLL_MS,
-            abortIf: () => alertmanager.unexpectedTrouble(),
-            signal: startAbort.signal,
-          }),
-        ),
-      ),
+      failing(startAlertmanager()),
     ]);
 
-    const prometheusConfig = writePrometheusConfig(compiled, { scrapeAddresses: parts.scrapeAddresses, alertmanagerPort }, runDir);
-    const prometheus = new ManagedProcess({
-      name: 'prometheus',
-      command: binaries.prometheus,
-      args: [
-        `--config.file=${prometheusConfig}`,
-        `--storage.tsdb.path=${path.join(runDir, 'prometheus-data')}`,
-        `--web.listen-address=127.0.0.1:${prometheusPort}`,
-        `--rules.alert.resend-delay=${formatDurationMs(compiled.resendDelayMs)}`,
-        '--log.level=warn',
-      ],
-      logFile: path.join(runDir, 'prometheus.log'),
-    });
+    writePrometheusConfig(compiled, { scrapeAddresses: parts.scrapeAddresses, alertmanagerPort }, runDir);
+    const prometheus = await failing(launcher.prometheus(launch));
     processes.push(prometheus);
     stoppers.push(() => prometheus.stop());
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
@@ -198,7 +186,7 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions): 
     watch.start();
     stoppers.push(async () => watch.stop());
     return {
-      provider: 'native',
+      provider: launcher.provider,
       compiled,
       prometheusUrl,
       alertmanagerUrl,
@@ -243,13 +231,17 @@ export function watchTimings(compiled: CompiledSystem): WatchTimings {
   return { pollMs: Math.max(250, compiled.evaluationIntervalMs), hangMs: Math.max(3_000, 4 * slowest) + HANG_SLACK_MS };
 }
 
-function processComponent(process: ManagedProcess, healthUrl: string): WatchedComponent {
+function processComponent(process: MonitoringProcess, healthUrl: string): WatchedComponent {
   return { name: process.spec.name, logFile: process.spec.logFile, exited: () => process.troubleStory(), probe: (timeoutMs) => answers(healthUrl, timeoutMs) };
 }
 
 /** Resolves when the URL answers with any HTTP status within the timeout: alive, whatever it says. */
 async function answers(url: string, timeoutMs: number): Promise<void> {
   await httpJson('GET', url, { timeoutMs });
+}
+
+export function startNativeStack(compiled: CompiledSystem, options: StackStartOptions = {}): Promise<StartedStack> {
+  return startStack(compiled, options, () => nativeLauncher());
 }
 
 /** The native provider: Debian's (or $PROMETHEUS_BIN's) Prometheus and Alertmanager as local processes. */
@@ -259,7 +251,7 @@ export const nativeStackProvider: StackProvider = {
 };
 
 /** /-/ready answered by the process we started, not by another run's on a port it took first. */
-async function readyProbe(client: { ready(): Promise<boolean> }, process: ManagedProcess, port: number): Promise<Probe<true>> {
+async function readyProbe(client: { ready(): Promise<boolean> }, process: MonitoringProcess, port: number): Promise<Probe<true>> {
   if (!(await client.ready())) return { seen: 'not ready' };
   return process.ownsPort(port) ? { value: true, seen: 'ready' } : { seen: `ready, but answered by a process other than ${process.spec.name}` };
 }
@@ -267,7 +259,7 @@ async function readyProbe(client: { ready(): Promise<boolean> }, process: Manage
 async function waitUntilPrometheusIsReady(
   client: PrometheusClient,
   compiled: CompiledSystem,
-  prometheus: ManagedProcess,
+  prometheus: MonitoringProcess,
   port: number,
   signal: AbortSignal,
   abortIf: () => string | undefined,

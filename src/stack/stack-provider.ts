@@ -26,5 +26,7 @@ export interface StackStartOptions {
  */
 export interface StackProvider {
   readonly name: StackProviderName;
+  /** What must hold before any stack starts (an engine, images), checked once: a one-line exit-2 error otherwise. */
+  prepare?(): Promise<void>;
   start(compiled: CompiledSystem, options?: StackStartOptions): Promise<StartedStack>;
 }

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { FiredrillError } from '../../errors.ts';
+import { trackChild } from '../process-registry.ts';
+
+/** What to do when there is no Docker engine, in the words of this machine's packages. */
+export const DOCKER_FIX =
+  'install Debian\'s docker.io and docker-compose (apt-get install docker.io docker-compose) and start the engine (dockerd &), then run npm run images';
+
+export interface ExecOptions {
+  readonly input?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Runs a command to its end; resolves with its stdout, rejects with a one-line error quoting its last stderr line. */
+export function execCommand(command: string, args: readonly string[], options: ExecOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    trackChild(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new FiredrillError('ENVIRONMENT', error.code === 'ENOENT' ? `${command} not found: ${command === 'docker' ? DOCKER_FIX : `install ${command}`}` : `${command}: ${error.message}`)),
+    );
+    child.once('close', (code) => {
+      if (code === 0) return resolve(stdout);
+      const last = stderr.trim().split('\n').at(-1) ?? '';
+      reject(new FiredrillError('ENVIRONMENT', `${command} ${args.slice(0, 2).join(' ')} failed (exit ${code})${last ? `: ${last}` : ''}`));
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export async function docker(args: readonly string[], options: ExecOptions = {}): Promise<void> {
+  await execCommand('docker', args, options);
+}
+
+export function dockerOutput(args: readonly string[]): Promise<string> {
+  return execCommand('docker', args);
+}
+
+/** Exit 2 before anything starts when no Docker engine answers, with the command that fixes it. */
+export async function requireDockerEngine(): Promise<void> {
+  try {
+    await dockerOutput(['version', '--format', '{{.Server.Version}}']);
+  } catch (error) {
+    const seen = error instanceof Error ? error.message : String(error);
+    throw new FiredrillError('ENVIRONMENT', `--stack containers needs a Docker engine, and none answers (${seen.replace(/^docker [^:]*: /, '')}): ${DOCKER_FIX}`);
+  }
+}
