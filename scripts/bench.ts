@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { parseDurationMs } from '../src/duration.ts';
 import type { GateResult } from '../src/gate/run-gate.ts';
 import { traceName } from '../src/report/trace-name.ts';
+import { timingErrorMs } from '../src/report/timing-error.ts';
 import { loadDrills } from '../src/scenario/run-drills.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' } }, allowPositionals: true, strict: false });
@@ -83,10 +84,10 @@ for (let run = 1; run <= runs; run++) {
   let worst = 0;
   for (const s of gate.run.scenarios) {
     const wall = ((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1);
-    const fired = s.alerts.filter((a) => a.firingAt !== null && a.pendingAt !== null);
+    const fired = s.alerts.filter((a) => timingErrorMs(a) !== undefined);
     const rows = fired.length > 0 ? fired : [undefined];
     for (const a of rows) {
-      const error = a ? Date.parse(a.firingAt!) - Date.parse(a.pendingAt!) - Math.round(a.scaledForSeconds * 1000) : undefined;
+      const error = a ? timingErrorMs(a) : undefined;
       if (error !== undefined) worst = Math.max(worst, Math.abs(error));
       const label = a ? traceName(a) : '-';
       console.log(`  ${s.name.padEnd(24)} ${wall.padStart(6)}  ${String(s.stackReadySeconds ?? '-').padStart(7)}  ${label.padEnd(50)} ${error ?? '-'}`);

@@ -2,7 +2,7 @@
 // machine ledger shares the cores between them): the gate on the fixtures as they are; the gate
 // on a copy broken by every mutation of piyasa-mutations.ts; and, in the Python example, the
 // gate as its reader runs it, the same gate in three shards merged into one result, and the gate
-// on a copy with one alert broken. Test files read the results through `inject` (see shared-gates.ts).
+// on a copy with one alert broken; and Piyasa's drills on the containers stack. Test files read the results through `inject` (see shared-gates.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +28,7 @@ declare module 'vitest' {
     pythonGate: GateRun;
     pythonBrokenGate: GateRun;
     pythonShardGates: GateRun[];
+    containersGateRun: GateRun;
     mergedGateResultFile: string;
     mergedJUnitFile: string;
   }
@@ -78,12 +79,14 @@ export default async function setup(project: TestProject): Promise<() => void> {
   try {
     const file = (name: string) => path.join(dir, name);
     const shardFiles = [1, 2, 3].map((i) => file(`python-shard-${i}.json`));
-    const [, , pythonGate, pythonBrokenGate, pythonShardGates] = await Promise.all([
+    const [, , pythonGate, pythonBrokenGate, pythonShardGates, containersGateRun] = await Promise.all([
       gate('firedrill gate', file('gate.json'), process.cwd()),
       run('the mutation gate', ['--import', 'tsx', 'scripts/mutation-gate.ts', '--combined', '--json', file('mutation-gate.json')]),
       gate('firedrill gate (Python example)', file('python-gate.json'), PYTHON_SHOP),
       gate('firedrill gate (Python example, ShopSlow broken)', file('python-broken-gate.json'), broken.dir),
       Promise.all(shardFiles.map((json, i) => gate(`firedrill gate --shard ${i + 1}/3 (Python example)`, json, PYTHON_SHOP, ['--shard', `${i + 1}/3`]))),
+      // Piyasa's drills again, Prometheus and Alertmanager in containers (provider-parity.test.ts).
+      gate('firedrill gate --stack containers --system piyasa', file('containers-gate.json'), process.cwd(), ['--stack', 'containers', '--system', 'piyasa']),
     ]);
     await run('firedrill merge', [BIN, 'merge', ...shardFiles, '--json', file('merged.json'), '--junit', file('merged.xml')], PYTHON_SHOP);
     project.provide('gateResultFile', file('gate.json'));
@@ -91,6 +94,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     project.provide('pythonGate', pythonGate);
     project.provide('pythonBrokenGate', pythonBrokenGate);
     project.provide('pythonShardGates', pythonShardGates);
+    project.provide('containersGateRun', containersGateRun);
     project.provide('mergedGateResultFile', file('merged.json'));
     project.provide('mergedJUnitFile', file('merged.xml'));
   } catch (error) {

@@ -45,6 +45,10 @@ export const systemOption = () =>
       .filter(Boolean),
   );
 export const shardOption = () => new Option('--shard <i/n>', 'run only shard i of n (deterministic split; combine the results with firedrill merge)').argParser(parseShardFlag);
+export const stackOption = () =>
+  new Option('--stack <provider>', 'where Prometheus and Alertmanager run: native (local processes) or containers (docker-compose.test.yml)')
+    .choices(['native', 'containers', 'external'])
+    .default('native');
 export const configOption = () => new Option('--config <file>', 'config file').default(DEFAULT_CONFIG_FILE);
 export const keepOption = () => new Option('--keep', 'keep each run directory (configs, logs, TSDB) and say where');
 export const coverageOptions = (command: Command) =>

@@ -24,7 +24,7 @@ export function contractScenarioOf(system: string, scenarios: readonly LoadedSce
 }
 
 export interface GateOptions
-  extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'jobs' | 'stackCosts' | 'shard' | 'systems' | 'keepRunDirs'> {
+  extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'jobs' | 'stackCosts' | 'shard' | 'systems' | 'keepRunDirs'>, Partial<Pick<RunDrillsOptions, 'stack'>> {
   readonly minAlertCoverage: number;
   readonly minInhibitionCoverage: number;
 }
@@ -65,7 +65,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     ...options,
     scenarioNames: selected.map((s) => s.scenario.name),
     shard: undefined, // already applied to `selected`
-    stack: 'native',
+    stack: options.stack ?? 'native',
     vacuous: 'fail',
     upstreamChecks: false,
     afterScenario: async (scenario, stack) => {
@@ -91,7 +91,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
 
 /** The run result of an alert stage that could not start. */
 function notRun(options: GateOptions, why: string): RunResult {
-  return { ok: false, notRun: why, scale: 0, stack: 'native', engine: options.engine, scrapeIntervalSeconds: 0, evaluationIntervalSeconds: 0, stackReadySeconds: 0, scenarios: [] };
+  return { ok: false, notRun: why, scale: 0, stack: options.stack ?? 'native', engine: options.engine, scrapeIntervalSeconds: 0, evaluationIntervalSeconds: 0, stackReadySeconds: 0, scenarios: [] };
 }
 
 /** Every system with a contract (of those gated, default all) must have the scenario the contract is checked after. */

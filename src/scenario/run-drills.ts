@@ -5,13 +5,11 @@ import { badInput } from '../errors.ts';
 import { describeFindings, upstreamChecks } from '../gate/upstream-checks.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-result.ts';
-import { nativeStackProvider } from '../stack/native-stack.ts';
-import { containersStackProvider } from '../stack/containers/containers-stack.ts';
+import { providerFor } from '../stack/stack-providers.ts';
 import { currentMachine, drillCost, estimatedStackCost, fitStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
 import { machineBudget, startBudget } from '../stack/machine-budget.ts';
 import { runPool } from '../stack/stack-pool.ts';
-import type { StackProvider } from '../stack/stack-provider.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
 import { isScrapeFault } from '../faults/fault-spec.ts';
 import type { StackProviderName, StartedStack } from '../stack/started-stack.ts';
@@ -196,11 +194,6 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   };
 }
 
-function providerFor(request: StackRequest): StackProvider {
-  if (request === 'native') return nativeStackProvider;
-  if (request === 'containers') return containersStackProvider();
-  throw badInput(`--stack ${request}: not available yet; use --stack native (real Prometheus and Alertmanager processes on 127.0.0.1)`);
-}
 
 /**
  * What the pool's stacks cost, measured: CPU seconds of each stack's processes plus firedrill's

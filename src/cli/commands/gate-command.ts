@@ -9,7 +9,8 @@ import { formatJUnit } from '../../report/junit.ts';
 import { LiveProgress } from '../../report/live-progress.ts';
 import type { Shard } from '../../scenario/shard.ts';
 import { rememberStackCost } from '../announce.ts';
-import { configOption, coverageOptions, engineOption, jobsOption, keepOption, scaleOption, shardOption, systemOption, writeOutput } from '../options.ts';
+import { configOption, coverageOptions, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption, writeOutput } from '../options.ts';
+import type { StackProviderName } from '../../stack/started-stack.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
 import { readStackCosts } from '../stack-cost-file.ts';
@@ -17,6 +18,7 @@ import { readStackCosts } from '../stack-cost-file.ts';
 interface GateFlags {
   scale: ScaleRequest;
   engine: EngineRequest;
+  stack: StackProviderName;
   jobs?: number;
   shard?: Shard;
   system?: string[];
@@ -35,6 +37,7 @@ export function addGateCommand(program: Command): void {
       .command('gate')
       .description('CI alert regression gate: static checks, metric contract, every scenario, coverage')
       .addOption(scaleOption())
+      .addOption(stackOption())
       .addOption(engineOption())
       .addOption(jobsOption())
       .addOption(shardOption())
@@ -53,6 +56,7 @@ export function addGateCommand(program: Command): void {
     const gate = await runGate({
       config,
       scale: opts.scale,
+      stack: opts.stack,
       engine: opts.engine,
       jobs: opts.jobs,
       shard: opts.shard,

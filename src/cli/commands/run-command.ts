@@ -7,11 +7,10 @@ import { LiveProgress } from '../../report/live-progress.ts';
 import { runDrills, type StackRequest } from '../../scenario/run-drills.ts';
 import type { Shard } from '../../scenario/shard.ts';
 import { announceStart, rememberStackCost } from '../announce.ts';
-import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, systemOption, writeOutput } from '../options.ts';
+import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption, writeOutput } from '../options.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
 import { readStackCosts } from '../stack-cost-file.ts';
-import { Option } from 'commander';
 
 interface RunFlags {
   scale: ScaleRequest;
@@ -32,7 +31,7 @@ export function addRunCommand(program: Command): void {
     .description('run scenarios (all when none is named) and judge their expectations')
     .argument('[scenario...]', 'scenario names')
     .addOption(scaleOption())
-    .addOption(new Option('--stack <provider>', 'where Prometheus and Alertmanager run').choices(['native', 'containers', 'external']).default('native'))
+    .addOption(stackOption())
     .addOption(engineOption())
     .addOption(jobsOption())
     .addOption(shardOption())

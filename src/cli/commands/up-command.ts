@@ -4,9 +4,10 @@ import { loadConfig } from '../../config/load-config.ts';
 import { badInput } from '../../errors.ts';
 import { K6_ENV } from '../../k6/k6-env.ts';
 import { refuseUpstreamFindings } from '../../scenario/run-drills.ts';
-import { nativeStackProvider } from '../../stack/native-stack.ts';
+import { providerFor } from '../../stack/stack-providers.ts';
+import type { StackProviderName } from '../../stack/started-stack.ts';
 import { requireStackTools } from '../../stack/required-tools.ts';
-import { configOption, keepOption, scaleOption } from '../options.ts';
+import { configOption, keepOption, scaleOption, stackOption } from '../options.ts';
 import { installSignalHandlers } from '../signals.ts';
 
 /** `firedrill up [system]`: a stack that stays up until Ctrl-C, for k6 runs, dashboards and poking around. */
@@ -16,17 +17,20 @@ export function addUpCommand(program: Command): void {
     .description("start a system's stack and keep it running until Ctrl-C (for k6 runs, dashboards, poking around)")
     .argument('[system]', 'system name (default: the first in the config)')
     .addOption(scaleOption())
+    .addOption(stackOption())
     .addOption(keepOption())
     .addOption(configOption())
-    .action(async (systemName: string | undefined, opts: { scale: ScaleRequest; keep?: boolean; config: string }) => {
+    .action(async (systemName: string | undefined, opts: { scale: ScaleRequest; stack: StackProviderName; keep?: boolean; config: string }) => {
       const config = await loadConfig(opts.config);
       const system = systemName === undefined ? config.systems[0] : config.systems.find((s) => s.name === systemName);
       if (!system) throw badInput(`up ${systemName}: no system '${systemName}' in ${config.file}; known: ${config.systems.map((s) => s.name).join(', ')}`);
       const compiled = compileSystem(system, opts.scale);
       requireStackTools(system);
       refuseUpstreamFindings(compiled);
+      const provider = providerFor(opts.stack);
+      await provider.prepare?.();
       const interruption = installSignalHandlers();
-      await using stack = await nativeStackProvider.start(compiled, { keepRunDir: opts.keep, signal: interruption.signal, scrapeFaultTargets: 'all' });
+      await using stack = await provider.start(compiled, { keepRunDir: opts.keep, signal: interruption.signal, scrapeFaultTargets: 'all' });
       console.log(`stack ${system.name} ready in ${(stack.readyMs / 1000).toFixed(1)}s at scale ${stack.compiled.scale}${opts.keep ? `; run directory kept: ${stack.runDir}` : ''}`);
       console.log(`  prometheus        ${stack.prometheusUrl}`);
       console.log(`  alertmanager      ${stack.alertmanagerUrl}`);
