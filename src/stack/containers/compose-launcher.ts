@@ -5,7 +5,7 @@ import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from '
 import type { CompiledSystem } from '../../compile/compile-system.ts';
 import { FiredrillError } from '../../errors.ts';
 import type { MonitoringLaunch, MonitoringLauncher, MonitoringProcess } from '../monitoring-launcher.ts';
-import { trackComposeProject, removeProjectNow } from './compose-projects.ts';
+import { projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
 import { ContainerProcess } from './container-process.ts';
 import { LoopbackReadyWait } from './loopback-ready-wait.ts';
 import { execCommand } from './docker-cli.ts';
@@ -32,7 +32,7 @@ let projects = 0;
  * they answer, as on the native stack) and taken down with their volumes when the stack stops.
  */
 export function composeLauncher(runDir: string, compiled: CompiledSystem, tools: ComposeTools): MonitoringLauncher {
-  const project = `firedrill-${compiled.system.name.toLowerCase().replace(/[^a-z0-9]+/g, '')}-${process.pid}-${++projects}`;
+  const project = projectName(compiled.system.name, process.pid, ++projects);
   const tracked = trackComposeProject(project);
   let started: StartedDockerComposeEnvironment | undefined;
   // Compose v1 names a container <project>_<service>_<n>; Testcontainers keeps that name.

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { processAlive } from '../process-tree.ts';
 
 // Every compose project this process brought up, so that no exit path leaves a container: an
 // orderly stop takes each down through Testcontainers; the 'exit' event (a crash, a second
@@ -39,4 +40,29 @@ export function removeProjectNow(project: string): void {
   } catch {
     // the engine is gone; nothing more can be done from here
   }
+}
+
+/** A project's name: the system, then the pid of the firedrill process that owns it, then a sequence number. */
+export function projectName(system: string, pid: number, seq: number): string {
+  return `firedrill-${system.toLowerCase().replace(/[^a-z0-9]+/g, '')}-${pid}-${seq}`;
+}
+
+/**
+ * Removes the containers of projects whose firedrill process is gone without taking them down (a
+ * kill -9 leaves no exit path to run); other runs' live projects are left alone. Returns the
+ * projects removed.
+ */
+export function sweepOrphanProjects(isAlive: (pid: number) => boolean = processAlive): string[] {
+  let labels: string[];
+  try {
+    labels = execFileSync('docker', ['ps', '--all', '--filter', `label=${PROJECT_LABEL}`, '--format', `{{.Label "${PROJECT_LABEL}"}}`], { encoding: 'utf8', timeout: 10_000 }).split('\n');
+  } catch {
+    return [];
+  }
+  const orphans = [...new Set(labels.filter((l) => /^firedrill-[a-z0-9]*-\d+-\d+$/.test(l)))].filter((project) => {
+    const pid = Number(project.split('-').at(-2));
+    return pid !== process.pid && !isAlive(pid);
+  });
+  for (const project of orphans) removeProjectNow(project);
+  return orphans;
 }

@@ -3,6 +3,7 @@ import { FiredrillError } from '../../errors.ts';
 import { startStack } from '../native-stack.ts';
 import type { StackProvider } from '../stack-provider.ts';
 import { composeLauncher, type ComposeTools } from './compose-launcher.ts';
+import { sweepOrphanProjects } from './compose-projects.ts';
 import { requireDockerEngine } from './docker-cli.ts';
 import { IMAGE_RECIPES, missingImages } from './images.ts';
 
@@ -28,6 +29,7 @@ export function containersStackProvider(): StackProvider {
 
 async function composeTools(): Promise<ComposeTools> {
   await requireDockerEngine();
+  sweepOrphanProjects();
   const composePath = process.env.DOCKER_COMPOSE_BIN ?? searchPath(['docker-compose']);
   if (!composePath) throw new FiredrillError('ENVIRONMENT', '--stack containers needs docker-compose: apt-get install docker-compose (or set DOCKER_COMPOSE_BIN)');
   const chosen = IMAGE_RECIPES.filter((r) => process.env[r.variable]);
