@@ -4,7 +4,8 @@ const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'names are lower-case words j
 const loopbackAddress = z.string().regex(/^127\.0\.0\.1:\d{1,5}$/, 'write 127.0.0.1:<port>: firedrill sends traffic to this machine only');
 
 const serviceSchema = z.strictObject({
-  command: z.array(z.string().min(1)).min(1),
+  command: z.array(z.string().min(1)).min(1).optional(),
+  compose: z.strictObject({ file: z.string().min(1), service: z.string().min(1), port: z.number().int().min(1).max(65535) }).optional(),
   job: z.string().min(1),
   metricsPath: z.string().startsWith('/').optional(),
   faultPath: z.string().startsWith('/').nullable().optional(),

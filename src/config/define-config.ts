@@ -1,7 +1,12 @@
 /** One instrumented service that firedrill starts, scrapes and injects faults into. */
 export interface ServiceConfig {
-  /** argv to start the service; it must listen on 127.0.0.1:$PORT. Relative paths resolve from the config file. */
-  readonly command: readonly string[];
+  /**
+   * argv to start the service; it must listen on 127.0.0.1:$PORT. Relative paths resolve from the
+   * config file. Give this or `compose`.
+   */
+  readonly command?: readonly string[];
+  /** The service as it runs in production: a service of your compose file, run in a container. Give this or `command`. */
+  readonly compose?: ComposeServiceConfig;
   /** The Prometheus `job_name` whose targets this service replaces. */
   readonly job: string;
   /** Path of the metrics endpoint; default `/metrics`. */
@@ -22,6 +27,21 @@ export interface ServiceConfig {
    * the dependency through firedrill: `DATABASE_URL: 'postgres://postgres@{{db}}/shop'`.
    */
   readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A service of the user's own docker compose file. Each stack runs its own copy (its own compose
+ * project, with the services it `depends_on`), its port published on a free port of 127.0.0.1
+ * instead of the file's `ports`; process faults act on the container (docker kill, stop, pause,
+ * restart), and `disconnect` takes it off its networks.
+ */
+export interface ComposeServiceConfig {
+  /** The compose file, relative to the config file. */
+  readonly file: string;
+  /** The service's name in it. */
+  readonly service: string;
+  /** The port it listens on inside its container. */
+  readonly port: number;
 }
 
 /** A real PostgreSQL (Debian's), started by firedrill on a loopback port with its data in the run directory. */

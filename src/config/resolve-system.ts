@@ -4,6 +4,7 @@ import { badInput } from '../errors.ts';
 import type { SystemConfig } from './define-config.ts';
 import { DEPENDENCY_REFERENCE, type ResolvedDependency, type ResolvedExporter, type ResolvedHost, type ResolvedService, type ResolvedSystem } from './resolved-system.ts';
 import { resolveCommand } from './which.ts';
+import { checkComposeService } from './compose-service-check.ts';
 
 const DEFAULT_HOST_CPUS = 2;
 const DEFAULT_HOST_MEMORY = '8GiB';
@@ -71,10 +72,17 @@ export function resolveSystem(name: string, system: SystemConfig, dir: string, f
   const services = Object.entries(system.services).map(([serviceName, service]): ResolvedService => {
     claim(serviceName, 'services');
     claimJob(service.job, `services.${serviceName}.job`, serviceName);
-    const command = service.command[0]!;
-    if (!resolveCommand(command, dir)) {
-      throw badInput(`${at(`services.${serviceName}.command`)}: command not found: ${command}; ${command.includes('/') ? `no executable file at ${path.resolve(dir, command)}` : 'install it or put its directory on PATH'}`);
+    if ((service.command === undefined) === (service.compose === undefined)) {
+      throw badInput(`${at(`services.${serviceName}`)}: give exactly one of command (a process firedrill starts) or compose (a service of your compose file)`);
     }
+    if (service.command) {
+      const command = service.command[0]!;
+      if (!resolveCommand(command, dir)) {
+        throw badInput(`${at(`services.${serviceName}.command`)}: command not found: ${command}; ${command.includes('/') ? `no executable file at ${path.resolve(dir, command)}` : 'install it or put its directory on PATH'}`);
+      }
+    }
+    const compose = service.compose && { ...service.compose, file: existing(`services.${serviceName}.compose.file`, service.compose.file) };
+    if (compose) checkComposeService(compose, at(`services.${serviceName}.compose`));
     const faultPath = service.faultPath === undefined ? (service.faults ? '/__fault' : null) : service.faultPath;
     if (service.faults && faultPath === null) throw badInput(`${at(`services.${serviceName}.faults`)}: faults need a fault endpoint; set faultPath or drop faults (outside faults need none)`);
     const uses = new Set<string>();
@@ -87,7 +95,10 @@ export function resolveSystem(name: string, system: SystemConfig, dir: string, f
         uses.add(dep);
       }
     }
-    return { ...service, name: serviceName, metricsPath: service.metricsPath ?? '/metrics', faultPath, uses: [...uses] };
+    if (compose && uses.size > 0) {
+      throw badInput(`${at(`services.${serviceName}.env`)}: a compose service cannot reach dependencies through firedrill's proxies ({{${[...uses][0]}}}); give it its dependencies in its compose file`);
+    }
+    return { ...service, ...(compose ? { compose } : {}), name: serviceName, metricsPath: service.metricsPath ?? '/metrics', faultPath, uses: [...uses] };
   });
   for (const dep of dependencies) {
     if (dep.type !== 'http' || dep.service === undefined) continue;

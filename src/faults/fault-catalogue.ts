@@ -37,6 +37,7 @@ export function faultCatalogue(system: ResolvedSystem): ReadonlyMap<string, Faul
 
   for (const service of system.services) {
     const kinds = new Map([...processKinds(), ...scrapeKinds()]);
+    if (service.compose) kinds.set('disconnect', { driver: 'container', problems: () => [] });
     if (service.faultPath !== null) {
       for (const kind of service.faults ?? []) if (!kinds.has(kind)) kinds.set(kind, { driver: 'service-endpoint', problems: () => [] });
     }

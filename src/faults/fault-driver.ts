@@ -1,7 +1,7 @@
 import type { FaultSpec } from './fault-spec.ts';
 
-/** The families of fault drivers; a container driver will plug in beside them. */
-export type FaultDriverName = 'process' | 'service-endpoint' | 'dependency-proxy' | 'scrape-path' | 'host';
+/** The families of fault drivers. */
+export type FaultDriverName = 'process' | 'service-endpoint' | 'dependency-proxy' | 'scrape-path' | 'host' | 'container';
 
 /** A fault as the controller hands it to a driver: the spec and the run's id for it. */
 export interface DriverFault {

@@ -50,6 +50,10 @@ export const fault = {
    */
   restart: (target: string, options: { gap?: string } = {}): FaultSpec => ({ target, kind: 'restart', ...(options.gap === undefined ? {} : { params: { gap: options.gap } }) }),
 
+  // Containers: a service declared by `compose:` (its process faults above act on the container).
+  /** Takes the container off every network it is on (a partition); reverting connects it again. */
+  disconnect: (target: string): FaultSpec => ({ target, kind: 'disconnect' }),
+
   // Dependency proxy: network faults between services and a dependency (wall time, never scaled).
   // `latency` also works on a cooperating service, through its fault endpoint.
   /**

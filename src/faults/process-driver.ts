@@ -1,11 +1,11 @@
-import type { RestartableProcess } from '../stack/restartable-process.ts';
+import type { StackPart } from '../stack/stack-part.ts';
 import type { DriverFault, FaultDriver, FaultOutcome } from './fault-driver.ts';
 
-/** kill, stop, pause and restart on the processes of services, exporters and managed dependencies. */
+/** kill, stop, pause and restart on the processes of services, exporters and managed dependencies (or on containers, given container parts). */
 export class ProcessFaultDriver implements FaultDriver {
   readonly name = 'process' as const;
 
-  constructor(private readonly processes: ReadonlyMap<string, RestartableProcess>) {}
+  constructor(private readonly processes: ReadonlyMap<string, StackPart>) {}
 
   async inject({ spec }: DriverFault): Promise<FaultOutcome | void> {
     const target = this.#process(spec.target);
@@ -39,7 +39,7 @@ export class ProcessFaultDriver implements FaultDriver {
     }
   }
 
-  #process(name: string): RestartableProcess {
+  #process(name: string): StackPart {
     const target = this.processes.get(name);
     if (!target) throw new Error(`process fault on '${name}': not a process of this stack`);
     return target;

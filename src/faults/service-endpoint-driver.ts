@@ -1,11 +1,11 @@
 import { FiredrillError } from '../errors.ts';
 import { httpJson } from '../observe/http-json.ts';
-import type { RestartableProcess } from '../stack/restartable-process.ts';
+import type { StackPart } from '../stack/stack-part.ts';
 import type { DriverFault, FaultDriver } from './fault-driver.ts';
 import { describeFault } from './fault-spec.ts';
 
 export interface CooperatingService {
-  readonly process: RestartableProcess;
+  readonly process: StackPart;
   /** The fault endpoint, e.g. `http://127.0.0.1:4100/__fault`. */
   readonly faultUrl: string;
 }

@@ -11,6 +11,7 @@ import { Semaphore } from '../stack/semaphore.ts';
 import { machineBudget, startBudget } from '../stack/machine-budget.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
+import { findDockerCompose, requireDockerEngine } from '../stack/containers/docker-cli.ts';
 import { isScrapeFault } from '../faults/fault-spec.ts';
 import type { StackProviderName, StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
@@ -97,6 +98,12 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
   const selection = await loadDrills(options);
   const systems = [...new Set(selection.selected.map((s) => s.scenario.system))].map((name) => selection.compiled.get(name)!);
   for (const system of systems) requireStackTools(system.system);
+  // A service from the user's compose file runs in a container whatever the provider.
+  if (systems.some((s) => s.system.services.some((service) => service.compose))) {
+    const service = systems.flatMap((s) => s.system.services.filter((x) => x.compose).map((x) => `${s.system.name}.${x.name}`))[0];
+    await requireDockerEngine(`service ${service} (compose:)`);
+    findDockerCompose();
+  }
   if (options.upstreamChecks ?? true) for (const system of systems) refuseUpstreamFindings(system);
   return selection;
 }

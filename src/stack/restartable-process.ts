@@ -1,5 +1,6 @@
 import { FiredrillError } from '../errors.ts';
 import { ManagedProcess, waitUntilServing, type ProcessSpec } from './managed-process.ts';
+import type { StackPart } from './stack-part.ts';
 import { waitFor, type Probe } from './wait-for.ts';
 
 /** Budget for a process to start answering: process start-up, not an alert timing. */
@@ -21,7 +22,7 @@ export interface RestartableProcessOptions {
  * A process on a fixed port of 127.0.0.1 that faults can kill, stop, pause and start again:
  * services, exporters and managed dependencies alike.
  */
-export class RestartableProcess {
+export class RestartableProcess implements StackPart {
   #process: ManagedProcess | undefined;
   /** Bumped on every start: state held in the process (a cooperating service's faults) dies with it. */
   generation = 0;

@@ -14,7 +14,7 @@ export interface ServiceLaunch {
 
 /** A user's (or fixture's) service: started from its command, ready once its metrics endpoint answers 200. */
 export function serviceProcess(service: ResolvedService, launch: ServiceLaunch): RestartableProcess {
-  const [command, ...args] = service.command;
+  const [command, ...args] = service.command ?? [];
   const metricsUrl = `http://127.0.0.1:${launch.port}${service.metricsPath}`;
   return new RestartableProcess({
     name: `service ${service.name}`,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { expandDependencyReferences, type ResolvedSystem } from '../config/resolved-system.ts';
+import type { ComposeServiceConfig } from '../config/define-config.ts';
+import { expandDependencyReferences, type ResolvedService, type ResolvedSystem } from '../config/resolved-system.ts';
 import { DependencyProxyDriver } from '../faults/dependency-proxy-driver.ts';
 import type { FaultDriver, FaultDriverName } from '../faults/fault-driver.ts';
 import { HostDriver } from '../faults/host-driver.ts';
@@ -16,9 +17,11 @@ import { httpJson } from '../observe/http-json.ts';
 import { startPostgres } from './dependencies/postgres-server.ts';
 import { redisServer } from './dependencies/redis-server.ts';
 import { exporterProcess } from './exporters/exporter-process.ts';
-import type { ManagedProcess } from './managed-process.ts';
-import type { RestartableProcess } from './restartable-process.ts';
+import type { MonitoringProcess } from './monitoring-launcher.ts';
+import type { StackPart } from './stack-part.ts';
 import { serviceProcess } from './service-process.ts';
+import { ComposeService } from './containers/compose-service.ts';
+import { ContainerFaultDriver } from '../faults/container-driver.ts';
 import type { WatchedComponent } from './stack-watch.ts';
 import { tcpConnects } from './tcp-connect.ts';
 
@@ -44,7 +47,7 @@ export interface SystemParts {
   /** What the stack watch checks, with `faulted` telling a drill's own doing from a crash. */
   watched(holds: (target: string) => boolean): WatchedComponent[];
   /** The current process of every part (a restart replaces it): for trouble during start, CPU and memory accounting. */
-  processes(): ManagedProcess[];
+  processes(): MonitoringProcess[];
 }
 
 /**
@@ -53,8 +56,8 @@ export interface SystemParts {
  * proxies. Every part is registered for stopping the moment it exists.
  */
 export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext): Promise<SystemParts> {
-  const processes = new Map<string, RestartableProcess>();
-  const register = (name: string, p: RestartableProcess) => {
+  const processes = new Map<string, StackPart>();
+  const register = (name: string, p: StackPart) => {
     processes.set(name, p);
     ctx.onStop(() => p.stop());
   };
@@ -105,13 +108,18 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
   }
 
   const cooperating = new Map<string, CooperatingService>();
+  const composeServices = new Map<string, ComposeService>();
   const starts: Promise<void>[] = [];
   for (const service of system.services) {
     const port = servicePorts.get(service.name)!;
     const env = Object.fromEntries(
       Object.entries(service.env ?? {}).map(([key, value]) => [key, expandDependencyReferences(value, (dep) => ({ host: '127.0.0.1', port: proxies.get(dep)!.port }))]),
     );
-    const p = serviceProcess(service, { port, configDir: system.configDir, runDir: ctx.runDir, faultToken: ctx.faultToken, env });
+    const p = service.compose ? composeService(service, service.compose, system.name, port, ctx.runDir, env) : serviceProcess(service, { port, configDir: system.configDir, runDir: ctx.runDir, faultToken: ctx.faultToken, env });
+    if (p instanceof ComposeService) {
+      ctx.onStop(() => p.remove()); // after its stop: the project down, its volumes and network gone
+      composeServices.set(service.name, p);
+    }
     register(service.name, p);
     if (service.faultPath !== null) cooperating.set(service.name, { process: p, faultUrl: `http://127.0.0.1:${port}${service.faultPath}` });
     starts.push(p.start(ctx.signal));
@@ -152,6 +160,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
     ['dependency-proxy', new DependencyProxyDriver(proxies)],
     ['scrape-path', new ScrapePathDriver(scrapeProxies)],
     ['host', new HostDriver(hosts)],
+    ['container', new ContainerFaultDriver(composeServices)],
   ]);
 
   const upstreamsOf = partDependencies(system);
@@ -188,4 +197,21 @@ export function partDependencies(system: ResolvedSystem): ReadonlyMap<string, re
   }
   for (const exporter of system.exporters) out.set(exporter.name, [exporter.type === 'node' ? exporter.host : exporter.dependency]);
   return out;
+}
+
+/** A service of the user's compose file, ready once its metrics endpoint answers 200 on its published port. */
+function composeService(service: ResolvedService, compose: ComposeServiceConfig, system: string, port: number, runDir: string, env: Record<string, string>): ComposeService {
+  const metricsUrl = `http://127.0.0.1:${port}${service.metricsPath}`;
+  return new ComposeService({
+    name: `service ${service.name}`,
+    system,
+    compose,
+    port,
+    runDir,
+    env,
+    probe: async () => {
+      const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 1_000 });
+      return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
+    },
+  });
 }

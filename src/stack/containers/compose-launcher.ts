@@ -6,6 +6,7 @@ import type { CompiledSystem } from '../../compile/compile-system.ts';
 import { FiredrillError } from '../../errors.ts';
 import type { MonitoringLaunch, MonitoringLauncher, MonitoringProcess } from '../monitoring-launcher.ts';
 import { projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
+import { firstLines } from './compose-service.ts';
 import { ContainerProcess } from './container-process.ts';
 import { LoopbackReadyWait } from './loopback-ready-wait.ts';
 import { execCommand } from './docker-cli.ts';
@@ -62,8 +63,7 @@ export function composeLauncher(runDir: string, compiled: CompiledSystem, tools:
     try {
       started = await environment.up([service]);
     } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n').find((l) => l.trim() !== '') ?? error.message : String(error);
-      throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${reason}`, { cause: error });
+      throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${firstLines(error)}`, { cause: error });
     }
     const container = started.getContainer(containerName(service));
     return ContainerProcess.follow(service, container.getId(), path.join(runDir, `${service}.log`));

@@ -31,12 +31,13 @@ export function projectContainers(project: string): string[] {
   }
 }
 
-/** Removes a project's containers and their anonymous volumes at once (host networking: there is no network to remove). */
+/** Removes a project's containers with their anonymous volumes, then its networks, at once. */
 export function removeProjectNow(project: string): void {
   const ids = projectContainers(project);
-  if (ids.length === 0) return;
   try {
-    execFileSync('docker', ['rm', '--force', '--volumes', ...ids], { stdio: 'ignore', timeout: 20_000 });
+    if (ids.length > 0) execFileSync('docker', ['rm', '--force', '--volumes', ...ids], { stdio: 'ignore', timeout: 20_000 });
+    const networks = execFileSync('docker', ['network', 'ls', '--quiet', '--filter', `label=${PROJECT_LABEL}=${project}`], { encoding: 'utf8', timeout: 10_000 }).split('\n').filter(Boolean);
+    if (networks.length > 0) execFileSync('docker', ['network', 'rm', ...networks], { stdio: 'ignore', timeout: 20_000 });
   } catch {
     // the engine is gone; nothing more can be done from here
   }

@@ -16,6 +16,8 @@ export class ContainerProcess implements MonitoringProcess {
   readonly #follower: ManagedProcess;
   #exitCode: string | undefined;
   #stopping = false;
+  /** Resolves when the container has stopped (its log follower ends with it). */
+  readonly exited: Promise<unknown>;
 
   private constructor(
     readonly spec: { readonly name: string; readonly logFile: string },
@@ -23,6 +25,7 @@ export class ContainerProcess implements MonitoringProcess {
     readonly pid: number | undefined,
   ) {
     this.#follower = new ManagedProcess({ name: spec.name, command: 'docker', args: ['logs', '--follow', id], logFile: spec.logFile });
+    this.exited = this.#follower.exited;
     void this.#follower.exited.then(async () => {
       this.#exitCode = (await dockerOutput(['inspect', '--format', '{{.State.ExitCode}}', id]).catch(() => '')).trim() || undefined;
     });
@@ -54,6 +57,11 @@ export class ContainerProcess implements MonitoringProcess {
 
   ownsPort(port: number): boolean {
     return this.pid !== undefined && this.running && listensOn(port, this.pid);
+  }
+
+  /** A fault is about to stop or kill it: its end is the drill's doing, not a crash. */
+  expectExit(): void {
+    this.#stopping = true;
   }
 
   async stop(): Promise<void> {

@@ -1,10 +1,9 @@
-import { searchPath } from '../../config/which.ts';
 import { FiredrillError } from '../../errors.ts';
 import { startStack } from '../native-stack.ts';
 import type { StackProvider } from '../stack-provider.ts';
 import { composeLauncher, type ComposeTools } from './compose-launcher.ts';
 import { sweepOrphanProjects } from './compose-projects.ts';
-import { requireDockerEngine } from './docker-cli.ts';
+import { findDockerCompose, requireDockerEngine } from './docker-cli.ts';
 import { IMAGE_RECIPES, missingImages } from './images.ts';
 
 /**
@@ -30,8 +29,7 @@ export function containersStackProvider(): StackProvider {
 async function composeTools(): Promise<ComposeTools> {
   await requireDockerEngine();
   sweepOrphanProjects();
-  const composePath = process.env.DOCKER_COMPOSE_BIN ?? searchPath(['docker-compose']);
-  if (!composePath) throw new FiredrillError('ENVIRONMENT', '--stack containers needs docker-compose: apt-get install docker-compose (or set DOCKER_COMPOSE_BIN)');
+  const composePath = findDockerCompose();
   const chosen = IMAGE_RECIPES.filter((r) => process.env[r.variable]);
   const missing = (await missingImages()).filter((tag) => !chosen.some((r) => r.tag === tag));
   const needed = IMAGE_RECIPES.filter((r) => r.variable === 'FIREDRILL_PROMETHEUS_IMAGE' || r.variable === 'FIREDRILL_ALERTMANAGER_IMAGE');

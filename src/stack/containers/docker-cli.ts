@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { searchPath } from '../../config/which.ts';
 import { FiredrillError } from '../../errors.ts';
 import { trackChild } from '../process-registry.ts';
 
@@ -41,11 +42,18 @@ export function dockerOutput(args: readonly string[]): Promise<string> {
 }
 
 /** Exit 2 before anything starts when no Docker engine answers, with the command that fixes it. */
-export async function requireDockerEngine(): Promise<void> {
+export async function requireDockerEngine(why = '--stack containers'): Promise<void> {
   try {
     await dockerOutput(['version', '--format', '{{.Server.Version}}']);
   } catch (error) {
     const seen = error instanceof Error ? error.message : String(error);
-    throw new FiredrillError('ENVIRONMENT', `--stack containers needs a Docker engine, and none answers (${seen.replace(/^docker [^:]*: /, '')}): ${DOCKER_FIX}`);
+    throw new FiredrillError('ENVIRONMENT', `${why} needs a Docker engine, and none answers (${seen.replace(/^docker [^:]*: /, '')}): ${DOCKER_FIX}`);
   }
+}
+
+/** docker-compose (v1, Debian's): $DOCKER_COMPOSE_BIN, then PATH; Testcontainers drives it as a standalone executable. */
+export function findDockerCompose(): string {
+  const found = process.env.DOCKER_COMPOSE_BIN ?? searchPath(['docker-compose']);
+  if (!found) throw new FiredrillError('ENVIRONMENT', 'docker-compose not found: apt-get install docker-compose (or set DOCKER_COMPOSE_BIN)');
+  return found;
 }

@@ -1,0 +1,54 @@
+import type { ComposeDocument } from '../../config/compose-service-check.ts';
+
+export interface IsolationOptions {
+  /** The free port of 127.0.0.1 the service's port is published on. */
+  readonly hostPort: number;
+  /** The port it listens on inside its container. */
+  readonly containerPort: number;
+  /** Extra environment (the config's `env`), over the file's. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The user's compose file cut to one service and what it `depends_on`, made to run once per stack:
+ * the file's published ports and container names go (two stacks would clash on them), the service's
+ * port is published on a free loopback port only, and no restart policy undoes a kill fault.
+ * Relative paths stay as written: the project directory stays the user's.
+ */
+export function isolatedComposeDocument(doc: ComposeDocument, service: string, options: IsolationOptions): ComposeDocument {
+  const services: Record<string, Record<string, unknown>> = {};
+  const visit = (name: string) => {
+    if (services[name]) return;
+    const definition = { ...(doc.services?.[name] ?? {}) };
+    delete definition.ports;
+    delete definition.container_name;
+    definition.restart = 'no';
+    services[name] = definition;
+    for (const dependency of dependsOn(definition.depends_on)) visit(dependency);
+  };
+  visit(service);
+  const target = services[service]!;
+  target.ports = [`127.0.0.1:${options.hostPort}:${options.containerPort}`];
+  if (options.env && Object.keys(options.env).length > 0) target.environment = { ...environmentOf(target.environment), ...options.env };
+  return {
+    ...(doc.version === undefined ? {} : { version: doc.version }),
+    services,
+    ...(doc.volumes === undefined ? {} : { volumes: doc.volumes }),
+    ...(doc.networks === undefined ? {} : { networks: doc.networks }),
+  };
+}
+
+function dependsOn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (value && typeof value === 'object') return Object.keys(value);
+  return [];
+}
+
+/** `environment` in either of compose's spellings (a list of KEY=value, or a mapping), as a mapping. */
+function environmentOf(value: unknown): Record<string, string> {
+  if (Array.isArray(value)) {
+    return Object.fromEntries(value.map((entry) => String(entry)).map((entry) => [entry.split('=')[0]!, entry.slice(entry.indexOf('=') + 1)]));
+  }
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : String(v)]));
+  return {};
+}
