@@ -170,8 +170,10 @@ export class MachineBudget {
  */
 function writeClaimFile(dir: string, name: string): void {
   for (;;) {
-    mkdirSync(dir, { recursive: true });
     try {
+      // mkdir too: a recursive mkdir that finds the directory checks it with a stat, which fails
+      // when a release removed it in between (seen under heavy load: ENOENT from the mkdir).
+      mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, name), '');
       return;
     } catch (error) {
