@@ -58,7 +58,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('a service from its own compose file', () => {
-  it('passes the gate: ShopDown fires, pages and resolves when its container is killed, paused or disconnected, and never in the baseline', () => {
+  it('passes the gate: ShopDown (its scrape) and ShopOrdersFailing (a blackbox probe) fire and resolve when its container is killed, paused or disconnected, and never in the baseline', () => {
     const failures = sound.code === 2 ? [sound.stderr] : sound.gate.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => `${s.name}: ${e.description}: ${e.detail}`));
     expect([sound.code, failures]).toEqual([0, []]);
     expect(sound.gate.run.scenarios.map((s) => [s.name, s.ok, s.faults.map((f) => f.kind)])).toEqual([

@@ -128,6 +128,8 @@ function timingsOf(c: CompiledSystem): ScaledTimings {
 export interface SystemWiring {
   /** `127.0.0.1:<port>` Prometheus scrapes for each job of a service or exporter. */
   readonly scrapeAddresses: ReadonlyMap<string, string>;
+  /** For each probing job: each probe target as prometheus.yml writes it, and the URL probed instead. */
+  readonly probeTargets?: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly alertmanagerPort: number;
   readonly sinkUrl: string;
 }
@@ -150,7 +152,7 @@ export function writeAlertmanagerConfig(compiled: CompiledSystem, sinkUrl: strin
 }
 
 /** The compiled rule files and Prometheus config, scraping each job at its address: written once the targets have ports. */
-export function writePrometheusConfig(compiled: CompiledSystem, wiring: Pick<SystemWiring, 'scrapeAddresses' | 'alertmanagerPort'>, dir: string): string {
+export function writePrometheusConfig(compiled: CompiledSystem, wiring: Pick<SystemWiring, 'scrapeAddresses' | 'probeTargets' | 'alertmanagerPort'>, dir: string): string {
   mkdirSync(path.join(dir, 'rules'), { recursive: true });
   const ruleFiles = compiled.ruleFiles.map((file, index) => {
     const out = path.join(dir, 'rules', `${index}-${path.basename(file.source)}`);
@@ -163,6 +165,7 @@ export function writePrometheusConfig(compiled: CompiledSystem, wiring: Pick<Sys
     stringify(
       wirePrometheusConfig(compiled.prometheus, {
         targets: wiring.scrapeAddresses,
+        probeTargets: wiring.probeTargets ?? new Map(),
         ignoredJobs: compiled.system.ignoreJobs ?? [],
         alertmanager: `127.0.0.1:${wiring.alertmanagerPort}`,
         ruleFiles,

@@ -71,6 +71,8 @@ export function scalePrometheusConfig(file: string, doc: YamlMap, scale: number,
 
 export interface PrometheusWiring {
   readonly targets: ReadonlyMap<string, string>; // job -> host:port
+  /** Probing jobs (blackbox_exporter): job -> probe target as written -> the URL probed instead. */
+  readonly probeTargets?: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly ignoredJobs: readonly string[];
   readonly alertmanager: string; // host:port
   readonly ruleFiles: readonly string[];
@@ -92,6 +94,8 @@ export function wirePrometheusConfig(config: ScaledPrometheusConfig, wiring: Pro
           `${where}: scrape job '${job.job_name}' has no service or exporter; map it with job: '${job.job_name}' in firedrill.config.ts or list it in ignoreJobs`,
         );
       }
+      const probes = wiring.probeTargets?.get(String(job.job_name));
+      if (probes) return wireProbeJob(job, target, probes, where);
       const labels = asMap(asList(job.static_configs, where).map((c) => asMap(c, where))[0]?.labels, where);
       const wired: YamlMap = {};
       for (const [key, value] of Object.entries(job)) {
@@ -108,4 +112,35 @@ export function wirePrometheusConfig(config: ScaledPrometheusConfig, wiring: Pro
     alerting: { ...asMap(rest.alerting, where), alertmanagers: [{ static_configs: [{ targets: [wiring.alertmanager] }] }] },
     scrape_configs: scrapeConfigs,
   };
+}
+
+/**
+ * A probing job (blackbox_exporter) keeps its static configs, labels and relabelling: each probe
+ * target becomes the URL probed on this machine, and the relabelling that sets `__address__` (the
+ * exporter, in the multi-target pattern) points at the exporter's address here.
+ */
+export function wireProbeJob(job: YamlMap, exporterAddress: string, probes: ReadonlyMap<string, string>, where: string): YamlMap {
+  const name = String(job.job_name);
+  const discovery = Object.keys(job).find((key) => key.endsWith('_sd_configs'));
+  if (discovery) throw badInput(`${where}: probing job '${name}' finds its targets through ${discovery}; list them in static_configs so that firedrill can map each to a service`);
+  const staticConfigs = asList(job.static_configs, where).map((raw) => {
+    const config = asMap(raw, where);
+    const targets = asList(config.targets, where).map((t) => {
+      const probed = probes.get(String(t));
+      if (!probed) throw badInput(`${where}: job '${name}' probes '${t}', which no exporter's probes map to a service; add '${t}': '<service>' to its probes`);
+      return probed;
+    });
+    return { ...config, targets };
+  });
+  let pointed = false;
+  const relabel = asList(job.relabel_configs ?? [], where).map((raw) => {
+    const rule = asMap(raw, where);
+    if (rule.target_label !== '__address__') return rule;
+    pointed = true;
+    return { ...rule, replacement: exporterAddress };
+  });
+  if (!pointed) {
+    throw badInput(`${where}: probing job '${name}' has no relabel_configs rule with target_label: __address__; send its scrapes to the exporter as blackbox_exporter's multi-target pattern does`);
+  }
+  return { ...job, static_configs: staticConfigs, relabel_configs: relabel };
 }

@@ -1,5 +1,5 @@
 import { parser } from '@prometheus-io/lezer-promql';
-import { scrapeTargets, type ResolvedSystem } from '../config/resolved-system.ts';
+import { exporterSources, scrapeTargets, type ResolvedSystem } from '../config/resolved-system.ts';
 import type { CompiledSystem } from './compile-system.ts';
 import type { CompiledRule } from './rule-files.ts';
 
@@ -43,7 +43,7 @@ export function jobsReachedByPart(system: ResolvedSystem): Map<string, Set<strin
   const edge = (upstream: string, dependent: string) => dependents.set(upstream, [...(dependents.get(upstream) ?? []), dependent]);
   for (const service of system.services) for (const dep of service.uses) edge(dep, service.name);
   for (const dep of system.dependencies) if (dep.type === 'http' && dep.service) edge(dep.service, dep.name);
-  for (const exporter of system.exporters) edge(exporter.type === 'node' ? exporter.host : exporter.dependency, exporter.name);
+  for (const exporter of system.exporters) for (const source of exporterSources(exporter)) edge(source, exporter.name);
   const parts = [...system.services, ...system.exporters, ...system.dependencies, ...system.hosts].map((p) => p.name);
   for (const part of parts) {
     const jobs = new Set<string>();

@@ -35,6 +35,12 @@ const exporterSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('node'), job: z.string().min(1), host: z.string().min(1) }),
   z.strictObject({ type: z.literal('postgres'), job: z.string().min(1), dependency: z.string().min(1), queries: z.string().min(1).optional() }),
   z.strictObject({ type: z.literal('redis'), job: z.string().min(1), dependency: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('blackbox'),
+    job: z.string().min(1),
+    probes: z.record(z.string().min(1), z.string().min(1)).refine((p) => Object.keys(p).length > 0, 'name at least one probe target and the service it probes'),
+    modules: z.string().min(1).optional(),
+  }),
 ]);
 
 const hostSchema = z.strictObject({

@@ -79,7 +79,19 @@ export type DependencyConfig = PostgresDependency | RedisDependency | TcpDepende
 export type ExporterConfig =
   | { readonly type: 'node'; readonly job: string; /** The simulated host it reads. */ readonly host: string }
   | { readonly type: 'postgres'; readonly job: string; readonly dependency: string; /** postgres_exporter `--extend.query-path` file. */ readonly queries?: string }
-  | { readonly type: 'redis'; readonly job: string; readonly dependency: string };
+  | { readonly type: 'redis'; readonly job: string; readonly dependency: string }
+  | {
+      readonly type: 'blackbox';
+      readonly job: string;
+      /**
+       * Each probe target as your prometheus.yml writes it (`http://core:8080/health`), and the
+       * service it probes: firedrill probes that service on 127.0.0.1 with the same path, and points
+       * the job's `__address__` relabelling at the exporter.
+       */
+      readonly probes: Readonly<Record<string, string>>;
+      /** blackbox_exporter's config file (default: one `http_2xx` module, an HTTP GET expecting 2xx). */
+      readonly modules?: string;
+    };
 
 /** A host that firedrill simulates for node_exporter: procfs files it writes, and a small real filesystem. */
 export interface HostConfig {

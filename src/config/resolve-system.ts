@@ -57,14 +57,27 @@ export function resolveSystem(name: string, system: SystemConfig, dir: string, f
     if (exporter.type === 'node' && !hosts.some((h) => h.name === exporter.host)) {
       throw badInput(`${at(`exporters.${exporterName}.host`)}: no host '${exporter.host}'; declare it under hosts (known: ${hosts.map((h) => h.name).join(', ') || 'none'})`);
     }
-    if (exporter.type !== 'node') {
+    if (exporter.type === 'blackbox') {
+      const services = Object.keys(system.services);
+      for (const [target, service] of Object.entries(exporter.probes)) {
+        if (!services.includes(service)) throw badInput(`${at(`exporters.${exporterName}.probes`)}: '${target}' probes '${service}', which is not a service of this system (known: ${services.join(', ')})`);
+        if (!isHttpUrl(target)) {
+          throw badInput(`${at(`exporters.${exporterName}.probes`)}: '${target}' is not an http(s) URL; write the probe target as your prometheus.yml does, e.g. http://${service}:8080/health`);
+        }
+      }
+    } else if (exporter.type !== 'node') {
       const dep = dependencies.find((d) => d.name === exporter.dependency);
       if (dep?.type !== exporter.type) {
         const managed = dependencies.filter((d) => d.type === exporter.type).map((d) => d.name);
         throw badInput(`${at(`exporters.${exporterName}.dependency`)}: no ${exporter.type} dependency '${exporter.dependency}'; a ${exporter.type} exporter reads a ${exporter.type} that firedrill starts (known: ${managed.join(', ') || 'none'})`);
       }
     }
-    const queries = exporter.type === 'postgres' && exporter.queries ? { queries: existing(`exporters.${exporterName}.queries`, exporter.queries) } : {};
+    const queries =
+      exporter.type === 'postgres' && exporter.queries
+        ? { queries: existing(`exporters.${exporterName}.queries`, exporter.queries) }
+        : exporter.type === 'blackbox' && exporter.modules
+          ? { modules: existing(`exporters.${exporterName}.modules`, exporter.modules) }
+          : {};
     const floor = EXPORTER_SCRAPE_FLOORS_MS[exporter.type];
     return { ...exporter, ...queries, name: exporterName, metricsPath: '/metrics', ...(floor === undefined ? {} : { minScrapeTimeoutMs: floor }) };
   });
@@ -124,4 +137,12 @@ export function resolveSystem(name: string, system: SystemConfig, dir: string, f
 function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(KiB|MiB|GiB|TiB)$/.exec(text)!;
   return Math.round(Number(match[1]) * SIZE_UNITS[match[2]!]!);
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }

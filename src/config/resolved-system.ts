@@ -36,6 +36,18 @@ export interface ScrapeTarget {
   readonly minScrapeTimeoutMs?: number;
 }
 
+/** The parts an exporter reads: its host, its dependency, or the services it probes. */
+export function exporterSources(exporter: ResolvedExporter): string[] {
+  switch (exporter.type) {
+    case 'node':
+      return [exporter.host];
+    case 'blackbox':
+      return [...new Set(Object.values(exporter.probes))];
+    default:
+      return [exporter.dependency];
+  }
+}
+
 /** Services and exporters, in that order: every target Prometheus scrapes. */
 export function scrapeTargets(system: Pick<ResolvedSystem, 'services' | 'exporters'>): ScrapeTarget[] {
   return [...system.services, ...system.exporters];

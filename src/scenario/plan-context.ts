@@ -1,5 +1,5 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
-import { scrapeTargets } from '../config/resolved-system.ts';
+import { exporterSources, scrapeTargets } from '../config/resolved-system.ts';
 import { parseDurationMs } from '../duration.ts';
 import { alertsNamedBy } from '../expect/expectation.ts';
 import type { Scenario } from './define-scenario.ts';
@@ -34,7 +34,7 @@ export function planContextFor(scenario: Scenario, compiled: CompiledSystem): Pl
       const system = compiled.system;
       const job =
         scrapeTargets(system).find((t) => t.name === target)?.job ??
-        system.exporters.find((e) => (e.type === 'node' ? e.host : e.dependency) === target)?.job;
+        system.exporters.find((e) => exporterSources(e).includes(target))?.job;
       const intervalMs = compiled.prometheus.jobs.find((j) => j.job === job)?.scaledIntervalMs ?? compiled.scrapeIntervalMs;
       return DEFAULT_RESTART_GAP_SCRAPES * intervalMs * compiled.scale;
     },

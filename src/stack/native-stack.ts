@@ -160,7 +160,7 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
       failing(startAlertmanager()),
     ]);
 
-    writePrometheusConfig(compiled, { scrapeAddresses: parts.scrapeAddresses, alertmanagerPort }, runDir);
+    writePrometheusConfig(compiled, { scrapeAddresses: parts.scrapeAddresses, probeTargets: parts.probeTargets, alertmanagerPort }, runDir);
     const prometheus = await failing(launcher.prometheus(launch));
     processes.push(prometheus);
     stoppers.push(() => prometheus.stop());

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ComposeServiceConfig } from '../config/define-config.ts';
-import { expandDependencyReferences, type ResolvedService, type ResolvedSystem } from '../config/resolved-system.ts';
+import { expandDependencyReferences, exporterSources, type ResolvedService, type ResolvedSystem } from '../config/resolved-system.ts';
 import { DependencyProxyDriver } from '../faults/dependency-proxy-driver.ts';
 import type { FaultDriver, FaultDriverName } from '../faults/fault-driver.ts';
 import { HostDriver } from '../faults/host-driver.ts';
@@ -16,7 +16,7 @@ import { ServiceEndpointDriver, type CooperatingService } from '../faults/servic
 import { httpJson } from '../observe/http-json.ts';
 import { startPostgres } from './dependencies/postgres-server.ts';
 import { redisServer } from './dependencies/redis-server.ts';
-import { exporterProcess } from './exporters/exporter-process.ts';
+import { DEFAULT_BLACKBOX_MODULES, exporterProcess } from './exporters/exporter-process.ts';
 import type { MonitoringProcess } from './monitoring-launcher.ts';
 import type { StackPart } from './stack-part.ts';
 import { serviceProcess } from './service-process.ts';
@@ -43,6 +43,8 @@ export interface SystemParts {
   readonly scrapeAddresses: ReadonlyMap<string, string>;
   /** Base URL on 127.0.0.1 of each service, by service name. */
   readonly serviceUrls: ReadonlyMap<string, string>;
+  /** For each probing job (blackbox_exporter): each probe target as prometheus.yml writes it, and the URL probed here. */
+  readonly probeTargets: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly drivers: ReadonlyMap<FaultDriverName, FaultDriver>;
   /** What the stack watch checks, with `faulted` telling a drill's own doing from a crash. */
   watched(holds: (target: string) => boolean): WatchedComponent[];
@@ -125,6 +127,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
     starts.push(p.start(ctx.signal));
   }
   const exporterPorts = new Map<string, number>();
+  const probeTargets = new Map<string, ReadonlyMap<string, string>>();
   for (const exporter of system.exporters) {
     const port = await ctx.port();
     exporterPorts.set(exporter.name, port);
@@ -133,7 +136,19 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
         ? { nodeExporterArgs: hosts.get(exporter.host)!.nodeExporterArgs() }
         : exporter.type === 'postgres'
           ? { postgresDsn: postgresDsns.get(exporter.dependency)! }
-          : { redisPort: dependencyPorts.get(exporter.dependency)! };
+          : exporter.type === 'redis'
+            ? { redisPort: dependencyPorts.get(exporter.dependency)! }
+            : { blackboxConfig: exporter.modules ?? writeDefaultModules(ctx.runDir, exporter.name) };
+    if (exporter.type === 'blackbox') {
+      // Each probe target as prometheus.yml writes it, pointed at its service here, path and query kept.
+      const targets = new Map(
+        Object.entries(exporter.probes).map(([target, service]) => {
+          const url = new URL(target);
+          return [target, `${url.protocol}//127.0.0.1:${servicePorts.get(service)}${url.pathname}${url.search}`];
+        }),
+      );
+      probeTargets.set(exporter.job, targets);
+    }
     const p = exporterProcess(exporter, source, { port, runDir: ctx.runDir });
     register(exporter.name, p);
     starts.push(p.start(ctx.signal));
@@ -166,6 +181,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
   const upstreamsOf = partDependencies(system);
   return {
     scrapeAddresses,
+    probeTargets,
     serviceUrls: new Map([...servicePorts].map(([name, port]) => [name, `http://127.0.0.1:${port}`])),
     drivers,
     watched: (holds) =>
@@ -195,7 +211,7 @@ export function partDependencies(system: ResolvedSystem): ReadonlyMap<string, re
     });
     out.set(service.name, [...service.uses, ...upstreamServices]);
   }
-  for (const exporter of system.exporters) out.set(exporter.name, [exporter.type === 'node' ? exporter.host : exporter.dependency]);
+  for (const exporter of system.exporters) out.set(exporter.name, exporterSources(exporter));
   return out;
 }
 
@@ -209,9 +225,16 @@ function composeService(service: ResolvedService, compose: ComposeServiceConfig,
     port,
     runDir,
     env,
+    metricsPath: service.metricsPath,
     probe: async () => {
       const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 1_000 });
       return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
     },
   });
+}
+
+function writeDefaultModules(runDir: string, exporter: string): string {
+  const file = path.join(runDir, `blackbox-${exporter}.yml`);
+  writeFileSync(file, DEFAULT_BLACKBOX_MODULES);
+  return file;
 }

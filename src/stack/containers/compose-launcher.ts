@@ -8,7 +8,7 @@ import type { MonitoringLaunch, MonitoringLauncher, MonitoringProcess } from '..
 import { projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
 import { firstLines } from './compose-service.ts';
 import { ContainerProcess } from './container-process.ts';
-import { LoopbackReadyWait } from './loopback-ready-wait.ts';
+import { LoopbackHttpWait } from './loopback-http-wait.ts';
 import { execCommand } from './docker-cli.ts';
 
 /** The compose file that describes a containers stack; shipped with the package, at its top level. */
@@ -57,8 +57,8 @@ export function composeLauncher(runDir: string, compiled: CompiledSystem, tools:
       // No Ryuk reaper (its image cannot be pulled here): firedrill takes its projects down itself.
       .withAutoCleanup(false)
       .withClientOptions({ executable: { standalone: true, executablePath: tools.composePath } })
-      .withWaitStrategy(containerName('alertmanager'), new LoopbackReadyWait(launch.alertmanagerPort))
-      .withWaitStrategy(containerName('prometheus'), new LoopbackReadyWait(launch.prometheusPort))
+      .withWaitStrategy(containerName('alertmanager'), new LoopbackHttpWait(launch.alertmanagerPort, '/-/ready'))
+      .withWaitStrategy(containerName('prometheus'), new LoopbackHttpWait(launch.prometheusPort, '/-/ready'))
       .withStartupTimeout(READY_TIMEOUT_MS);
     try {
       started = await environment.up([service]);

@@ -12,6 +12,7 @@ import { projectName, removeProjectNow, trackComposeProject } from './compose-pr
 import { ContainerProcess } from './container-process.ts';
 import { docker, dockerOutput, findDockerCompose } from './docker-cli.ts';
 import { isolatedComposeDocument } from './isolated-compose-file.ts';
+import { LoopbackHttpWait, RunningWait } from './loopback-http-wait.ts';
 
 const START_POLL_MS = 50;
 const DOWN_TIMEOUT_MS = 5_000;
@@ -25,6 +26,8 @@ export interface ComposeServiceLaunch {
   readonly port: number;
   readonly runDir: string;
   readonly env: Readonly<Record<string, string>>;
+  /** Where it serves metrics: HTTP 200 there means it is up. */
+  readonly metricsPath: string;
   /** Whether it answers yet (its metrics endpoint). */
   readonly probe: () => Promise<Probe<true>>;
 }
@@ -97,6 +100,8 @@ export class ComposeService implements StackPart {
       .withAutoCleanup(false)
       // Relative paths in the file (build contexts, volumes) resolve from the user's directory, as there.
       .withClientOptions({ executable: { standalone: true, executablePath: findDockerCompose() }, composeOptions: ['--project-directory', path.dirname(compose.file)] })
+      .withDefaultWaitStrategy(new RunningWait())
+      .withWaitStrategy(`${this.#project}_${compose.service}_1`, new LoopbackHttpWait(this.#launch.port, this.#launch.metricsPath))
       .withStartupTimeout(PROCESS_START_TIMEOUT_MS);
     try {
       this.#started = await environment.up([compose.service]);

@@ -12,13 +12,32 @@ export interface ExporterSource {
   readonly postgresDsn?: string;
   /** redis: the server's port. */
   readonly redisPort?: number;
+  /** blackbox: its config file (the user's, or the default http_2xx module written into the run directory). */
+  readonly blackboxConfig?: string;
 }
 
 const BINARIES = {
   node: { variable: 'NODE_EXPORTER_BIN', names: ['prometheus-node-exporter', 'node_exporter'], debianPackage: 'prometheus-node-exporter' },
   postgres: { variable: 'POSTGRES_EXPORTER_BIN', names: ['prometheus-postgres-exporter', 'postgres_exporter'], debianPackage: 'prometheus-postgres-exporter' },
   redis: { variable: 'REDIS_EXPORTER_BIN', names: ['prometheus-redis-exporter', 'redis_exporter'], debianPackage: 'prometheus-redis-exporter' },
+  blackbox: { variable: 'BLACKBOX_EXPORTER_BIN', names: ['prometheus-blackbox-exporter', 'blackbox_exporter'], debianPackage: 'prometheus-blackbox-exporter' },
 } as const;
+
+/**
+ * A probe times out at the scrape timeout Prometheus sends minus this offset (blackbox_exporter's
+ * default is 0.5 s, longer than a compressed scrape timeout): probes of a service on this machine
+ * answer in milliseconds.
+ */
+const BLACKBOX_TIMEOUT_OFFSET_S = 0.05;
+
+/** blackbox_exporter's module when the user names no config: an HTTP GET expecting a 2xx, over IPv4. */
+export const DEFAULT_BLACKBOX_MODULES = `modules:
+  http_2xx:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+`;
 
 /** The exporter's binary, found before anything starts. */
 export function exporterBinary(type: ResolvedExporter['type']): string {
@@ -58,5 +77,7 @@ function exporterInvocation(exporter: ResolvedExporter, source: ExporterSource, 
       };
     case 'redis':
       return { args: [listen, `--redis.addr=redis://127.0.0.1:${source.redisPort}`], env: {} };
+    case 'blackbox':
+      return { args: [listen, `--config.file=${source.blackboxConfig}`, `--timeout-offset=${BLACKBOX_TIMEOUT_OFFSET_S}`], env: {} };
   }
 }
