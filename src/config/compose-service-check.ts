@@ -14,7 +14,8 @@ export interface ComposeDocument {
 
 export function readComposeDocument(file: string, where: string): ComposeDocument {
   try {
-    const doc = parse(readFileSync(file, 'utf8')) as ComposeDocument | null;
+    // Merge keys (`<<: *anchor`) are YAML 1.1, which docker-compose reads: resolve them as it does.
+    const doc = parse(readFileSync(file, 'utf8'), { merge: true }) as ComposeDocument | null;
     if (!doc || typeof doc !== 'object') throw new Error('not a YAML mapping');
     return doc;
   } catch (error) {

@@ -6,8 +6,10 @@ import { waitFor } from './wait-for.ts';
 
 describe('usageOf', () => {
   it("counts the CPU of a process's descendants (a PostgreSQL's backends), not only its own", async () => {
-    // A parent that idles while its child burns half a second of CPU and then idles too.
-    const child = `const t = Date.now(); while (Date.now() - t < 500) {} setInterval(() => {}, 1000);`;
+    // A parent that idles while its child burns half a second of CPU and then idles too. By its own
+    // CPU clock, not the wall's: on a busy machine half a second of wall time is less CPU (seen in
+    // CI under load: 0.44 s, and the wait for 0.45 s could never end).
+    const child = `const used = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; while (used() < 500) {} setInterval(() => {}, 1000);`;
     const parent = spawn(process.execPath, ['-e', `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(child)}], { stdio: 'ignore' }); setInterval(() => {}, 1000);`], { stdio: 'ignore' });
     try {
       const seen = await waitFor(

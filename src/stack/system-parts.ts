@@ -20,6 +20,7 @@ import { DEFAULT_BLACKBOX_MODULES, exporterProcess } from './exporters/exporter-
 import type { MonitoringProcess } from './monitoring-launcher.ts';
 import type { StackPart } from './stack-part.ts';
 import { serviceProcess } from './service-process.ts';
+import { ComposeProject } from './containers/compose-project.ts';
 import { ComposeService } from './containers/compose-service.ts';
 import { ContainerFaultDriver } from '../faults/container-driver.ts';
 import type { WatchedComponent } from './stack-watch.ts';
@@ -111,17 +112,25 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
 
   const cooperating = new Map<string, CooperatingService>();
   const composeServices = new Map<string, ComposeService>();
+  // One compose project per file the stack takes services from, down after every part stopped.
+  const composeProjects = new Map<string, ComposeProject>();
+  const projectFor = (file: string) => {
+    let project = composeProjects.get(file);
+    if (!project) {
+      composeProjects.set(file, (project = new ComposeProject(file, system.name, ctx.runDir)));
+      const created = project;
+      ctx.onStop(() => created.remove());
+    }
+    return project;
+  };
   const starts: Promise<void>[] = [];
   for (const service of system.services) {
     const port = servicePorts.get(service.name)!;
     const env = Object.fromEntries(
       Object.entries(service.env ?? {}).map(([key, value]) => [key, expandDependencyReferences(value, (dep) => ({ host: '127.0.0.1', port: proxies.get(dep)!.port }))]),
     );
-    const p = service.compose ? composeService(service, service.compose, system.name, port, ctx.runDir, env) : serviceProcess(service, { port, configDir: system.configDir, runDir: ctx.runDir, faultToken: ctx.faultToken, env });
-    if (p instanceof ComposeService) {
-      ctx.onStop(() => p.remove()); // after its stop: the project down, its volumes and network gone
-      composeServices.set(service.name, p);
-    }
+    const p = service.compose ? composeService(service, service.compose, projectFor(service.compose.file), port, ctx, env) : serviceProcess(service, { port, configDir: system.configDir, runDir: ctx.runDir, faultToken: ctx.faultToken, env });
+    if (p instanceof ComposeService) composeServices.set(service.name, p);
     register(service.name, p);
     if (service.faultPath !== null) cooperating.set(service.name, { process: p, faultUrl: `http://127.0.0.1:${port}${service.faultPath}` });
     starts.push(p.start(ctx.signal));
@@ -216,16 +225,23 @@ export function partDependencies(system: ResolvedSystem): ReadonlyMap<string, re
 }
 
 /** A service of the user's compose file, ready once its metrics endpoint answers 200 on its published port. */
-function composeService(service: ResolvedService, compose: ComposeServiceConfig, system: string, port: number, runDir: string, env: Record<string, string>): ComposeService {
+function composeService(service: ResolvedService, compose: ComposeServiceConfig, project: ComposeProject, port: number, ctx: PartsContext, env: Record<string, string>): ComposeService {
   const metricsUrl = `http://127.0.0.1:${port}${service.metricsPath}`;
-  return new ComposeService({
-    name: `service ${service.name}`,
-    system,
-    compose,
-    port,
-    runDir,
+  project.add({
+    service: compose.service,
+    hostPort: port,
+    containerPort: compose.port,
     env,
     metricsPath: service.metricsPath,
+    // Only a cooperating service gets the token, as a local one does.
+    ...(service.faultPath === null ? {} : { faultToken: ctx.faultToken }),
+  });
+  return new ComposeService({
+    name: `service ${service.name}`,
+    service: compose.service,
+    project,
+    port,
+    runDir: ctx.runDir,
     probe: async () => {
       const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 1_000 });
       return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };

@@ -6,7 +6,7 @@ import type { CompiledSystem } from '../../compile/compile-system.ts';
 import { FiredrillError } from '../../errors.ts';
 import type { MonitoringLaunch, MonitoringLauncher, MonitoringProcess } from '../monitoring-launcher.ts';
 import { projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
-import { firstLines } from './compose-service.ts';
+import { firstLines } from './compose-project.ts';
 import { ContainerProcess } from './container-process.ts';
 import { LoopbackHttpWait } from './loopback-http-wait.ts';
 import { execCommand } from './docker-cli.ts';

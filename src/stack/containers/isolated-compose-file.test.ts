@@ -13,7 +13,7 @@ const userFile = {
 };
 
 describe('isolatedComposeDocument', () => {
-  const isolated = isolatedComposeDocument(userFile, 'api', { hostPort: 41234, containerPort: 8080, env: { LOG: 'debug' } });
+  const isolated = isolatedComposeDocument(userFile, [{ service: 'api', hostPort: 41234, containerPort: 8080, env: { LOG: 'debug' } }]);
 
   it('keeps the service and what it depends on (both spellings of depends_on), nothing else', () => {
     expect(Object.keys(isolated.services!).sort()).toEqual(['api', 'cache', 'db']);
@@ -30,6 +30,15 @@ describe('isolatedComposeDocument', () => {
 
   it('puts the config\'s env over the file\'s environment, whichever spelling the file uses', () => {
     expect(isolated.services!.api!.environment).toEqual({ MODE: 'prod', URL: 'a=b', LOG: 'debug' });
+  });
+
+  it('takes several services at once, each published on its own port', () => {
+    const two = isolatedComposeDocument(userFile, [
+      { service: 'api', hostPort: 41234, containerPort: 8080 },
+      { service: 'admin', hostPort: 41235, containerPort: 9000 },
+    ]);
+    expect(Object.keys(two.services!).sort()).toEqual(['admin', 'api', 'cache', 'db']);
+    expect([two.services!.api!.ports, two.services!.admin!.ports]).toEqual([['127.0.0.1:41234:8080'], ['127.0.0.1:41235:9000']]);
   });
 
   it('leaves the user\'s document as it was', () => {

@@ -1,6 +1,8 @@
 import type { ComposeDocument } from '../../config/compose-service-check.ts';
 
-export interface IsolationOptions {
+/** One service taken from the file, and how this stack runs it. */
+export interface IsolatedService {
+  readonly service: string;
   /** The free port of 127.0.0.1 the service's port is published on. */
   readonly hostPort: number;
   /** The port it listens on inside its container. */
@@ -10,12 +12,12 @@ export interface IsolationOptions {
 }
 
 /**
- * The user's compose file cut to one service and what it `depends_on`, made to run once per stack:
- * the file's published ports and container names go (two stacks would clash on them), the service's
- * port is published on a free loopback port only, and no restart policy undoes a kill fault.
- * Relative paths stay as written: the project directory stays the user's.
+ * The user's compose file cut to the services a stack runs and what they `depends_on`, made to run
+ * once per stack: the file's published ports and container names go (two stacks would clash on
+ * them), each service's port is published on a free loopback port only, and no restart policy
+ * undoes a kill fault. Relative paths stay as written: the project directory stays the user's.
  */
-export function isolatedComposeDocument(doc: ComposeDocument, service: string, options: IsolationOptions): ComposeDocument {
+export function isolatedComposeDocument(doc: ComposeDocument, targets: readonly IsolatedService[]): ComposeDocument {
   const services: Record<string, Record<string, unknown>> = {};
   const visit = (name: string) => {
     if (services[name]) return;
@@ -26,10 +28,12 @@ export function isolatedComposeDocument(doc: ComposeDocument, service: string, o
     services[name] = definition;
     for (const dependency of dependsOn(definition.depends_on)) visit(dependency);
   };
-  visit(service);
-  const target = services[service]!;
-  target.ports = [`127.0.0.1:${options.hostPort}:${options.containerPort}`];
-  if (options.env && Object.keys(options.env).length > 0) target.environment = { ...environmentOf(target.environment), ...options.env };
+  for (const target of targets) visit(target.service);
+  for (const target of targets) {
+    const definition = services[target.service]!;
+    definition.ports = [`127.0.0.1:${target.hostPort}:${target.containerPort}`];
+    if (target.env && Object.keys(target.env).length > 0) definition.environment = { ...environmentOf(definition.environment), ...target.env };
+  }
   return {
     ...(doc.version === undefined ? {} : { version: doc.version }),
     services,
