@@ -26,7 +26,7 @@ describe.each(config.systems.map((s) => [s.name, s] as const))('system %s', (nam
     const receivers = routeReceivers(system.alertmanager, { ...rule.labels, alertname });
     expect(receivers.length, `${alertname}: no receiver`).toBeGreaterThan(0);
     const covering = mine.filter(
-      (s) => s.expect.some((e) => e.kind === 'fires' && e.alert === alertname) && s.expect.some((e) => e.kind === 'notifies' && e.alert === alertname && receivers.includes(e.receiver)),
+      (s) => s.expect.some((e) => e.kind === 'fires' && e.alert === alertname) && s.expect.some((e) => e.kind === 'notifies' && e.alert === alertname && (typeof e.receiver === 'string' ? [e.receiver] : e.receiver).every((r) => receivers.includes(r))),
     );
     expect(covering.map((s) => s.name), `${alertname} (-> ${receivers.join(', ')})`).not.toEqual([]);
   });

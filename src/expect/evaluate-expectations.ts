@@ -11,6 +11,7 @@ import { causedEpisodes, flaps } from './causation.ts';
 import { detectionBound } from './detection-bound.ts';
 import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
 import { unexpectedAlerts } from './unexpected-alerts.ts';
+import { listText } from './list-text.ts';
 import { firesWithinFor, inhibitedBy, neverFires, notifiesReceiver, secondsText, type Verdict } from './verdicts.ts';
 
 export interface EvaluationInputs {
@@ -64,7 +65,7 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
       return source ? inhibitedBy(trace, source) : { ok: false, detail: `${e.source} was never active, so nothing could inhibit ${selectorName(e)}` };
     }
     case 'notifies':
-      return trace ? notifiesReceiver(trace, e.receiver, traceName(trace, inputs.traces)) : { ok: false, detail: `${selectorName(e)} was never active; expected it to reach ${e.receiver}` };
+      return trace ? notifiesReceiver(trace, e.receiver, traceName(trace, inputs.traces)) : { ok: false, detail: `${selectorName(e)} was never active; expected it to reach ${typeof e.receiver === 'string' ? e.receiver : listText(e.receiver)}` };
   }
 }
 

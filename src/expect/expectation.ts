@@ -1,3 +1,4 @@
+import { listText } from './list-text.ts';
 /** Which alert an expectation is about: its name and, optionally, labels that pick one of its series. */
 interface AlertSelector {
   readonly alert: string;
@@ -11,7 +12,7 @@ export type Expectation =
   | (AlertSelector & { readonly kind: 'fires'; readonly detectWithin?: string })
   | (AlertSelector & { readonly kind: 'doesNotFire' })
   | (AlertSelector & { readonly kind: 'inhibitedBy'; readonly source: string })
-  | (AlertSelector & { readonly kind: 'notifies'; readonly receiver: string })
+  | (AlertSelector & { readonly kind: 'notifies'; readonly receiver: string | readonly string[] })
   | (AlertSelector & { readonly kind: 'resolves' })
   | (AlertSelector & { readonly kind: 'mayFire' });
 
@@ -35,7 +36,7 @@ export function expectAlert(alert: string, labels?: Record<string, string>) {
     /** Alertmanager suppresses it by `source` while `source` fires, and no receiver is notified of it meanwhile. */
     toBeInhibitedBy: (source: string): Expectation => ({ kind: 'inhibitedBy', ...selector, source }),
     /** Its firing notifications reach `receiver`, and only `receiver`. */
-    toNotify: (receiver: string): Expectation => ({ kind: 'notifies', ...selector, receiver }),
+    toNotify: (receiver: string | readonly string[]): Expectation => ({ kind: 'notifies', ...selector, receiver }),
     /** Resolves after the fault that caused it is reverted, is inactive at the end, and does not come back without a new fault. */
     toResolve: (): Expectation => ({ kind: 'resolves', ...selector }),
   };
@@ -66,7 +67,7 @@ export function describeExpectation(e: Expectation): string {
     case 'inhibitedBy':
       return `${name} is inhibited by ${e.source} and not notified while ${e.source} fires`;
     case 'notifies':
-      return `${name} notifies receiver ${e.receiver}`;
+      return typeof e.receiver === 'string' ? `${name} notifies receiver ${e.receiver}` : `${name} notifies receivers ${listText(e.receiver)}, each of them`;
     case 'resolves':
       return `${name} resolves after its fault is reverted`;
     case 'mayFire':

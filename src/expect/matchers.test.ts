@@ -110,6 +110,16 @@ describe('toNotify', () => {
     expect(() => expect(suppressedLatency()).toNotify('warnings')).toThrow('reached no receiver; expected warnings');
   });
 
+  it('with several receivers (a route fanning out with continue: true): passes only when each got it and no other did', () => {
+    const notice = (receiver: string, seconds: number) => ({ receiver, status: 'firing' as const, at: at(seconds) });
+    const fannedOut = makeTrace({ alertname: 'APIDown', notifications: [notice('pagerduty', 14), notice('email', 14.1), notice('slack', 14.2)] });
+    expect(fannedOut).toNotify(['pagerduty', 'email', 'slack']);
+    const stopped = makeTrace({ alertname: 'APIDown', notifications: [notice('pagerduty', 14)] });
+    expect(() => expect(stopped).toNotify(['pagerduty', 'email', 'slack'])).toThrow('APIDown{service="api"} reached pagerduty but not email and slack; expected pagerduty, email and slack');
+    expect(() => expect(fannedOut).toNotify(['pagerduty', 'email'])).toThrow('reached slack; expected only pagerduty and email');
+    expect(() => expect(fannedOut).not.toNotify(['pagerduty', 'email'])).toThrow('.not.toNotify() takes one receiver');
+  });
+
   it('.not: it fired and never reached that receiver; an alert that never fired proves nothing', () => {
     expect(apiDown()).not.toNotify('warnings');
     expect(() => expect(apiDown()).not.toNotify('critical-alerts')).toThrow(`reached critical-alerts at ${at(14.5)}`);

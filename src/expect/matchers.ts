@@ -1,3 +1,4 @@
+import { listText } from './list-text.ts';
 import type {} from 'vitest'; // the module the declaration below augments
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import { formatTrace } from '../report/console-report.ts';
@@ -83,12 +84,17 @@ export const firedrillMatchers = {
       ? result(this, received, `not to be inhibited by ${source.alertname} (a negative control)`, notInhibitedBy(received, source), { inhibitedBy: [], notifiedWhile: source.alertname })
       : result(this, received, `to be inhibited by ${source.alertname}`, inhibitedBy(received, source), { inhibitedBy: [source.alertname], notifiedWhile: [] });
   },
-  /** Every firing notification reached `receiver`, at least one. `.not`: it fired and never reached `receiver`. */
-  toNotify(this: MatcherContext, received: unknown, receiver: string) {
+  /**
+   * Every firing notification reached `receiver` (or one of the receivers, each at least once), at
+   * least one. `.not`: it fired and never reached `receiver`.
+   */
+  toNotify(this: MatcherContext, received: unknown, receiver: string | readonly string[]) {
     assertTrace(received, 'toNotify');
+    const receivers = typeof receiver === 'string' ? [receiver] : [...receiver];
+    if (this.isNot && receivers.length !== 1) throw new TypeError('.not.toNotify() takes one receiver: say which one it must not reach');
     return this.isNot
-      ? result(this, received, `not to notify ${receiver}`, doesNotNotify(received, receiver), { receiversNot: [receiver] })
-      : result(this, received, `to notify ${receiver}`, notifiesReceiver(received, receiver), { receivers: [receiver] });
+      ? result(this, received, `not to notify ${receivers[0]}`, doesNotNotify(received, receivers[0]!), { receiversNot: receivers })
+      : result(this, received, `to notify ${listText(receivers)}`, notifiesReceiver(received, receivers), { receivers });
   },
   /** Fired, is inactive at the end, and resolved no earlier than `notBefore` (when its fault was reverted). */
   toResolve(this: MatcherContext, received: unknown, notBefore: string | null = null) {
@@ -104,7 +110,7 @@ declare module 'vitest' {
     toFire(): T;
     toNotFire(): T;
     toBeInhibitedBy(source: AlertTrace): T;
-    toNotify(receiver: string): T;
+    toNotify(receiver: string | readonly string[]): T;
     toResolve(notBefore?: string | null): T;
   }
 }

@@ -1,3 +1,4 @@
+import { listText } from './list-text.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import { traceName } from '../report/trace-name.ts';
 
@@ -91,15 +92,22 @@ export function notInhibitedBy(target: AlertTrace, source: AlertTrace): Verdict 
     : { ok: false, detail: `${traceName(target)}: ${problems.join('; ')}` };
 }
 
-/** Every firing notification went to `receiver`, and there was at least one. */
-export function notifiesReceiver(trace: AlertTrace, receiver: string, name = traceName(trace)): Verdict {
+/**
+ * Every firing notification went to one of `receivers` (one, or several for a route that fans out
+ * with `continue: true`), and each of them got at least one.
+ */
+export function notifiesReceiver(trace: AlertTrace, receivers: string | readonly string[], name = traceName(trace)): Verdict {
+  const expected = typeof receivers === 'string' ? [receivers] : [...receivers];
+  const wanted = listText(expected);
   const firing = trace.notifications.filter((n) => n.status === 'firing');
-  const elsewhere = firing.filter((n) => n.receiver !== receiver);
-  if (firing.length === 0) return { ok: false, detail: `${name} reached no receiver; expected ${receiver}` };
+  const elsewhere = firing.filter((n) => !expected.includes(n.receiver));
+  if (firing.length === 0) return { ok: false, detail: `${name} reached no receiver; expected ${wanted}` };
   if (elsewhere.length > 0) {
-    return { ok: false, detail: `${name} reached ${[...new Set(elsewhere.map((n) => n.receiver))].join(', ')}; expected only ${receiver}` };
+    return { ok: false, detail: `${name} reached ${[...new Set(elsewhere.map((n) => n.receiver))].join(', ')}; expected only ${wanted}` };
   }
-  return { ok: true, detail: `${name} reached ${receiver} at ${firing[0]!.at}` };
+  const missed = expected.filter((r) => !firing.some((n) => n.receiver === r));
+  if (missed.length > 0) return { ok: false, detail: `${name} reached ${[...new Set(firing.map((n) => n.receiver))].join(', ')} but not ${listText(missed)}; expected ${wanted}` };
+  return { ok: true, detail: expected.map((r) => `${name} reached ${r} at ${firing.find((n) => n.receiver === r)!.at}`).join('; ') };
 }
 
 /** It fired, and no firing notification reached `receiver`. */

@@ -38,7 +38,7 @@ const scenarioSchema = z.strictObject({
         z.strictObject({ kind: z.literal('fires'), alert: z.string(), labels, detectWithin: duration.optional() }),
         z.strictObject({ kind: z.literal('doesNotFire'), alert: z.string(), labels }),
         z.strictObject({ kind: z.literal('inhibitedBy'), alert: z.string(), labels, source: z.string() }),
-        z.strictObject({ kind: z.literal('notifies'), alert: z.string(), labels, receiver: z.string() }),
+        z.strictObject({ kind: z.literal('notifies'), alert: z.string(), labels, receiver: z.union([z.string(), z.array(z.string()).min(1)]) }),
         z.strictObject({ kind: z.literal('resolves'), alert: z.string(), labels }),
         z.strictObject({ kind: z.literal('mayFire'), alert: z.string(), labels }),
       ]),
@@ -96,8 +96,9 @@ export function validateScenario(raw: unknown, file: string, systemsByName: Read
     };
     known(e.alert, 'alert');
     if (e.kind === 'inhibitedBy') known(e.source, 'source');
-    if (e.kind === 'notifies' && !receivers.includes(e.receiver)) {
-      problems.push(`${where}.receiver: no receiver '${e.receiver}' in ${compiled.alertmanager.source}; known: ${receivers.join(', ')}`);
+    const unknown = e.kind === 'notifies' ? (typeof e.receiver === 'string' ? [e.receiver] : e.receiver).find((r) => !receivers.includes(r)) : undefined;
+    if (unknown !== undefined) {
+      problems.push(`${where}.receiver: no receiver '${unknown}' in ${compiled.alertmanager.source}; known: ${receivers.join(', ')}`);
     }
     if (e.kind === 'fires' && e.detectWithin) ms(e.detectWithin, `${where}.detectWithin`);
   });

@@ -35,6 +35,8 @@ export class ComposeProject {
   readonly #services: ProjectService[] = [];
   #tracked: { release(): void } | undefined;
   #up: Promise<StartedDockerComposeEnvironment> | undefined;
+  /** Set once `up` has read the services: one added later would not run. */
+  #sealed = false;
 
   constructor(userFile: string, system: string, runDir: string) {
     this.#userFile = userFile;
@@ -48,7 +50,7 @@ export class ComposeProject {
 
   /** Adds a service, before the first `up`. */
   add(service: ProjectService): void {
-    if (this.#up) throw new Error(`compose project ${this.#project}: '${service.service}' added after it started`);
+    if (this.#sealed) throw new Error(`compose project ${this.#project}: '${service.service}' added after it started`);
     this.#services.push(service);
   }
 
@@ -68,6 +70,7 @@ export class ComposeProject {
     // The stack adds its services and starts them in one go: wait a turn of the event loop, so
     // that the first start brings up every service added with it, not only itself.
     await new Promise((resolve) => setImmediate(resolve));
+    this.#sealed = true;
     this.#tracked = trackComposeProject(this.#project);
     const token = this.#services.find((s) => s.faultToken !== undefined)?.faultToken;
     // The file names only the variable; the token reaches docker-compose through its environment.
