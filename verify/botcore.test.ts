@@ -51,7 +51,7 @@ beforeAll(async () => {
   cpSync(BOTCORE, copy, { recursive: true, filter: (source) => path.basename(source) !== '.firedrill' });
   // The copy's compose file mounts the repository two levels up, as the original does.
   const compose = path.join(copy, 'docker-compose.yml');
-  writeFileSync(compose, readFileSync(compose, 'utf8').replace("'../..:/repo:ro'", `'${path.resolve('.')}:/repo:ro'`));
+  writeFileSync(compose, readFileSync(compose, 'utf8').replace("'../..:/repo'", `'${path.resolve('.')}:/repo'`));
   const routes = path.join(copy, 'alertmanager.yml');
   const text = readFileSync(routes, 'utf8');
   if (!text.includes(PAGERDUTY_CONTINUE.sound)) throw new Error(`${routes}: the PagerDuty route's continue: true is not there to break; update verify/botcore.test.ts`);
