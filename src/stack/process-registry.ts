@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { signalTree } from './process-tree.ts';
 
 // Every child firedrill starts, so that no exit path (including a crash of firedrill
@@ -16,7 +16,7 @@ function hookExit(): void {
   // 'exit' handlers must be synchronous: a SIGKILL and a synchronous removal are all that can still be done.
   process.once('exit', () => {
     killAllChildrenNow();
-    for (const dir of runDirs) rmSync(dir, { recursive: true, force: true });
+    for (const dir of runDirs) removeRunDirNow(dir);
   });
 }
 
@@ -42,4 +42,39 @@ export function killAllChildrenNow(): void {
 
 export function liveChildCount(): number {
   return live.size;
+}
+
+/**
+ * Removes a run directory at once, on a path with no time left. A simulated host's tmpfs mounted
+ * inside it would make the removal fail (EBUSY) and leave the directory: it is detached first. One
+ * directory that still cannot go must not keep the others, nor the exit hooks after this one.
+ */
+export function removeRunDirNow(dir: string): void {
+  for (const mountpoint of mountsUnder(dir)) {
+    try {
+      execFileSync('umount', ['-l', mountpoint], { stdio: 'ignore' });
+    } catch {
+      // not ours to unmount, or gone: the removal below says what is left
+    }
+  }
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // nothing more can be done while exiting
+  }
+}
+
+/** Mount points at or below `dir`, deepest first (from /proc/self/mounts, whose spaces are octal escapes). */
+export function mountsUnder(dir: string): string[] {
+  let table: string;
+  try {
+    table = readFileSync('/proc/self/mounts', 'utf8');
+  } catch {
+    return [];
+  }
+  return table
+    .split('\n')
+    .map((line) => line.split(' ')[1]?.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+    .filter((mountpoint): mountpoint is string => mountpoint !== undefined && (mountpoint === dir || mountpoint.startsWith(`${dir}/`)))
+    .sort((a, b) => b.length - a.length);
 }

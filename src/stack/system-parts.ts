@@ -133,7 +133,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
     if (p instanceof ComposeService) composeServices.set(service.name, p);
     register(service.name, p);
     if (service.faultPath !== null) cooperating.set(service.name, { process: p, faultUrl: `http://127.0.0.1:${port}${service.faultPath}` });
-    starts.push(p.start(ctx.signal));
+    starts.push(handledLater(p.start(ctx.signal)));
   }
   const exporterPorts = new Map<string, number>();
   const probeTargets = new Map<string, ReadonlyMap<string, string>>();
@@ -160,7 +160,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
     }
     const p = exporterProcess(exporter, source, { port, runDir: ctx.runDir });
     register(exporter.name, p);
-    starts.push(p.start(ctx.signal));
+    starts.push(handledLater(p.start(ctx.signal)));
   }
   await Promise.all(starts);
 
@@ -253,4 +253,14 @@ function writeDefaultModules(runDir: string, exporter: string): string {
   const file = path.join(runDir, `blackbox-${exporter}.yml`);
   writeFileSync(file, DEFAULT_BLACKBOX_MODULES);
   return file;
+}
+
+/**
+ * A start awaited later, with `Promise.all`, after other parts are set up (which takes turns of
+ * the event loop): one that fails before then must not end the process as an unhandled rejection
+ * (a container can fail at once), so it is marked handled now; `Promise.all` still sees the failure.
+ */
+function handledLater<T>(start: Promise<T>): Promise<T> {
+  start.catch(() => undefined);
+  return start;
 }
