@@ -8,7 +8,7 @@ import type { MonitoringLaunch, MonitoringLauncher, MonitoringProcess } from '..
 import { projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
 import { firstLines } from './compose-project.ts';
 import { ContainerProcess } from './container-process.ts';
-import { LoopbackHttpWait } from './loopback-http-wait.ts';
+import { LoopbackHttpWait, RunningWait } from './loopback-http-wait.ts';
 import { execCommand } from './docker-cli.ts';
 
 /** The compose file that describes a containers stack; shipped with the package, at its top level. */
@@ -23,9 +23,9 @@ export interface ComposeTools {
   readonly composePath: string;
   /** Image variables for docker-compose.test.yml: the caller's own, else the local builds. */
   readonly images: Readonly<Record<string, string>>;
+  /** The containers' cgroup parent (see containerCgroupParent). */
+  readonly cgroupParent?: string;
 }
-
-let projects = 0;
 
 /**
  * Prometheus and Alertmanager of one stack as services of its own compose project, brought up by
@@ -33,7 +33,7 @@ let projects = 0;
  * they answer, as on the native stack) and taken down with their volumes when the stack stops.
  */
 export function composeLauncher(runDir: string, compiled: CompiledSystem, tools: ComposeTools): MonitoringLauncher {
-  const project = projectName(compiled.system.name, process.pid, ++projects);
+  const project = projectName(compiled.system.name);
   const tracked = trackComposeProject(project);
   let started: StartedDockerComposeEnvironment | undefined;
   // Compose v1 names a container <project>_<service>_<n>; Testcontainers keeps that name.
@@ -47,6 +47,7 @@ export function composeLauncher(runDir: string, compiled: CompiledSystem, tools:
     // The run directory is this user's: the containers write into it as this user.
     FIREDRILL_UID: String(os.userInfo().uid),
     FIREDRILL_GID: String(os.userInfo().gid),
+    ...(tools.cgroupParent === undefined ? {} : { FIREDRILL_CGROUP_PARENT: tools.cgroupParent }),
     ...tools.images,
   });
 
@@ -57,6 +58,7 @@ export function composeLauncher(runDir: string, compiled: CompiledSystem, tools:
       // No Ryuk reaper (its image cannot be pulled here): firedrill takes its projects down itself.
       .withAutoCleanup(false)
       .withClientOptions({ executable: { standalone: true, executablePath: tools.composePath } })
+      .withDefaultWaitStrategy(new RunningWait())
       .withWaitStrategy(containerName('alertmanager'), new LoopbackHttpWait(launch.alertmanagerPort, '/-/ready'))
       .withWaitStrategy(containerName('prometheus'), new LoopbackHttpWait(launch.prometheusPort, '/-/ready'))
       .withStartupTimeout(READY_TIMEOUT_MS);

@@ -6,7 +6,7 @@ import { readComposeDocument } from '../../config/compose-service-check.ts';
 import { FiredrillError } from '../../errors.ts';
 import { PROCESS_START_TIMEOUT_MS } from '../restartable-process.ts';
 import { projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
-import { findDockerCompose } from './docker-cli.ts';
+import { containerCgroupParent, findDockerCompose } from './docker-cli.ts';
 import { isolatedComposeDocument, type IsolatedService } from './isolated-compose-file.ts';
 import { LoopbackHttpWait, RunningWait } from './loopback-http-wait.ts';
 
@@ -19,8 +19,6 @@ export interface ProjectService extends IsolatedService {
   /** The run's fault token, for a service with a fault endpoint. */
   readonly faultToken?: string;
 }
-
-let projects = 0;
 
 /**
  * The services a stack runs from one compose file, as one compose project of the stack's own:
@@ -40,8 +38,8 @@ export class ComposeProject {
 
   constructor(userFile: string, system: string, runDir: string) {
     this.#userFile = userFile;
-    this.#project = projectName(system, process.pid, ++projects);
-    this.#file = path.join(runDir, `compose-${path.basename(userFile, path.extname(userFile))}-${projects}.yml`);
+    this.#project = projectName(system);
+    this.#file = path.join(runDir, `compose-${path.basename(userFile, path.extname(userFile))}-${this.#project.split('-').at(-1)}.yml`);
   }
 
   get name(): string {
@@ -77,6 +75,7 @@ export class ComposeProject {
     const isolated = isolatedComposeDocument(
       readComposeDocument(this.#userFile, this.#userFile),
       this.#services.map((s) => (s.faultToken === undefined ? s : { ...s, env: { ...s.env, FIREDRILL_FAULT_TOKEN: '${FIREDRILL_FAULT_TOKEN}' } })),
+      await containerCgroupParent(),
     );
     // docker-compose reads YAML 1.1, where a bare `no` is a boolean: write it as 1.1 quotes it.
     writeFileSync(this.#file, stringify(isolated, { version: '1.1' }));

@@ -43,8 +43,14 @@ export function removeProjectNow(project: string): void {
   }
 }
 
-/** A project's name: the system, then the pid of the firedrill process that owns it, then a sequence number. */
-export function projectName(system: string, pid: number, seq: number): string {
+let projects = 0;
+
+/**
+ * A project's name: the system, then the pid of the firedrill process that owns it, then a number
+ * no other project of this process has (a stack's monitoring and its compose services are two
+ * projects of the same system: one name would make them one project).
+ */
+export function projectName(system: string, pid = process.pid, seq = ++projects): string {
   return `firedrill-${system.toLowerCase().replace(/[^a-z0-9]+/g, '')}-${pid}-${seq}`;
 }
 

@@ -3,7 +3,7 @@ import { startStack } from '../native-stack.ts';
 import type { StackProvider } from '../stack-provider.ts';
 import { composeLauncher, type ComposeTools } from './compose-launcher.ts';
 import { sweepOrphanProjects } from './compose-projects.ts';
-import { findDockerCompose, requireDockerEngine } from './docker-cli.ts';
+import { containerCgroupParent, findDockerCompose, requireDockerEngine } from './docker-cli.ts';
 import { IMAGE_RECIPES, missingImages } from './images.ts';
 
 /**
@@ -41,5 +41,6 @@ async function composeTools(): Promise<ComposeTools> {
     );
   }
   const images = Object.fromEntries(IMAGE_RECIPES.map((r) => [r.variable, process.env[r.variable] ?? r.tag]));
-  return { composePath, images };
+  const cgroupParent = await containerCgroupParent();
+  return { composePath, images, ...(cgroupParent === undefined ? {} : { cgroupParent }) };
 }

@@ -57,3 +57,21 @@ export function findDockerCompose(): string {
   if (!found) throw new FiredrillError('ENVIRONMENT', 'docker-compose not found: apt-get install docker-compose (or set DOCKER_COMPOSE_BIN)');
   return found;
 }
+
+let cgroupParent: Promise<string | undefined> | undefined;
+
+/**
+ * The cgroup parent firedrill's containers get: `/` on an engine with the cgroupfs driver, so that
+ * each container has a top-level cgroup of its own and weighs what a process does when the CPU is
+ * short. By default every container sits under one `docker` cgroup that weighs one process, so on
+ * a busy machine all containers together got one process's share (seen at load 12: a fault
+ * endpoint not answering within 5 s, health probes failing). Undefined (the engine's default) for
+ * other drivers.
+ */
+export function containerCgroupParent(): Promise<string | undefined> {
+  cgroupParent ??= dockerOutput(['info', '--format', '{{.CgroupDriver}}']).then(
+    (driver) => (driver.trim() === 'cgroupfs' ? '/' : undefined),
+    () => undefined,
+  );
+  return cgroupParent;
+}

@@ -17,7 +17,7 @@ export interface IsolatedService {
  * them), each service's port is published on a free loopback port only, and no restart policy
  * undoes a kill fault. Relative paths stay as written: the project directory stays the user's.
  */
-export function isolatedComposeDocument(doc: ComposeDocument, targets: readonly IsolatedService[]): ComposeDocument {
+export function isolatedComposeDocument(doc: ComposeDocument, targets: readonly IsolatedService[], cgroupParent?: string): ComposeDocument {
   const services: Record<string, Record<string, unknown>> = {};
   const visit = (name: string) => {
     if (services[name]) return;
@@ -25,6 +25,8 @@ export function isolatedComposeDocument(doc: ComposeDocument, targets: readonly 
     delete definition.ports;
     delete definition.container_name;
     definition.restart = 'no';
+    // A cgroup of its own, weighing what a process does when the CPU is short (containerCgroupParent).
+    if (cgroupParent !== undefined) definition.cgroup_parent = cgroupParent;
     services[name] = definition;
     for (const dependency of dependsOn(definition.depends_on)) visit(dependency);
   };
