@@ -64,7 +64,7 @@ describe('firedrill CLI', () => {
       const run = firedrill(args);
       expect([run.status, run.stderr], args.join(' ')).toEqual([2, `${message}\n`]);
     }
-  });
+  }, 90_000); // four CLI starts one after another: on a loaded machine each takes seconds (seen: 32 s in all)
 
   it('exits 2 before anything starts on an expectation that cannot fail, naming the file, the alert and the time it needs', () => {
     const project = made(mkdtempSync(path.join(os.tmpdir(), 'firedrill-vacuous-')));
