@@ -35,7 +35,7 @@ describe('firedrill run --stack containers', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^firedrill: --stack containers needs a Docker engine, and none answers \(.*\): install Debian's docker.io and docker-compose .* start the engine \(dockerd &\)/);
     expect(readdirSync(tmp).filter((d) => !d.startsWith('tsx-'))).toEqual([]); // no run directory, no result (tsx keeps its cache here)
-  });
+  }, 60_000); // a CLI start: seconds on a loaded machine
 
   it('on Ctrl-C with faults active, exits 130 with every container removed, every fault reverted and nothing left running', async () => {
     const tmp = tmpDir();
