@@ -28,7 +28,6 @@ const config = await loadConfig();
 const { all } = await loadDrills({ config, scenarioNames: [], scale: 'auto' });
 const ruleSeconds = new Map(all.map((l) => [l.scenario.name, parseDurationMs(l.scenario.duration, 'duration') / 1000]));
 const TICKS_PER_SECOND = 100;
-const PAGE_BYTES = 4096;
 
 /** CPU seconds of every reaped descendant of this process (children wait for theirs, so the whole tree). */
 function childrenCpuSeconds(): number {
