@@ -28,8 +28,8 @@ function firedrill(cwd: string, args: string[], tmp: string): Promise<Outcome> {
   mkdirSync(tmp);
   const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
   let stderr = '';
-  // Its own lines, not the live progress (lines starting with two spaces), which would push them out.
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString().split('\n').filter((l) => !l.startsWith('  ')).join('\n')).slice(-3000)));
+  // Its own lines, not the live progress (`  <drill>  3s/11s ...`), which would push them out.
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString().split('\n').filter((l) => !/^  \S+  (\d+s\/\d+s|settling)/.test(l)).join('\n')).slice(-3000)));
   return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, stderr: `${stderr}${signal ? ` (ended by ${signal})` : ''}`, pid: child.pid!, tmp })));
 }
 
@@ -87,9 +87,13 @@ describe('Bot-Core, drilled in its containers', () => {
   it('fails, naming the receiver, when the PagerDuty route no longer continues to Email and Slack', () => {
     expect(broken.code).toBe(1);
     const [drill] = read<RunResult>('broken.json').scenarios;
-    expect(drill!.expectations.filter((e) => !e.ok).map((e) => e.detail)).toEqual([
+    expect(drill!.expectations.filter((e) => !e.ok).map((e) => e.detail)).toContain(
       'HighErrorRate{service="rust-core-engine",severity="critical"} reached pagerduty but not email and slack; expected pagerduty, email and slack',
-    ]);
+    );
+    // The routing is what broke: the alerts themselves still fired as the drill expects.
+    expect(drill!.expectations.filter((e) => e.kind === 'fires').map((e) => [e.description, e.ok])).toEqual(
+      drill!.expectations.filter((e) => e.kind === 'fires').map((e) => [e.description, true]),
+    );
   });
 
   it('leaves no container, network or run directory behind', () => {

@@ -26,8 +26,8 @@ function gate(cwd: string, json: string, tmp: string): Promise<Outcome> {
   mkdirSync(tmp);
   const child = spawn(process.execPath, [BIN, 'gate', '--engine', 'builtin', '--json', json], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
   let stderr = '';
-  // Its own lines, not the live progress (lines starting with two spaces), which would push them out.
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString().split('\n').filter((l) => !l.startsWith('  ')).join('\n')).slice(-3000)));
+  // Its own lines, not the live progress (`  <drill>  3s/11s ...`), which would push them out.
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString().split('\n').filter((l) => !/^  \S+  (\d+s\/\d+s|settling)/.test(l)).join('\n')).slice(-3000)));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr, pid: child.pid!, get gate() { return readGate(json); } })));
 }
 

@@ -33,6 +33,9 @@ export class ManagedProcess {
 
   constructor(readonly spec: ProcessSpec) {
     this.#log = createWriteStream(spec.logFile, { flags: 'a' });
+    // A log that cannot be written (its run directory removed while a container's log follower
+    // still runs) loses lines, never the run: an unhandled 'error' event would end the process.
+    this.#log.on('error', () => undefined);
     this.#child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
