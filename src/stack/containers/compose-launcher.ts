@@ -5,7 +5,7 @@ import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from '
 import type { CompiledSystem } from '../../compile/compile-system.ts';
 import { FiredrillError } from '../../errors.ts';
 import type { MonitoringLaunch, MonitoringLauncher, MonitoringProcess } from '../monitoring-launcher.ts';
-import { projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
+import { projectContainers, projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
 import { firstLines } from './compose-project.ts';
 import { ContainerProcess } from './container-process.ts';
 import { LoopbackHttpWait, RunningWait } from './loopback-http-wait.ts';
@@ -67,8 +67,14 @@ export function composeLauncher(runDir: string, compiled: CompiledSystem, tools:
     } catch (error) {
       throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${firstLines(error)}`, { cause: error });
     }
-    const container = started.getContainer(containerName(service));
-    return ContainerProcess.follow(service, container.getId(), path.join(runDir, `${service}.log`));
+    // A container that exited at once (its port taken by another process between our pick and its
+    // bind, as a local process's can be) is not among the running ones Testcontainers returns: it
+    // is followed all the same, so that the readiness wait reports its exit and its last log line,
+    // and a taken port makes the stack start again on fresh ports (seen in CI: "Cannot get
+    // container ... as it is not running").
+    const id = idOf(started, containerName(service)) ?? projectContainers(project, service)[0];
+    if (id === undefined) throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} was not created by docker-compose`);
+    return ContainerProcess.follow(service, id, path.join(runDir, `${service}.log`));
   };
 
   return {
@@ -86,4 +92,13 @@ export function composeLauncher(runDir: string, compiled: CompiledSystem, tools:
       tracked.release();
     },
   };
+}
+
+/** The id of a running container of a started environment, or undefined when it is not running. */
+function idOf(started: StartedDockerComposeEnvironment, name: string): string | undefined {
+  try {
+    return started.getContainer(name).getId();
+  } catch {
+    return undefined;
+  }
 }

@@ -20,10 +20,11 @@ export function trackComposeProject(project: string): { release(): void } {
   return { release: () => live.delete(project) };
 }
 
-/** The ids of every container, running or not, of a compose project. */
-export function projectContainers(project: string): string[] {
+/** The ids of every container, running or not, of a compose project (of one of its services, when named). */
+export function projectContainers(project: string, service?: string): string[] {
+  const byService = service === undefined ? [] : ['--filter', `label=com.docker.compose.service=${service}`];
   try {
-    return execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${PROJECT_LABEL}=${project}`], { encoding: 'utf8', timeout: 10_000 })
+    return execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${PROJECT_LABEL}=${project}`, ...byService], { encoding: 'utf8', timeout: 10_000 })
       .split('\n')
       .filter(Boolean);
   } catch {
