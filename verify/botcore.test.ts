@@ -3,42 +3,16 @@
 // redis_exporter; node_exporter on a simulated host. Its gate must pass with every alert and every
 // inhibit rule covered, and a copy whose PagerDuty route lost `continue: true` must fail where the
 // guide's "critical to PagerDuty, Email and Slack" stops holding.
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GateResult } from '../src/gate/run-gate.ts';
 import type { RunResult } from '../src/report/run-result.ts';
-import { PROJECT_LABEL } from '../src/stack/containers/compose-projects.ts';
+import { firedrill, leftBehind, type Outcome } from './container-runs.ts';
 import { timingErrors } from './provider-parity.ts';
 
-const BIN = path.resolve('bin/firedrill.mjs');
 const BOTCORE = path.resolve('fixtures/botcore');
 const PAGERDUTY_CONTINUE = { sound: "      receiver: 'pagerduty'\n      continue: true\n", broken: "      receiver: 'pagerduty'\n" } as const;
-
-interface Outcome {
-  readonly code: number | null;
-  readonly stderr: string;
-  readonly pid: number;
-  readonly tmp: string;
-}
-
-/** firedrill in `cwd` with `args`, with a temporary directory of its own for its run directories. */
-function firedrill(cwd: string, args: string[], tmp: string): Promise<Outcome> {
-  mkdirSync(tmp);
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
-  let stderr = '';
-  // Its own lines, not the live progress (`  <drill>  3s/11s ...`), which would push them out.
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString().split('\n').filter((l) => !/^  \S+  (\d+s\/\d+s|settling)/.test(l)).join('\n')).slice(-3000)));
-  return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, stderr: `${stderr}${signal ? ` (ended by ${signal})` : ''}`, pid: child.pid!, tmp })));
-}
-
-const leftBehind = (pid: number) =>
-  ['ps --all', 'network ls'].flatMap((what) =>
-    spawnSync('docker', [...what.split(' '), '--filter', `label=${PROJECT_LABEL}`, '--format', `{{.Label "${PROJECT_LABEL}"}}`], { encoding: 'utf8' })
-      .stdout.split('\n')
-      .filter((project) => new RegExp(`^firedrill-[a-z0-9]+-${pid}-\\d+$`).test(project)),
-  );
 
 let work: string;
 let gate: Outcome;

@@ -1,49 +1,27 @@
 // A service declared by `compose:` from its team's own compose file (fixtures/compose-shop), drilled
 // from outside through its container: killed, paused, taken off its network. The gate must pass
 // with every container gone afterwards, and fail on a copy whose ShopDown can no longer fire.
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GateResult } from '../src/gate/run-gate.ts';
-import { PROJECT_LABEL } from '../src/stack/containers/compose-projects.ts';
 import { readGate } from './shared-gates.ts';
+import { firedrill, leftBehind } from './container-runs.ts';
 import { timingErrors } from './provider-parity.ts';
 
-const BIN = path.resolve('bin/firedrill.mjs');
 const COMPOSE_SHOP = path.resolve('fixtures/compose-shop');
 const SHOP_DOWN = { sound: 'expr: up{job="shop"} == 0', broken: 'expr: up{job="shop"} == 2' } as const;
 
-interface Outcome {
-  readonly code: number | null;
-  readonly stderr: string;
-  readonly pid: number;
-  readonly gate: GateResult;
-}
-
-/** The gate in `cwd`, with a temporary directory of its own (`tmp`) for its run directories. */
-function gate(cwd: string, json: string, tmp: string): Promise<Outcome> {
-  mkdirSync(tmp);
-  const child = spawn(process.execPath, [BIN, 'gate', '--engine', 'builtin', '--json', json], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
-  let stderr = '';
-  // Its own lines, not the live progress (`  <drill>  3s/11s ...`), which would push them out.
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString().split('\n').filter((l) => !/^  \S+  (\d+s\/\d+s|settling)/.test(l)).join('\n')).slice(-3000)));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr, pid: child.pid!, get gate() { return readGate(json); } })));
-}
-
-/** What is left, running or not, of the compose projects a firedrill process brought up: containers and networks. */
-const leftBehind = (pid: number) =>
-  ['ps', 'network ls'].flatMap((what) =>
-    spawnSyncLines(['docker', ...what.split(' '), ...(what === 'ps' ? ['--all'] : []), '--filter', `label=${PROJECT_LABEL}`, '--format', `{{.Label "${PROJECT_LABEL}"}}`]).filter((project) =>
-      new RegExp(`^firedrill-[a-z0-9]+-${pid}-\\d+$`).test(project),
-    ),
-  );
-
-const spawnSyncLines = ([command, ...args]: string[]) => spawnSync(command!, args, { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+/** The gate in `cwd`, with a temporary directory of its own (`tmp`), and its result JSON. */
+const gate = async (cwd: string, json: string, tmp: string) => {
+  const outcome = await firedrill(cwd, ['gate', '--engine', 'builtin', '--json', json], tmp);
+  return { ...outcome, get gate(): GateResult { return readGate(json); } };
+};
+type GateOutcome = Awaited<ReturnType<typeof gate>>;
 
 let work: string;
-let sound: Outcome;
-let broken: Outcome;
+let sound: GateOutcome;
+let broken: GateOutcome;
 beforeAll(async () => {
   // Inside the repo, so that the copy's `from 'firedrill'` resolves to this package.
   mkdirSync('.firedrill', { recursive: true });
