@@ -11,6 +11,7 @@ import { Semaphore } from '../stack/semaphore.ts';
 import { machineBudget, startBudget } from '../stack/machine-budget.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
+import { warmUp } from '../engine/warm-up.ts';
 import { findDockerCompose, requireDockerEngine } from '../stack/containers/docker-cli.ts';
 import { isScrapeFault } from '../faults/fault-spec.ts';
 import type { StackProviderName, StartedStack } from '../stack/started-stack.ts';
@@ -94,10 +95,10 @@ export async function loadDrills(options: Pick<RunDrillsOptions, 'config' | 'sce
 }
 
 /** `loadDrills`, then every program the stacks will run found, and the upstream checks, before any starts. */
-export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous' | 'upstreamChecks' | 'systems'>): Promise<DrillSelection> {
+export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 'scenarioNames' | 'scale' | 'mutations' | 'shard' | 'vacuous' | 'upstreamChecks' | 'systems'> & { readonly stack?: StackRequest }): Promise<DrillSelection> {
   const selection = await loadDrills(options);
   const systems = [...new Set(selection.selected.map((s) => s.scenario.system))].map((name) => selection.compiled.get(name)!);
-  for (const system of systems) requireStackTools(system.system);
+  for (const system of systems) requireStackTools(system.system, options.stack);
   // A service from the user's compose file runs in a container whatever the provider.
   if (systems.some((s) => s.system.services.some((service) => service.compose))) {
     const service = systems.flatMap((s) => s.system.services.filter((x) => x.compose).map((x) => `${s.system.name}.${x.name}`))[0];
@@ -165,7 +166,13 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         try {
           // Other firedrill runs on this machine hold shares of it too: wait for room among all of them.
           using _share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), signal) : undefined;
-          await using stack = await provider.start(system, { throttle: (work) => throttle(work, signal), keepRunDir: options.keepRunDirs, signal, scrapeFaultTargets: scrapeFaultTargetsOf(scenario) });
+          await using stack = await provider.start(system, {
+            throttle: (work) => throttle(work, signal),
+            keepRunDir: options.keepRunDirs,
+            signal,
+            scrapeFaultTargets: scrapeFaultTargetsOf(scenario),
+            warmUp: (serviceUrls, warmUpSignal) => warmUp(scenario.traffic, serviceUrls, warmUpSignal),
+          });
           const startedAtMs = Date.now();
           options.onScenarioStart?.(scenario, stack);
           const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });

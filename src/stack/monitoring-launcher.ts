@@ -1,4 +1,7 @@
 import path from 'node:path';
+import type { ResolvedExporter } from '../config/resolved-system.ts';
+import type { ExporterSource } from './exporters/exporter-invocation.ts';
+import type { PartProcess, StackPart } from './stack-part.ts';
 import type { StackProviderName } from './started-stack.ts';
 
 /** Where a stack's Prometheus and Alertmanager listen and keep their files, and how often Prometheus resends. */
@@ -10,27 +13,24 @@ export interface MonitoringLaunch {
   readonly resendDelay: string;
 }
 
-/**
- * Prometheus or Alertmanager as a stack runs it: a local process, or a container followed by a
- * local process. Everything the stack asks of it while starting and watching.
- */
-export interface MonitoringProcess {
-  readonly spec: { readonly name: string; readonly logFile: string };
-  /** The process the port belongs to (a container's main process, seen from this host). */
-  readonly pid: number | undefined;
-  readonly running: boolean;
-  troubleStory(): string | undefined;
-  unexpectedExit(): string | undefined;
-  unexpectedTrouble(): string | undefined;
-  ownsPort(port: number): boolean;
-  stop(): Promise<void>;
+/** One exporter of a stack: what it reads, and the loopback port it serves on. */
+export interface ExporterLaunch {
+  readonly exporter: ResolvedExporter;
+  readonly source: ExporterSource;
+  readonly port: number;
 }
 
-/** Starts a stack's Prometheus and Alertmanager: one launcher per stack, closed after both are stopped. */
+/**
+ * Starts what a stack runs from Prometheus' own project (Prometheus, Alertmanager, the exporters):
+ * one launcher per stack, made with the stack's ports and run directory, closed after all of it
+ * stopped. Services, databases and proxies are the system's, and start the same on every provider.
+ */
 export interface MonitoringLauncher {
   readonly provider: StackProviderName;
-  alertmanager(launch: MonitoringLaunch): Promise<MonitoringProcess>;
-  prometheus(launch: MonitoringLaunch): Promise<MonitoringProcess>;
+  alertmanager(): Promise<PartProcess>;
+  prometheus(): Promise<PartProcess>;
+  /** An exporter, not started yet: `start()` it; process faults act on it as on any part. */
+  exporter(launch: ExporterLaunch): StackPart;
   /** Releases what the launcher itself holds (a compose project with everything in it). */
   close(): Promise<void>;
 }

@@ -1,17 +1,19 @@
 import path from 'node:path';
 import { findStackBinaries } from './binaries.ts';
 import { ManagedProcess } from './managed-process.ts';
-import { alertmanagerArgs, prometheusArgs, type MonitoringLauncher } from './monitoring-launcher.ts';
+import { exporterProcess } from './exporters/exporter-process.ts';
+import { alertmanagerArgs, prometheusArgs, type MonitoringLaunch, type MonitoringLauncher } from './monitoring-launcher.ts';
 
-/** Debian's (or $PROMETHEUS_BIN's, $ALERTMANAGER_BIN's) Prometheus and Alertmanager as local processes. */
-export function nativeLauncher(): MonitoringLauncher {
+/** Debian's (or $PROMETHEUS_BIN's, $ALERTMANAGER_BIN's, $NODE_EXPORTER_BIN's, ...) Prometheus, Alertmanager and exporters as local processes. */
+export function nativeLauncher(launch: MonitoringLaunch): MonitoringLauncher {
   const binaries = findStackBinaries();
   return {
     provider: 'native',
-    alertmanager: async (launch) =>
+    alertmanager: async () =>
       new ManagedProcess({ name: 'alertmanager', command: binaries.alertmanager, args: alertmanagerArgs(launch), logFile: path.join(launch.runDir, 'alertmanager.log') }),
-    prometheus: async (launch) =>
+    prometheus: async () =>
       new ManagedProcess({ name: 'prometheus', command: binaries.prometheus, args: prometheusArgs(launch), logFile: path.join(launch.runDir, 'prometheus.log') }),
+    exporter: ({ exporter, source, port }) => exporterProcess(exporter, source, { port, runDir: launch.runDir }),
     close: async () => undefined,
   };
 }

@@ -12,10 +12,11 @@ import { PrometheusClient } from '../observe/prometheus-client.ts';
 import { WebhookSink } from '../observe/webhook-sink.ts';
 import { freePort, releasePort } from './free-port.ts';
 import { waitUntilServing } from './managed-process.ts';
-import type { MonitoringLauncher, MonitoringProcess } from './monitoring-launcher.ts';
+import type { MonitoringLaunch, MonitoringLauncher } from './monitoring-launcher.ts';
+import type { PartProcess } from './stack-part.ts';
 import { nativeLauncher } from './native-launcher.ts';
 import { usageOf } from './process-usage.ts';
-import { startSystemParts } from './system-parts.ts';
+import { handledLater, startSystemParts } from './system-parts.ts';
 import { faultCatalogue } from '../faults/fault-catalogue.ts';
 import { scrapeTargets } from '../config/resolved-system.ts';
 import type { StackProvider, StackStartOptions } from './stack-provider.ts';
@@ -42,8 +43,8 @@ const unthrottled = <T>(work: () => Promise<T>) => work();
 /** Starts on fresh ports after a port was taken by another process, at most this many times. */
 const PORT_ATTEMPTS = 3;
 
-/** Makes the launcher of one stack's Prometheus and Alertmanager, given its run directory. */
-export type LauncherFactory = (runDir: string, compiled: CompiledSystem) => MonitoringLauncher;
+/** Makes the launcher of one stack's Prometheus, Alertmanager and exporters, given its ports and run directory. */
+export type LauncherFactory = (launch: MonitoringLaunch, compiled: CompiledSystem) => MonitoringLauncher;
 
 /**
  * Starts sink, services, Alertmanager, Prometheus and the fault controller on free ports of
@@ -80,7 +81,7 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
     });
   const faultToken = randomBytes(24).toString('hex');
   const stoppers: (() => Promise<void>)[] = [];
-  const processes: MonitoringProcess[] = [];
+  const processes: PartProcess[] = [];
   const ports: number[] = [];
   const port = async () => {
     const p = await freePort();
@@ -107,13 +108,14 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
   const unregister = onTeardown(() => stop());
 
   try {
-    const launcher = makeLauncher(runDir, compiled);
+    const alertmanagerPort = await port();
+    const prometheusPort = await port();
+    const launch = { runDir, alertmanagerPort, prometheusPort, resendDelay: formatDurationMs(compiled.resendDelayMs) };
+    const launcher = makeLauncher(launch, compiled);
     stoppers.push(() => launcher.close());
     const sink = await WebhookSink.start();
     stoppers.push(() => sink.stop());
 
-    const alertmanagerPort = await port();
-    const prometheusPort = await port();
     // Faults are reverted before any part stops, so a paused process can shut down; set up below.
     let faults: FaultController | undefined;
     const partStoppers: (() => Promise<void>)[] = [];
@@ -124,13 +126,12 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
       await faults?.revertAll().catch(() => undefined);
       await faults?.close();
     });
-    const launch = { runDir, alertmanagerPort, prometheusPort, resendDelay: formatDurationMs(compiled.resendDelayMs) };
     writeAlertmanagerConfig(compiled, sink.url, runDir);
     const alertmanagerUrl = `http://127.0.0.1:${alertmanagerPort}`;
     const amClient = new AlertmanagerClient(alertmanagerUrl);
     const throttleAskedAt = Date.now();
     const startAlertmanager = async () => {
-      const started = await launcher.alertmanager(launch);
+      const started = await launcher.alertmanager();
       processes.push(started);
       stoppers.push(() => started.stop());
       await waitUntilServing(started, alertmanagerPort, () =>
@@ -154,20 +155,24 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
             onStop: (stopPart) => partStoppers.push(stopPart),
             signal: startAbort.signal,
             scrapeFaultTargets: options.scrapeFaultTargets ?? new Set(),
+            exporter: (exporter) => launcher.exporter(exporter),
           }),
         );
       }),
       failing(startAlertmanager()),
     ]);
 
+    // Started before Prometheus, so that it is over before Prometheus' first scrape (engine/warm-up.ts).
+    const warmedUp = options.warmUp ? handledLater(options.warmUp(parts.serviceUrls, startAbort.signal)) : Promise.resolve();
     writePrometheusConfig(compiled, { scrapeAddresses: parts.scrapeAddresses, probeTargets: parts.probeTargets, alertmanagerPort }, runDir);
-    const prometheus = await failing(launcher.prometheus(launch));
+    const prometheus = await failing(launcher.prometheus());
     processes.push(prometheus);
     stoppers.push(() => prometheus.stop());
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     // A service or Alertmanager that dies or stops while Prometheus starts ends the start at once too.
     const trouble = () => [prometheus, alertmanager, ...parts.processes()].map((p) => p.unexpectedTrouble()).find(Boolean);
     await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, prometheus, prometheusPort, startAbort.signal, trouble);
+    await failing(warmedUp);
     options.signal?.removeEventListener('abort', onOuterAbort);
     const controller = new FaultController({ catalogue: faultCatalogue(compiled.system), drivers: parts.drivers }, faultToken, { system: compiled.system.name, scale: compiled.scale });
     faults = controller;
@@ -231,7 +236,7 @@ export function watchTimings(compiled: CompiledSystem): WatchTimings {
   return { pollMs: Math.max(250, compiled.evaluationIntervalMs), hangMs: Math.max(3_000, 4 * slowest) + HANG_SLACK_MS };
 }
 
-function processComponent(process: MonitoringProcess, healthUrl: string): WatchedComponent {
+function processComponent(process: PartProcess, healthUrl: string): WatchedComponent {
   return { name: process.spec.name, logFile: process.spec.logFile, exited: () => process.troubleStory(), probe: (timeoutMs) => answers(healthUrl, timeoutMs) };
 }
 
@@ -241,7 +246,7 @@ async function answers(url: string, timeoutMs: number): Promise<void> {
 }
 
 export function startNativeStack(compiled: CompiledSystem, options: StackStartOptions = {}): Promise<StartedStack> {
-  return startStack(compiled, options, () => nativeLauncher());
+  return startStack(compiled, options, (launch) => nativeLauncher(launch));
 }
 
 /** The native provider: Debian's (or $PROMETHEUS_BIN's) Prometheus and Alertmanager as local processes. */
@@ -251,7 +256,7 @@ export const nativeStackProvider: StackProvider = {
 };
 
 /** /-/ready answered by the process we started, not by another run's on a port it took first. */
-async function readyProbe(client: { ready(): Promise<boolean> }, process: MonitoringProcess, port: number): Promise<Probe<true>> {
+async function readyProbe(client: { ready(): Promise<boolean> }, process: PartProcess, port: number): Promise<Probe<true>> {
   if (!(await client.ready())) return { seen: 'not ready' };
   return process.ownsPort(port) ? { value: true, seen: 'ready' } : { seen: `ready, but answered by a process other than ${process.spec.name}` };
 }
@@ -259,7 +264,7 @@ async function readyProbe(client: { ready(): Promise<boolean> }, process: Monito
 async function waitUntilPrometheusIsReady(
   client: PrometheusClient,
   compiled: CompiledSystem,
-  prometheus: MonitoringProcess,
+  prometheus: PartProcess,
   port: number,
   signal: AbortSignal,
   abortIf: () => string | undefined,

@@ -18,6 +18,11 @@ export interface StackStartOptions {
    * faults can reach them: those a drill faults on the scrape path, or 'all' (`firedrill up`).
    */
   readonly scrapeFaultTargets?: ReadonlySet<string> | 'all';
+  /**
+   * Traffic for the services once they answer, run while Prometheus starts and done before its
+   * first scrape (see engine/warm-up.ts); the stack is ready only after it ended.
+   */
+  readonly warmUp?: (serviceUrls: ReadonlyMap<string, string>, signal: AbortSignal) => Promise<void>;
 }
 
 /**

@@ -16,9 +16,9 @@ import { ServiceEndpointDriver, type CooperatingService } from '../faults/servic
 import { httpJson } from '../observe/http-json.ts';
 import { startPostgres } from './dependencies/postgres-server.ts';
 import { redisServer } from './dependencies/redis-server.ts';
-import { DEFAULT_BLACKBOX_MODULES, exporterProcess } from './exporters/exporter-process.ts';
-import type { MonitoringProcess } from './monitoring-launcher.ts';
-import type { StackPart } from './stack-part.ts';
+import { DEFAULT_BLACKBOX_MODULES } from './exporters/exporter-process.ts';
+import type { ExporterLaunch } from './monitoring-launcher.ts';
+import type { PartProcess, StackPart } from './stack-part.ts';
 import { serviceProcess } from './service-process.ts';
 import { ComposeProject } from './containers/compose-project.ts';
 import { ComposeService } from './containers/compose-service.ts';
@@ -36,6 +36,8 @@ export interface PartsContext {
   readonly signal: AbortSignal;
   /** Targets whose scrapes pass through a scrape proxy (they are faulted on the scrape path); 'all' for `up`. */
   readonly scrapeFaultTargets: ReadonlySet<string> | 'all';
+  /** Makes an exporter as the stack's provider runs it (a local process, a container). */
+  readonly exporter: (launch: ExporterLaunch) => StackPart;
 }
 
 /** Everything of a system that firedrill runs besides Prometheus and Alertmanager, started and wired. */
@@ -50,7 +52,7 @@ export interface SystemParts {
   /** What the stack watch checks, with `faulted` telling a drill's own doing from a crash. */
   watched(holds: (target: string) => boolean): WatchedComponent[];
   /** The current process of every part (a restart replaces it): for trouble during start, CPU and memory accounting. */
-  processes(): MonitoringProcess[];
+  processes(): PartProcess[];
 }
 
 /**
@@ -135,11 +137,13 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
     if (service.faultPath !== null) cooperating.set(service.name, { process: p, faultUrl: `http://127.0.0.1:${port}${service.faultPath}` });
     starts.push(handledLater(p.start(ctx.signal)));
   }
+  // Ports first here too: the exporters are made in one turn of the event loop, so that a provider
+  // that starts them together (one compose `up`) has them all.
   const exporterPorts = new Map<string, number>();
+  for (const exporter of system.exporters) exporterPorts.set(exporter.name, await ctx.port());
   const probeTargets = new Map<string, ReadonlyMap<string, string>>();
   for (const exporter of system.exporters) {
-    const port = await ctx.port();
-    exporterPorts.set(exporter.name, port);
+    const port = exporterPorts.get(exporter.name)!;
     const source =
       exporter.type === 'node'
         ? { nodeExporterArgs: hosts.get(exporter.host)!.nodeExporterArgs() }
@@ -158,7 +162,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
       );
       probeTargets.set(exporter.job, targets);
     }
-    const p = exporterProcess(exporter, source, { port, runDir: ctx.runDir });
+    const p = ctx.exporter({ exporter, source, port });
     register(exporter.name, p);
     starts.push(handledLater(p.start(ctx.signal)));
   }
@@ -241,7 +245,7 @@ function composeService(service: ResolvedService, compose: ComposeServiceConfig,
     service: compose.service,
     project,
     port,
-    runDir: ctx.runDir,
+    logFile: path.join(ctx.runDir, `service-${compose.service}.log`),
     probe: async () => {
       const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 1_000 });
       return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
@@ -260,7 +264,7 @@ function writeDefaultModules(runDir: string, exporter: string): string {
  * the event loop): one that fails before then must not end the process as an unhandled rejection
  * (a container can fail at once), so it is marked handled now; `Promise.all` still sees the failure.
  */
-function handledLater<T>(start: Promise<T>): Promise<T> {
+export function handledLater<T>(start: Promise<T>): Promise<T> {
   start.catch(() => undefined);
   return start;
 }

@@ -25,7 +25,7 @@ export function addUpCommand(program: Command): void {
       const system = systemName === undefined ? config.systems[0] : config.systems.find((s) => s.name === systemName);
       if (!system) throw badInput(`up ${systemName}: no system '${systemName}' in ${config.file}; known: ${config.systems.map((s) => s.name).join(', ')}`);
       const compiled = compileSystem(system, opts.scale);
-      requireStackTools(system);
+      requireStackTools(system, opts.stack);
       refuseUpstreamFindings(compiled);
       const provider = providerFor(opts.stack);
       await provider.prepare?.();

@@ -1,17 +1,38 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import type { ResolvedExporter } from '../../config/resolved-system.ts';
+import { exporterFiles, exporterInvocation, type ExporterSource } from '../exporters/exporter-invocation.ts';
 import { alertmanagerArgs, prometheusArgs, type MonitoringLaunch } from '../monitoring-launcher.ts';
 import { COMPOSE_FILE } from './compose-launcher.ts';
-import { IMAGE_RECIPES, dockerfileFor } from './images.ts';
+import { exporterServiceName, exporterServicesDocument } from './exporter-services.ts';
+import { IMAGE_RECIPES, dockerfileFor, localImageEnvironment } from './images.ts';
 
 const launch: MonitoringLaunch = { runDir: '/tmp/firedrill-piyasa-x1', alertmanagerPort: 41001, prometheusPort: 41002, resendDelay: '1s500ms' };
 
-/** docker-compose.test.yml as docker-compose itself reads it, with the variables firedrill sets. */
-function composeConfig(env: Record<string, string>): { services: Record<string, { command: string[]; image: string; network_mode: string; user: string; volumes: string[] }> } {
-  const out = execFileSync('docker-compose', ['--file', COMPOSE_FILE, 'config'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
-  return parse(out);
+interface ResolvedService {
+  command: string[];
+  entrypoint: string[];
+  environment?: Record<string, string>;
+  image: string;
+  network_mode: string;
+  user: string;
+  volumes: string[];
 }
+
+/** docker-compose.test.yml (and more files) as docker-compose itself reads them, with the variables firedrill sets. */
+function composeConfig(env: Record<string, string>, more: string[] = []): { services: Record<string, ResolvedService> } {
+  const files = [COMPOSE_FILE, ...more].flatMap((f) => ['--file', f]);
+  const out = execFileSync('docker-compose', [...files, 'config'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  // `config` prints a compose file again, with `$` escaped as `$$`: the container gets one.
+  return parse(out.replaceAll('$$', '$'));
+}
+
+const MONITORING = ['alertmanager', 'prometheus'];
+const monitoringImages = (services: Record<string, ResolvedService>) => MONITORING.map((name) => services[name]!.image);
 
 const firedrillEnv = {
   FIREDRILL_RUN_DIR: launch.runDir,
@@ -35,9 +56,54 @@ describe('docker-compose.test.yml', () => {
   });
 
   it('names the official images by default, and the images firedrill passes when it passes them', () => {
-    expect(Object.values(composeConfig(firedrillEnv).services).map((s) => s.image)).toEqual(['prom/alertmanager:v0.25.0', 'prom/prometheus:v2.42.0']);
-    const local = Object.fromEntries(IMAGE_RECIPES.map((r) => [r.variable, r.tag]));
-    expect(Object.values(composeConfig({ ...firedrillEnv, ...local }).services).map((s) => s.image)).toEqual(['firedrill/alertmanager:local', 'firedrill/prometheus:local']);
+    expect(monitoringImages(composeConfig(firedrillEnv).services)).toEqual(['prom/alertmanager:v0.25.0', 'prom/prometheus:v2.42.0']);
+    expect(monitoringImages(composeConfig({ ...firedrillEnv, ...localImageEnvironment() }).services)).toEqual(['firedrill/alertmanager:local', 'firedrill/prometheus:local']);
+  });
+
+  it('runs each exporter with the arguments and environment of the native process, from the template of its type, seeing the files it reads', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compose-file-'));
+    try {
+      const queries = path.join(dir, 'queries with $ in the name.yml');
+      const exporters: { exporter: ResolvedExporter; source: ExporterSource }[] = [
+        { exporter: { name: 'db metrics', type: 'postgres', job: 'postgres', dependency: 'db', queries, metricsPath: '/metrics' }, source: { postgresDsn: 'postgresql://u@127.0.0.1:5433/app?sslmode=disable' } },
+        { exporter: { name: 'cache', type: 'redis', job: 'redis', dependency: 'cache', metricsPath: '/metrics' }, source: { redisPort: 6380 } },
+        { exporter: { name: 'host', type: 'node', job: 'node', host: 'web', metricsPath: '/metrics' }, source: { nodeExporterArgs: [`--path.procfs=${launch.runDir}/host-web/proc`, '--collector.cpu'] } },
+        { exporter: { name: 'probes', type: 'blackbox', job: 'blackbox', probes: {}, metricsPath: '/metrics' }, source: { blackboxConfig: `${launch.runDir}/blackbox-probes.yml` } },
+      ] as never;
+      const taken = new Set<string>();
+      const services = exporters.map(({ exporter, source }, i) => {
+        const service = exporterServiceName(exporter.name, taken);
+        taken.add(service);
+        return { service, type: exporter.type, invocation: exporterInvocation(exporter, source, 42000 + i), files: exporterFiles(exporter) };
+      });
+      const file = path.join(dir, 'compose-exporters.yml');
+      writeFileSync(file, stringify(exporterServicesDocument(COMPOSE_FILE, services), { version: '1.1' }));
+
+      const resolved = composeConfig({ ...firedrillEnv, ...localImageEnvironment() }, [file]).services;
+      expect(services.map((s) => s.service)).toEqual(['exporter-db-metrics', 'exporter-cache', 'exporter-host', 'exporter-probes']);
+      const entrypoints = { postgres: '/bin/postgres_exporter', redis: '/redis_exporter', node: '/bin/node_exporter', blackbox: '/bin/blackbox_exporter' };
+      for (const s of services) {
+        const service = resolved[s.service]!;
+        expect(service.command).toEqual(s.invocation.args);
+        expect(service.environment ?? {}).toEqual(s.invocation.env);
+        expect(service.entrypoint).toEqual([entrypoints[s.type]]);
+        expect(service.image).toBe('firedrill/exporters:local');
+        expect(service.network_mode).toBe('host');
+        expect(service.user).toBe('1000:1000');
+        expect(service.volumes.sort()).toEqual([`${launch.runDir}:${launch.runDir}:rw`, ...s.files.map((f) => `${f}:${f}:ro`)].sort());
+      }
+      expect(resolved['exporter-db-metrics']!.command).toContain(`--extend.query-path=${queries}`);
+      // Without the local builds, each exporter's official image.
+      const official = composeConfig(firedrillEnv, [file]).services;
+      expect(services.map((s) => official[s.service]!.image)).toEqual([
+        'quay.io/prometheuscommunity/postgres-exporter:v0.11.1',
+        'oliver006/redis_exporter:v1.45.0',
+        'prom/node-exporter:v1.5.0',
+        'prom/blackbox-exporter:v0.23.0',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to start without the run directory firedrill sets', () => {
@@ -47,9 +113,12 @@ describe('docker-compose.test.yml', () => {
 
 describe('the local images', () => {
   it('install their programs from Debian on the debootstrap base, and run them as the official images do (entrypoint, arguments from compose)', () => {
-    const prometheus = dockerfileFor(IMAGE_RECIPES.find((r) => r.variable === 'FIREDRILL_PROMETHEUS_IMAGE')!);
+    const prometheus = dockerfileFor(IMAGE_RECIPES.find((r) => r.variables.includes('FIREDRILL_PROMETHEUS_IMAGE'))!);
     expect(prometheus).toMatch(/^FROM firedrill\/debian:bookworm\n/);
     expect(prometheus).toContain('apt-get install -y -qq --no-install-recommends prometheus ');
     expect(prometheus).toContain('ENTRYPOINT ["/usr/bin/prometheus"]');
+    const exporters = dockerfileFor(IMAGE_RECIPES.find((r) => r.variables.includes('FIREDRILL_NODE_EXPORTER_IMAGE'))!);
+    expect(exporters).toContain('RUN ln -sf /usr/bin/prometheus-node-exporter /bin/node_exporter');
+    expect(exporters).toContain('RUN ln -sf /usr/bin/prometheus-redis-exporter /redis_exporter');
   });
 });

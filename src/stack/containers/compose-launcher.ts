@@ -1,18 +1,25 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from 'testcontainers';
 import type { CompiledSystem } from '../../compile/compile-system.ts';
 import { FiredrillError } from '../../errors.ts';
-import type { MonitoringLaunch, MonitoringLauncher, MonitoringProcess } from '../monitoring-launcher.ts';
+import type { MonitoringLaunch, MonitoringLauncher } from '../monitoring-launcher.ts';
+import type { PartProcess } from '../stack-part.ts';
 import { projectContainers, projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
 import { firstLines } from './compose-project.ts';
 import { ContainerProcess } from './container-process.ts';
 import { LoopbackHttpWait, RunningWait } from './loopback-http-wait.ts';
 import { execCommand } from './docker-cli.ts';
+import { ExporterContainers } from './exporter-containers.ts';
 
 /** The compose file that describes a containers stack; shipped with the package, at its top level. */
 export const COMPOSE_FILE = fileURLToPath(new URL('../../../docker-compose.test.yml', import.meta.url));
+/** The image variables docker-compose.test.yml reads. */
+export const COMPOSE_FILE_VARIABLES: ReadonlySet<string> = new Set(
+  [...readFileSync(COMPOSE_FILE, 'utf8').matchAll(/\$\{(FIREDRILL_[A-Z_]+_IMAGE)\b/g)].map((m) => m[1]!),
+);
 /** Seconds each container gets between its stop signal and docker's kill, on the way down. */
 const DOWN_TIMEOUT_MS = 5_000;
 /** Budget for a container to answer /-/ready after `up`, as for a local process. */
@@ -28,19 +35,23 @@ export interface ComposeTools {
 }
 
 /**
- * Prometheus and Alertmanager of one stack as services of its own compose project, brought up by
- * Testcontainers one service at a time (Alertmanager beside the system's parts, Prometheus once
- * they answer, as on the native stack) and taken down with their volumes when the stack stops.
+ * Prometheus, Alertmanager and the exporters of one stack as services of its own compose project,
+ * brought up by Testcontainers: Alertmanager, and the exporters together (each from its type's
+ * template in docker-compose.test.yml, see exporter-services.ts), beside the system's parts, then
+ * Prometheus once they answer, as on the native stack. Taken down with their volumes when the
+ * stack stops.
  */
-export function composeLauncher(runDir: string, compiled: CompiledSystem, tools: ComposeTools): MonitoringLauncher {
+export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSystem, tools: ComposeTools): MonitoringLauncher {
   const project = projectName(compiled.system.name);
   const tracked = trackComposeProject(project);
-  let started: StartedDockerComposeEnvironment | undefined;
+  const files = [COMPOSE_FILE];
+  // The last environment up with every file written so far: its `down` takes all of the project down.
+  let started: { environment: StartedDockerComposeEnvironment; files: number } | undefined;
   // Compose v1 names a container <project>_<service>_<n>; Testcontainers keeps that name.
   const containerName = (service: string) => `${project}_${service}_1`;
 
-  const environmentFor = (launch: MonitoringLaunch) => ({
-    FIREDRILL_RUN_DIR: runDir,
+  const variables = {
+    FIREDRILL_RUN_DIR: launch.runDir,
     FIREDRILL_ALERTMANAGER_PORT: String(launch.alertmanagerPort),
     FIREDRILL_PROMETHEUS_PORT: String(launch.prometheusPort),
     FIREDRILL_RESEND_DELAY: launch.resendDelay,
@@ -49,21 +60,30 @@ export function composeLauncher(runDir: string, compiled: CompiledSystem, tools:
     FIREDRILL_GID: String(os.userInfo().gid),
     ...(tools.cgroupParent === undefined ? {} : { FIREDRILL_CGROUP_PARENT: tools.cgroupParent }),
     ...tools.images,
-  });
+  };
 
-  const up = async (service: 'alertmanager' | 'prometheus', launch: MonitoringLaunch): Promise<MonitoringProcess> => {
-    const environment = new DockerComposeEnvironment(path.dirname(COMPOSE_FILE), path.basename(COMPOSE_FILE))
+  /** Brings `services` up, each waited on with `waits` (HTTP on its loopback port). */
+  const up = async (services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>): Promise<StartedDockerComposeEnvironment> => {
+    const withFiles = files.length;
+    let environment = new DockerComposeEnvironment(path.dirname(COMPOSE_FILE), [...files])
       .withProjectName(project)
-      .withEnvironment(environmentFor(launch))
+      .withEnvironment(variables)
       // No Ryuk reaper (its image cannot be pulled here): firedrill takes its projects down itself.
       .withAutoCleanup(false)
       .withClientOptions({ executable: { standalone: true, executablePath: tools.composePath } })
       .withDefaultWaitStrategy(new RunningWait())
-      .withWaitStrategy(containerName('alertmanager'), new LoopbackHttpWait(launch.alertmanagerPort, '/-/ready'))
-      .withWaitStrategy(containerName('prometheus'), new LoopbackHttpWait(launch.prometheusPort, '/-/ready'))
       .withStartupTimeout(READY_TIMEOUT_MS);
+    for (const [service, wait] of waits) environment = environment.withWaitStrategy(containerName(service), wait);
+    const environmentUp = await environment.up(services);
+    if (!started || withFiles >= started.files) started = { environment: environmentUp, files: withFiles };
+    return environmentUp;
+  };
+
+  const monitoring = async (service: 'alertmanager' | 'prometheus'): Promise<PartProcess> => {
+    const port = service === 'alertmanager' ? launch.alertmanagerPort : launch.prometheusPort;
+    let environment: StartedDockerComposeEnvironment;
     try {
-      started = await environment.up([service]);
+      environment = await up([service], new Map([[service, new LoopbackHttpWait(port, '/-/ready')]]));
     } catch (error) {
       throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${firstLines(error)}`, { cause: error });
     }
@@ -72,19 +92,26 @@ export function composeLauncher(runDir: string, compiled: CompiledSystem, tools:
     // is followed all the same, so that the readiness wait reports its exit and its last log line,
     // and a taken port makes the stack start again on fresh ports (seen in CI: "Cannot get
     // container ... as it is not running").
-    const id = idOf(started, containerName(service)) ?? projectContainers(project, service)[0];
+    const id = idOf(environment, containerName(service)) ?? projectContainers(project, service)[0];
     if (id === undefined) throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} was not created by docker-compose`);
-    return ContainerProcess.follow(service, id, path.join(runDir, `${service}.log`));
+    return ContainerProcess.follow(service, id, path.join(launch.runDir, `${service}.log`));
   };
+
+  const exporters = new ExporterContainers(launch.runDir, COMPOSE_FILE, async (file, services, waits) => {
+    files.push(file);
+    const environment = await up(services, waits);
+    return (service) => idOf(environment, containerName(service)) ?? projectContainers(project, service)[0];
+  });
 
   return {
     provider: 'containers',
-    alertmanager: (launch) => up('alertmanager', launch),
-    prometheus: (launch) => up('prometheus', launch),
+    alertmanager: () => monitoring('alertmanager'),
+    prometheus: () => monitoring('prometheus'),
+    exporter: (exporter) => exporters.add(exporter),
     close: async () => {
       try {
-        if (started) await started.down({ removeVolumes: true, timeout: DOWN_TIMEOUT_MS });
-        else await execCommand(tools.composePath, ['--project-name', project, '--file', COMPOSE_FILE, 'down', '--volumes', '--timeout', '5'], { env: { FIREDRILL_RUN_DIR: runDir, FIREDRILL_ALERTMANAGER_PORT: '0', FIREDRILL_PROMETHEUS_PORT: '0' } });
+        if (started) await started.environment.down({ removeVolumes: true, timeout: DOWN_TIMEOUT_MS });
+        else await execCommand(tools.composePath, ['--project-name', project, ...files.flatMap((f) => ['--file', f]), 'down', '--volumes', '--timeout', '5'], { env: variables });
       } catch {
         // the last resort below removes what is left
       }

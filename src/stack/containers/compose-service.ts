@@ -1,30 +1,34 @@
-import path from 'node:path';
 import { PROCESS_START_TIMEOUT_MS } from '../restartable-process.ts';
 import type { StackPart } from '../stack-part.ts';
 import { waitFor, type Probe } from '../wait-for.ts';
-import type { ComposeProject } from './compose-project.ts';
 import { ContainerProcess } from './container-process.ts';
 import { docker, dockerOutput } from './docker-cli.ts';
 
 const START_POLL_MS = 50;
 
+/** Where a stack's containers come from: a compose project that brings them up on first asking. */
+export interface ContainerSource {
+  /** The id of `service`'s container, once it is up; `where` names the part in errors. */
+  containerOf(service: string, where: string): Promise<string>;
+}
+
 export interface ComposeServiceLaunch {
-  /** `service api`: how logs and errors name it. */
+  /** `service api`, `exporter db`: how logs and errors name it. */
   readonly name: string;
   /** Its name in the compose file. */
   readonly service: string;
   /** The stack's project for the file it comes from. */
-  readonly project: ComposeProject;
-  /** The free port of 127.0.0.1 its port is published on. */
+  readonly project: ContainerSource;
+  /** The free port of 127.0.0.1 it answers on (published there, or listened on with host networking). */
   readonly port: number;
-  readonly runDir: string;
+  readonly logFile: string;
   /** Whether it answers yet (its metrics endpoint). */
   readonly probe: () => Promise<Probe<true>>;
 }
 
 /**
- * A service of the user's compose file, run as it runs in production, in the stack's compose
- * project for that file. Its process faults act on the container: kill is `docker kill`, pause is
+ * A container of a stack: a service of the user's compose file, run as it runs in production, in
+ * the stack's compose project for that file; or an exporter of the containers stack. Its process faults act on the container: kill is `docker kill`, pause is
  * `docker pause`, a start after either is `docker start` of the same container, on the same
  * published port; `disconnect` takes it off its networks.
  */
@@ -60,7 +64,7 @@ export class ComposeService implements StackPart {
     const restart = this.#id !== undefined;
     const id = (this.#id ??= await this.#launch.project.containerOf(this.#launch.service, this.name));
     if (restart) await docker(['start', id]);
-    const current = await ContainerProcess.follow(this.name, id, path.join(this.#launch.runDir, `service-${this.#launch.service}.log`));
+    const current = await ContainerProcess.follow(this.name, id, this.#launch.logFile);
     this.#process = current;
     this.generation += 1;
     await waitFor(`${this.name} (container ${id.slice(0, 12)}) to answer on 127.0.0.1:${this.port}`, this.#launch.probe, {

@@ -1,5 +1,5 @@
 import { ManagedProcess } from '../managed-process.ts';
-import type { MonitoringProcess } from '../monitoring-launcher.ts';
+import type { PartProcess } from '../stack-part.ts';
 import { listensOn } from '../port-owner.ts';
 import { dockerOutput } from './docker-cli.ts';
 
@@ -12,7 +12,7 @@ const STOP_GRACE_SECONDS = 5;
  * container's. The port check reads the container's main process, which on host networking holds
  * the socket in this host's network namespace.
  */
-export class ContainerProcess implements MonitoringProcess {
+export class ContainerProcess implements PartProcess {
   readonly #follower: ManagedProcess;
   #exitCode: string | undefined;
   #stopping = false;

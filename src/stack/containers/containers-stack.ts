@@ -1,14 +1,15 @@
 import { FiredrillError } from '../../errors.ts';
 import { startStack } from '../native-stack.ts';
 import type { StackProvider } from '../stack-provider.ts';
-import { composeLauncher, type ComposeTools } from './compose-launcher.ts';
+import { COMPOSE_FILE_VARIABLES, composeLauncher, type ComposeTools } from './compose-launcher.ts';
 import { sweepOrphanProjects } from './compose-projects.ts';
 import { containerCgroupParent, findDockerCompose, requireDockerEngine } from './docker-cli.ts';
 import { IMAGE_RECIPES, missingImages } from './images.ts';
 
 /**
- * The containers provider: Prometheus and Alertmanager in containers from docker-compose.test.yml,
- * the rest of the system (services, dependencies, exporters, proxies) as on the native stack.
+ * The containers provider: Prometheus, Alertmanager and the exporters in containers from
+ * docker-compose.test.yml, the rest of the system (services, dependencies, proxies) as on the
+ * native stack.
  * `prepare` checks the engine, docker-compose and the images before any stack starts.
  */
 export function containersStackProvider(): StackProvider {
@@ -21,7 +22,7 @@ export function containersStackProvider(): StackProvider {
     start: (compiled, options = {}) => {
       const ready = tools;
       if (!ready) throw new FiredrillError('ENVIRONMENT', 'the containers provider was not prepared before its first start');
-      return startStack(compiled, options, (runDir) => composeLauncher(runDir, compiled, ready));
+      return startStack(compiled, options, (launch) => composeLauncher(launch, compiled, ready));
     },
   };
 }
@@ -30,17 +31,17 @@ async function composeTools(): Promise<ComposeTools> {
   await requireDockerEngine();
   sweepOrphanProjects();
   const composePath = findDockerCompose();
-  const chosen = IMAGE_RECIPES.filter((r) => process.env[r.variable]);
-  const missing = (await missingImages()).filter((tag) => !chosen.some((r) => r.tag === tag));
-  const needed = IMAGE_RECIPES.filter((r) => r.variable === 'FIREDRILL_PROMETHEUS_IMAGE' || r.variable === 'FIREDRILL_ALERTMANAGER_IMAGE');
-  const missingNeeded = needed.filter((r) => !process.env[r.variable] && missing.includes(r.tag));
-  if (missingNeeded.length > 0) {
+  // Every image docker-compose.test.yml names (the Node.js one is for users' compose files), unless
+  // the user points its variables at images of their own.
+  const unbuilt = new Set(await missingImages());
+  const missing = IMAGE_RECIPES.filter((r) => r.variables.some((v) => COMPOSE_FILE_VARIABLES.has(v) && !process.env[v]) && unbuilt.has(r.tag));
+  if (missing.length > 0) {
     throw new FiredrillError(
       'ENVIRONMENT',
-      `--stack containers: image ${missingNeeded.map((r) => r.tag).join(', ')} not built; run npm run images (builds them from Debian's packages), or set ${missingNeeded.map((r) => r.variable).join(', ')} to images you can pull`,
+      `--stack containers: image ${missing.map((r) => r.tag).join(', ')} not built; run npm run images (builds them from Debian's packages), or set ${missing.flatMap((r) => r.variables).join(', ')} to images you can pull`,
     );
   }
-  const images = Object.fromEntries(IMAGE_RECIPES.map((r) => [r.variable, process.env[r.variable] ?? r.tag]));
+  const images = Object.fromEntries(IMAGE_RECIPES.flatMap((r) => r.variables.map((v) => [v, process.env[v] ?? r.tag])));
   const cgroupParent = await containerCgroupParent();
   return { composePath, images, ...(cgroupParent === undefined ? {} : { cgroupParent }) };
 }

@@ -17,24 +17,33 @@ const INPUTS_LABEL = 'firedrill.inputs';
 export const BASE_IMAGE = `firedrill/debian:${DEBIAN_SUITE}`;
 
 export interface ImageRecipe {
-  /** The tag docker-compose.test.yml's default for it is replaced with (e.g. FIREDRILL_PROMETHEUS_IMAGE). */
+  /** The tag docker-compose.test.yml's defaults for it are replaced with. */
   readonly tag: string;
-  /** The variable docker-compose.test.yml reads the image from. */
-  readonly variable: string;
+  /** The variables docker-compose.test.yml reads the image from (e.g. FIREDRILL_PROMETHEUS_IMAGE). */
+  readonly variables: readonly string[];
   readonly packages: readonly string[];
   readonly entrypoint?: readonly string[];
+  /** Links to the packages' programs at the paths the official images run them from: link -> program. */
+  readonly links?: Readonly<Record<string, string>>;
 }
 
 /** The images of the containers stack, each from Debian's packages on the debootstrap base. */
 export const IMAGE_RECIPES: readonly ImageRecipe[] = [
-  { tag: 'firedrill/prometheus:local', variable: 'FIREDRILL_PROMETHEUS_IMAGE', packages: ['prometheus'], entrypoint: ['/usr/bin/prometheus'] },
-  { tag: 'firedrill/alertmanager:local', variable: 'FIREDRILL_ALERTMANAGER_IMAGE', packages: ['prometheus-alertmanager'], entrypoint: ['/usr/bin/prometheus-alertmanager'] },
+  { tag: 'firedrill/prometheus:local', variables: ['FIREDRILL_PROMETHEUS_IMAGE'], packages: ['prometheus'], entrypoint: ['/usr/bin/prometheus'] },
+  { tag: 'firedrill/alertmanager:local', variables: ['FIREDRILL_ALERTMANAGER_IMAGE'], packages: ['prometheus-alertmanager'], entrypoint: ['/usr/bin/prometheus-alertmanager'] },
   {
+    // One image for the four exporters (each service names its entrypoint, as the official images have it).
     tag: 'firedrill/exporters:local',
-    variable: 'FIREDRILL_EXPORTERS_IMAGE',
+    variables: ['FIREDRILL_NODE_EXPORTER_IMAGE', 'FIREDRILL_POSTGRES_EXPORTER_IMAGE', 'FIREDRILL_REDIS_EXPORTER_IMAGE', 'FIREDRILL_BLACKBOX_EXPORTER_IMAGE'],
     packages: ['prometheus-node-exporter', 'prometheus-postgres-exporter', 'prometheus-blackbox-exporter', 'prometheus-redis-exporter'],
+    links: {
+      '/bin/node_exporter': '/usr/bin/prometheus-node-exporter',
+      '/bin/postgres_exporter': '/usr/bin/prometheus-postgres-exporter',
+      '/redis_exporter': '/usr/bin/prometheus-redis-exporter',
+      '/bin/blackbox_exporter': '/usr/bin/prometheus-blackbox-exporter',
+    },
   },
-  { tag: 'firedrill/node:local', variable: 'FIREDRILL_NODE_IMAGE', packages: ['nodejs', 'ca-certificates'], entrypoint: ['/usr/bin/node'] },
+  { tag: 'firedrill/node:local', variables: ['FIREDRILL_NODE_IMAGE'], packages: ['nodejs', 'ca-certificates'], entrypoint: ['/usr/bin/node'] },
 ];
 
 export function dockerfileFor(recipe: ImageRecipe): string {
@@ -44,6 +53,7 @@ export function dockerfileFor(recipe: ImageRecipe): string {
     `RUN printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d \\`,
     ` && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${recipe.packages.join(' ')} \\`,
     ' && rm -rf /var/lib/apt/lists/*',
+    ...Object.entries(recipe.links ?? {}).map(([link, program]) => `RUN ln -sf ${program} ${link}`),
     ...(recipe.entrypoint ? [`ENTRYPOINT ${JSON.stringify(recipe.entrypoint)}`] : []),
     '',
   ].join('\n');
@@ -116,7 +126,7 @@ export async function missingImages(): Promise<string[]> {
 
 /** The compose variables that point docker-compose.test.yml at the local builds. */
 export function localImageEnvironment(): Record<string, string> {
-  return Object.fromEntries(IMAGE_RECIPES.map((r) => [r.variable, r.tag]));
+  return Object.fromEntries(IMAGE_RECIPES.flatMap((r) => r.variables.map((v) => [v, r.tag])));
 }
 
 function hash(...parts: string[]): string {
