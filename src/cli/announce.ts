@@ -18,5 +18,5 @@ export function announceStart(scenario: Scenario, stack: StartedStack, keep = fa
 
 /** Keeps what this run measured a stack to cost, for the next run's pool size. */
 export function rememberStackCost(run: RunResult): void {
-  if (run.pool?.measuredStackCosts) writeStackCosts(run.pool.measuredStackCosts);
+  if (run.pool?.measuredStackCosts) writeStackCosts(run.pool.measuredStackCosts, run.stack);
 }

@@ -62,7 +62,7 @@ export function addGateCommand(program: Command): void {
       shard: opts.shard,
       systems: opts.system,
       keepRunDirs: opts.keep,
-      stackCosts: readStackCosts(),
+      stackCosts: readStackCosts(opts.stack),
       minAlertCoverage: opts.minAlertCoverage,
       minInhibitionCoverage: opts.minInhibitionCoverage,
       signal: interruption.signal,

@@ -55,7 +55,7 @@ export function addRunCommand(program: Command): void {
         shard: opts.shard,
         systems: opts.system,
         keepRunDirs: opts.keep,
-        stackCosts: readStackCosts(),
+        stackCosts: readStackCosts(opts.stack),
         signal: interruption.signal,
         onScenarioStart: (scenario, stack) => announceStart(scenario, stack, opts.keep),
         onProgress: (p) => progress.update(p),

@@ -27,6 +27,8 @@ export class ExporterContainers implements ContainerSource {
   readonly #bringUp: BringUpExporters;
   readonly #services: (ExporterService & { readonly port: number })[] = [];
   #up: Promise<(service: string) => string | undefined> | undefined;
+  /** Set once the compose file is written: an exporter added later would not run. */
+  #sealed = false;
 
   constructor(runDir: string, templates: string, bringUp: BringUpExporters) {
     this.#runDir = runDir;
@@ -35,7 +37,7 @@ export class ExporterContainers implements ContainerSource {
   }
 
   add({ exporter, source, port }: ExporterLaunch): StackPart {
-    if (this.#up) throw new Error(`exporter ${exporter.name} added after the stack's exporters started`);
+    if (this.#sealed) throw new Error(`exporter ${exporter.name} added after the stack's exporters started`);
     const service = exporterServiceName(exporter.name, new Set(this.#services.map((s) => s.service)));
     this.#services.push({ service, type: exporter.type, invocation: exporterInvocation(exporter, source, port), files: exporterFiles(exporter), port });
     return new ComposeService({ name: `exporter ${exporter.name}`, service, project: this, port, logFile: exporterLogFile(this.#runDir, exporter), probe: () => exporterLandingPage(port) });
@@ -57,6 +59,7 @@ export class ExporterContainers implements ContainerSource {
   async #start(): Promise<(service: string) => string | undefined> {
     // Wait a turn of the event loop: the first start brings up every exporter added with it.
     await new Promise((resolve) => setImmediate(resolve));
+    this.#sealed = true;
     const file = path.join(this.#runDir, 'compose-exporters.yml');
     // docker-compose reads YAML 1.1: write it as 1.1 quotes it.
     writeFileSync(file, stringify(exporterServicesDocument(this.#templates, this.#services), { version: '1.1' }));
