@@ -1,6 +1,7 @@
-// Bot-Core (fixtures/botcore), the compose-native system of the shared guides: its services from
-// its own compose file, in containers; blackbox_exporter probing each health endpoint; Redis with
-// redis_exporter; node_exporter on a simulated host. Its gate must pass with every alert and every
+// Bot-Core (fixtures/botcore), the compose-native system of the shared guides, wholly in
+// containers (--stack containers): its services from its own compose file; Prometheus,
+// Alertmanager, blackbox_exporter probing each health endpoint, redis_exporter and node_exporter
+// on a simulated host from docker-compose.test.yml; Redis as a local process. Its gate must pass with every alert and every
 // inhibit rule covered, and a copy whose PagerDuty route lost `continue: true` must fail where the
 // guide's "critical to PagerDuty, Email and Slack" stops holding.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,8 +33,8 @@ beforeAll(async () => {
   if (!text.includes(PAGERDUTY_CONTINUE.sound)) throw new Error(`${routes}: the PagerDuty route's continue: true is not there to break; update verify/botcore.test.ts`);
   writeFileSync(routes, text.replace(PAGERDUTY_CONTINUE.sound, PAGERDUTY_CONTINUE.broken));
   [gate, broken] = await Promise.all([
-    firedrill(BOTCORE, ['gate', '--engine', 'builtin', '--json', path.join(work, 'gate.json')], path.join(work, 'gate-tmp')),
-    firedrill(copy, ['run', 'botcore-ui-down', '--engine', 'builtin', '--json', path.join(work, 'broken.json')], path.join(work, 'broken-tmp')),
+    firedrill(BOTCORE, ['gate', '--stack', 'containers', '--engine', 'builtin', '--json', path.join(work, 'gate.json')], path.join(work, 'gate-tmp')),
+    firedrill(copy, ['run', 'botcore-ui-down', '--stack', 'containers', '--engine', 'builtin', '--json', path.join(work, 'broken.json')], path.join(work, 'broken-tmp')),
   ]);
 }, 600_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -43,6 +44,7 @@ describe('Bot-Core, drilled in its containers', () => {
     const result = existsSync(path.join(work, 'gate.json')) ? read<GateResult>('gate.json') : undefined;
     const failures = result ? result.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => `${s.name}: ${e.description}: ${e.detail}`)) : [`no result; stderr: ${gate.stderr}`];
     expect([gate.code, failures]).toEqual([0, []]);
+    expect(result!.run.stack).toBe('containers');
   });
 
   it('covers every alert of the guide and both inhibit rules, each with a negative control', () => {
