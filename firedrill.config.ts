@@ -1,8 +1,10 @@
 // Wires the fixture systems exactly as a user wires their own services and monitoring config.
 import { defineConfig } from './src/index.ts';
 
-// The fixtures' TypeScript services start bundled (see fixtures/start-service.mjs); yours can be any command.
-const tsService = (file: string) => ['node', 'fixtures/start-service.mjs', file];
+// The fixtures' TypeScript services start bundled (see fixtures/start-service.mjs); yours can be any
+// command. On --stack containers they run in a Node.js image (npm run images builds it here).
+const NODE_IMAGE = process.env.FIREDRILL_NODE_IMAGE ?? 'firedrill/node:local';
+const tsService = (file: string) => ({ command: ['node', 'fixtures/start-service.mjs', file], image: NODE_IMAGE });
 
 export default defineConfig({
   systems: {
@@ -12,12 +14,12 @@ export default defineConfig({
       contract: 'fixtures/piyasa/contract.yml',
       services: {
         api: {
-          command: tsService('fixtures/piyasa/services/api.ts'),
+          ...tsService('fixtures/piyasa/services/api.ts'),
           job: 'piyasa-chatbot-api',
           faults: ['latency', 'error_ratio', 'db_pool_in_use', 'slow_queries', 'cache_miss_ratio', 'metrics_failure'],
         },
         worker: {
-          command: tsService('fixtures/piyasa/services/worker.ts'),
+          ...tsService('fixtures/piyasa/services/worker.ts'),
           job: 'piyasa-chatbot-worker',
           faults: ['llm_failure', 'circuit_breaker', 'telegram_429', 'stall', 'slow_generation', 'metrics_failure'],
         },
@@ -32,13 +34,13 @@ export default defineConfig({
       contract: 'fixtures/thebot/contract.yml',
       services: {
         backend: {
-          command: tsService('fixtures/thebot/services/api.ts'),
+          ...tsService('fixtures/thebot/services/api.ts'),
           job: 'django',
           metricsPath: '/api/system/metrics/prometheus/',
           env: { DATABASE_URL: 'postgresql://postgres@{{db}}/thebot', REDIS_URL: 'redis://{{cache}}' },
         },
         frontend: {
-          command: tsService('fixtures/thebot/services/frontend.ts'),
+          ...tsService('fixtures/thebot/services/frontend.ts'),
           job: 'nodejs',
           env: { API_URL: 'http://{{api}}' },
         },

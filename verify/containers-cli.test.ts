@@ -1,7 +1,7 @@
 // `--stack containers` as users run it: a missing engine is exit 2 before anything starts, and
 // Ctrl-C in the middle of a drill (faults active) takes every container down and reverts every fault.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,11 +51,15 @@ describe('firedrill run --stack containers', () => {
         timeoutMs: 90_000,
         pollMs: 100,
       });
-      expect(containersOf(child.pid!).map((line) => line.split(' ')[1]!.replace(/^.*_(\w+)_1$/, '$1')).sort()).toEqual(['alertmanager', 'prometheus']);
-      // api-outage kills the API (rule time 4m): wait for the fault so that it is active at Ctrl-C.
-      const api = descendants(child.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('services/api.ts'));
-      expect(api).toHaveLength(1);
-      await waitFor('the kill fault to take the API down', async () => (alive(api[0]!) ? { seen: 'api still running' } : { value: true, seen: '' }), { timeoutMs: 60_000, pollMs: 100 });
+      // Piyasa's services name an image: on containers they run in it, beside Prometheus and Alertmanager.
+      expect(containersOf(child.pid!).map((line) => line.split(' ')[1]!.replace(/^.*_([\w-]+)_1$/, '$1')).sort()).toEqual(['alertmanager', 'prometheus', 'service-api', 'service-worker']);
+      // api-outage kills the API's container (rule time 4m): wait for the fault so that it is active at Ctrl-C.
+      const api = containersOf(child.pid!).find((line) => line.endsWith('_service-api_1'))!.split(' ')[1]!;
+      const apiState = () => spawnSync('docker', ['inspect', '--format', '{{.State.Status}}', api], { encoding: 'utf8' }).stdout.trim();
+      await waitFor('the kill fault to take the API container down', async () => (apiState() === 'running' ? { seen: 'api container running' } : { value: true, seen: apiState() }), {
+        timeoutMs: 60_000,
+        pollMs: 100,
+      });
       const before = descendants(child.pid!);
       child.kill('SIGINT');
       expect(await exited).toBe(130);

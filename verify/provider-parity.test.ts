@@ -1,6 +1,6 @@
 // The same drills on both stack providers: Piyasa's drills ran natively (the fixture gate) and in
-// containers (Prometheus and Alertmanager from docker-compose.test.yml, brought up by
-// Testcontainers), both in the global setup. The verdicts must be the same, and the timing exact.
+// containers (Prometheus, Alertmanager and the two services from docker-compose.test.yml, brought
+// up by Testcontainers; its faults on the services act on containers), both in the global setup. The verdicts must be the same, and the timing exact.
 import { inject } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { gateResult, readGate } from './shared-gates.ts';

@@ -5,6 +5,7 @@ const loopbackAddress = z.string().regex(/^127\.0\.0\.1:\d{1,5}$/, 'write 127.0.
 
 const serviceSchema = z.strictObject({
   command: z.array(z.string().min(1)).min(1).optional(),
+  image: z.string().min(1).optional(),
   compose: z.strictObject({ file: z.string().min(1), service: z.string().min(1), port: z.number().int().min(1).max(65535) }).optional(),
   job: z.string().min(1),
   metricsPath: z.string().startsWith('/').optional(),

@@ -5,6 +5,12 @@ export interface ServiceConfig {
    * config file. Give this or `compose`.
    */
   readonly command?: readonly string[];
+  /**
+   * On `--stack containers`: the image `command` runs in (host networking, the config's directory
+   * mounted at its own path as the working directory), so that process faults act on a container;
+   * a local process on the native stack. Needs `command`.
+   */
+  readonly image?: string;
   /** The service as it runs in production: a service of your compose file, run in a container. Give this or `command`. */
   readonly compose?: ComposeServiceConfig;
   /** The Prometheus `job_name` whose targets this service replaces. */

@@ -37,4 +37,12 @@ describe('resolveSystem: compose services and probes', () => {
     );
     expect(() => resolve({ ...base, exporters: { probe: { type: 'blackbox', job: 'p', probes: { 'shop:8080': 'shop' } } } })).toThrow(/'shop:8080' is not an http\(s\) URL/);
   });
+
+  it('takes an image with a command (whose program need not be on this machine), and refuses one without', () => {
+    const imaged = resolve({ ...base, services: { shop: { command: ['python', 'app.py'], image: 'python:3.12-slim', job: 'shop' } } });
+    expect(imaged.services[0]).toMatchObject({ command: ['python', 'app.py'], image: 'python:3.12-slim' });
+    expect(() => resolve({ ...base, services: { shop: { ...base.services.shop!, image: 'python:3.12-slim' } } })).toThrow(
+      "systems.storefront.services.shop.image: an image runs the service's command; give command too, or drop image (a compose service names its image in its compose file)",
+    );
+  });
 });

@@ -88,7 +88,11 @@ export function resolveSystem(name: string, system: SystemConfig, dir: string, f
     if ((service.command === undefined) === (service.compose === undefined)) {
       throw badInput(`${at(`services.${serviceName}`)}: give exactly one of command (a process firedrill starts) or compose (a service of your compose file)`);
     }
-    if (service.command) {
+    if (service.image !== undefined && service.command === undefined) {
+      throw badInput(`${at(`services.${serviceName}.image`)}: an image runs the service's command; give command too, or drop image (a compose service names its image in its compose file)`);
+    }
+    // In an image, the command is that image's program: this machine need not have it.
+    if (service.command && service.image === undefined) {
       const command = service.command[0]!;
       if (!resolveCommand(command, dir)) {
         throw badInput(`${at(`services.${serviceName}.command`)}: command not found: ${command}; ${command.includes('/') ? `no executable file at ${path.resolve(dir, command)}` : 'install it or put its directory on PATH'}`);

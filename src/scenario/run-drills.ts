@@ -12,7 +12,7 @@ import { machineBudget, startBudget } from '../stack/machine-budget.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
 import { warmUp } from '../engine/warm-up.ts';
-import { findDockerCompose, requireDockerEngine } from '../stack/containers/docker-cli.ts';
+import { findDockerCompose, requireDockerEngine, requireImage } from '../stack/containers/docker-cli.ts';
 import { isScrapeFault } from '../faults/fault-spec.ts';
 import type { StackProviderName, StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
@@ -104,6 +104,12 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
     const service = systems.flatMap((s) => s.system.services.filter((x) => x.compose).map((x) => `${s.system.name}.${x.name}`))[0];
     await requireDockerEngine(`service ${service} (compose:)`);
     findDockerCompose();
+  }
+  // On containers, a service with an image runs in it: the image must be here before anything starts.
+  const imaged = options.stack === 'containers' ? systems.flatMap((s) => s.system.services.filter((x) => x.image !== undefined).map((x) => ({ where: `${s.system.name}.services.${x.name}.image`, image: x.image! }))) : [];
+  if (imaged.length > 0) {
+    await requireDockerEngine('--stack containers');
+    for (const { where, image } of imaged) await requireImage(image, where);
   }
   if (options.upstreamChecks ?? true) for (const system of systems) refuseUpstreamFindings(system);
   return selection;

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { ResolvedExporter } from '../config/resolved-system.ts';
+import type { ResolvedExporter, ResolvedService } from '../config/resolved-system.ts';
+import type { ServiceLaunch } from './service-process.ts';
 import type { ExporterSource } from './exporters/exporter-invocation.ts';
 import type { PartProcess, StackPart } from './stack-part.ts';
 import type { StackProviderName } from './started-stack.ts';
@@ -21,9 +22,10 @@ export interface ExporterLaunch {
 }
 
 /**
- * Starts what a stack runs from Prometheus' own project (Prometheus, Alertmanager, the exporters):
- * one launcher per stack, made with the stack's ports and run directory, closed after all of it
- * stopped. Services, databases and proxies are the system's, and start the same on every provider.
+ * Starts what a stack runs in the provider's way (Prometheus, Alertmanager, the exporters, and the
+ * services started from a command): one launcher per stack, made with the stack's ports and run
+ * directory, closed after all of it stopped. Databases, proxies and compose services start the
+ * same on every provider.
  */
 export interface MonitoringLauncher {
   readonly provider: StackProviderName;
@@ -31,6 +33,8 @@ export interface MonitoringLauncher {
   prometheus(): Promise<PartProcess>;
   /** An exporter, not started yet: `start()` it; process faults act on it as on any part. */
   exporter(launch: ExporterLaunch): StackPart;
+  /** A service started from its command (a local process, or a container of its `image`), not started yet. */
+  service(service: ResolvedService, launch: ServiceLaunch): StackPart;
   /** Releases what the launcher itself holds (a compose project with everything in it). */
   close(): Promise<void>;
 }

@@ -156,6 +156,7 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
             signal: startAbort.signal,
             scrapeFaultTargets: options.scrapeFaultTargets ?? new Set(),
             exporter: (exporter) => launcher.exporter(exporter),
+            service: (service, serviceLaunch) => launcher.service(service, serviceLaunch),
           }),
         );
       }),

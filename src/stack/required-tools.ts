@@ -1,4 +1,6 @@
 import type { ResolvedSystem } from '../config/resolved-system.ts';
+import { resolveCommand } from '../config/which.ts';
+import { FiredrillError } from '../errors.ts';
 import { findStackBinaries } from './binaries.ts';
 import { findPostgres, findRedisServer } from './dependencies/dependency-binaries.ts';
 import { unprivilegedUser } from './dependencies/run-as.ts';
@@ -20,4 +22,11 @@ export function requireStackTools(system: ResolvedSystem, provider: StackProvide
   }
   if (system.dependencies.some((d) => d.type === 'redis')) findRedisServer();
   if (local) for (const exporter of system.exporters) exporterBinary(exporter.type);
+  // A service with an image runs its command in that image on containers, and here on native.
+  for (const service of system.services) {
+    const command = service.command?.[0];
+    if (local && service.image !== undefined && command !== undefined && !resolveCommand(command, system.configDir)) {
+      throw new FiredrillError('BAD_INPUT', `services.${service.name}.command: command not found on this machine: ${command} (it runs in ${service.image} on --stack containers only); install it, or use --stack containers`);
+    }
+  }
 }

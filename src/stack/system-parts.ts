@@ -19,7 +19,7 @@ import { redisServer } from './dependencies/redis-server.ts';
 import { DEFAULT_BLACKBOX_MODULES } from './exporters/exporter-process.ts';
 import type { ExporterLaunch } from './monitoring-launcher.ts';
 import type { PartProcess, StackPart } from './stack-part.ts';
-import { serviceProcess } from './service-process.ts';
+import type { ServiceLaunch } from './service-process.ts';
 import { ComposeProject } from './containers/compose-project.ts';
 import { ComposeService } from './containers/compose-service.ts';
 import { ContainerFaultDriver } from '../faults/container-driver.ts';
@@ -38,6 +38,8 @@ export interface PartsContext {
   readonly scrapeFaultTargets: ReadonlySet<string> | 'all';
   /** Makes an exporter as the stack's provider runs it (a local process, a container). */
   readonly exporter: (launch: ExporterLaunch) => StackPart;
+  /** Makes a service started from its command as the stack's provider runs it. */
+  readonly service: (service: ResolvedService, launch: ServiceLaunch) => StackPart;
 }
 
 /** Everything of a system that firedrill runs besides Prometheus and Alertmanager, started and wired. */
@@ -125,22 +127,22 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
     }
     return project;
   };
+  // Ports first here too: services and exporters are made in one turn of the event loop, so that
+  // a provider that starts them together (one compose `up`) has them all.
+  const exporterPorts = new Map<string, number>();
+  for (const exporter of system.exporters) exporterPorts.set(exporter.name, await ctx.port());
   const starts: Promise<void>[] = [];
   for (const service of system.services) {
     const port = servicePorts.get(service.name)!;
     const env = Object.fromEntries(
       Object.entries(service.env ?? {}).map(([key, value]) => [key, expandDependencyReferences(value, (dep) => ({ host: '127.0.0.1', port: proxies.get(dep)!.port }))]),
     );
-    const p = service.compose ? composeService(service, service.compose, projectFor(service.compose.file), port, ctx, env) : serviceProcess(service, { port, configDir: system.configDir, runDir: ctx.runDir, faultToken: ctx.faultToken, env });
+    const p = service.compose ? composeService(service, service.compose, projectFor(service.compose.file), port, ctx, env) : ctx.service(service, { port, configDir: system.configDir, runDir: ctx.runDir, faultToken: ctx.faultToken, env });
     if (p instanceof ComposeService) composeServices.set(service.name, p);
     register(service.name, p);
     if (service.faultPath !== null) cooperating.set(service.name, { process: p, faultUrl: `http://127.0.0.1:${port}${service.faultPath}` });
     starts.push(handledLater(p.start(ctx.signal)));
   }
-  // Ports first here too: the exporters are made in one turn of the event loop, so that a provider
-  // that starts them together (one compose `up`) has them all.
-  const exporterPorts = new Map<string, number>();
-  for (const exporter of system.exporters) exporterPorts.set(exporter.name, await ctx.port());
   const probeTargets = new Map<string, ReadonlyMap<string, string>>();
   for (const exporter of system.exporters) {
     const port = exporterPorts.get(exporter.name)!;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import type { ResolvedExporter } from '../../config/resolved-system.ts';
 import { exporterFiles, exporterInvocation, type ExporterSource } from '../exporters/exporter-invocation.ts';
 import { alertmanagerArgs, prometheusArgs, type MonitoringLaunch } from '../monitoring-launcher.ts';
 import { COMPOSE_FILE } from './compose-launcher.ts';
-import { exporterServiceName, exporterServicesDocument } from './exporter-services.ts';
+import { containerServiceName, exporterTemplate, SERVICE_TEMPLATE, stackComposeDocument } from './stack-compose-file.ts';
 import { IMAGE_RECIPES, dockerfileFor, localImageEnvironment } from './images.ts';
 
 const launch: MonitoringLaunch = { runDir: '/tmp/firedrill-piyasa-x1', alertmanagerPort: 41001, prometheusPort: 41002, resendDelay: '1s500ms' };
@@ -21,6 +21,7 @@ interface ResolvedService {
   network_mode: string;
   user: string;
   volumes: string[];
+  working_dir?: string;
 }
 
 /** docker-compose.test.yml (and more files) as docker-compose itself reads them, with the variables firedrill sets. */
@@ -72,25 +73,26 @@ describe('docker-compose.test.yml', () => {
       ] as never;
       const taken = new Set<string>();
       const services = exporters.map(({ exporter, source }, i) => {
-        const service = exporterServiceName(exporter.name, taken);
+        const service = containerServiceName('exporter', exporter.name, taken);
         taken.add(service);
-        return { service, type: exporter.type, invocation: exporterInvocation(exporter, source, 42000 + i), files: exporterFiles(exporter) };
+        const { args, env } = exporterInvocation(exporter, source, 42000 + i);
+        return { service, type: exporter.type, template: exporterTemplate(exporter.type), command: args, env, readOnly: exporterFiles(exporter) };
       });
-      const file = path.join(dir, 'compose-exporters.yml');
-      writeFileSync(file, stringify(exporterServicesDocument(COMPOSE_FILE, services), { version: '1.1' }));
+      const file = path.join(dir, 'compose-parts.yml');
+      writeFileSync(file, stringify(stackComposeDocument(COMPOSE_FILE, services), { version: '1.1' }));
 
       const resolved = composeConfig({ ...firedrillEnv, ...localImageEnvironment() }, [file]).services;
       expect(services.map((s) => s.service)).toEqual(['exporter-db-metrics', 'exporter-cache', 'exporter-host', 'exporter-probes']);
       const entrypoints = { postgres: '/bin/postgres_exporter', redis: '/redis_exporter', node: '/bin/node_exporter', blackbox: '/bin/blackbox_exporter' };
       for (const s of services) {
         const service = resolved[s.service]!;
-        expect(service.command).toEqual(s.invocation.args);
-        expect(service.environment ?? {}).toEqual(s.invocation.env);
+        expect(service.command).toEqual(s.command);
+        expect(service.environment ?? {}).toEqual(s.env);
         expect(service.entrypoint).toEqual([entrypoints[s.type]]);
         expect(service.image).toBe('firedrill/exporters:local');
         expect(service.network_mode).toBe('host');
         expect(service.user).toBe('1000:1000');
-        expect(service.volumes.sort()).toEqual([`${launch.runDir}:${launch.runDir}:rw`, ...s.files.map((f) => `${f}:${f}:ro`)].sort());
+        expect(service.volumes.sort()).toEqual([`${launch.runDir}:${launch.runDir}:rw`, ...s.readOnly.map((f) => `${f}:${f}:ro`)].sort());
       }
       expect(resolved['exporter-db-metrics']!.command).toContain(`--extend.query-path=${queries}`);
       // Without the local builds, each exporter's official image.
@@ -101,6 +103,33 @@ describe('docker-compose.test.yml', () => {
         'prom/node-exporter:v1.5.0',
         'prom/blackbox-exporter:v0.23.0',
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a service with an image: its program as entrypoint, in its config directory, the fault token passed by name only', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compose-file-'));
+    try {
+      const file = path.join(dir, 'compose-parts.yml');
+      const part = {
+        service: 'service-api',
+        template: SERVICE_TEMPLATE,
+        image: 'python:3.12-slim',
+        entrypoint: ['python'],
+        command: ['app.py', '--port=$PORT'],
+        env: { PORT: '42010', DATABASE_URL: 'postgresql://u@127.0.0.1:42011/app' },
+        passedEnv: ['FIREDRILL_FAULT_TOKEN'],
+        readWrite: ['/srv/shop'],
+        workingDir: '/srv/shop',
+      };
+      writeFileSync(file, stringify(stackComposeDocument(COMPOSE_FILE, [part]), { version: '1.1' }));
+      expect(readFileSync(file, 'utf8')).not.toContain('s3cret');
+      const service = composeConfig({ ...firedrillEnv, FIREDRILL_FAULT_TOKEN: 's3cret' }, [file]).services['service-api']!;
+      expect([service.image, service.entrypoint, service.command, service.working_dir]).toEqual(['python:3.12-slim', ['python'], ['app.py', '--port=$PORT'], '/srv/shop']);
+      expect(service.environment).toEqual({ ...part.env, FIREDRILL_FAULT_TOKEN: 's3cret' });
+      expect([service.network_mode, service.user]).toEqual(['host', '1000:1000']);
+      expect(service.volumes.sort()).toEqual([`${launch.runDir}:${launch.runDir}:rw`, '/srv/shop:/srv/shop:rw'].sort());
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,8 @@ import { firstLines } from './compose-project.ts';
 import { ContainerProcess } from './container-process.ts';
 import { LoopbackHttpWait, RunningWait } from './loopback-http-wait.ts';
 import { execCommand } from './docker-cli.ts';
-import { ExporterContainers } from './exporter-containers.ts';
+import { StackContainers } from './stack-containers.ts';
+import { serviceProcess } from '../service-process.ts';
 
 /** The compose file that describes a containers stack; shipped with the package, at its top level. */
 export const COMPOSE_FILE = fileURLToPath(new URL('../../../docker-compose.test.yml', import.meta.url));
@@ -35,9 +36,9 @@ export interface ComposeTools {
 }
 
 /**
- * Prometheus, Alertmanager and the exporters of one stack as services of its own compose project,
- * brought up by Testcontainers: Alertmanager, and the exporters together (each from its type's
- * template in docker-compose.test.yml, see exporter-services.ts), beside the system's parts, then
+ * Prometheus, Alertmanager, the exporters and the services with an image of one stack as services
+ * of its own compose project, brought up by Testcontainers: Alertmanager, and the other parts
+ * together (each from its template in docker-compose.test.yml, see stack-compose-file.ts), then
  * Prometheus once they answer, as on the native stack. Taken down with their volumes when the
  * stack stops.
  */
@@ -63,11 +64,11 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
   };
 
   /** Brings `services` up, each waited on with `waits` (HTTP on its loopback port). */
-  const up = async (services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>): Promise<StartedDockerComposeEnvironment> => {
+  const up = async (services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>, passed: Readonly<Record<string, string>> = {}): Promise<StartedDockerComposeEnvironment> => {
     const withFiles = files.length;
     let environment = new DockerComposeEnvironment(path.dirname(COMPOSE_FILE), [...files])
       .withProjectName(project)
-      .withEnvironment(variables)
+      .withEnvironment({ ...variables, ...passed })
       // No Ryuk reaper (its image cannot be pulled here): firedrill takes its projects down itself.
       .withAutoCleanup(false)
       .withClientOptions({ executable: { standalone: true, executablePath: tools.composePath } })
@@ -97,9 +98,9 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
     return ContainerProcess.follow(service, id, path.join(launch.runDir, `${service}.log`));
   };
 
-  const exporters = new ExporterContainers(launch.runDir, COMPOSE_FILE, async (file, services, waits) => {
+  const parts = new StackContainers(launch.runDir, COMPOSE_FILE, async (file, services, waits, passed) => {
     files.push(file);
-    const environment = await up(services, waits);
+    const environment = await up(services, waits, passed);
     return (service) => idOf(environment, containerName(service)) ?? projectContainers(project, service)[0];
   });
 
@@ -107,7 +108,9 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
     provider: 'containers',
     alertmanager: () => monitoring('alertmanager'),
     prometheus: () => monitoring('prometheus'),
-    exporter: (exporter) => exporters.add(exporter),
+    exporter: (exporter) => parts.exporter(exporter),
+    // A service with an image runs in it; one without is a local process, as on the native stack.
+    service: (service, serviceLaunch) => (service.image !== undefined && service.command !== undefined ? parts.service({ ...service, image: service.image, command: service.command }, serviceLaunch) : serviceProcess(service, serviceLaunch)),
     close: async () => {
       try {
         if (started) await started.environment.down({ removeVolumes: true, timeout: DOWN_TIMEOUT_MS });

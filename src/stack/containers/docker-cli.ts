@@ -51,6 +51,16 @@ export async function requireDockerEngine(why = '--stack containers'): Promise<v
   }
 }
 
+/** An image the stack runs that must be on this machine already (nothing is pulled mid-run): exit 2 naming it and `where` otherwise. */
+export async function requireImage(image: string, where: string): Promise<void> {
+  try {
+    await dockerOutput(['image', 'inspect', '--format', '{{.Id}}', image]);
+  } catch {
+    const local = image.startsWith('firedrill/') ? 'run npm run images (builds the firedrill/*:local images from Debian\'s packages)' : `docker pull ${image}, or name an image this machine has`;
+    throw new FiredrillError('ENVIRONMENT', `${where}: image ${image} is not on this machine; ${local}`);
+  }
+}
+
 /** docker-compose (v1, Debian's): $DOCKER_COMPOSE_BIN, then PATH; Testcontainers drives it as a standalone executable. */
 export function findDockerCompose(): string {
   const found = process.env.DOCKER_COMPOSE_BIN ?? searchPath(['docker-compose']);

@@ -1,0 +1,125 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { ResolvedService } from '../../config/resolved-system.ts';
+import { FiredrillError } from '../../errors.ts';
+import { httpJson } from '../../observe/http-json.ts';
+import { exporterFiles, exporterInvocation, exporterLandingPage, exporterLogFile } from '../exporters/exporter-invocation.ts';
+import type { ExporterLaunch } from '../monitoring-launcher.ts';
+import type { ServiceLaunch } from '../service-process.ts';
+import type { StackPart } from '../stack-part.ts';
+import type { Probe } from '../wait-for.ts';
+import { firstLines } from './compose-project.ts';
+import { ComposeService, type ContainerSource } from './compose-service.ts';
+import { containerServiceName, exporterTemplate, SERVICE_TEMPLATE, stackComposeDocument, type StackContainer } from './stack-compose-file.ts';
+import { LoopbackHttpWait } from './loopback-http-wait.ts';
+
+/**
+ * Brings the services of `file` (the stack's second compose file) up in the stack's project, each
+ * waited on by HTTP, with `variables` in docker-compose's environment, and resolves with how to
+ * find each one's container.
+ */
+export type BringUpContainers = (
+  file: string,
+  services: string[],
+  waits: ReadonlyMap<string, LoopbackHttpWait>,
+  variables: Readonly<Record<string, string>>,
+) => Promise<(service: string) => string | undefined>;
+
+interface Added extends StackContainer {
+  readonly port: number;
+  readonly readyPath: string;
+}
+
+/**
+ * The parts of a stack that run in containers beside Prometheus and Alertmanager on the containers
+ * stack: its exporters, and its services that name an image. One container each, all brought up
+ * by one compose `up` when the first is started (the stack makes them all in one turn of the
+ * event loop). Each is a part like a local process: process faults kill, pause and restart its
+ * container.
+ */
+export class StackContainers implements ContainerSource {
+  readonly #runDir: string;
+  readonly #templates: string;
+  readonly #bringUp: BringUpContainers;
+  readonly #added: Added[] = [];
+  readonly #variables: Record<string, string> = {};
+  #up: Promise<(service: string) => string | undefined> | undefined;
+  /** Set once the compose file is written: a part added later would not run. */
+  #sealed = false;
+
+  constructor(runDir: string, templates: string, bringUp: BringUpContainers) {
+    this.#runDir = runDir;
+    this.#templates = templates;
+    this.#bringUp = bringUp;
+  }
+
+  exporter({ exporter, source, port }: ExporterLaunch): StackPart {
+    const { args, env } = exporterInvocation(exporter, source, port);
+    const service = this.#add('exporter', exporter.name, { template: exporterTemplate(exporter.type), command: args, env, readOnly: exporterFiles(exporter), port, readyPath: '/' });
+    return new ComposeService({ name: `exporter ${exporter.name}`, service, project: this, port, logFile: exporterLogFile(this.#runDir, exporter), probe: () => exporterLandingPage(port) });
+  }
+
+  /** A service with an `image`: its command in that image, in its config's directory, as the local process would run it. */
+  service(service: ResolvedService & { readonly image: string; readonly command: readonly string[] }, launch: ServiceLaunch): StackPart {
+    const [program, ...args] = service.command;
+    const cooperating = service.faultPath !== null;
+    // The token goes through docker-compose's environment: the file in the run directory never holds it.
+    if (cooperating) this.#variables.FIREDRILL_FAULT_TOKEN = launch.faultToken;
+    const name = this.#add('service', service.name, {
+      template: SERVICE_TEMPLATE,
+      image: service.image,
+      entrypoint: [program!],
+      command: args,
+      env: { ...launch.env, PORT: String(launch.port) },
+      ...(cooperating ? { passedEnv: ['FIREDRILL_FAULT_TOKEN'] } : {}),
+      readWrite: [launch.configDir],
+      workingDir: launch.configDir,
+      port: launch.port,
+      readyPath: service.metricsPath,
+    });
+    const metricsUrl = `http://127.0.0.1:${launch.port}${service.metricsPath}`;
+    return new ComposeService({
+      name: `service ${service.name}`,
+      service: name,
+      project: this,
+      port: launch.port,
+      logFile: path.join(launch.runDir, `service-${service.name}.log`),
+      probe: async (): Promise<Probe<true>> => {
+        const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 1_000 });
+        return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
+      },
+    });
+  }
+
+  #add(prefix: 'exporter' | 'service', name: string, part: Omit<Added, 'service'>): string {
+    if (this.#sealed) throw new Error(`${prefix} ${name} added after the stack's containers started`);
+    const service = containerServiceName(prefix, name, new Set(this.#added.map((a) => a.service)));
+    this.#added.push({ ...part, service });
+    return service;
+  }
+
+  async containerOf(service: string, where: string): Promise<string> {
+    this.#up ??= this.#start();
+    let idOf: (service: string) => string | undefined;
+    try {
+      idOf = await this.#up;
+    } catch (error) {
+      throw new FiredrillError('PROCESS_EXITED', `${where}: its container did not start: ${firstLines(error)}`, { cause: error });
+    }
+    const id = idOf(service);
+    if (id === undefined) throw new FiredrillError('PROCESS_EXITED', `${where}: its container was not created by docker-compose`);
+    return id;
+  }
+
+  async #start(): Promise<(service: string) => string | undefined> {
+    // Wait a turn of the event loop: the first start brings up every part added with it.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.#sealed = true;
+    const file = path.join(this.#runDir, 'compose-parts.yml');
+    // docker-compose reads YAML 1.1: write it as 1.1 quotes it.
+    writeFileSync(file, stringify(stackComposeDocument(this.#templates, this.#added), { version: '1.1' }));
+    const waits = new Map(this.#added.map((a) => [a.service, new LoopbackHttpWait(a.port, a.readyPath)]));
+    return this.#bringUp(file, this.#added.map((a) => a.service), waits, this.#variables);
+  }
+}
