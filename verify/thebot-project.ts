@@ -18,7 +18,7 @@ function thebotConfig(): string {
   const config = readFileSync(path.join(REPO, 'firedrill.config.ts'), 'utf8');
   const thebot = config.slice(config.indexOf('    thebot: {'), config.indexOf("  scenarios: 'scenarios'"));
   return `import { defineConfig } from '${SRC}';
-const tsService = (file: string) => ['node', '${REPO}/fixtures/start-service.mjs', '${REPO}/' + file];
+const tsService = (file: string) => ({ command: ['node', '${REPO}/fixtures/start-service.mjs', '${REPO}/' + file] });
 export default defineConfig({
   systems: {
 ${thebot.replaceAll("'fixtures/", `'${REPO}/fixtures/`)}  scenarios: 'scenarios',

@@ -3,6 +3,7 @@ import type { StackPart } from '../stack-part.ts';
 import { waitFor, type Probe } from '../wait-for.ts';
 import { ContainerProcess } from './container-process.ts';
 import { docker, dockerOutput } from './docker-cli.ts';
+import { engineContainer } from './engine-api.ts';
 
 const START_POLL_MS = 50;
 
@@ -63,7 +64,7 @@ export class ComposeService implements StackPart {
   async start(signal?: AbortSignal): Promise<void> {
     const restart = this.#id !== undefined;
     const id = (this.#id ??= await this.#launch.project.containerOf(this.#launch.service, this.name));
-    if (restart) await docker(['start', id]);
+    if (restart) await (await engineContainer(id)).start();
     const current = await ContainerProcess.follow(this.name, id, this.#launch.logFile);
     this.#process = current;
     this.generation += 1;
@@ -78,15 +79,16 @@ export class ComposeService implements StackPart {
   kill(): void {
     if (!this.#id || !this.running) return;
     this.#process?.expectExit();
-    this.#killed = docker(['kill', this.#id]);
+    const id = this.#id;
+    this.#killed = engineContainer(id).then((container) => container.kill());
   }
 
   async pause(): Promise<void> {
-    if (this.#id) await docker(['pause', this.#id]);
+    if (this.#id) await (await engineContainer(this.#id)).pause();
   }
 
   async resume(): Promise<void> {
-    if (this.#id) await docker(['unpause', this.#id]).catch(() => undefined); // not paused: nothing to undo
+    if (this.#id) await (await engineContainer(this.#id)).unpause().catch(() => undefined); // not paused: nothing to undo
   }
 
   async waitExited(): Promise<void> {

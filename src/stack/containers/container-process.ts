@@ -2,6 +2,7 @@ import { ManagedProcess } from '../managed-process.ts';
 import type { PartProcess } from '../stack-part.ts';
 import { listensOn } from '../port-owner.ts';
 import { dockerOutput } from './docker-cli.ts';
+import { engineContainer } from './engine-api.ts';
 
 /** How long a container gets to stop after its stop signal before docker kills it. */
 const STOP_GRACE_SECONDS = 5;
@@ -27,12 +28,13 @@ export class ContainerProcess implements PartProcess {
     this.#follower = new ManagedProcess({ name: spec.name, command: 'docker', args: ['logs', '--follow', id], logFile: spec.logFile });
     this.exited = this.#follower.exited;
     void this.#follower.exited.then(async () => {
-      this.#exitCode = (await dockerOutput(['inspect', '--format', '{{.State.ExitCode}}', id]).catch(() => '')).trim() || undefined;
+      const code = await engineContainer(id).then((c) => c.inspect()).then((info) => info.State.ExitCode, () => undefined);
+      this.#exitCode = code === undefined ? undefined : String(code);
     });
   }
 
   static async follow(name: string, id: string, logFile: string): Promise<ContainerProcess> {
-    const pid = Number((await dockerOutput(['inspect', '--format', '{{.State.Pid}}', id])).trim());
+    const pid = (await (await engineContainer(id)).inspect()).State.Pid;
     return new ContainerProcess({ name, logFile }, id, pid > 0 ? pid : undefined);
   }
 
