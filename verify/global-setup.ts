@@ -2,7 +2,7 @@
 // machine ledger shares the cores between them): the gate on the fixtures as they are; the gate
 // on a copy broken by every mutation of piyasa-mutations.ts; and, in the Python example, the
 // gate as its reader runs it, the same gate in three shards merged into one result, and the gate
-// on a copy with one alert broken. Then Piyasa's drills on the containers stack. Test files read the results through `inject` (see shared-gates.ts).
+// on a copy with one alert broken. Then every drill of the fixtures on the containers stack. Test files read the results through `inject` (see shared-gates.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -86,10 +86,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
       gate('firedrill gate (Python example, ShopSlow broken)', file('python-broken-gate.json'), broken.dir),
       Promise.all(shardFiles.map((json, i) => gate(`firedrill gate --shard ${i + 1}/3 (Python example)`, json, PYTHON_SHOP, ['--shard', `${i + 1}/3`]))),
     ]);
-    // Piyasa's drills again, wholly in containers (provider-parity.test.ts), after the others: a
+    // Every drill again, wholly in containers (provider-parity.test.ts), after the others: a
     // containers stack's docker-compose and docker calls are CPU the machine ledger does not see
     // (seen in CI beside the gates above: load 20, THE_BOT's healthy p95 above 1 s).
-    const containersGateRun = await gate('firedrill gate --stack containers --system piyasa', file('containers-gate.json'), process.cwd(), ['--stack', 'containers', '--system', 'piyasa']);
+    const containersGateRun = await gate('firedrill gate --stack containers', file('containers-gate.json'), process.cwd(), ['--stack', 'containers']);
     await run('firedrill merge', [BIN, 'merge', ...shardFiles, '--json', file('merged.json'), '--junit', file('merged.xml')], PYTHON_SHOP);
     project.provide('gateResultFile', file('gate.json'));
     project.provide('mutationGateResultFile', file('mutation-gate.json'));

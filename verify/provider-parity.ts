@@ -5,7 +5,9 @@ import { traceName } from '../src/report/trace-name.ts';
 
 /**
  * Every difference between two gate runs of the same drills, one line each: a drill one ran and
- * the other did not, a drill's verdict, an expectation's verdict, or the alerts that fired.
+ * the other did not, a drill's verdict, an expectation's verdict, or the alerts that fired (but
+ * an alert the drill allows with toMayFire, which by its definition may fire on one run and not
+ * the next).
  */
 export function verdictDifferences(a: GateResult, b: GateResult, names: { a: string; b: string }): string[] {
   const differences: string[] = [];
@@ -24,7 +26,13 @@ export function verdictDifferences(a: GateResult, b: GateResult, names: { a: str
       const r = rightVerdicts.get(description);
       if (l !== r) differences.push(`${left.name}: "${description}" is ${l ?? 'absent'} on ${names.a}, ${r ?? 'absent'} on ${names.b}`);
     }
-    const fired = (s: typeof left) => s.alerts.filter((t) => t.firingAt !== null).map((t) => traceName(t)).sort().join(', ');
+    const allowed = new Set(left.expectations.filter((e) => e.kind === 'mayFire').map((e) => e.alert));
+    const fired = (s: typeof left) =>
+      s.alerts
+        .filter((t) => t.firingAt !== null && !allowed.has(t.alertname))
+        .map((t) => traceName(t))
+        .sort()
+        .join(', ');
     if (fired(left) !== fired(right)) differences.push(`${left.name}: fired [${fired(left)}] on ${names.a}, [${fired(right)}] on ${names.b}`);
   }
   for (const right of b.run.scenarios) if (!a.run.scenarios.some((s) => s.name === right.name)) differences.push(`${right.name}: ran on ${names.b}, not on ${names.a}`);
