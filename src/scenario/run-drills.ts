@@ -11,6 +11,7 @@ import { Semaphore } from '../stack/semaphore.ts';
 import { machineBudget, startBudget } from '../stack/machine-budget.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
+import { sideCpuSeconds } from '../stack/process-usage.ts';
 import { warmUp } from '../engine/warm-up.ts';
 import { findDockerCompose, requireDockerEngine, requireImage } from '../stack/containers/docker-cli.ts';
 import { isScrapeFault } from '../faults/fault-spec.ts';
@@ -149,7 +150,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   const machine = currentMachine();
   // --jobs N: N stacks at once, whatever they cost. Otherwise each stack takes its system's share of the machine.
   const weightOf = (scenario: Scenario) =>
-    options.jobs === undefined ? poolShare(drillCost(options.stackCosts?.get(scenario.system) ?? estimatedStackCost(compiled.get(scenario.system)!.system), plannedRps(scenario)), machine) : 1;
+    options.jobs === undefined ? poolShare(drillCost(options.stackCosts?.get(scenario.system) ?? estimatedStackCost(compiled.get(scenario.system)!.system, options.stack), plannedRps(scenario)), machine) : 1;
   // Starting services is the CPU-heavy part of a stack's start: one per core at a time, across
   // every firedrill run on the machine (with --jobs, across this run's stacks only).
   const startGate = new Semaphore(Math.max(1, machine.cores));
@@ -159,7 +160,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
       using _starting = options.jobs === undefined ? await startBudget().claim(startShare, signal) : undefined;
       return await work();
     });
-  const usage = new PoolUsage();
+  const usage = new PoolUsage(options.stack);
 
   const poolStartedAt = Date.now();
   const { results, peakRunning } = await runPool(
@@ -217,10 +218,23 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
 
 /**
  * What the pool's stacks cost, measured: CPU seconds of each stack's processes plus firedrill's
- * own (engines, sinks, pollers), over the stacks' lifetimes; the next run sizes its pool from it.
+ * own (engines, sinks, pollers) and what the stacks cost outside both (docker-compose and docker
+ * calls, the Docker engine on containers), over the stacks' lifetimes; the next run sizes its pool
+ * from it.
  */
 class PoolUsage {
   readonly #ownCpuAtStart = process.cpuUsage();
+  // On containers only: natively, the children that end are the stacks' own processes, already
+  // measured (counted again, they would halve the next pool). On containers they are mostly
+  // docker-compose and docker calls; the native PostgreSQL and Redis count twice, on the safe side.
+  readonly #containers: boolean;
+  readonly #sideAtStart: number;
+
+  constructor(provider: StackRequest) {
+    this.#containers = provider === 'containers';
+    this.#sideAtStart = this.#containers ? sideCpuSeconds(true) : 0;
+  }
+
   readonly #systems = new Map<string, { samples: { cpuSeconds: number; wallSeconds: number; rps: number; requests: number }[]; peakRssBytes: number }>();
 
   add(system: string, stack: StartedStack, lifetimeMs: number, traffic: { requests: number; achievedRps: number }): void {
@@ -233,7 +247,7 @@ class PoolUsage {
 
   summary(peakRunning: number, wallMs: number): PoolSummary {
     const own = process.cpuUsage(this.#ownCpuAtStart);
-    const ownCpuSeconds = (own.user + own.system) / 1e6;
+    const ownCpuSeconds = (own.user + own.system) / 1e6 + (this.#containers ? Math.max(0, sideCpuSeconds(true) - this.#sideAtStart) : 0);
     const samples = [...this.#systems.values()].flatMap((t) => t.samples);
     const stacks = samples.length;
     const requests = samples.reduce((n, s) => n + s.requests, 0);

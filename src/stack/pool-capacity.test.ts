@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drillCost, estimatedStackCost, fitStackCost, poolShare } from './pool-capacity.ts';
+import { CONTAINER_CORES, drillCost, estimatedStackCost, fitStackCost, poolShare } from './pool-capacity.ts';
 
 const GiB = 2 ** 30;
 
@@ -33,6 +33,14 @@ describe('estimatedStackCost', () => {
 
   it('grows with every process a stack runs', () => {
     expect(estimatedStackCost(parts(2, 3, 2, 1)).memoryBytes).toBeGreaterThan(estimatedStackCost(parts(2, 0, 0, 0)).memoryBytes);
+  });
+
+  it('on containers, adds what each container costs beyond its processes: Prometheus, Alertmanager, each exporter and each service in an image', () => {
+    const thebot = { ...parts(2, 3, 2, 1), services: [{ image: 'firedrill/node:local' }, { image: 'firedrill/node:local' }] } as unknown as Parameters<typeof estimatedStackCost>[0];
+    const native = estimatedStackCost(thebot, 'native').cpuCores;
+    expect(estimatedStackCost(thebot, 'containers').cpuCores).toBeCloseTo(native + 7 * CONTAINER_CORES, 6);
+    // A service run from its command stays a local process: no container to pay for.
+    expect(estimatedStackCost(parts(2, 0, 0, 0), 'containers').cpuCores).toBeCloseTo(estimatedStackCost(parts(2, 0, 0, 0)).cpuCores + 2 * CONTAINER_CORES, 6);
   });
 });
 

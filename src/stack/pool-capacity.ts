@@ -62,14 +62,23 @@ export interface Machine {
  * three exporters and a host, 0.13 to 0.16), rounded up so that a first run never overcommits.
  * A run measures its own stacks and the next run sizes its pool from that (`.firedrill/stack-cost.json`).
  */
-export function estimatedStackCost(system: Pick<ResolvedSystem, 'services' | 'exporters' | 'dependencies' | 'hosts'>): StackCost {
+export function estimatedStackCost(system: Pick<ResolvedSystem, 'services' | 'exporters' | 'dependencies' | 'hosts'>, provider: 'native' | 'containers' | 'external' = 'native'): StackCost {
   const managed = system.dependencies.filter((d) => d.type === 'postgres' || d.type === 'redis').length;
   const helpers = system.exporters.length + managed + system.hosts.length;
-  return {
+  const native = {
     cpuCores: 0.06 + 0.01 * system.services.length + 0.018 * helpers,
     memoryBytes: (200 + 30 * system.services.length + 40 * helpers) * 2 ** 20,
   };
+  if (provider !== 'containers') return native;
+  // Each container also costs docker-compose's starts (a Python program, three per stack), the
+  // engine's work and a log follower. Seen in CI: THE_BOT's stacks on containers sized by the
+  // native figure ran 14 at once and pushed its healthy p95 past 1 s; 9 at once passed.
+  const containers = 2 + system.exporters.length + system.services.filter((s) => s.image !== undefined || s.compose !== undefined).length;
+  return { cpuCores: native.cpuCores + CONTAINER_CORES * containers, memoryBytes: native.memoryBytes + 30 * containers * 2 ** 20 };
 }
+
+/** What one container adds to a stack's cost beyond its processes' own CPU (see estimatedStackCost). */
+export const CONTAINER_CORES = 0.03;
 
 /** Share of the machine a pool may fill: the rest keeps timing exact while the pool runs. */
 const CPU_BUDGET = 0.75;

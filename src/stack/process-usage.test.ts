@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { usageOf } from './process-usage.ts';
+import { sideCpuSeconds, usageOf } from './process-usage.ts';
 import { signalTree } from './process-tree.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -28,5 +28,14 @@ describe('usageOf', () => {
 
   it('counts a pid that is gone as zero', () => {
     expect(usageOf([2 ** 22 + 12345])).toEqual({ cpuSeconds: 0, rssBytes: 0 });
+  });
+});
+
+describe('sideCpuSeconds', () => {
+  it('counts the CPU of children that ended (a docker-compose call), which no running process holds any more', async () => {
+    const before = sideCpuSeconds(false);
+    const burn = `const used = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; while (used() < 300) {}`;
+    await new Promise((resolve, reject) => spawn(process.execPath, ['-e', burn], { stdio: 'ignore' }).once('exit', resolve).once('error', reject));
+    expect(sideCpuSeconds(false) - before).toBeGreaterThanOrEqual(0.29);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { processTree } from './process-tree.ts';
 
 /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) and RSS in 4 KiB pages on x86-64 and arm64. */
@@ -33,4 +33,33 @@ export function usageOf(pids: readonly number[]): ProcessUsage {
     pages += Number(fields[21]); // rss
   }
   return { cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes: pages * PAGE_BYTES };
+}
+
+/** Programs of the Docker engine whose CPU a containers stack causes: the daemons, and a shim per container. */
+const ENGINE_PROGRAMS = /^(dockerd|containerd|containerd-shim.*)$/;
+
+/**
+ * CPU seconds spent outside a run's measured processes: this process's children that ended
+ * (docker-compose and docker CLI calls, but also every process a stack started, once it stopped)
+ * and, with `engine`, the Docker engine's daemons and shims. Read at the start and the end of a
+ * run, the difference is what it cost.
+ */
+export function sideCpuSeconds(engine: boolean): number {
+  const ticksOf = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { own: Number(fields[11]) + Number(fields[12]), children: Number(fields[13]) + Number(fields[14]) };
+  };
+  let ticks = ticksOf(readFileSync('/proc/self/stat', 'utf8')).children;
+  if (engine) {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (!ENGINE_PROGRAMS.test(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) continue;
+        ticks += ticksOf(readFileSync(`/proc/${entry}/stat`, 'utf8')).own;
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
 }
