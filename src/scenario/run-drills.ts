@@ -224,6 +224,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
  */
 class PoolUsage {
   readonly #ownCpuAtStart = process.cpuUsage();
+  readonly #systems = new Map<string, { samples: { cpuSeconds: number; wallSeconds: number; rps: number; requests: number }[]; peakRssBytes: number }>();
   // On containers only: natively, the children that end are the stacks' own processes, already
   // measured (counted again, they would halve the next pool). On containers they are mostly
   // docker-compose and docker calls; the native PostgreSQL and Redis count twice, on the safe side.
@@ -232,10 +233,8 @@ class PoolUsage {
 
   constructor(provider: StackRequest) {
     this.#containers = provider === 'containers';
-    this.#sideAtStart = this.#containers ? sideCpuSeconds(true) : 0;
+    this.#sideAtStart = this.#containers ? sideCpuSeconds() : 0;
   }
-
-  readonly #systems = new Map<string, { samples: { cpuSeconds: number; wallSeconds: number; rps: number; requests: number }[]; peakRssBytes: number }>();
 
   add(system: string, stack: StartedStack, lifetimeMs: number, traffic: { requests: number; achievedRps: number }): void {
     const now = stack.usage();
@@ -247,7 +246,7 @@ class PoolUsage {
 
   summary(peakRunning: number, wallMs: number): PoolSummary {
     const own = process.cpuUsage(this.#ownCpuAtStart);
-    const ownCpuSeconds = (own.user + own.system) / 1e6 + (this.#containers ? Math.max(0, sideCpuSeconds(true) - this.#sideAtStart) : 0);
+    const ownCpuSeconds = (own.user + own.system) / 1e6 + (this.#containers ? Math.max(0, sideCpuSeconds() - this.#sideAtStart) : 0);
     const samples = [...this.#systems.values()].flatMap((t) => t.samples);
     const stacks = samples.length;
     const requests = samples.reduce((n, s) => n + s.requests, 0);

@@ -155,8 +155,7 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
             onStop: (stopPart) => partStoppers.push(stopPart),
             signal: startAbort.signal,
             scrapeFaultTargets: options.scrapeFaultTargets ?? new Set(),
-            exporter: (exporter) => launcher.exporter(exporter),
-            service: (service, serviceLaunch) => launcher.service(service, serviceLaunch),
+            launcher,
           }),
         );
       }),

@@ -41,24 +41,22 @@ const ENGINE_PROGRAMS = /^(dockerd|containerd|containerd-shim.*)$/;
 /**
  * CPU seconds spent outside a run's measured processes: this process's children that ended
  * (docker-compose and docker CLI calls, but also every process a stack started, once it stopped)
- * and, with `engine`, the Docker engine's daemons and shims. Read at the start and the end of a
- * run, the difference is what it cost.
+ * and the Docker engine's daemons and shims. Read at the start and the end of a run, the
+ * difference is what it cost.
  */
-export function sideCpuSeconds(engine: boolean): number {
+export function sideCpuSeconds(): number {
   const ticksOf = (stat: string) => {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return { own: Number(fields[11]) + Number(fields[12]), children: Number(fields[13]) + Number(fields[14]) };
   };
   let ticks = ticksOf(readFileSync('/proc/self/stat', 'utf8')).children;
-  if (engine) {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (!ENGINE_PROGRAMS.test(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) continue;
-        ticks += ticksOf(readFileSync(`/proc/${entry}/stat`, 'utf8')).own;
-      } catch {
-        // gone meanwhile
-      }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!ENGINE_PROGRAMS.test(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) continue;
+      ticks += ticksOf(readFileSync(`/proc/${entry}/stat`, 'utf8')).own;
+    } catch {
+      // gone meanwhile
     }
   }
   return ticks / TICKS_PER_SECOND;

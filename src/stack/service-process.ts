@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ResolvedService } from '../config/resolved-system.ts';
 import { httpJson } from '../observe/http-json.ts';
 import { RestartableProcess } from './restartable-process.ts';
+import type { Probe } from './wait-for.ts';
 
 export interface ServiceLaunch {
   readonly port: number;
@@ -12,10 +13,15 @@ export interface ServiceLaunch {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** Whether a service answers: HTTP 200 from its metrics endpoint on its loopback port. */
+export async function metricsAnswer(port: number, metricsPath: string): Promise<Probe<true>> {
+  const { status } = await httpJson('GET', `http://127.0.0.1:${port}${metricsPath}`, { timeoutMs: 1_000 });
+  return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
+}
+
 /** A user's (or fixture's) service: started from its command, ready once its metrics endpoint answers 200. */
 export function serviceProcess(service: ResolvedService, launch: ServiceLaunch): RestartableProcess {
   const [command, ...args] = service.command ?? [];
-  const metricsUrl = `http://127.0.0.1:${launch.port}${service.metricsPath}`;
   return new RestartableProcess({
     name: `service ${service.name}`,
     port: launch.port,
@@ -28,9 +34,6 @@ export function serviceProcess(service: ResolvedService, launch: ServiceLaunch):
       env: { ...process.env, ...launch.env, PORT: String(launch.port), ...(service.faultPath === null ? {} : { FIREDRILL_FAULT_TOKEN: launch.faultToken }) },
       logFile: path.join(launch.runDir, `service-${service.name}.log`),
     }),
-    probe: async () => {
-      const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 1_000 });
-      return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
-    },
+    probe: () => metricsAnswer(launch.port, service.metricsPath),
   });
 }

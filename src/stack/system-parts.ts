@@ -17,9 +17,9 @@ import { httpJson } from '../observe/http-json.ts';
 import { startPostgres } from './dependencies/postgres-server.ts';
 import { redisServer } from './dependencies/redis-server.ts';
 import { DEFAULT_BLACKBOX_MODULES } from './exporters/exporter-process.ts';
-import type { ExporterLaunch } from './monitoring-launcher.ts';
+import type { MonitoringLauncher } from './monitoring-launcher.ts';
 import type { PartProcess, StackPart } from './stack-part.ts';
-import type { ServiceLaunch } from './service-process.ts';
+import { metricsAnswer } from './service-process.ts';
 import { ComposeProject } from './containers/compose-project.ts';
 import { ComposeService } from './containers/compose-service.ts';
 import { ContainerFaultDriver } from '../faults/container-driver.ts';
@@ -36,10 +36,8 @@ export interface PartsContext {
   readonly signal: AbortSignal;
   /** Targets whose scrapes pass through a scrape proxy (they are faulted on the scrape path); 'all' for `up`. */
   readonly scrapeFaultTargets: ReadonlySet<string> | 'all';
-  /** Makes an exporter as the stack's provider runs it (a local process, a container). */
-  readonly exporter: (launch: ExporterLaunch) => StackPart;
-  /** Makes a service started from its command as the stack's provider runs it. */
-  readonly service: (service: ResolvedService, launch: ServiceLaunch) => StackPart;
+  /** Makes the exporters and the services started from a command, as the stack's provider runs them. */
+  readonly launcher: Pick<MonitoringLauncher, 'exporter' | 'service'>;
 }
 
 /** Everything of a system that firedrill runs besides Prometheus and Alertmanager, started and wired. */
@@ -137,7 +135,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
     const env = Object.fromEntries(
       Object.entries(service.env ?? {}).map(([key, value]) => [key, expandDependencyReferences(value, (dep) => ({ host: '127.0.0.1', port: proxies.get(dep)!.port }))]),
     );
-    const p = service.compose ? composeService(service, service.compose, projectFor(service.compose.file), port, ctx, env) : ctx.service(service, { port, configDir: system.configDir, runDir: ctx.runDir, faultToken: ctx.faultToken, env });
+    const p = service.compose ? composeService(service, service.compose, projectFor(service.compose.file), port, ctx, env) : ctx.launcher.service(service, { port, configDir: system.configDir, runDir: ctx.runDir, faultToken: ctx.faultToken, env });
     if (p instanceof ComposeService) composeServices.set(service.name, p);
     register(service.name, p);
     if (service.faultPath !== null) cooperating.set(service.name, { process: p, faultUrl: `http://127.0.0.1:${port}${service.faultPath}` });
@@ -164,7 +162,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
       );
       probeTargets.set(exporter.job, targets);
     }
-    const p = ctx.exporter({ exporter, source, port });
+    const p = ctx.launcher.exporter({ exporter, source, port });
     register(exporter.name, p);
     starts.push(handledLater(p.start(ctx.signal)));
   }
@@ -232,7 +230,6 @@ export function partDependencies(system: ResolvedSystem): ReadonlyMap<string, re
 
 /** A service of the user's compose file, ready once its metrics endpoint answers 200 on its published port. */
 function composeService(service: ResolvedService, compose: ComposeServiceConfig, project: ComposeProject, port: number, ctx: PartsContext, env: Record<string, string>): ComposeService {
-  const metricsUrl = `http://127.0.0.1:${port}${service.metricsPath}`;
   project.add({
     service: compose.service,
     hostPort: port,
@@ -248,10 +245,7 @@ function composeService(service: ResolvedService, compose: ComposeServiceConfig,
     project,
     port,
     logFile: path.join(ctx.runDir, `service-${compose.service}.log`),
-    probe: async () => {
-      const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 1_000 });
-      return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
-    },
+    probe: () => metricsAnswer(port, service.metricsPath),
   });
 }
 

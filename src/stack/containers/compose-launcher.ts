@@ -50,6 +50,12 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
   let started: { environment: StartedDockerComposeEnvironment; files: number } | undefined;
   // Compose v1 names a container <project>_<service>_<n>; Testcontainers keeps that name.
   const containerName = (service: string) => `${project}_${service}_1`;
+  // A container that exited at once (its port taken by another process between our pick and its
+  // bind, as a local process's can be) is not among the running ones Testcontainers returns: it is
+  // found by its project's label all the same, so that the readiness wait reports its exit and its
+  // last log line, and a taken port makes the stack start again on fresh ports (seen in CI:
+  // "Cannot get container ... as it is not running").
+  const containerOf = (environment: StartedDockerComposeEnvironment, service: string) => idOf(environment, containerName(service)) ?? projectContainers(project, service)[0];
 
   const variables = {
     FIREDRILL_RUN_DIR: launch.runDir,
@@ -88,12 +94,7 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
     } catch (error) {
       throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${firstLines(error)}`, { cause: error });
     }
-    // A container that exited at once (its port taken by another process between our pick and its
-    // bind, as a local process's can be) is not among the running ones Testcontainers returns: it
-    // is followed all the same, so that the readiness wait reports its exit and its last log line,
-    // and a taken port makes the stack start again on fresh ports (seen in CI: "Cannot get
-    // container ... as it is not running").
-    const id = idOf(environment, containerName(service)) ?? projectContainers(project, service)[0];
+    const id = containerOf(environment, service);
     if (id === undefined) throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} was not created by docker-compose`);
     return ContainerProcess.follow(service, id, path.join(launch.runDir, `${service}.log`));
   };
@@ -101,7 +102,7 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
   const parts = new StackContainers(launch.runDir, COMPOSE_FILE, async (file, services, waits, passed) => {
     files.push(file);
     const environment = await up(services, waits, passed);
-    return (service) => idOf(environment, containerName(service)) ?? projectContainers(project, service)[0];
+    return (service) => containerOf(environment, service);
   });
 
   return {
@@ -110,7 +111,10 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
     prometheus: () => monitoring('prometheus'),
     exporter: (exporter) => parts.exporter(exporter),
     // A service with an image runs in it; one without is a local process, as on the native stack.
-    service: (service, serviceLaunch) => (service.image !== undefined && service.command !== undefined ? parts.service({ ...service, image: service.image, command: service.command }, serviceLaunch) : serviceProcess(service, serviceLaunch)),
+    service: (service, serviceLaunch) => {
+      const { image, command } = service;
+      return image !== undefined && command !== undefined ? parts.service({ ...service, image, command }, serviceLaunch) : serviceProcess(service, serviceLaunch);
+    },
     close: async () => {
       try {
         if (started) await started.environment.down({ removeVolumes: true, timeout: DOWN_TIMEOUT_MS });

@@ -29,9 +29,10 @@ export interface ComposeServiceLaunch {
 
 /**
  * A container of a stack: a service of the user's compose file, run as it runs in production, in
- * the stack's compose project for that file; or an exporter of the containers stack. Its process faults act on the container: kill is `docker kill`, pause is
- * `docker pause`, a start after either is `docker start` of the same container, on the same
- * published port; `disconnect` takes it off its networks.
+ * the stack's compose project for that file; or an exporter or a service with an image on the
+ * containers stack. Its process faults act on the container through the engine's API: kill,
+ * pause, and a start after either starts the same container again, on the same port;
+ * `disconnect` takes it off its networks.
  */
 export class ComposeService implements StackPart {
   readonly #launch: ComposeServiceLaunch;

@@ -7,9 +7,9 @@ import { containerCgroupParent, findDockerCompose, requireDockerEngine } from '.
 import { IMAGE_RECIPES, missingImages } from './images.ts';
 
 /**
- * The containers provider: Prometheus, Alertmanager and the exporters in containers from
- * docker-compose.test.yml, the rest of the system (services, dependencies, proxies) as on the
- * native stack.
+ * The containers provider: Prometheus, Alertmanager, the exporters and the services that name an
+ * image in containers from docker-compose.test.yml, the rest of the system (other services,
+ * dependencies, proxies, simulated hosts) as on the native stack.
  * `prepare` checks the engine, docker-compose and the images before any stack starts.
  */
 export function containersStackProvider(): StackProvider {

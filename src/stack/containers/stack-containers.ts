@@ -3,12 +3,10 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ResolvedService } from '../../config/resolved-system.ts';
 import { FiredrillError } from '../../errors.ts';
-import { httpJson } from '../../observe/http-json.ts';
 import { exporterFiles, exporterInvocation, exporterLandingPage, exporterLogFile } from '../exporters/exporter-invocation.ts';
 import type { ExporterLaunch } from '../monitoring-launcher.ts';
-import type { ServiceLaunch } from '../service-process.ts';
+import { metricsAnswer, type ServiceLaunch } from '../service-process.ts';
 import type { StackPart } from '../stack-part.ts';
-import type { Probe } from '../wait-for.ts';
 import { firstLines } from './compose-project.ts';
 import { ComposeService, type ContainerSource } from './compose-service.ts';
 import { containerServiceName, exporterTemplate, SERVICE_TEMPLATE, stackComposeDocument, type StackContainer } from './stack-compose-file.ts';
@@ -78,17 +76,13 @@ export class StackContainers implements ContainerSource {
       port: launch.port,
       readyPath: service.metricsPath,
     });
-    const metricsUrl = `http://127.0.0.1:${launch.port}${service.metricsPath}`;
     return new ComposeService({
       name: `service ${service.name}`,
       service: name,
       project: this,
       port: launch.port,
       logFile: path.join(launch.runDir, `service-${service.name}.log`),
-      probe: async (): Promise<Probe<true>> => {
-        const { status } = await httpJson('GET', metricsUrl, { timeoutMs: 1_000 });
-        return status === 200 ? { value: true, seen: 'HTTP 200' } : { seen: `HTTP ${status}` };
-      },
+      probe: () => metricsAnswer(launch.port, service.metricsPath),
     });
   }
 
