@@ -21,6 +21,8 @@ export interface ValuePoint {
 export interface ValueSeries {
   readonly query: string;
   readonly threshold: string;
+  /** The threshold's number (`0.05` of `> 0.05`); null when the expression compares against none. */
+  readonly thresholdValue: number | null;
   readonly series: { readonly labels: Record<string, string>; readonly points: ValuePoint[]; readonly values: [number, number][] }[];
 }
 
@@ -49,6 +51,7 @@ export async function ruleValueSeries(prometheus: PrometheusClient, rule: Compil
   return {
     query: value,
     threshold,
+    thresholdValue: thresholdNumber(threshold),
     series: chosen.map((s) => {
       const values = s.values.map(([t, v]): [number, number] => [t, Number(v)]);
       const valueAt = (ms: number) => values.filter(([t]) => t * 1000 <= ms).at(-1)?.[1] ?? null;
@@ -69,4 +72,10 @@ export function describeValueSeries(v: ValueSeries): string[] {
     const labels = Object.entries(s.labels).filter(([k]) => k !== '__name__').map(([k, val]) => `${k}="${val}"`).join(',');
     return `value${labels ? `{${labels}}` : ''}: ${s.points.map((p) => `${p.label} ${round(p.value)}`).join(', ')}${v.threshold ? `; threshold ${v.threshold}` : ''}`;
   });
+}
+
+/** `> 0.05` -> 0.05, `2 <` -> 2; null for no threshold or a duration literal. */
+function thresholdNumber(threshold: string): number | null {
+  const n = Number(threshold.replace(/[<>=!]/g, '').trim());
+  return threshold && Number.isFinite(n) ? n : null;
 }

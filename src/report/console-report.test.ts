@@ -27,7 +27,7 @@ const result: ScenarioResult = {
       description: 'HighLLMErrorRate{provider="gemini"} fires within its for window',
       ok: false,
       detail: 'detected late',
-      series: { query: 'ratio', threshold: '> 0.15', series: [{ labels: { provider: 'gemini' }, points: [{ label: 'before the fault', at: at(7), value: 0.004 }, { label: 'at the end', at: at(30), value: 0.2 }], values: [] }] },
+      series: { query: 'ratio', threshold: '> 0.15', thresholdValue: 0.15, series: [{ labels: { provider: 'gemini' }, points: [{ label: 'before the fault', at: at(7), value: 0.004 }, { label: 'at the end', at: at(30), value: 0.2 }], values: [] }] },
     },
   ],
   power: [{ alert: 'HighLLMErrorRate', window: '5m', events: 12, floor: 20, enough: false, largestScale: 24, at: at(19.5), query: 'q' }],

@@ -1,6 +1,7 @@
 import type { TrafficSummary } from '../engine/traffic.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { ValueSeries } from '../observe/rule-value-series.ts';
+import type { TrafficPoint } from '../scenario/traffic-timeline.ts';
 import type { Shard } from '../scenario/shard.ts';
 import type { StackCost } from '../stack/pool-capacity.ts';
 
@@ -89,12 +90,20 @@ export interface ScenarioResult {
   startedAt: string;
   endedAt: string;
   traffic: TrafficSummary;
+  /** Requests sent and failed per wall second while traffic ran (history and timeline). */
+  trafficTimeline?: TrafficPoint[];
   /** When each fault call was issued; for kill and restart also how long the service was really down (wall seconds). */
   faults: { target: string; kind: string; injectedAt: string; revertedAt: string | null; downSeconds?: number }[];
   alerts: AlertTrace[];
   expectations: ExpectationResult[];
   /** Per judged rule, the events one window held; a window with too few makes the verdict mean little. */
   power: PowerCheck[];
+  /** For every alert the expectations judge: what its expression evaluated to over the drill, beside its threshold. */
+  ruleValues?: RuleValues[];
+}
+
+export interface RuleValues extends ValueSeries {
+  alert: string;
 }
 
 /** Every expectation that did not hold, with the scenario it belongs to, in run order. */

@@ -6,13 +6,14 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { PrometheusClient } from '../observe/prometheus-client.ts';
 import { valueAndThreshold } from '../observe/promql-parts.ts';
-import { ruleValueSeries } from '../observe/rule-value-series.ts';
-import type { ExpectationResult } from '../report/run-result.ts';
+import { ruleValueSeries, type ValueSeries } from '../observe/rule-value-series.ts';
+import type { ExpectationResult, RuleValues } from '../report/run-result.ts';
 import type { Scenario } from './define-scenario.ts';
 
 export interface DrillJudgement {
   readonly expectations: ExpectationResult[];
   readonly power: PowerCheck[];
+  readonly ruleValues: RuleValues[];
 }
 
 export interface DrillFacts {
@@ -42,21 +43,30 @@ export async function judgeDrill(prometheus: PrometheusClient, facts: DrillFacts
     alertmanagerGap: facts.alertmanagerGap,
   });
   const firstFault = [...facts.faults].sort((a, b) => a.injectedAtMs - b.injectedAtMs)[0];
-  const expectations = await Promise.all(
-    judged.map(async (result) => {
-      const rule = facts.compiled.alerts.find((a) => a.alertname === result.alert);
-      if (result.ok || !rule) return result;
-      const trace = traceFor(facts.traces, rule.alertname, result.labels);
-      const series = await ruleValueSeries(prometheus, rule, trace?.labels ?? result.labels ?? {}, {
-        startMs: facts.startedAtMs,
-        faultMs: firstFault?.injectedAtMs,
-        revertMs: firstFault?.revertedAtMs ?? undefined,
-        endMs: facts.endedAtMs,
-      });
-      return { ...result, series };
+  const marks = { startMs: facts.startedAtMs, faultMs: firstFault?.injectedAtMs, revertMs: firstFault?.revertedAtMs ?? undefined, endMs: facts.endedAtMs };
+  // One range query per alert and label set, shared by the report's graphs and the failed verdicts.
+  const queried = new Map<string, Promise<ValueSeries>>();
+  const valuesOf = (alert: string, labels: Record<string, string> | undefined): Promise<ValueSeries> | undefined => {
+    const rule = facts.compiled.alerts.find((a) => a.alertname === alert);
+    if (!rule) return undefined;
+    const traceLabels = traceFor(facts.traces, alert, labels)?.labels ?? labels ?? {};
+    const key = `${alert}\n${JSON.stringify(traceLabels)}`;
+    if (!queried.has(key)) queried.set(key, ruleValueSeries(prometheus, rule, traceLabels, marks));
+    return queried.get(key);
+  };
+  const ruleValues = await Promise.all(
+    alertsNamedBy(facts.scenario.expect).flatMap((alert) => {
+      const series = valuesOf(alert, facts.scenario.expect.find((e) => e.alert === alert)?.labels);
+      return series ? [series.then((v): RuleValues => ({ alert, ...v }))] : [];
     }),
   );
-  return { expectations, power: await powerOf(prometheus, facts, firstFault?.injectedAtMs) };
+  const expectations = await Promise.all(
+    judged.map(async (result) => {
+      const series = result.ok || !result.alert ? undefined : await valuesOf(result.alert, result.labels);
+      return series ? { ...result, series } : result;
+    }),
+  );
+  return { expectations, power: await powerOf(prometheus, facts, firstFault?.injectedAtMs), ruleValues };
 }
 
 /**

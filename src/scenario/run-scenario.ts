@@ -15,6 +15,7 @@ import { judgeDrill } from './judge-drill.ts';
 import { planContextFor } from './plan-context.ts';
 import { planScenario } from './scenario-plan.ts';
 import { startProgress, type ScenarioProgress } from './scenario-progress.ts';
+import { sampleTraffic } from './traffic-timeline.ts';
 import { evaluationIntervalOf, injectedDelayMs, settle } from './settle.ts';
 import type { VacuousExpectation } from './validate-scenario.ts';
 
@@ -52,6 +53,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
   const live: LiveTraffic = { requests: 0, failures: 0 };
   let phase: ScenarioProgress['phase'] = 'running';
   poller.start();
+  const timeline = sampleTraffic(live, startedAtMs);
   const progress = options.onProgress ? startProgress(scenario.name, plan.durationS, startedAtMs, live, prometheus, () => phase, options.onProgress) : undefined;
 
   try {
@@ -59,6 +61,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       .run(plan, { serviceUrls: Object.fromEntries(stack.serviceUrls), faults: { url: stack.faults.url, token: stack.faultToken } }, { signal: abort.signal, live })
       .catch(blameTheStack);
     phase = 'settling';
+    const trafficTimeline = timeline.stop();
     await failIfUnhealthy();
     await stack.faults.revertAll();
     if (options.signal?.aborted) throw new FiredrillError('ENVIRONMENT', `scenario ${scenario.name} interrupted`);
@@ -101,6 +104,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       startedAt: iso(startedAtMs)!,
       endedAt: iso(endedAtMs)!,
       traffic,
+      trafficTimeline,
       faults: faults.map((f) => ({
         target: f.spec.target,
         kind: f.spec.kind,
@@ -111,9 +115,11 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       alerts,
       expectations,
       power: judgement.power,
+      ruleValues: judgement.ruleValues,
     };
   } finally {
     if (progress) clearInterval(progress);
+    timeline.stop();
     abort.abort();
     options.signal?.removeEventListener('abort', onOuterAbort);
     stack.health.signal.removeEventListener('abort', onOuterAbort);
