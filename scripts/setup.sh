@@ -5,7 +5,8 @@
 # Order for each: its $..._BIN variable, then PATH, then (as root) Debian's packages via apt-get.
 # Never downloads a binary from anywhere else.
 # With --containers (`npm test`): also Docker's engine, docker-compose and debootstrap for the
-# containers stack, the engine started when none answers (as root), and its images built (cached).
+# containers stack, the engine started when none answers (as root), and its images built (cached);
+# and Chromium, in which the suite opens the HTML reports (verify/html-report.test.ts).
 set -euo pipefail
 containers=
 [ "${1:-}" = --containers ] && containers=1
@@ -28,6 +29,7 @@ if [ -n "$containers" ]; then
   have dockerd "" || missing+=(docker.io)
   have docker-compose "${DOCKER_COMPOSE_BIN:-}" || missing+=(docker-compose)
   have debootstrap "" || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+  { have chromium "${CHROMIUM_BIN:-}" || have chromium-browser ""; } || missing+=(chromium fonts-dejavu-core)
 fi
 
 # The containers stack's engine and images, once every package is there.
@@ -71,5 +73,5 @@ fi
 echo "firedrill setup: missing ${missing[*]}. Run:" >&2
 echo "  sudo apt-get install ${missing[*]}" >&2
 echo "or point the matching variables (PROMETHEUS_BIN, ALERTMANAGER_BIN, NODE_EXPORTER_BIN, POSTGRES_EXPORTER_BIN," >&2
-echo "REDIS_EXPORTER_BIN, REDIS_SERVER_BIN, POSTGRES_BIN_DIR) at the programs." >&2
+echo "REDIS_EXPORTER_BIN, REDIS_SERVER_BIN, POSTGRES_BIN_DIR, CHROMIUM_BIN) at the programs." >&2
 exit 2

@@ -24,6 +24,7 @@ export interface GateRun extends CommandOutcome {
 declare module 'vitest' {
   interface ProvidedContext {
     gateResultFile: string;
+    gateHtmlFile: string;
     mutationGateResultFile: string;
     pythonGate: GateRun;
     pythonBrokenGate: GateRun;
@@ -80,7 +81,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     const file = (name: string) => path.join(dir, name);
     const shardFiles = [1, 2, 3].map((i) => file(`python-shard-${i}.json`));
     const [, , pythonGate, pythonBrokenGate, pythonShardGates] = await Promise.all([
-      gate('firedrill gate', file('gate.json'), process.cwd()),
+      gate('firedrill gate', file('gate.json'), process.cwd(), ['--html', file('gate.html')]),
       run('the mutation gate', ['--import', 'tsx', 'scripts/mutation-gate.ts', '--combined', '--json', file('mutation-gate.json')]),
       gate('firedrill gate (Python example)', file('python-gate.json'), PYTHON_SHOP),
       gate('firedrill gate (Python example, ShopSlow broken)', file('python-broken-gate.json'), broken.dir),
@@ -92,6 +93,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     const containersGateRun = await gate('firedrill gate --stack containers', file('containers-gate.json'), process.cwd(), ['--stack', 'containers']);
     await run('firedrill merge', [BIN, 'merge', ...shardFiles, '--json', file('merged.json'), '--junit', file('merged.xml')], PYTHON_SHOP);
     project.provide('gateResultFile', file('gate.json'));
+    project.provide('gateHtmlFile', file('gate.html'));
     project.provide('mutationGateResultFile', file('mutation-gate.json'));
     project.provide('pythonGate', pythonGate);
     project.provide('pythonBrokenGate', pythonBrokenGate);

@@ -4,6 +4,7 @@ import { addBuildCommand } from './commands/build-command.ts';
 import { addGateCommand } from './commands/gate-command.ts';
 import { addInitCommand } from './commands/init-command.ts';
 import { addMergeCommand } from './commands/merge-command.ts';
+import { addReportCommand } from './commands/report-command.ts';
 import { addRunCommand } from './commands/run-command.ts';
 import { addUpCommand } from './commands/up-command.ts';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   addRunCommand(program);
   addGateCommand(program);
   addMergeCommand(program);
+  addReportCommand(program);
   addBuildCommand(program);
   addUpCommand(program);
   return program;

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { badInput } from '../errors.ts';
+import { readResultFile } from '../report/result-file.ts';
 import type { RunResult } from '../report/run-result.ts';
 import { loadDrills } from '../scenario/run-drills.ts';
 import type { ContractReport } from './check-contract.ts';
@@ -21,7 +21,7 @@ export interface MergeOptions {
  */
 export async function mergeResults(config: LoadedConfig, files: readonly string[], options: MergeOptions): Promise<MergedResult> {
   if (files.length === 0) throw badInput('merge: name the result JSON of every shard, e.g. firedrill merge shard-1.json shard-2.json');
-  const parsed = files.map((file) => ({ file, doc: readResult(file) }));
+  const parsed = files.map((file) => ({ file, doc: readResultFile(file, 'merge') }));
   const gates = parsed.filter((p) => 'systems' in p.doc);
   if (gates.length !== 0 && gates.length !== parsed.length) throw badInput(`merge: ${parsed.find((p) => !('systems' in p.doc))!.file} is a run result, the others gate results; merge one kind at a time`);
   const runs = parsed.map((p) => ({ file: p.file, run: 'systems' in p.doc ? p.doc.run : p.doc }));
@@ -48,17 +48,6 @@ export async function mergeResults(config: LoadedConfig, files: readonly string[
   return { kind: 'gate', gate: { ...gate, wallSeconds: Math.max(...gateDocs.map((g) => g.wallSeconds)) } };
 }
 
-function readResult(file: string): GateResult | RunResult {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw badInput(`merge: ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not a result JSON (${(error as Error).message.split('\n')[0]})`}`);
-  }
-  const isRun = (d: unknown): d is RunResult => typeof d === 'object' && d !== null && Array.isArray((d as RunResult).scenarios);
-  if (isRun(doc) || (typeof doc === 'object' && doc !== null && isRun((doc as GateResult).run) && Array.isArray((doc as GateResult).systems))) return doc as GateResult | RunResult;
-  throw badInput(`merge: ${file}: not a firedrill run or gate result JSON (no scenarios)`);
-}
 
 function checkShards(runs: readonly { file: string; run: RunResult }[]): void {
   const count = runs[0]!.run.shard?.count;

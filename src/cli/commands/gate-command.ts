@@ -11,6 +11,7 @@ import type { Shard } from '../../scenario/shard.ts';
 import { rememberStackCost } from '../announce.ts';
 import { configOption, coverageOptions, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption, writeOutput } from '../options.ts';
 import type { StackProviderName } from '../../stack/started-stack.ts';
+import { addHtmlOption, checkHtmlWritable, writeHtmlReport } from '../html-output.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
 import { readStackCosts } from '../stack-cost-file.ts';
@@ -24,6 +25,7 @@ interface GateFlags {
   system?: string[];
   junit?: string;
   json?: string;
+  html?: string;
   keep?: boolean;
   minAlertCoverage: number;
   minInhibitionCoverage: number;
@@ -32,7 +34,7 @@ interface GateFlags {
 
 /** `firedrill gate`: static checks, metric contract, every scenario, power and coverage. */
 export function addGateCommand(program: Command): void {
-  coverageOptions(
+  coverageOptions(addHtmlOption(
     program
       .command('gate')
       .description('CI alert regression gate: static checks, metric contract, every scenario, coverage')
@@ -45,11 +47,12 @@ export function addGateCommand(program: Command): void {
       .option('--junit <file>', 'write a JUnit XML report here')
       .option('--json <file>', 'write the gate result JSON here (default: a new file in .firedrill/results/)')
       .addOption(keepOption())
-      .addOption(configOption()),
+      .addOption(configOption())),
   ).action(async (opts: GateFlags) => {
-    const outputs = { json: opts.json ?? uniqueResultPath('gate'), junit: opts.junit };
+    const outputs = { json: opts.json ?? uniqueResultPath('gate'), junit: opts.junit, html: opts.html };
     checkWritable(outputs.json, '--json');
     if (outputs.junit) checkWritable(outputs.junit, '--junit');
+    checkHtmlWritable(outputs.html);
     const interruption = installSignalHandlers();
     const config = await loadConfig(opts.config);
     const progress = new LiveProgress();
@@ -80,7 +83,7 @@ export function addGateCommand(program: Command): void {
 }
 
 /** Writes a gate result (one run or merged shards) as JSON and JUnit, prints the summary, sets the exit code. */
-export function writeGate(gate: GateResult, outputs: { junit?: string; json: string }): void {
+export function writeGate(gate: GateResult, outputs: { junit?: string; json: string; html?: string }): void {
   writeOutput(outputs.json, `${JSON.stringify(gate, null, 2)}\n`);
   if (outputs.junit) writeOutput(outputs.junit, formatJUnit('firedrill-gate', gateJUnitSuites(gate)));
   console.log('');
@@ -88,5 +91,6 @@ export function writeGate(gate: GateResult, outputs: { junit?: string; json: str
   console.log('');
   console.log(formatGateSummary(gate));
   console.log(`result JSON: ${outputs.json}${outputs.junit ? `; JUnit: ${outputs.junit}` : ''}`);
+  writeHtmlReport(outputs.html, { kind: 'gate', run: gate.run, gate });
   process.exitCode = gate.ok ? 0 : 1;
 }

@@ -8,6 +8,7 @@ import { runDrills, type StackRequest } from '../../scenario/run-drills.ts';
 import type { Shard } from '../../scenario/shard.ts';
 import { announceStart, rememberStackCost } from '../announce.ts';
 import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption, writeOutput } from '../options.ts';
+import { addHtmlOption, checkHtmlWritable, writeHtmlReport } from '../html-output.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
 import { readStackCosts } from '../stack-cost-file.ts';
@@ -20,13 +21,14 @@ interface RunFlags {
   shard?: Shard;
   system?: string[];
   json?: string;
+  html?: string;
   keep?: boolean;
   config: string;
 }
 
 /** `firedrill run [scenario...]`: every named scenario (all by default) on a stack of its own, judged. */
 export function addRunCommand(program: Command): void {
-  program
+  addHtmlOption(program
     .command('run')
     .description('run scenarios (all when none is named) and judge their expectations')
     .argument('[scenario...]', 'scenario names')
@@ -38,10 +40,11 @@ export function addRunCommand(program: Command): void {
     .addOption(systemOption())
     .option('--json <file>', 'write the result JSON here (default: a new file in .firedrill/results/)')
     .addOption(keepOption())
-    .addOption(configOption())
+    .addOption(configOption()))
     .action(async (names: string[], opts: RunFlags) => {
       const json = opts.json ?? uniqueResultPath('run');
       checkWritable(json, '--json');
+      checkHtmlWritable(opts.html);
       const interruption = installSignalHandlers();
       const config = await loadConfig(opts.config);
       const progress = new LiveProgress();
@@ -71,6 +74,7 @@ export function addRunCommand(program: Command): void {
       console.log('');
       console.log(formatRunSummary(result));
       console.log(`result JSON: ${json}`);
+      writeHtmlReport(opts.html, { kind: 'run', run: result });
       process.exitCode = interruption.exitCode ?? (result.ok ? 0 : 1);
     });
 }
