@@ -5,6 +5,7 @@ import { addGateCommand } from './commands/gate-command.ts';
 import { addInitCommand } from './commands/init-command.ts';
 import { addMergeCommand } from './commands/merge-command.ts';
 import { addReportCommand } from './commands/report-command.ts';
+import { addRevertCommand } from './commands/revert-command.ts';
 import { addRunCommand } from './commands/run-command.ts';
 import { addUpCommand } from './commands/up-command.ts';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   addGateCommand(program);
   addMergeCommand(program);
   addReportCommand(program);
+  addRevertCommand(program);
   addBuildCommand(program);
   addUpCommand(program);
   return program;

@@ -47,7 +47,7 @@ export interface CompiledMutations {
 }
 
 /** The user's documents, read once and edited by the mutations; compiling never modifies them. */
-interface SourceDocs {
+export interface SourceDocs {
   readonly prometheus: YamlMap;
   readonly ruleFiles: readonly { readonly file: string; readonly doc: YamlMap }[];
   readonly alertmanager: YamlMap;
@@ -65,6 +65,14 @@ export function compileSystem(system: ResolvedSystem, requested: ScaleRequest, m
   const problems = scaleProblems(timingsOf(compiled));
   if (problems.length > 0) throw badInput(`system ${system.name}: ${problems.join('; ')}`);
   return compiled;
+}
+
+/**
+ * A system compiled at scale 1 from documents read elsewhere than its files: a running stack's
+ * own rules, Prometheus config and Alertmanager config (`--stack external`).
+ */
+export function compileLiveSystem(system: ResolvedSystem, sources: SourceDocs): CompiledSystem {
+  return compileAt(system, sources, 1);
 }
 
 function readSources(system: ResolvedSystem, mutations: CompiledMutations): SourceDocs {

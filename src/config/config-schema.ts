@@ -49,6 +49,19 @@ const hostSchema = z.strictObject({
   memory: z.string().regex(/^\d+(\.\d+)?(KiB|MiB|GiB|TiB)$/, "write a size like '8GiB'").optional(),
 });
 
+const httpUrl = z.string().refine((u) => /^https?:\/\/[^/]+/.test(u) && URL.canParse(u), 'write an http(s) URL, e.g. http://127.0.0.1:9090');
+const loopbackUrl = z.string().regex(/^http:\/\/127\.0\.0\.1:\d{1,5}\/?$/, 'write http://127.0.0.1:<port>: firedrill sends traffic and faults to this machine only');
+
+const externalSchema = z.strictObject({
+  prometheus: httpUrl,
+  alertmanager: httpUrl,
+  services: z.record(name, loopbackUrl),
+  faults: z.strictObject({ controller: loopbackUrl, tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'name an environment variable, e.g. GAMEDAY_FAULT_TOKEN') }).optional(),
+  allow: z.array(loopbackUrl).min(1, 'list the URLs a game day may touch'),
+  abortWhen: z.array(z.strictObject({ name: z.string().min(1), expr: z.string().min(1) })).optional(),
+  maxDuration: z.string().regex(/^\d+(ms|s|m|h)$/, "write a duration like '15m'").optional(),
+});
+
 const systemSchema = z.strictObject({
   prometheus: z.string().min(1),
   alertmanager: z.string().min(1),
@@ -58,6 +71,7 @@ const systemSchema = z.strictObject({
   exporters: z.record(name, exporterSchema).optional(),
   hosts: z.record(name, hostSchema).optional(),
   ignoreJobs: z.array(z.string()).optional(),
+  external: externalSchema.optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -119,6 +119,30 @@ export interface SystemConfig {
   readonly hosts?: Readonly<Record<string, HostConfig>>;
   /** Scrape jobs in prometheus.yml that firedrill should drop instead of mapping to a service or exporter. */
   readonly ignoreJobs?: readonly string[];
+  /** The system as someone else runs it (staging), for game days: `firedrill run --stack external`. */
+  readonly external?: ExternalStackConfig;
+}
+
+/**
+ * A running stack firedrill did not start and does not rewire: its Prometheus and Alertmanager
+ * are read (rules, routes, alerts), its services get traffic in real time (scale 1), and faults
+ * go through a fault controller on it. Nothing outside `allow` is ever touched.
+ */
+export interface ExternalStackConfig {
+  /** Prometheus' URL, e.g. `http://127.0.0.1:9090`: its rules and alerts are read, never changed. */
+  readonly prometheus: string;
+  /** Alertmanager's URL: routes, inhibitions and alerts are read; with `--silence` firedrill adds (and removes) silences. */
+  readonly alertmanager: string;
+  /** Where each service of the system answers, `http://127.0.0.1:<port>`: the drills' traffic goes here. */
+  readonly services: Readonly<Record<string, string>>;
+  /** A firedrill fault controller on the stack (`firedrill up` prints one) and the environment variable holding its token. */
+  readonly faults?: { readonly controller: string; readonly tokenEnv: string };
+  /** Every URL a game day may send traffic or faults to (origins: `http://127.0.0.1:8080`); anything else is refused before anything starts. */
+  readonly allow: readonly string[];
+  /** Stop the drill, revert every fault and report it aborted as soon as one of these PromQL expressions returns a series. */
+  readonly abortWhen?: readonly { readonly name: string; readonly expr: string }[];
+  /** The longest a drill may run (e.g. `'15m'`, default 30m): a longer plan is refused, a drill still running then is aborted. */
+  readonly maxDuration?: string;
 }
 
 export interface FiredrillConfig {

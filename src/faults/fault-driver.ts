@@ -1,7 +1,7 @@
 import type { FaultSpec } from './fault-spec.ts';
 
 /** The families of fault drivers. */
-export type FaultDriverName = 'process' | 'service-endpoint' | 'dependency-proxy' | 'scrape-path' | 'host' | 'container';
+export type FaultDriverName = 'process' | 'service-endpoint' | 'dependency-proxy' | 'scrape-path' | 'host' | 'container' | 'remote-controller';
 
 /** A fault as the controller hands it to a driver: the spec and the run's id for it. */
 export interface DriverFault {

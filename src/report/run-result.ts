@@ -15,6 +15,8 @@ export interface RunResult {
   evaluationIntervalSeconds: number;
   /** Wall seconds from stack start to ready: the slowest stack of the run. */
   stackReadySeconds: number;
+  /** A game day (`--stack external`): on a stack firedrill did not start, in real time. */
+  gameDay?: GameDaySummary;
   /** Set when Ctrl-C or SIGTERM stopped the run: the scenarios are those that finished before. */
   interrupted?: true;
   /** Why no scenario ran at all (the gate skips its alert stage when Prometheus or Alertmanager would refuse the config). */
@@ -24,6 +26,15 @@ export interface RunResult {
   /** The pool of isolated stacks the scenarios ran on. */
   pool?: PoolSummary;
   scenarios: ScenarioResult[];
+}
+
+export interface GameDaySummary {
+  /** Whether firedrill silenced the drills' alerts (`--silence`): routed, not delivered. */
+  silenced: boolean;
+  /** The revert journal of the run; removed once everything in it was reverted. */
+  journal: string;
+  /** Where the verdicts' data came from, by what they judge. */
+  evidence: Record<string, string>;
 }
 
 export interface PoolSummary {
@@ -74,6 +85,8 @@ export interface ExpectationResult {
   labels?: Record<string, string>;
   /** On a failed verdict about an alert: what its expression evaluated to over the drill. */
   series?: ValueSeries;
+  /** On a game day: the data the verdict rests on (Prometheus' alerts, Alertmanager's routing and counters). */
+  evidence?: string;
 }
 
 export interface ScenarioResult {
@@ -98,6 +111,10 @@ export interface ScenarioResult {
   expectations: ExpectationResult[];
   /** Per judged rule, the events one window held; a window with too few makes the verdict mean little. */
   power: PowerCheck[];
+  /** Game days: why the drill was stopped before its end (an abort guard tripped); every fault was reverted. */
+  aborted?: { guard: string; detail: string; at: string };
+  /** Game days: notifications Alertmanager counted per integration during the drill. */
+  delivery?: Record<string, { sent: number; failed: number }>;
   /** For every alert the expectations judge: what its expression evaluated to over the drill, beside its threshold. */
   ruleValues?: RuleValues[];
 }

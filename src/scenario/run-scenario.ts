@@ -9,6 +9,7 @@ import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
 import { AlertmanagerPoller } from '../observe/alertmanager-poller.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
 import type { ScenarioResult } from '../report/run-result.ts';
+import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
@@ -105,13 +106,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       endedAt: iso(endedAtMs)!,
       traffic,
       trafficTimeline,
-      faults: faults.map((f) => ({
-        target: f.spec.target,
-        kind: f.spec.kind,
-        injectedAt: iso(f.injectedAtMs)!,
-        revertedAt: iso(f.revertedAtMs),
-        ...(f.downMs === undefined ? {} : { downSeconds: seconds(f.downMs) }),
-      })),
+      faults: resultFaults(faults),
       alerts,
       expectations,
       power: judgement.power,
@@ -126,4 +121,15 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     await poller.stop(false);
     await stack.faults.revertAll().catch(() => undefined);
   }
+}
+
+/** Fault records as the result JSON shows them. */
+export function resultFaults(records: readonly FaultRecord[]): ScenarioResult['faults'] {
+  return records.map((f) => ({
+    target: f.spec.target,
+    kind: f.spec.kind,
+    injectedAt: iso(f.injectedAtMs)!,
+    revertedAt: iso(f.revertedAtMs),
+    ...(f.downMs === undefined ? {} : { downSeconds: seconds(f.downMs) }),
+  }));
 }

@@ -1,7 +1,7 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import type { FiredrillError } from '../errors.ts';
 import type { FaultController } from '../faults/fault-controller.ts';
-import type { WebhookSink } from '../observe/webhook-sink.ts';
+import type { ReceivedNotification } from '../observe/webhook-sink.ts';
 import type { ProcessUsage } from './process-usage.ts';
 
 /** Where a stack runs: local processes, containers, or a stack someone else runs. */
@@ -14,6 +14,11 @@ export interface StackHealth {
   check(): Promise<FiredrillError | undefined>;
 }
 
+/** Where a stack's notifications are seen: firedrill's webhook sink, or (external) Alertmanager's own routing. */
+export interface NotificationSource {
+  notifications(): readonly ReceivedNotification[];
+}
+
 /** A running stack, whatever provider started it. Stop it (or `await using` it) on every path. */
 export interface StartedStack extends AsyncDisposable {
   readonly provider: StackProviderName;
@@ -24,7 +29,7 @@ export interface StartedStack extends AsyncDisposable {
   readonly serviceUrls: ReadonlyMap<string, string>;
   readonly faults: FaultController;
   readonly faultToken: string;
-  readonly sink: WebhookSink;
+  readonly sink: NotificationSource;
   readonly runDir: string;
   /** Wall milliseconds from start to ready (targets up, rules loaded), not counting `queuedMs`. */
   readonly readyMs: number;

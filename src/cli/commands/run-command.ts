@@ -7,6 +7,8 @@ import { LiveProgress } from '../../report/live-progress.ts';
 import { runDrills, type StackRequest } from '../../scenario/run-drills.ts';
 import type { Shard } from '../../scenario/shard.ts';
 import { announceStart, rememberStackCost } from '../announce.ts';
+import { gameDayCommand } from './game-day.ts';
+import { Option } from 'commander';
 import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption, writeOutput } from '../options.ts';
 import { addHtmlOption, checkHtmlWritable, writeHtmlReport } from '../html-output.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
@@ -23,6 +25,9 @@ interface RunFlags {
   json?: string;
   html?: string;
   keep?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+  silence?: boolean;
   config: string;
 }
 
@@ -40,6 +45,9 @@ export function addRunCommand(program: Command): void {
     .addOption(systemOption())
     .option('--json <file>', 'write the result JSON here (default: a new file in .firedrill/results/)')
     .addOption(keepOption())
+    .addOption(new Option('--yes', 'game days (--stack external): start without asking, after printing the plan (for CI)'))
+    .addOption(new Option('--dry-run', 'game days (--stack external): print the plan and touch nothing'))
+    .addOption(new Option('--silence', "game days (--stack external): silence the drills' alerts in Alertmanager while they run, so nobody is paged"))
     .addOption(configOption()))
     .action(async (names: string[], opts: RunFlags) => {
       const json = opts.json ?? uniqueResultPath('run');
@@ -47,6 +55,11 @@ export function addRunCommand(program: Command): void {
       checkHtmlWritable(opts.html);
       const interruption = installSignalHandlers();
       const config = await loadConfig(opts.config);
+      if (opts.stack === 'external') {
+        const code = await gameDayCommand(config, names, opts, { json, html: opts.html }, interruption.signal);
+        process.exitCode = interruption.exitCode ?? code;
+        return;
+      }
       const progress = new LiveProgress();
       const result = await runDrills({
         config,

@@ -1,0 +1,94 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { FaultSpec } from '../faults/fault-spec.ts';
+
+/** Where game days keep their journals: `firedrill revert` reads every one left here. */
+export const JOURNAL_DIR = '.firedrill/journal';
+
+/** Something a game day changed on a stack it does not own, with what it takes to undo it from another process. */
+export type JournalAction =
+  | { readonly kind: 'fault'; readonly controller: string; readonly tokenEnv: string; readonly id: string; readonly spec: FaultSpec }
+  /** A silence is found again by the tag in its comment: its id is known only once it exists. */
+  | { readonly kind: 'silence'; readonly alertmanager: string; readonly tag: string };
+
+export type JournalEntry = JournalAction & { readonly key: string; readonly at: string };
+
+type JournalLine = JournalEntry | { readonly kind: 'undone'; readonly key: string; readonly at: string };
+
+/**
+ * Every fault and silence of a game day, written to disk (and synced) before it is applied, and
+ * marked undone once reverted: after a crash or a `kill -9` of the runner, `firedrill revert`
+ * replays what is left. A journal with nothing left is removed.
+ */
+export class RevertJournal {
+  readonly file: string;
+  #next = 1;
+  #open = 0;
+
+  constructor(dir = JOURNAL_DIR, runId = `${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}`) {
+    mkdirSync(dir, { recursive: true });
+    this.file = path.join(dir, `${runId}.jsonl`);
+  }
+
+  /** Records the action before it is taken; returns its key for `done`. */
+  record(action: JournalAction): string {
+    const key = String(this.#next++);
+    this.#append({ ...action, key, at: new Date().toISOString() });
+    this.#open += 1;
+    return key;
+  }
+
+  done(key: string): void {
+    this.#append({ kind: 'undone', key, at: new Date().toISOString() });
+    this.#open -= 1;
+  }
+
+  /** Removes the journal when everything in it was undone; keeps it (for `firedrill revert`) otherwise. */
+  close(): void {
+    if (this.#open === 0 && existsSync(this.file)) rmSync(this.file);
+  }
+
+  #append(line: JournalLine): void {
+    appendSynced(this.file, line);
+  }
+}
+
+/** One line, on disk before this returns: the action it records may follow at once. */
+function appendSynced(file: string, line: JournalLine): void {
+  const fd = openSync(file, 'a', 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify(line)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The actions of a journal not yet undone, newest first (the order to undo them in). */
+export function pendingActions(file: string): JournalEntry[] {
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const entries: JournalEntry[] = [];
+  const undone = new Set<string>();
+  for (const line of lines) {
+    let parsed: JournalLine;
+    try {
+      parsed = JSON.parse(line) as JournalLine;
+    } catch {
+      continue; // a line cut short by the crash: its action was never applied
+    }
+    if (parsed.kind === 'undone') undone.add(parsed.key);
+    else entries.push(parsed);
+  }
+  return entries.filter((e) => !undone.has(e.key)).reverse();
+}
+
+/** Every journal a game day left in `dir`. */
+export function journalsIn(dir = JOURNAL_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(dir, f));
+}
+
+/** Marks an action of a journal left by another process undone (`firedrill revert`). */
+export function markUndone(file: string, key: string): void {
+  appendSynced(file, { kind: 'undone', key, at: new Date().toISOString() });
+}

@@ -1,0 +1,34 @@
+import { FiredrillError } from '../errors.ts';
+import { httpJson } from '../observe/http-json.ts';
+
+/** A silence firedrill created on Alertmanager for a drill's alerts. */
+export interface DrillSilence {
+  readonly id: string;
+  readonly alertmanager: string;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Silences every alert a drill names (`alertname=~"A|B"`) until `untilMs`, so that receivers stay
+ * quiet while Alertmanager still routes (its receivers stay visible) and inhibits.
+ */
+export async function silenceAlerts(alertmanager: string, alertnames: readonly string[], untilMs: number, comment: string): Promise<DrillSilence> {
+  const response = await httpJson<{ silenceID?: string }>('POST', `${alertmanager}/api/v2/silences`, {
+    body: {
+      matchers: [{ name: 'alertname', value: alertnames.map(escapeRegex).join('|'), isRegex: true, isEqual: true }],
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(untilMs).toISOString(),
+      createdBy: 'firedrill',
+      comment,
+    },
+  });
+  if (response.status !== 200 || !response.body?.silenceID) throw new FiredrillError('ENVIRONMENT', `Alertmanager ${alertmanager} refused the drill's silence (${response.status}: ${JSON.stringify(response.body).slice(0, 200)})`);
+  return { id: response.body.silenceID, alertmanager };
+}
+
+/** Expires a silence; one already gone (expired, or removed by a person) counts as removed. */
+export async function removeSilence(silence: DrillSilence): Promise<void> {
+  const response = await httpJson('DELETE', `${silence.alertmanager}/api/v2/silence/${encodeURIComponent(silence.id)}`);
+  if (response.status !== 200 && response.status !== 404) throw new FiredrillError('ENVIRONMENT', `Alertmanager ${silence.alertmanager} did not remove silence ${silence.id} (${response.status})`);
+}
