@@ -22,7 +22,9 @@ const REMOTE_CALL_TIMEOUT_MS = 60_000;
 
 /** DELETE of one fault on a remote controller; a fault it no longer knows is gone with it (a controller reverts its faults when it stops). */
 export async function revertRemoteFault(controller: Pick<RemoteController, 'url' | 'token'>, id: string): Promise<FaultOutcome & { gone?: true }> {
-  const response = await httpJson<{ downMs?: number; error?: string }>('DELETE', `${controller.url}/faults/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${controller.token}` }, timeoutMs: REMOTE_CALL_TIMEOUT_MS });
+  const call = () => httpJson<{ downMs?: number; error?: string }>('DELETE', `${controller.url}/faults/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${controller.token}` }, timeoutMs: REMOTE_CALL_TIMEOUT_MS });
+  // A revert is idempotent and must not be lost to a dropped connection: tried again once.
+  const response = await call().catch(() => call());
   if (response.status === 400 && /no such fault/.test(response.body?.error ?? '')) return { gone: true };
   if (response.status !== 200) throw new FiredrillError('ENVIRONMENT', `fault controller ${controller.url} refused to revert fault ${id} (${response.status}: ${response.body?.error ?? ''})`);
   return response.body?.downMs === undefined ? {} : { downMs: response.body.downMs };

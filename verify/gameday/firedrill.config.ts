@@ -26,5 +26,5 @@ export default defineConfig({
         : {}),
     },
   },
-  scenarios: 'scenarios',
+  scenarios: env.GAMEDAY_SCENARIOS ?? 'scenarios',
 });
