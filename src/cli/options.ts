@@ -46,7 +46,7 @@ export const systemOption = () =>
   );
 export const shardOption = () => new Option('--shard <i/n>', 'run only shard i of n (deterministic split; combine the results with firedrill merge)').argParser(parseShardFlag);
 export const stackOption = () =>
-  new Option('--stack <provider>', 'where Prometheus and Alertmanager run: native (local processes) or containers (docker-compose.test.yml)')
+  new Option('--stack <provider>', 'where Prometheus and Alertmanager run: native (local processes), containers (docker-compose.test.yml), or external (a running stack, for game days: run only)')
     .choices(['native', 'containers', 'external'])
     .default('native');
 export const configOption = () => new Option('--config <file>', 'config file').default(DEFAULT_CONFIG_FILE);

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { FaultSpec } from '../faults/fault-spec.ts';
 
@@ -55,9 +55,11 @@ export class RevertJournal {
 
 /** One line, on disk before this returns: the action it records may follow at once. */
 function appendSynced(file: string, line: JournalLine): void {
+  // A line a crash cut short must not swallow the next one: start on a line of its own.
+  const cutShort = existsSync(file) && !readFileSync(file, 'utf8').endsWith('\n') && statSync(file).size > 0;
   const fd = openSync(file, 'a', 0o600);
   try {
-    writeSync(fd, `${JSON.stringify(line)}\n`);
+    writeSync(fd, `${cutShort ? '\n' : ''}${JSON.stringify(line)}\n`);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -4,9 +4,10 @@ import { parseDurationMs, seconds } from '../duration.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { TrafficSummary } from '../engine/traffic.ts';
 import { badInput } from '../errors.ts';
-import { deliveredBetween, AlertmanagerRouting, ROUTING_EVIDENCE, type DeliveryCounts } from '../observe/alertmanager-routing.ts';
+import { AlertmanagerRouting, deliveredBetween } from '../observe/alertmanager-routing.ts';
+import { EVIDENCE, judgeDelivery } from './judge-delivery.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
-import type { ExpectationKind, ExpectationResult, RunResult, ScenarioResult } from '../report/run-result.ts';
+import type { RunResult, ScenarioResult } from '../report/run-result.ts';
 import { loadScenarios, refuseVacuous, selectScenarios, type LoadedScenario } from '../scenario/load-scenarios.ts';
 import { planContextFor } from '../scenario/plan-context.ts';
 import { resultFaults, runScenario, type ScenarioProgress } from '../scenario/run-scenario.ts';
@@ -37,17 +38,6 @@ export interface GameDayOptions {
 }
 
 export type GameDayOutcome = { readonly kind: 'planned'; readonly plan: string } | { readonly kind: 'ran'; readonly plan: string; readonly result: RunResult };
-
-const EVIDENCE: Record<ExpectationKind | 'traffic', string> = {
-  fires: "Prometheus: the stack's own rules, their ALERTS series (pending, firing) and activeAt",
-  doesNotFire: "Prometheus: the stack's own rules and their ALERTS series",
-  resolves: "Prometheus: the stack's own rules and their ALERTS series",
-  mayFire: "Prometheus: the stack's own rules and their ALERTS series",
-  unexpected: "Prometheus: the stack's own rules and their ALERTS series",
-  inhibitedBy: "Alertmanager's /api/v2/alerts: status.state and inhibitedBy, polled through the drill",
-  notifies: ROUTING_EVIDENCE,
-  traffic: "firedrill's traffic engine: the responses it got",
-};
 
 const NO_TRAFFIC: TrafficSummary = { requests: 0, achievedRps: 0, statuses: {}, dropped: 0, checkFailures: 0, latencyMs: { p50: 0, p95: 0, p99: 0 }, thresholds: [] };
 
@@ -80,21 +70,6 @@ async function compileForGameDay(options: GameDayOptions): Promise<{ compiled: M
   refuseVacuous(named);
   checkGameDay(named, compiled);
   return { compiled, drills: named };
-}
-
-/** A drill's verdicts on delivery, from Alertmanager's counters: routed is not delivered. */
-function judgeDelivery(expectations: readonly ExpectationResult[], delivery: DeliveryCounts, silenced: boolean): ExpectationResult[] {
-  const sent = Object.values(delivery).reduce((n, d) => n + d.sent, 0);
-  const failed = Object.values(delivery).reduce((n, d) => n + d.failed, 0);
-  const counted = Object.entries(delivery).map(([integration, d]) => `${integration} ${d.sent} sent, ${d.failed} failed`).join('; ') || 'none';
-  return expectations.map((e) => {
-    const withEvidence = { ...e, evidence: EVIDENCE[e.kind ?? 'traffic'] };
-    if (e.kind !== 'notifies' || !e.ok) return withEvidence;
-    if (silenced) return { ...withEvidence, detail: `${e.detail}; silenced by firedrill (--silence): routed, not delivered` };
-    if (sent === 0) return { ...withEvidence, ok: false, detail: `${e.detail}; but Alertmanager's notification counters did not move during the drill: nothing was delivered (check the receiver's integration)` };
-    if (failed >= sent) return { ...withEvidence, ok: false, detail: `${e.detail}; but every notification attempt failed (${counted})` };
-    return { ...withEvidence, detail: `${e.detail}; Alertmanager's notifications during the drill: ${counted}` };
-  });
 }
 
 /**

@@ -8,5 +8,5 @@ import type { StackProviderName } from './started-stack.ts';
 export function providerFor(request: StackProviderName): StackProvider {
   if (request === 'native') return nativeStackProvider;
   if (request === 'containers') return containersStackProvider();
-  throw badInput(`--stack ${request}: not available yet; use --stack native (local Prometheus and Alertmanager processes) or --stack containers (docker-compose.test.yml)`);
+  throw badInput(`--stack ${request}: only firedrill run drills a running stack (a game day: firedrill run --stack external); here use --stack native (local Prometheus and Alertmanager processes) or --stack containers (docker-compose.test.yml)`);
 }

@@ -37,8 +37,9 @@ function notificationsTable(scenario: ScenarioResult): string {
 }
 
 function expectationsTable(scenario: ScenarioResult): string {
-  const rows = scenario.expectations.map((e) => `<tr class="${e.ok ? 'ok' : 'failed'}"><td class="verdict">${e.ok ? 'held' : 'FAILED'}</td><td>${esc(e.description)}</td><td>${esc(e.detail)}</td></tr>`);
-  return `<table class="expectations"><thead><tr><th>verdict</th><th>expectation</th><th>details</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const evidence = scenario.expectations.some((e) => e.evidence);
+  const rows = scenario.expectations.map((e) => `<tr class="${e.ok ? 'ok' : 'failed'}"><td class="verdict">${e.ok ? 'held' : 'FAILED'}</td><td>${esc(e.description)}</td><td>${esc(e.detail)}</td>${evidence ? `<td class="muted">${esc(e.evidence ?? '')}</td>` : ''}</tr>`);
+  return `<table class="expectations"><thead><tr><th>verdict</th><th>expectation</th><th>details</th>${evidence ? '<th>evidence</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function scenarioSection(scenario: ScenarioResult, index: number, charts: Record<string, ChartSpec>): string {
@@ -52,6 +53,7 @@ function scenarioSection(scenario: ScenarioResult, index: number, charts: Record
   return `<section class="scenario ${scenario.ok ? 'pass' : 'fail'}" id="scenario-${index}">
 <h2><span class="badge">${scenario.ok ? 'PASS' : 'FAIL'}</span> ${esc(scenario.name)}</h2>
 <p class="muted">${esc([scenario.system ? `system ${scenario.system}` : '', `scale ${scenario.scale ?? ''}`, `${secondsText(wallMs)} wall`, `${scenario.traffic.requests} requests (${scenario.traffic.achievedRps}/s, p95 ${scenario.traffic.latencyMs.p95} ms)`, alerts.length ? `went active: ${alerts.join(', ')}` : 'no alert went active'].filter(Boolean).join(' · '))}</p>
+${scenario.aborted ? `<p class="aborted">Aborted at ${esc(scenario.aborted.at)} by guard '${esc(scenario.aborted.guard)}': ${esc(scenario.aborted.detail)}. Every fault was reverted.</p>` : ''}
 <h3>Timeline</h3>
 ${alertTimelineSvg(scenario)}
 <p class="legend"><span class="key fault"></span> fault <span class="key pending"></span> pending <span class="key firing"></span> firing <span class="key suppressed"></span> suppressed <span class="key tick"></span> notification</p>
@@ -60,6 +62,7 @@ ${chartDiv(trafficChart(scenario, `traffic-${index}`)) || '<p class="muted">fire
 ${expectationsTable(scenario)}
 <h3>Notifications per receiver</h3>
 ${notificationsTable(scenario)}
+${scenario.delivery ? `<p class="muted">Alertmanager's notification counters during the drill: ${esc(Object.entries(scenario.delivery).map(([integration, d]) => `${integration} ${d.sent} sent, ${d.failed} failed`).join('; ') || 'nothing sent')}</p>` : ''}
 ${(scenario.ruleValues ?? []).length ? '<h3>Judged rules</h3>' : ''}
 ${(scenario.ruleValues ?? []).map((r, i) => chartDiv(ruleChart(scenario, r, `rule-${index}-${i}`))).join('\n')}
 </section>`;

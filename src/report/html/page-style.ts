@@ -11,6 +11,7 @@ h2 { font-size: 18px; margin: 4px 0 8px; } h3 { font-size: 15px; margin: 14px 0 
 .badge { font-size: 12px; padding: 2px 6px; border-radius: 4px; color: #fff; vertical-align: middle; }
 section.pass .badge { background: #1a7f37; } section.fail .badge { background: #b42318; }
 .muted, .legend { color: #57606a; }
+.aborted { background: #fff1f0; border: 1px solid #b42318; color: #b42318; padding: 8px; font-weight: 600; }
 dl dt { font-weight: 600; margin-top: 8px; } dl dd { margin: 2px 0 0 16px; }
 .fixes li { margin-bottom: 6px; } .next { color: #57606a; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }

@@ -15,7 +15,7 @@ interface ApiRule {
   readonly annotations?: Record<string, string>;
 }
 
-interface ApiRuleGroup {
+export interface ApiRuleGroup {
   readonly name: string;
   readonly file: string;
   /** Seconds. */
