@@ -6,7 +6,7 @@ import { badInput } from '../../errors.ts';
 import { runGameDay } from '../../gameday/run-game-day.ts';
 import { formatRunSummary, formatRunTable, formatScenario } from '../../report/console-report.ts';
 import { LiveProgress } from '../../report/live-progress.ts';
-import { writeHtmlReport } from '../html-output.ts';
+import { reportInputOf, writeHtmlReport } from '../html-output.ts';
 import { writeOutput } from '../options.ts';
 
 export interface GameDayFlags {
@@ -64,13 +64,6 @@ export async function gameDayCommand(config: LoadedConfig, names: string[], opts
   console.log('');
   console.log(formatRunSummary(result));
   console.log(`result JSON: ${outputs.json}`);
-  writeHtmlReport(outputs.html, {
-    kind: 'game day',
-    run: result,
-    notes: [
-      `on a stack firedrill did not start; verdicts from its own Prometheus and Alertmanager`,
-      result.gameDay?.silenced ? "the drills' alerts were silenced in Alertmanager while they ran (--silence): routed, not delivered; nobody was paged" : 'receivers were notified as in production',
-    ],
-  });
+  writeHtmlReport(outputs.html, reportInputOf(result));
   return result.ok ? 0 : 1;
 }

@@ -5,7 +5,7 @@ import { formatRunSummary, formatRunTable } from '../../report/console-report.ts
 import { runJUnitSuites } from '../../report/gate-report.ts';
 import { formatJUnit } from '../../report/junit.ts';
 import { configOption, coverageOptions, writeOutput } from '../options.ts';
-import { addHtmlOption, checkHtmlWritable, writeHtmlReport } from '../html-output.ts';
+import { addHtmlOption, checkHtmlWritable, reportInputOf, writeHtmlReport } from '../html-output.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { writeGate } from './gate-command.ts';
 
@@ -42,7 +42,7 @@ export function addMergeCommand(program: Command): void {
     console.log('');
     console.log(formatRunSummary(merged.run));
     console.log(`result JSON: ${outputs.json}${outputs.junit ? `; JUnit: ${outputs.junit}` : ''}`);
-    writeHtmlReport(outputs.html, { kind: 'run', run: merged.run });
+    writeHtmlReport(outputs.html, reportInputOf(merged.run));
     process.exitCode = merged.run.ok ? 0 : 1;
   });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isGateResult, readResultFile } from '../../report/result-file.ts';
-import { checkHtmlWritable, writeHtmlReport } from '../html-output.ts';
+import { checkHtmlWritable, reportInputOf, writeHtmlReport } from '../html-output.ts';
 
 /** `firedrill report <result.json> --html FILE`: the HTML report of a result written earlier. */
 export function addReportCommand(program: Command): void {
@@ -12,6 +12,6 @@ export function addReportCommand(program: Command): void {
     .action((file: string, opts: { html: string }) => {
       checkHtmlWritable(opts.html);
       const doc = readResultFile(file, 'report');
-      writeHtmlReport(opts.html, isGateResult(doc) ? { kind: 'gate', run: doc.run, gate: doc } : { kind: 'run', run: doc });
+      writeHtmlReport(opts.html, isGateResult(doc) ? { kind: 'gate', run: doc.run, gate: doc } : reportInputOf(doc));
     });
 }

@@ -55,7 +55,16 @@ export function roomSummaryHtml(run: RunResult, gate?: GateResult): string {
   const heldKinds = (['fires', 'doesNotFire', 'inhibitedBy', 'notifies', 'resolves'] as const)
     .map((k) => [k, held.filter((e) => e.kind === k).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${n} ${({ fires: 'fired within their for windows', doesNotFire: 'stayed quiet as they should', inhibitedBy: 'inhibitions held', notifies: 'routed to the expected receiver', resolves: 'resolved after the revert' })[k]}`);
+    .map(([k, n]) => {
+      const [one, many] = ({
+        fires: ['alert fired within its for window', 'alerts fired within their for windows'],
+        doesNotFire: ['alert stayed quiet as it should', 'alerts stayed quiet as they should'],
+        inhibitedBy: ['inhibition held', 'inhibitions held'],
+        notifies: ['alert routed to the expected receiver', 'alerts routed to the expected receivers'],
+        resolves: ['alert resolved after the revert', 'alerts resolved after the revert'],
+      } as const)[k];
+      return `${n} ${n === 1 ? one : many}`;
+    });
   const fixes = [
     ...failed.map((e) => `<li><b>${esc(e.scenario)}</b>: ${esc(e.description)}: ${esc(e.detail)}<br><span class="next">Next: ${esc(NEXT_STEP[e.kind ?? 'traffic'])}</span></li>`),
     ...extra.map((p) => `<li>${esc(p)}</li>`),
