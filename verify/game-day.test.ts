@@ -13,6 +13,7 @@ import { httpJson } from '../src/observe/http-json.ts';
 import type { RunResult } from '../src/report/run-result.ts';
 import { waitFor } from '../src/stack/wait-for.ts';
 import { GAMEDAY_CONFIG, startStandIn, type StandIn } from './gameday-stand-in.ts';
+import { startPlainStandIn, type PlainStandIn } from './plain-stand-in.ts';
 import { ARTIFACTS_DIR, openReport } from './report-browser.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
@@ -84,7 +85,7 @@ describe('a game day on a stack firedrill did not start', { timeout: 240_000 }, 
     ]);
     for (const e of drill!.expectations) expect(e.evidence).toBeTruthy();
     const notifies = drill!.expectations.find((e) => e.kind === 'notifies')!;
-    expect(notifies.evidence).toContain('/api/v2/alerts receivers');
+    expect(notifies.evidence).toContain('/api/v2/alerts/groups');
     expect(notifies.detail).toMatch(/reached pager .*Alertmanager's notifications during the drill: webhook [1-9]\d* sent, 0 failed/);
     expect(drill!.delivery!.webhook!.sent).toBeGreaterThan(0);
     expect(drill!.alerts.find((a) => a.alertname === 'GameApiSilent')!.inhibitedBy).toEqual(['GameApiDown']);
@@ -157,5 +158,33 @@ describe('a game day on a stack firedrill did not start', { timeout: 240_000 }, 
     const again = await firedrill(['revert']);
     expect(again.stdout).toContain('nothing to revert');
     expect(again.status).toBe(0);
+  });
+});
+
+describe('a game day on a stack with no firedrill part at all, whose team routes a copy of every notification to firedrill', { timeout: 240_000 }, () => {
+  let staging: PlainStandIn;
+  beforeAll(async () => {
+    staging = await startPlainStandIn();
+  });
+  afterAll(async () => {
+    await staging?.stop();
+  });
+
+  it('takes notification times from the webhook copy, receivers from Alertmanager, and never counts the copy as a receiver', async () => {
+    const json = path.join(work, 'busy.json');
+    const run = await firedrill(['run', '--stack', 'external', '--config', GAMEDAY_CONFIG, 'gd-busy', '--yes', '--json', json], { ...staging.env, GAMEDAY_FAULTS: '', GAMEDAY_FAULT_TOKEN: '' });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const [drill] = readResult(json).scenarios;
+    const notifies = drill!.expectations.find((e) => e.kind === 'notifies')!;
+    expect(notifies).toMatchObject({ ok: true, evidence: expect.stringContaining("firedrill's webhook (continue: true)") });
+    const busy = drill!.alerts.find((a) => a.alertname === 'GameApiBusy')!;
+    // Only a webhook copy carries a resolved notification: Alertmanager's routing alone shows firing ones.
+    expect(busy.notifications.map((n) => [n.receiver, n.status])).toEqual([
+      ['tickets', 'firing'],
+      ['tickets', 'resolved'],
+    ]);
+    expect(Date.parse(busy.notifications[0]!.at)).toBeGreaterThanOrEqual(Date.parse(busy.firingAt!));
+    // The team's own receiver got it too: the stand-in was not rewired.
+    expect(staging.received).toEqual(expect.arrayContaining([{ receiver: 'tickets', status: 'firing', alertname: 'GameApiBusy' }]));
   });
 });

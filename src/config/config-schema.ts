@@ -60,6 +60,7 @@ const externalSchema = z.strictObject({
   allow: z.array(loopbackUrl).min(1, 'list the URLs a game day may touch'),
   abortWhen: z.array(z.strictObject({ name: z.string().min(1), expr: z.string().min(1) })).optional(),
   maxDuration: z.string().regex(/^\d+(ms|s|m|h)$/, "write a duration like '15m'").optional(),
+  webhook: z.strictObject({ listen: loopbackAddress, receiver: z.string().min(1).optional() }).optional(),
 });
 
 const systemSchema = z.strictObject({

@@ -143,6 +143,13 @@ export interface ExternalStackConfig {
   readonly abortWhen?: readonly { readonly name: string; readonly expr: string }[];
   /** The longest a drill may run (e.g. `'15m'`, default 30m): a longer plan is refused, a drill still running then is aborted. */
   readonly maxDuration?: string;
+  /**
+   * Exact notification times: firedrill listens here (`127.0.0.1:<port>`) during the game day for a
+   * copy of every notification, sent by a first route the team adds to the stack's Alertmanager:
+   * `{ receiver: firedrill, continue: true }` with a webhook to `http://<listen>/`. `receiver` is
+   * that route's receiver name (default `firedrill`): it is not counted as a receiver of any alert.
+   */
+  readonly webhook?: { readonly listen: string; readonly receiver?: string };
 }
 
 export interface FiredrillConfig {

@@ -62,8 +62,12 @@ export class RemoteControllerDriver implements FaultDriver {
         timeoutMs: REMOTE_CALL_TIMEOUT_MS,
       });
     } catch (error) {
-      // Whether it was applied is unknown: the journal keeps it, and the run's revert takes it out.
-      throw new FiredrillError('ENVIRONMENT', `fault controller ${this.controller.url} did not answer for ${describeFault(fault.spec)}: ${describeError(error)}`);
+      // Whether it was applied is unknown, and the controller has no record for the run to revert:
+      // take it out now (a controller that never applied it says so); the journal keeps it otherwise.
+      const cleared = await revertRemoteFault(this.controller, id).then(() => true, () => false);
+      if (cleared) this.journal.done(key);
+      this.#journalKeys.delete(fault.id);
+      throw new FiredrillError('ENVIRONMENT', `fault controller ${this.controller.url} did not answer for ${describeFault(fault.spec)}: ${describeError(error)}${cleared ? '; it is not in force' : `; it may be in force: run firedrill revert`}`);
     }
     if (response.status !== 201) {
       this.journal.done(key);

@@ -1,5 +1,6 @@
 import type { ExternalStackConfig } from '../config/define-config.ts';
 import { formatDurationMs } from '../duration.ts';
+import { badInput } from '../errors.ts';
 import type { PrometheusClient } from '../observe/prometheus-client.ts';
 
 /** Why a game day's drill was stopped before its end. */
@@ -32,7 +33,7 @@ export function startAbortGuards(prometheus: PrometheusClient, guards: NonNullab
     abort.abort(new Error(`${guard}: ${detail}`));
   };
   let polling = false;
-  const timer = setInterval(() => {
+  const poll = () => {
     if (polling || tripped) return;
     polling = true;
     Promise.all(
@@ -45,7 +46,9 @@ export function startAbortGuards(prometheus: PrometheusClient, guards: NonNullab
         }
       }),
     ).finally(() => (polling = false));
-  }, pollMs);
+  };
+  poll(); // a stack already hurting stops the drill before its first fault
+  const timer = setInterval(poll, pollMs);
   const deadline = setTimeout(() => trip('maximum duration', `the drill ran longer than ${formatDurationMs(maxDurationMs)}`), maxDurationMs);
   return {
     signal: abort.signal,
@@ -60,4 +63,17 @@ export function startAbortGuards(prometheus: PrometheusClient, guards: NonNullab
 function labelText(labels: Record<string, string>): string {
   const shown = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',');
   return shown ? `{${shown}}` : '';
+}
+
+/** Each guard evaluated once before anything is touched: it must parse and return an instant vector (a scalar could never trip). */
+export async function checkAbortGuards(prometheus: PrometheusClient, guards: NonNullable<ExternalStackConfig['abortWhen']>, at: string): Promise<void> {
+  for (const [i, g] of guards.entries()) {
+    let type: string;
+    try {
+      type = await prometheus.resultType(g.expr);
+    } catch (error) {
+      throw badInput(`${at}.abortWhen[${i}].expr: ${(error as Error).message.split('\n')[0]}; write a PromQL expression the stack's Prometheus accepts`);
+    }
+    if (type !== 'vector') throw badInput(`${at}.abortWhen[${i}].expr: returns a ${type}, which can never trip; write an instant vector expression (e.g. sum(rate(x[1m])) > 5)`);
+  }
 }

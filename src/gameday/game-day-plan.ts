@@ -50,7 +50,12 @@ export function describeGameDayPlan(input: GameDayPlanInput): string {
     for (const call of plan.faultCalls) lines.push(`  ${call.action === 'inject' ? 'fault ' : 'revert'}   at ${formatDurationMs(call.atS * 1000)}: ${describeFault(call.fault)}`);
     for (const e of drill.scenario.expect) lines.push(`  expect   ${describeExpectation(e)}`);
   }
-  lines.push(input.silence ? "silences: the drills' alerts are silenced in Alertmanager while they run (removed after): routed, not delivered; nobody is paged" : 'silences: none; the receivers WILL be notified (pass --silence to keep them quiet)');
+  const silenced = [...new Set(input.drills.flatMap((d) => input.compiled.get(d.scenario.system)!.alerts.map((a) => a.alertname)))];
+  lines.push(
+    input.silence
+      ? `silences: alertname=~"${silenced.join('|')}" (every alert of the stack's rules) on the whole Alertmanager while each drill runs, removed after: routed, not delivered; nobody is paged for these alerts, whatever fires them`
+      : 'silences: none; the receivers WILL be notified (pass --silence to keep them quiet)',
+  );
   lines.push(`revert journal: ${input.journalFile} (after a crash: firedrill revert)`);
   return lines.join('\n');
 }

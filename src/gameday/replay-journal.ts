@@ -3,12 +3,14 @@ import { badInput, describeError } from '../errors.ts';
 import { revertRemoteFault } from '../faults/remote-controller-driver.ts';
 import { describeFault } from '../faults/fault-spec.ts';
 import { getJson } from '../observe/http-json.ts';
-import { journalsIn, markUndone, pendingActions, type JournalEntry } from './revert-journal.ts';
+import { journalsIn, liveOwner, markUndone, pendingActions, type JournalEntry } from './revert-journal.ts';
 import { removeSilence } from './silences.ts';
 
 export interface ReplayOutcome {
   readonly reverted: string[];
   readonly failed: string[];
+  /** Journals of game days still running: theirs to revert (Ctrl-C reverts everything). */
+  readonly skipped: string[];
 }
 
 function describeAction(e: JournalEntry): string {
@@ -36,7 +38,12 @@ async function undo(e: JournalEntry): Promise<string> {
 export async function replayJournals(dir?: string): Promise<ReplayOutcome> {
   const reverted: string[] = [];
   const failed: string[] = [];
-  const files = journalsIn(dir);
+  const skipped: string[] = [];
+  const files = journalsIn(dir).filter((file) => {
+    const pid = liveOwner(file);
+    if (pid !== undefined) skipped.push(`${file}: its game day (pid ${pid}) is still running; stop it with Ctrl-C, which reverts everything`);
+    return pid === undefined;
+  });
   // A missing token is bad input: said once, before anything is touched.
   for (const file of files) for (const e of pendingActions(file)) if (e.kind === 'fault' && !process.env[e.tokenEnv]) throw badInput(`revert: ${file}: $${e.tokenEnv} is not set; export the fault controller's token in it`);
   for (const file of files) {
@@ -52,5 +59,5 @@ export async function replayJournals(dir?: string): Promise<ReplayOutcome> {
     }
     if (left === 0) rmSync(file);
   }
-  return { reverted, failed };
+  return { reverted, failed, skipped };
 }

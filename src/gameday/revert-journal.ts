@@ -13,7 +13,7 @@ export type JournalAction =
 
 export type JournalEntry = JournalAction & { readonly key: string; readonly at: string };
 
-type JournalLine = JournalEntry | { readonly kind: 'undone'; readonly key: string; readonly at: string };
+type JournalLine = JournalEntry | { readonly kind: 'undone'; readonly key: string; readonly at: string } | { readonly kind: 'owner'; readonly pid: number; readonly at: string };
 
 /**
  * Every fault and silence of a game day, written to disk (and synced) before it is applied, and
@@ -28,6 +28,8 @@ export class RevertJournal {
   constructor(dir = JOURNAL_DIR, runId = `${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}`) {
     mkdirSync(dir, { recursive: true });
     this.file = path.join(dir, `${runId}.jsonl`);
+    // Whose journal it is: `firedrill revert` leaves a game day that still runs alone.
+    this.#append({ kind: 'owner', pid: process.pid, at: new Date().toISOString() });
   }
 
   /** Records the action before it is taken; returns its key for `done`. */
@@ -43,9 +45,10 @@ export class RevertJournal {
     this.#open -= 1;
   }
 
-  /** Removes the journal when everything in it was undone; keeps it (for `firedrill revert`) otherwise. */
-  close(): void {
+  /** Removes the journal when everything in it was undone; keeps it (for `firedrill revert`) otherwise, and says how many actions it holds. */
+  close(): number {
     if (this.#open === 0 && existsSync(this.file)) rmSync(this.file);
+    return this.#open;
   }
 
   #append(line: JournalLine): void {
@@ -79,7 +82,7 @@ export function pendingActions(file: string): JournalEntry[] {
       continue; // a line cut short by the crash: its action was never applied
     }
     if (parsed.kind === 'undone') undone.add(parsed.key);
-    else entries.push(parsed);
+    else if (parsed.kind !== 'owner') entries.push(parsed);
   }
   return entries.filter((e) => !undone.has(e.key)).reverse();
 }
@@ -93,4 +96,22 @@ export function journalsIn(dir = JOURNAL_DIR): string[] {
 /** Marks an action of a journal left by another process undone (`firedrill revert`). */
 export function markUndone(file: string, key: string): void {
   appendSynced(file, { kind: 'undone', key, at: new Date().toISOString() });
+}
+
+/** The pid of the game day that wrote a journal, when it is still running (same machine); undefined once it is gone. */
+export function liveOwner(file: string): number | undefined {
+  const first = readFileSync(file, 'utf8').split('\n')[0] ?? '';
+  let owner: { kind?: string; pid?: number };
+  try {
+    owner = JSON.parse(first) as { kind?: string; pid?: number };
+  } catch {
+    return undefined;
+  }
+  if (owner.kind !== 'owner' || typeof owner.pid !== 'number' || owner.pid === process.pid) return undefined;
+  try {
+    const cmdline = readFileSync(`/proc/${owner.pid}/cmdline`, 'utf8');
+    return cmdline.includes('firedrill') ? owner.pid : undefined; // a reused pid is not the game day
+  } catch {
+    return undefined;
+  }
 }

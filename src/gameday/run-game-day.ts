@@ -4,8 +4,9 @@ import { parseDurationMs, seconds } from '../duration.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { TrafficSummary } from '../engine/traffic.ts';
 import { badInput } from '../errors.ts';
-import { AlertmanagerRouting, deliveredBetween } from '../observe/alertmanager-routing.ts';
+import { AlertmanagerRouting, readingBetween } from '../observe/alertmanager-routing.ts';
 import { EVIDENCE, judgeDelivery } from './judge-delivery.ts';
+import { ContinueWebhook } from '../observe/continue-webhook.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
 import type { RunResult, ScenarioResult } from '../report/run-result.ts';
 import { loadScenarios, refuseVacuous, selectScenarios, type LoadedScenario } from '../scenario/load-scenarios.ts';
@@ -14,7 +15,7 @@ import { resultFaults, runScenario, type ScenarioProgress } from '../scenario/ru
 import { planScenario } from '../scenario/scenario-plan.ts';
 import { externalOf, externalStackProvider, trimSlash } from '../stack/external/external-stack.ts';
 import { readLiveMonitoring } from '../stack/external/live-monitoring.ts';
-import { startAbortGuards, type AbortReason } from './abort-guards.ts';
+import { checkAbortGuards, startAbortGuards, type AbortReason } from './abort-guards.ts';
 import { checkGameDay, checkGameDayScale, DEFAULT_MAX_DURATION } from './game-day-checks.ts';
 import { describeGameDayPlan, drillBoundMs } from './game-day-plan.ts';
 import { JOURNAL_DIR, RevertJournal } from './revert-journal.ts';
@@ -37,7 +38,10 @@ export interface GameDayOptions {
   readonly onProgress?: (progress: ScenarioProgress) => void;
 }
 
-export type GameDayOutcome = { readonly kind: 'planned'; readonly plan: string } | { readonly kind: 'ran'; readonly plan: string; readonly result: RunResult };
+export type GameDayOutcome =
+  | { readonly kind: 'planned'; readonly plan: string }
+  /** `failure`: what ended the game day early on the stack's side (the result holds the drills before it). */
+  | { readonly kind: 'ran'; readonly plan: string; readonly result: RunResult; readonly failure?: unknown };
 
 const NO_TRAFFIC: TrafficSummary = { requests: 0, achievedRps: 0, statuses: {}, dropped: 0, checkFailures: 0, latencyMs: { p50: 0, p95: 0, p99: 0 }, thresholds: [] };
 
@@ -69,6 +73,10 @@ async function compileForGameDay(options: GameDayOptions): Promise<{ compiled: M
   if (named.length === 0) throw badInput(`${options.config.scenariosDir}: no scenario of a system with an external block`);
   refuseVacuous(named);
   checkGameDay(named, compiled);
+  for (const name of new Set(named.map((d) => d.scenario.system))) {
+    const external = externalOf(compiled.get(name)!);
+    await checkAbortGuards(new PrometheusClient(trimSlash(external.prometheus)), external.abortWhen ?? [], `systems.${name}.external`);
+  }
   return { compiled, drills: named };
 }
 
@@ -88,35 +96,48 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayOutcom
   if (options.dryRun) return { kind: 'planned', plan };
   if (!(await options.confirm(plan))) return { kind: 'planned', plan };
 
-  const journal = new RevertJournal(journalDir, runId);
+  const webhooks = await listenForCopies(drills, compiled);
   const ownSilences = new Set<string>();
-  const provider = externalStackProvider(journal, runId, ownSilences);
   const scenarios: ScenarioResult[] = [];
   const startedAtMs = Date.now();
+  let journal: RevertJournal | undefined;
+  let journalLeft = 0;
+  // A drill that fails on the stack's side ends the game day, but the drills before it keep their results.
+  let failure: unknown;
   try {
+    journal = new RevertJournal(journalDir, runId);
     for (const drill of drills) {
       if (options.signal?.aborted) break;
-      const result = await runOneDrill(drill, compiled.get(drill.scenario.system)!);
+      const result = await runOneDrill(drill, compiled.get(drill.scenario.system)!, journal).catch((error: unknown) => {
+        failure = error;
+        return undefined;
+      });
+      if (failure) break;
       if (result) {
         scenarios.push(result);
         options.onScenario?.(result);
       }
     }
   } finally {
-    journal.close();
+    journalLeft = journal?.close() ?? 0;
+    await Promise.all([...webhooks.values()].map((w) => w.close()));
   }
 
-  async function runOneDrill(drill: LoadedScenario, system: CompiledSystem): Promise<ScenarioResult | undefined> {
+  async function runOneDrill(drill: LoadedScenario, system: CompiledSystem, journal: RevertJournal): Promise<ScenarioResult | undefined> {
     const external = externalOf(system);
+    const webhook = external.webhook ? webhooks.get(external.webhook.listen) : undefined;
+    const provider = externalStackProvider({ journal, runId, ownSilences, webhook });
     const alertmanager = trimSlash(external.alertmanager);
     const boundMs = drillBoundMs(drill, system);
     const counters = new AlertmanagerRouting(alertmanager, 1_000);
     const before = await counters.deliveryCounts();
+    const copiesBefore = webhook?.posts() ?? 0;
     let silence: { id: string; alertmanager: string; key: string } | undefined;
     if (options.silence) {
       const tag = `firedrill game day ${runId} drill ${drill.scenario.name}`;
       const key = journal.record({ kind: 'silence', alertmanager, tag });
-      const names = [...new Set(drill.scenario.expect.map((e) => e.alert))];
+      // Every alert of the stack's rules: a drill can set off more than it names.
+      const names = [...new Set(system.alerts.map((a) => a.alertname))];
       const created = await silenceAlerts(alertmanager, names, Date.now() + boundMs + 60_000, tag);
       silence = { ...created, key };
       ownSilences.add(created.id);
@@ -129,26 +150,35 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayOutcom
       const stack = await provider.start(system);
       try {
         const ran = await runScenario(stack, drill.scenario, { engine, signal, onProgress: options.onProgress, vacuous: drill.vacuous });
-        const delivery = deliveredBetween(before, await counters.deliveryCounts());
-        const expectations = judgeDelivery(ran.expectations, delivery, options.silence);
-        return { ...ran, system: system.system.name, scale: 1, stackReadySeconds: seconds(stack.readyMs), ok: expectations.every((e) => e.ok), expectations, delivery };
+        const delivery = readingBetween(before, await counters.deliveryCounts());
+        const copies = (webhook?.posts() ?? 0) - copiesBefore;
+        const expectations = judgeDelivery(ran.expectations, drill.scenario.expect, delivery, { silenced: options.silence, exactTimes: webhook !== undefined, copies });
+        return {
+          ...ran,
+          system: system.system.name,
+          scale: 1,
+          stackReadySeconds: seconds(stack.readyMs),
+          ok: expectations.every((e) => e.ok),
+          expectations,
+          delivery: delivery.integrations,
+          ...(delivery.receivers ? { deliveryByReceiver: delivery.receivers } : {}),
+          ...(copies ? { webhookCopies: copies } : {}),
+        };
       } catch (error) {
         const reason = guards.reason();
         if (!reason) {
           if (options.signal?.aborted) return undefined;
           throw error;
         }
-        await stack.faults.revertAll().catch(() => undefined);
-        return abortedResult(drill, system, reason, drillStartedAtMs, resultFaults(stack.faults.records()));
+        const reverted = await stack.faults.revertAll().then(() => true, () => false);
+        return abortedResult(drill, system, reason, drillStartedAtMs, resultFaults(stack.faults.records()), reverted);
       } finally {
         await stack.stop();
       }
     } finally {
       guards.stop();
-      if (silence) {
-        await removeSilence(silence);
-        journal.done(silence.key);
-      }
+      // A silence that would not go stays in the journal, for `firedrill revert`; the drill keeps its result.
+      if (silence && (await removeSilence(silence).then(() => true, () => false))) journal.done(silence.key);
     }
   }
 
@@ -162,15 +192,15 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayOutcom
     scrapeIntervalSeconds: seconds(reference.scrapeIntervalMs),
     evaluationIntervalSeconds: seconds(reference.evaluationIntervalMs),
     stackReadySeconds: Math.max(0, ...scenarios.map((s) => s.stackReadySeconds ?? 0)),
-    gameDay: { silenced: options.silence, journal: journalFile, evidence: EVIDENCE },
+    gameDay: { silenced: options.silence, journal: journalFile, ...(journalLeft ? { journalLeft } : {}), evidence: EVIDENCE },
     pool: { jobs: 1, stacks: scenarios.length, wallSeconds: seconds(Date.now() - startedAtMs), cpuSeconds: 0, measuredStackCosts: {} },
     scenarios,
   };
-  return { kind: 'ran', plan, result };
+  return { kind: 'ran', plan, result, ...(failure === undefined ? {} : { failure }) };
 }
 
 /** The result of a drill an abort guard stopped: one failed verdict saying which guard and what it saw. */
-function abortedResult(drill: LoadedScenario, system: CompiledSystem, reason: AbortReason, startedAtMs: number, faults: ScenarioResult['faults']): ScenarioResult {
+function abortedResult(drill: LoadedScenario, system: CompiledSystem, reason: AbortReason, startedAtMs: number, faults: ScenarioResult['faults'], reverted: boolean): ScenarioResult {
   const plan = planScenario(drill.scenario, planContextFor(drill.scenario, system));
   return {
     name: drill.scenario.name,
@@ -184,7 +214,23 @@ function abortedResult(drill: LoadedScenario, system: CompiledSystem, reason: Ab
     traffic: NO_TRAFFIC,
     faults,
     alerts: [],
-    expectations: [{ description: `${drill.scenario.name} runs to its end without tripping an abort guard`, ok: false, detail: `aborted at ${reason.at} by '${reason.guard}': ${reason.detail}; every fault was reverted` }],
+    expectations: [{ description: `${drill.scenario.name} runs to its end without tripping an abort guard`, ok: false, detail: `aborted at ${reason.at} by '${reason.guard}': ${reason.detail}; ${reverted ? 'every fault was reverted' : 'a fault could not be reverted: run firedrill revert'}` }],
     power: [],
   };
+}
+
+/** One listener per configured webhook address, for the team's `continue: true` copy of every notification. */
+async function listenForCopies(drills: readonly LoadedScenario[], compiled: ReadonlyMap<string, CompiledSystem>): Promise<Map<string, ContinueWebhook>> {
+  const webhooks = new Map<string, ContinueWebhook>();
+  for (const name of new Set(drills.map((d) => d.scenario.system))) {
+    const listen = externalOf(compiled.get(name)!).webhook?.listen;
+    if (!listen || webhooks.has(listen)) continue;
+    try {
+      webhooks.set(listen, await ContinueWebhook.listen(listen));
+    } catch (error) {
+      await Promise.all([...webhooks.values()].map((w) => w.close()));
+      throw badInput(`systems.${name}.external.webhook.listen: cannot listen on ${listen} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pick a free port and point the firedrill route's webhook at it`);
+    }
+  }
+  return webhooks;
 }

@@ -29,6 +29,11 @@ export async function silenceAlerts(alertmanager: string, alertnames: readonly s
 
 /** Expires a silence; one already gone (expired, or removed by a person) counts as removed. */
 export async function removeSilence(silence: DrillSilence): Promise<void> {
-  const response = await httpJson('DELETE', `${silence.alertmanager}/api/v2/silence/${encodeURIComponent(silence.id)}`);
-  if (response.status !== 200 && response.status !== 404) throw new FiredrillError('ENVIRONMENT', `Alertmanager ${silence.alertmanager} did not remove silence ${silence.id} (${response.status})`);
+  const url = `${silence.alertmanager}/api/v2/silence/${encodeURIComponent(silence.id)}`;
+  const response = await httpJson('DELETE', url);
+  if (response.status === 200 || response.status === 404) return;
+  // Alertmanager refuses to expire a silence that is already expired (500): that one is gone.
+  const now = await httpJson<{ status?: { state?: string } }>('GET', url);
+  if (now.status === 404 || now.body?.status?.state === 'expired') return;
+  throw new FiredrillError('ENVIRONMENT', `Alertmanager ${silence.alertmanager} did not remove silence ${silence.id} (${response.status}: ${JSON.stringify(response.body).slice(0, 200)})`);
 }

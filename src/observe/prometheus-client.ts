@@ -77,6 +77,11 @@ export class PrometheusClient {
     return data.resultType === 'vector' ? data.result : [];
   }
 
+  /** What an expression evaluates to now: vector, scalar, string or matrix. */
+  async resultType(query: string): Promise<string> {
+    return (await this.#api<{ resultType: string }>(`/api/v1/query?query=${encodeURIComponent(query)}`)).resultType;
+  }
+
   /** A range query's matrix result over [fromMs, toMs] every `stepMs`. */
   async range(query: string, fromMs: number, toMs: number, stepMs: number): Promise<RangeSeries[]> {
     const data = await this.#api<{ resultType: string; result: RangeSeries[] }>(

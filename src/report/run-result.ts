@@ -33,6 +33,8 @@ export interface GameDaySummary {
   silenced: boolean;
   /** The revert journal of the run; removed once everything in it was reverted. */
   journal: string;
+  /** Actions the journal still holds (something could not be reverted): run `firedrill revert`. */
+  journalLeft?: number;
   /** Where the verdicts' data came from, by what they judge. */
   evidence: Record<string, string>;
 }
@@ -115,6 +117,10 @@ export interface ScenarioResult {
   aborted?: { guard: string; detail: string; at: string };
   /** Game days: notifications Alertmanager counted per integration during the drill. */
   delivery?: Record<string, { sent: number; failed: number }>;
+  /** Game days on an Alertmanager whose counters carry `receiver_name`: the same, per receiver. */
+  deliveryByReceiver?: Record<string, { sent: number; failed: number }>;
+  /** Game days with a webhook copy: the posts it received (Alertmanager counts them as webhook notifications). */
+  webhookCopies?: number;
   /** For every alert the expectations judge: what its expression evaluated to over the drill, beside its threshold. */
   ruleValues?: RuleValues[];
 }

@@ -39,6 +39,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (options.signal?.aborted) abort.abort(); // stopped before it began: no traffic, no fault
   // A crash or hang of the stack ends the drill at once: no verdict on a dead observer's data.
   stack.health.signal.addEventListener('abort', onOuterAbort, { once: true });
   const failIfUnhealthy = async () => {

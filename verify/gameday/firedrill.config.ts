@@ -17,10 +17,11 @@ export default defineConfig({
               prometheus: env.GAMEDAY_PROMETHEUS,
               alertmanager: env.GAMEDAY_ALERTMANAGER!,
               services: { api: env.GAMEDAY_API! },
-              faults: { controller: env.GAMEDAY_FAULTS!, tokenEnv: 'GAMEDAY_FAULT_TOKEN' },
+              ...(env.GAMEDAY_FAULTS ? { faults: { controller: env.GAMEDAY_FAULTS, tokenEnv: 'GAMEDAY_FAULT_TOKEN' } } : {}),
               allow: (env.GAMEDAY_ALLOW ?? `${env.GAMEDAY_API},${env.GAMEDAY_FAULTS}`).split(','),
               abortWhen: env.GAMEDAY_ABORT_WHEN ? [{ name: 'API too quiet', expr: env.GAMEDAY_ABORT_WHEN }] : [],
               maxDuration: env.GAMEDAY_MAX_DURATION ?? '5m',
+              ...(env.GAMEDAY_WEBHOOK ? { webhook: { listen: env.GAMEDAY_WEBHOOK } } : {}),
             },
           }
         : {}),

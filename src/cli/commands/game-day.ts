@@ -58,12 +58,14 @@ export async function gameDayCommand(config: LoadedConfig, names: string[], opts
     else console.log('not confirmed: nothing was touched');
     return 0;
   }
-  const { result } = outcome;
+  const { result, failure } = outcome;
   writeOutput(outputs.json, `${JSON.stringify(result, null, 2)}\n`);
   console.log(formatRunTable(result));
   console.log('');
   console.log(formatRunSummary(result));
   console.log(`result JSON: ${outputs.json}`);
   writeHtmlReport(outputs.html, reportInputOf(result));
+  if (result.gameDay?.journalLeft) console.error(`firedrill: ${result.gameDay.journalLeft} fault(s) or silence(s) could not be taken back out; they are in ${result.gameDay.journal}: run firedrill revert`);
+  if (failure !== undefined) throw failure;
   return result.ok ? 0 : 1;
 }

@@ -53,7 +53,7 @@ function scenarioSection(scenario: ScenarioResult, index: number, charts: Record
   return `<section class="scenario ${scenario.ok ? 'pass' : 'fail'}" id="scenario-${index}">
 <h2><span class="badge">${scenario.ok ? 'PASS' : 'FAIL'}</span> ${esc(scenario.name)}</h2>
 <p class="muted">${esc([scenario.system ? `system ${scenario.system}` : '', `scale ${scenario.scale ?? ''}`, `${secondsText(wallMs)} wall`, `${scenario.traffic.requests} requests (${scenario.traffic.achievedRps}/s, p95 ${scenario.traffic.latencyMs.p95} ms)`, alerts.length ? `went active: ${alerts.join(', ')}` : 'no alert went active'].filter(Boolean).join(' · '))}</p>
-${scenario.aborted ? `<p class="aborted">Aborted at ${esc(scenario.aborted.at)} by guard '${esc(scenario.aborted.guard)}': ${esc(scenario.aborted.detail)}. Every fault was reverted.</p>` : ''}
+${scenario.aborted ? `<p class="aborted">Aborted at ${esc(scenario.aborted.at)} by guard '${esc(scenario.aborted.guard)}': ${esc(scenario.aborted.detail)}.</p>` : ''}
 <h3>Timeline</h3>
 ${alertTimelineSvg(scenario)}
 <p class="legend"><span class="key fault"></span> fault <span class="key pending"></span> pending <span class="key firing"></span> firing <span class="key suppressed"></span> suppressed <span class="key tick"></span> notification</p>

@@ -46,7 +46,7 @@ export const PAGE_SCRIPT = String.raw`
       title: spec.title,
       width: Math.max(320, el.clientWidth || 900),
       height: 220,
-      scales: { y: { range: [lo, hi > lo ? hi * 1.1 : lo + 1] } },
+      scales: { y: { range: [lo, hi > lo ? hi + 0.1 * (hi - lo) : lo + 1] } },
       series: [{}].concat(spec.series.map(function (s) { return { label: s.label, stroke: s.color, width: 1.5, spanGaps: false }; })),
       plugins: [marksPlugin(spec.marks, spec.threshold)]
     };

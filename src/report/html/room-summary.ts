@@ -50,7 +50,10 @@ export function roomSummaryHtml(run: RunResult, gate?: GateResult): string {
   const expectations = run.scenarios.flatMap((s) => s.expectations);
   const held = expectations.filter((e) => e.ok);
   const failed = failedExpectations(run);
+  const verdict = (gate ? gate.ok : run.ok) && !run.notRun;
   const extra = gate ? gateProblems(gate) : [];
+  if (run.interrupted) extra.push('the run was interrupted (Ctrl-C or SIGTERM): only the drills below finished; run the others again');
+  if (!verdict && failed.length === 0 && extra.length === 0 && !run.notRun) extra.push('not every selected drill produced a result');
   const tested = `${c.scenarios} drill${c.scenarios === 1 ? '' : 's'}${c.systems.length ? ` of ${c.systems.join(', ')}` : ''}: ${c.alerts.length} alert${c.alerts.length === 1 ? '' : 's'} judged on firing or staying quiet, ${c.inhibitions} inhibition check${c.inhibitions === 1 ? '' : 's'}, ${c.routes} routing check${c.routes === 1 ? '' : 's'}; ${expectations.length} expectations in all.`;
   const heldKinds = (['fires', 'doesNotFire', 'inhibitedBy', 'notifies', 'resolves'] as const)
     .map((k) => [k, held.filter((e) => e.kind === k).length] as const)
@@ -69,7 +72,6 @@ export function roomSummaryHtml(run: RunResult, gate?: GateResult): string {
     ...failed.map((e) => `<li><b>${esc(e.scenario)}</b>: ${esc(e.description)}: ${esc(e.detail)}<br><span class="next">Next: ${esc(NEXT_STEP[e.kind ?? 'traffic'])}</span></li>`),
     ...extra.map((p) => `<li>${esc(p)}</li>`),
   ];
-  const verdict = (gate ? gate.ok : run.ok) && !run.notRun;
   return `<section id="summary" class="${verdict ? 'pass' : 'fail'}">
 <h2>Summary: ${verdict ? 'everything held' : `${failed.length + extra.length} problem${failed.length + extra.length === 1 ? '' : 's'} to fix`}</h2>
 <dl>

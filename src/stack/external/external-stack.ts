@@ -6,6 +6,7 @@ import { faultCatalogue } from '../../faults/fault-catalogue.ts';
 import { FaultController } from '../../faults/fault-controller.ts';
 import { remoteCatalogue, RemoteControllerDriver, type FaultJournal, type RemoteController } from '../../faults/remote-controller-driver.ts';
 import { AlertmanagerRouting } from '../../observe/alertmanager-routing.ts';
+import type { ContinueWebhook } from '../../observe/continue-webhook.ts';
 import { httpJson } from '../../observe/http-json.ts';
 import { StackWatch, type WatchedComponent } from '../stack-watch.ts';
 import type { StackProvider } from '../stack-provider.ts';
@@ -41,7 +42,17 @@ const component = (name: string, url: string): WatchedComponent => ({ name, exit
  * are what Alertmanager's routing picked, and faults go to the stack's own fault controller,
  * each journaled before it is sent. Stopping reverts every fault of the run.
  */
-export function externalStackProvider(journal: FaultJournal, runId: string, ownSilences: ReadonlySet<string> = new Set()): StackProvider {
+export interface ExternalRun {
+  readonly journal: FaultJournal;
+  /** Prefix of the run's fault ids on the stack's controller. */
+  readonly runId: string;
+  /** Silences the run created (`--silence`): alerts they hold still count as routed. */
+  readonly ownSilences: ReadonlySet<string>;
+  /** The run's listener for the team's `continue: true` copy of every notification, when configured. */
+  readonly webhook?: ContinueWebhook;
+}
+
+export function externalStackProvider({ journal, runId, ownSilences, webhook }: ExternalRun): StackProvider {
   return {
     name: 'external',
     async start(compiled: CompiledSystem): Promise<StartedStack> {
@@ -54,7 +65,7 @@ export function externalStackProvider(journal: FaultJournal, runId: string, ownS
       const catalogue = faultCatalogue(compiled.system);
       const faultToken = randomBytes(24).toString('hex');
       const faults = new FaultController({ catalogue: remoteCatalogue(catalogue), drivers }, faultToken, { system: compiled.system.name, scale: compiled.scale });
-      const routing = new AlertmanagerRouting(alertmanagerUrl, Math.max(250, compiled.evaluationIntervalMs / 3), ownSilences);
+      const routing = new AlertmanagerRouting(alertmanagerUrl, Math.max(250, compiled.evaluationIntervalMs / 3), ownSilences, webhook && { log: webhook, receiver: external.webhook?.receiver ?? 'firedrill' });
       const watch = new StackWatch([component(`Prometheus at ${prometheusUrl}`, `${prometheusUrl}/-/healthy`), component(`Alertmanager at ${alertmanagerUrl}`, `${alertmanagerUrl}/-/healthy`)], { pollMs: Math.max(1_000, compiled.evaluationIntervalMs), hangMs: 10_000 }, `external-${runId}`);
       const failure = await watch.check();
       if (failure) throw failure;
