@@ -187,4 +187,20 @@ describe('a game day on a stack with no firedrill part at all, whose team routes
     // The team's own receiver got it too: the stand-in was not rewired.
     expect(staging.received).toEqual(expect.arrayContaining([{ receiver: 'tickets', status: 'firing', alertname: 'GameApiBusy' }]));
   });
+
+  it('fails the routing verdict when the receiver is routed to but its integration is broken, though the webhook copy got through', async () => {
+    staging.broken.add('tickets');
+    const json = path.join(work, 'broken-tickets.json');
+    const run = await firedrill(['run', '--stack', 'external', '--config', GAMEDAY_CONFIG, 'gd-busy', '--yes', '--json', json], { ...staging.env, GAMEDAY_FAULTS: '', GAMEDAY_FAULT_TOKEN: '' });
+    expect(run.status, run.stdout + run.stderr).toBe(1);
+    const [drill] = readResult(json).scenarios;
+    expect(drill!.expectations.map((e) => [e.kind, e.ok])).toEqual([
+      ['fires', true],
+      ['notifies', false],
+      ['resolves', true],
+      ['unexpected', true],
+    ]);
+    expect(drill!.expectations[1]!.detail).toMatch(/reached tickets .*; but notifications failed \(webhook \d+ sent, [1-9]\d* failed/);
+    expect(drill!.webhookCopies).toBeGreaterThan(0);
+  });
 });

@@ -25,6 +25,8 @@ export interface TeamNotification {
 export interface PlainStandIn {
   readonly env: Record<string, string>;
   readonly received: TeamNotification[];
+  /** Receivers whose endpoint answers 500, as a broken pager integration would. */
+  readonly broken: Set<string>;
   stop(): Promise<void>;
 }
 
@@ -36,10 +38,12 @@ export async function startPlainStandIn(): Promise<PlainStandIn> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-staging-'));
   const [apiPort, prometheusPort, alertmanagerPort, teamPort, webhookPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const received: TeamNotification[] = [];
+  const broken = new Set<string>();
   const team: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
+      if (broken.has((req.url ?? '').slice(1))) return void res.writeHead(500).end();
       try {
         const payload = JSON.parse(body) as { receiver: string; alerts: { status: string; labels: Record<string, string> }[] };
         for (const a of payload.alerts) received.push({ receiver: payload.receiver, status: a.status, alertname: a.labels.alertname ?? '' });
@@ -102,6 +106,7 @@ export async function startPlainStandIn(): Promise<PlainStandIn> {
       GAMEDAY_WEBHOOK: `127.0.0.1:${webhookPort}`,
     },
     received,
+    broken,
     stop,
   };
 }

@@ -20,9 +20,10 @@ describe("a game day's delivery verdict", () => {
     expect(f!.evidence).toContain('ALERTS');
   });
 
-  it('fails a routed alert when nothing was delivered, or every attempt failed', () => {
+  it('fails a routed alert when nothing was delivered, or any notification failed', () => {
+    expect(judgeDelivery([routed], toPager, { integrations: { webhook: { sent: 4, failed: 1 } } }, plain)[0]).toMatchObject({ ok: false });
     expect(judgeDelivery([routed], toPager, { integrations: {} }, plain)[0]).toMatchObject({ ok: false, detail: expect.stringContaining('but nothing was delivered: Alertmanager\'s notification counters did not move during the drill') });
-    expect(judgeDelivery([routed], toPager, { integrations: { slack: { sent: 3, failed: 3 } } }, { ...plain, exactTimes: true })[0]).toMatchObject({ ok: false, detail: expect.stringContaining('every notification attempt failed (slack 3 sent, 3 failed') });
+    expect(judgeDelivery([routed], toPager, { integrations: { slack: { sent: 3, failed: 3 } } }, { ...plain, exactTimes: true })[0]).toMatchObject({ ok: false, detail: expect.stringContaining('but notifications failed (slack 3 sent, 3 failed') });
   });
 
   it('under --silence, holds on routing alone and says nothing was delivered; a routing failure stays a failure', () => {

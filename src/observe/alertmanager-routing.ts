@@ -14,7 +14,11 @@ interface AlertGroup {
   }[];
 }
 
-/** Notifications Alertmanager counted (`alertmanager_notifications_total` and `_failed_total`), by integration. */
+/**
+ * Notifications Alertmanager counted, by integration: `sent` from `alertmanager_notifications_total`,
+ * `failed` from `alertmanager_notifications_failed_total` plus `alertmanager_notification_requests_failed_total`
+ * (failed attempts of notifications still being retried).
+ */
 export type DeliveryCounts = Record<string, { sent: number; failed: number }>;
 
 /** The counters by integration, and by receiver too where Alertmanager labels them with `receiver_name` (newer releases). */
@@ -111,7 +115,8 @@ export class AlertmanagerRouting {
       counts[key][field] += value;
     };
     for (const family of parsePrometheusTextFormat(text)) {
-      const field = family.name === 'alertmanager_notifications_total' ? 'sent' : family.name === 'alertmanager_notifications_failed_total' ? 'failed' : undefined;
+      // A notification still being retried at the end of a drill has not failed yet, but its failed requests are counted at once.
+      const field = family.name === 'alertmanager_notifications_total' ? 'sent' : family.name === 'alertmanager_notifications_failed_total' || family.name === 'alertmanager_notification_requests_failed_total' ? 'failed' : undefined;
       if (!field) continue;
       for (const m of family.metrics) {
         const value = Number(m.value ?? 0);
