@@ -20,6 +20,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** One traffic chart per drill that sent traffic, one graph per judged rule. */
 const chartsOf = (run: RunResult) => run.scenarios.reduce((n, s) => n + ((s.trafficTimeline ?? []).some((p) => p.requests > 0) ? 1 : 0) + (s.ruleValues?.length ?? 0), 0);
 
+/** The chart ids of judged rules whose expression had no value at all over the drill. */
+const rulesWithoutData = (run: RunResult) =>
+  run.scenarios.flatMap((s, i) => (s.ruleValues ?? []).flatMap((r, j) => (r.series.every((x) => x.values.every(([, v]) => v === null || !Number.isFinite(v))) ? [`rule-${i}-${j}`] : [])));
+
 describe('the HTML report of a gate', () => {
   it('of the fixture gate (gate --html) renders with no console error and nothing fetched, with data in every chart', async () => {
     const gate = gateResult();
@@ -29,6 +33,7 @@ describe('the HTML report of a gate', () => {
     expect(page.charts.length).toBe(chartsOf(gate.run));
     expect(page.charts.length).toBeGreaterThan(gate.run.scenarios.length);
     expect(page.empty).toEqual([]);
+    expect(rulesWithoutData(gate.run)).toEqual([]);
     for (const s of gate.run.scenarios) expect(page.text).toContain(s.name);
     expect(page.text).toContain('What was tested');
     expect(page.text).toContain(`${gate.run.scenarios.flatMap((s) => s.expectations).length} of ${gate.run.scenarios.flatMap((s) => s.expectations).length} expectations`);
@@ -45,7 +50,9 @@ describe('the HTML report of a gate', () => {
     const page = await openReport(html, path.join(ARTIFACTS_DIR, 'html-report-failing-gate.png'));
     expect(page.errors).toEqual([]);
     expect(page.title).toBe('firedrill gate: FAIL');
-    expect(page.empty).toEqual([]);
+    // A rule broken by a mutation (a renamed metric) has nothing to graph: exactly those charts say "no data".
+    expect(page.empty).toEqual(rulesWithoutData(gate.run));
+    expect(page.empty.length).toBeGreaterThan(0);
     expect(page.charts.length).toBe(chartsOf(gate.run));
     for (const e of failed) expect(page.text).toContain(e.description);
     expect(page.text.match(/Next: /g)?.length).toBeGreaterThanOrEqual(failed.length);

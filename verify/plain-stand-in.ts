@@ -65,9 +65,12 @@ export async function startPlainStandIn(): Promise<PlainStandIn> {
   writeFileSync(path.join(dir, 'alertmanager.yml'), stringify({
     route: {
       receiver: 'tickets', group_by: ['alertname'], group_wait: '1s', group_interval: '2s', repeat_interval: '1h',
+      // A continue route that matches counts as a match: without the last catch-all, the root's
+      // receiver would no longer be anyone's fallback.
       routes: [
         { receiver: 'firedrill', continue: true, group_wait: '1s', group_interval: '2s' },
         { receiver: 'pager', matchers: ['severity="critical"'] },
+        { receiver: 'tickets' },
       ],
     },
     inhibit_rules: [{ source_matchers: ['alertname="GameApiDown"'], target_matchers: ['severity="warning"'], equal: ['job'] }],
@@ -92,6 +95,12 @@ export async function startPlainStandIn(): Promise<PlainStandIn> {
       const up = targets.data.activeTargets.filter((t) => t.health === 'up').length;
       return { value: up === 1 && rules.data.groups.length > 0 ? true : undefined, seen: `${up} targets up, ${rules.data.groups.length} rule groups` };
     }, { timeoutMs: READY_WITHIN_MS, pollMs: 250, abortIf: () => children.find((c) => c.exitCode !== null) && 'a stand-in process exited' });
+    // Rules evaluated before the first scrape see nothing (absent() is true) and may fire: wait
+    // until no alert has been active for `for` (3 s) plus two evaluations, so a drill starts quiet.
+    await waitFor('no alert active on the fresh stand-in for 5 s', async () => {
+      const recent = await getJson<{ data: { result: { metric: { alertname: string } }[] } }>(`${prometheus}/api/v1/query?query=${encodeURIComponent('count_over_time(ALERTS[5s])')}`);
+      return { value: recent.data.result.length === 0 ? true : undefined, seen: `active in the last 5 s: ${recent.data.result.map((r) => r.metric.alertname).join(', ')}` };
+    }, { timeoutMs: READY_WITHIN_MS, pollMs: 250 });
     await waitFor('the stand-in Alertmanager to be ready', async () => ({ value: (await getJson(`http://127.0.0.1:${alertmanagerPort}/-/ready`).then(() => true, () => undefined)), seen: 'not ready' }), { timeoutMs: READY_WITHIN_MS, pollMs: 250 });
   } catch (error) {
     await stop();
