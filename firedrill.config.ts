@@ -12,6 +12,7 @@ export default defineConfig({
       prometheus: 'fixtures/piyasa/prometheus.yml',
       alertmanager: 'fixtures/piyasa/alertmanager.yml',
       contract: 'fixtures/piyasa/contract.yml',
+      dashboards: 'fixtures/piyasa/dashboards',
       services: {
         api: {
           ...tsService('fixtures/piyasa/services/api.ts'),

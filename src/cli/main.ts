@@ -3,6 +3,7 @@ import { describeError } from '../errors.ts';
 import { addBuildCommand } from './commands/build-command.ts';
 import { addGateCommand } from './commands/gate-command.ts';
 import { addInitCommand } from './commands/init-command.ts';
+import { addDashboardsCommand } from './commands/dashboards-command.ts';
 import { addMergeCommand } from './commands/merge-command.ts';
 import { addReportCommand } from './commands/report-command.ts';
 import { addRevertCommand } from './commands/revert-command.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   addRunCommand(program);
   addGateCommand(program);
   addMergeCommand(program);
+  addDashboardsCommand(program);
   addReportCommand(program);
   addRevertCommand(program);
   addBuildCommand(program);

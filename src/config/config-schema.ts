@@ -67,6 +67,7 @@ const systemSchema = z.strictObject({
   prometheus: z.string().min(1),
   alertmanager: z.string().min(1),
   contract: z.string().min(1).optional(),
+  dashboards: z.string().min(1).optional(),
   services: z.record(name, serviceSchema),
   dependencies: z.record(name, dependencySchema).optional(),
   exporters: z.record(name, exporterSchema).optional(),

@@ -112,6 +112,8 @@ export interface SystemConfig {
   readonly alertmanager: string;
   /** Expected metric families (used by the gate). */
   readonly contract?: string;
+  /** A directory of Grafana dashboard JSON files: `firedrill dashboards check` runs every panel's queries. */
+  readonly dashboards?: string;
   readonly services: Readonly<Record<string, ServiceConfig>>;
   /** What the services depend on, reached through firedrill's fault proxy. */
   readonly dependencies?: Readonly<Record<string, DependencyConfig>>;

@@ -131,6 +131,7 @@ export function resolveSystem(name: string, system: SystemConfig, dir: string, f
     prometheus: existing('prometheus', system.prometheus),
     alertmanager: existing('alertmanager', system.alertmanager),
     contract: system.contract === undefined ? undefined : existing('contract', system.contract),
+    dashboards: system.dashboards === undefined ? undefined : existing('dashboards', system.dashboards),
     services,
     dependencies,
     exporters,
