@@ -22,8 +22,10 @@ export interface PanelGrade {
 export interface CheckWindow {
   readonly fromMs: number;
   readonly toMs: number;
-  /** Grafana's data source "Scrape interval" setting: set it to the real scrape interval (it defaults to 15s). */
+  /** Grafana's data source "Scrape interval" setting (15s unless set): what `$__rate_interval` is computed from. */
   readonly scrapeIntervalMs: number;
+  /** How often Prometheus really scrapes: a rate window holding fewer than two of these is empty. */
+  readonly actualScrapeIntervalMs: number;
   /** Points per panel when the panel sets none (Grafana uses the graph's width in pixels). */
   readonly maxDataPoints: number;
 }
@@ -68,7 +70,7 @@ export async function checkDashboard(dashboard: GrafanaDashboard, prometheusUrl:
       try {
         const series = await prometheus.range(expanded, window.fromMs, window.toMs, intervals.intervalMs);
         const points = series.reduce((n, s) => n + s.values.filter(([, v]) => Number.isFinite(Number(v))).length, 0);
-        grades.push({ ...base, expanded, grade: points > 0 ? 'ok' : 'empty', reason: points > 0 ? `${series.length} series, ${points} points` : emptyReason(expanded, window.scrapeIntervalMs, series.length) });
+        grades.push({ ...base, expanded, grade: points > 0 ? 'ok' : 'empty', reason: points > 0 ? `${series.length} series, ${points} points` : emptyReason(expanded, window, series.length) });
       } catch (error) {
         grades.push({ ...base, expanded, grade: 'error', reason: (error as Error).message.split('\n')[0]! });
       }
@@ -78,8 +80,12 @@ export async function checkDashboard(dashboard: GrafanaDashboard, prometheusUrl:
 }
 
 /** Why a query that Prometheus accepted returned nothing: the causes a person would look for first. */
-function emptyReason(expanded: string, scrapeIntervalMs: number, seriesCount: number): string {
-  const short = counterWindows(expanded).find((w) => parseDurationMs(w.range, expanded) < 2 * scrapeIntervalMs);
-  if (short) return `rate over [${short.range}] of ${short.selector} holds fewer than two scrapes at the ${scrapeIntervalMs / 1000}s scrape interval, so it is empty; use $__rate_interval or a window of at least ${(4 * scrapeIntervalMs) / 1000}s`;
+function emptyReason(expanded: string, window: CheckWindow, seriesCount: number): string {
+  const scrapeMs = window.actualScrapeIntervalMs;
+  const short = counterWindows(expanded).find((w) => parseDurationMs(w.range, expanded) < 2 * scrapeMs);
+  if (short) {
+    const setting = window.scrapeIntervalMs < scrapeMs ? `; the data source's scrape interval (${window.scrapeIntervalMs / 1000}s) is below Prometheus' (${scrapeMs / 1000}s): set it to ${scrapeMs / 1000}s` : '';
+    return `the rate window [${short.range}] of ${short.selector} holds fewer than two scrapes at Prometheus' ${scrapeMs / 1000}s scrape interval, so it is empty${setting}; use $__rate_interval or a window of at least ${(4 * scrapeMs) / 1000}s`;
+  }
   return seriesCount === 0 ? 'no series: the metric or its labels match nothing in the populated range (a renamed metric, a wrong label?)' : 'series without a single value in the range';
 }

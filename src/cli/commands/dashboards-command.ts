@@ -61,9 +61,10 @@ export function addDashboardsCommand(program: Command): void {
       for (const system of systems) {
         const prometheus = (opts.prometheus ?? system.external?.prometheus)?.replace(/\/+$/, '');
         if (!prometheus) throw badInput(`dashboards check: system ${system.name}: name the Prometheus to query with --prometheus <url> (or give the system an external block)`);
-        const scrapeIntervalMs = opts.scrapeInterval ? parseDurationMs(opts.scrapeInterval, '--scrape-interval') : await prometheusScrapeIntervalMs(prometheus);
+        const actualScrapeIntervalMs = await prometheusScrapeIntervalMs(prometheus);
+        const scrapeIntervalMs = opts.scrapeInterval ? parseDurationMs(opts.scrapeInterval, '--scrape-interval') : actualScrapeIntervalMs;
         for (const { dashboard } of loadDashboards(system.dashboards!)) {
-          grades.push(...(await checkDashboard(dashboard, prometheus, { fromMs, toMs, scrapeIntervalMs, maxDataPoints: opts.maxDataPoints })));
+          grades.push(...(await checkDashboard(dashboard, prometheus, { fromMs, toMs, scrapeIntervalMs, actualScrapeIntervalMs, maxDataPoints: opts.maxDataPoints })));
         }
       }
       for (const g of grades) {
