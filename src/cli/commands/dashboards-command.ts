@@ -4,6 +4,8 @@ import { parseDurationMs } from '../../duration.ts';
 import { badInput } from '../../errors.ts';
 import { checkDashboard, type PanelGrade } from '../../dashboards/check-dashboard.ts';
 import { loadDashboards } from '../../dashboards/load-dashboards.ts';
+import { writeProvisioning } from '../../dashboards/grafana-provisioning.ts';
+import path from 'node:path';
 import { getJson } from '../../observe/http-json.ts';
 import { parse } from 'yaml';
 import { configOption, systemOption, writeOutput } from '../options.ts';
@@ -34,9 +36,31 @@ const timeMs = (text: string, flag: string) => {
   return ms;
 };
 
+/** `firedrill dashboards provision`: Grafana's provisioning files for the systems' dashboards and a Prometheus. */
+function addProvisionCommand(dashboards: Command): void {
+  dashboards
+    .command('provision')
+    .description("write Grafana provisioning files (a Prometheus data source and a dashboards provider) and the systems' dashboards into a directory")
+    .requiredOption('--out <dir>', "Grafana's provisioning directory to write (point paths.provisioning at it)")
+    .option('--prometheus <url>', "the Prometheus the data source points at (default: the system's external.prometheus)")
+    .addOption(systemOption())
+    .addOption(configOption())
+    .action(async (opts: { out: string; prometheus?: string; system?: string[]; config: string }) => {
+      checkWritable(path.join(opts.out, 'datasources', 'firedrill.yaml'), '--out');
+      const config = await loadConfig(opts.config);
+      const systems = config.systems.filter((s) => (opts.system ? opts.system.includes(s.name) : true) && s.dashboards);
+      if (systems.length === 0) throw badInput(`dashboards provision: no system with dashboards: in ${config.file}`);
+      const prometheus = (opts.prometheus ?? systems.find((s) => s.external)?.external?.prometheus)?.replace(/\/+$/, '');
+      if (!prometheus) throw badInput('dashboards provision: name the Prometheus the data source points at with --prometheus <url>');
+      const written = writeProvisioning({ outDir: opts.out, prometheusUrl: prometheus, scrapeIntervalMs: await prometheusScrapeIntervalMs(prometheus), dashboards: systems.flatMap((s) => loadDashboards(s.dashboards!)) });
+      for (const file of written) console.log(`wrote ${file}`);
+    });
+}
+
 /** `firedrill dashboards check`: every panel of every dashboard queried as Grafana would, graded ok, empty or error. */
 export function addDashboardsCommand(program: Command): void {
   const dashboards = program.command('dashboards').description('Grafana dashboards of the systems (dashboards: in the config)');
+  addProvisionCommand(dashboards);
   dashboards
     .command('check')
     .description('run every panel query of every dashboard against a Prometheus as Grafana would, and grade each ok, empty or error')
