@@ -4,6 +4,8 @@
 // interval leaves empty and a variable that matches nothing each fail it, naming the dashboard,
 // the panel and the query.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,7 @@ import { runScenario } from '../src/scenario/run-scenario.ts';
 import { startNativeStack } from '../src/stack/native-stack.ts';
 import type { StartedStack } from '../src/stack/started-stack.ts';
 import { apiTraffic } from '../scenarios/lib/piyasa-traffic.ts';
+import { ARTIFACTS_DIR, openReport } from './report-browser.ts';
 
 const healthy: Scenario = { name: 'dashboard-data', system: 'piyasa', duration: '4m', traffic: [apiTraffic(20)], faults: [], expect: [] };
 const overview = loadDashboards(path.resolve('fixtures/piyasa/dashboards'))[0]!.dashboard;
@@ -50,8 +53,9 @@ describe('firedrill dashboards check', () => {
     expect(grades.find((g) => g.panel === 'Message Generation Rate')!.expanded).toMatch(/bot_id=~"\([^"|]+(\|[^"|]+)*\)"/);
   });
 
-  it('through the CLI: exit 0 and every panel listed ok', async () => {
-    const child = spawn(process.execPath, [BIN, 'dashboards', 'check', '--system', 'piyasa', '--prometheus', stack.prometheusUrl, '--from', new Date(window.fromMs).toISOString(), '--to', new Date(window.toMs).toISOString()], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('through the CLI: exit 0, every panel listed ok, and a preview with data in every panel', async () => {
+    const preview = mkdtempSync(path.join(os.tmpdir(), 'firedrill-preview-'));
+    const child = spawn(process.execPath, [BIN, 'dashboards', 'check', '--system', 'piyasa', '--prometheus', stack.prometheusUrl, '--from', new Date(window.fromMs).toISOString(), '--to', new Date(window.toMs).toISOString(), '--preview', preview], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -59,6 +63,11 @@ describe('firedrill dashboards check', () => {
     expect(out).toContain('22/22 panel queries return data');
     expect(out).toContain('ok    Piyasa ChatBot - Production Overview / Database & Cache / DB Connection Pool Usage [A]');
     expect(status).toBe(0);
+    const page = await openReport(path.join(preview, 'piyasa-chatbot-overview.html'), path.join(ARTIFACTS_DIR, 'dashboard-preview.png'));
+    rmSync(preview, { recursive: true, force: true });
+    expect(page.errors).toEqual([]);
+    expect(page.charts).toHaveLength(18);
+    expect(page.empty).toEqual([]);
   });
 
   it('fails a renamed metric, naming the dashboard, the panel and the query', async () => {

@@ -17,7 +17,12 @@ export interface PanelGrade {
   readonly expanded: string;
   readonly grade: 'ok' | 'empty' | 'error';
   readonly reason: string;
+  /** What the query returned (the first few series), for the preview. */
+  readonly series?: readonly { readonly labels: Readonly<Record<string, string>>; readonly values: readonly [number, number | null][] }[];
 }
+
+/** Series of one target kept for the preview: a panel shows a handful, not hundreds. */
+const PREVIEW_SERIES = 6;
 
 export interface CheckWindow {
   readonly fromMs: number;
@@ -70,7 +75,8 @@ export async function checkDashboard(dashboard: GrafanaDashboard, prometheusUrl:
       try {
         const series = await prometheus.range(expanded, window.fromMs, window.toMs, intervals.intervalMs);
         const points = series.reduce((n, s) => n + s.values.filter(([, v]) => Number.isFinite(Number(v))).length, 0);
-        grades.push({ ...base, expanded, grade: points > 0 ? 'ok' : 'empty', reason: points > 0 ? `${series.length} series, ${points} points` : emptyReason(expanded, window, series.length) });
+        const kept = series.slice(0, PREVIEW_SERIES).map((x) => ({ labels: { ...x.metric }, values: x.values.map(([t, v]): [number, number | null] => [t, Number.isFinite(Number(v)) ? Number(v) : null]) }));
+        grades.push({ ...base, expanded, grade: points > 0 ? 'ok' : 'empty', reason: points > 0 ? `${series.length} series, ${points} points` : emptyReason(expanded, window, series.length), series: kept });
       } catch (error) {
         grades.push({ ...base, expanded, grade: 'error', reason: (error as Error).message.split('\n')[0]! });
       }

@@ -5,6 +5,7 @@ import { badInput } from '../../errors.ts';
 import { checkDashboard, type PanelGrade } from '../../dashboards/check-dashboard.ts';
 import { loadDashboards } from '../../dashboards/load-dashboards.ts';
 import { writeProvisioning } from '../../dashboards/grafana-provisioning.ts';
+import { renderDashboardPreview } from '../../dashboards/dashboard-preview.ts';
 import path from 'node:path';
 import { getJson } from '../../observe/http-json.ts';
 import { parse } from 'yaml';
@@ -20,6 +21,7 @@ interface CheckFlags {
   maxDataPoints: number;
   system?: string[];
   json?: string;
+  preview?: string;
   config: string;
 }
 
@@ -72,9 +74,11 @@ export function addDashboardsCommand(program: Command): void {
     .addOption(new Option('--max-data-points <n>', 'points per panel when the panel sets none (Grafana: the graph width in pixels)').default(1000).argParser((v) => Number(v)))
     .addOption(systemOption())
     .option('--json <file>', 'write every grade as JSON here')
+    .option('--preview <dir>', 'write a preview of each dashboard here (<uid>.html: one chart per panel with its data, beside its grades)')
     .addOption(configOption())
     .action(async (opts: CheckFlags) => {
       if (opts.json) checkWritable(opts.json, '--json');
+      if (opts.preview) checkWritable(path.join(opts.preview, 'preview.html'), '--preview');
       const config = await loadConfig(opts.config);
       const systems = config.systems.filter((s) => (opts.system ? opts.system.includes(s.name) : true) && s.dashboards);
       if (systems.length === 0) throw badInput(`dashboards check: no system ${opts.system ? `named ${opts.system.join(', ')} ` : ''}with dashboards: in ${config.file}; add dashboards: '<dir of Grafana JSON>' to a system`);
@@ -87,8 +91,14 @@ export function addDashboardsCommand(program: Command): void {
         if (!prometheus) throw badInput(`dashboards check: system ${system.name}: name the Prometheus to query with --prometheus <url> (or give the system an external block)`);
         const actualScrapeIntervalMs = await prometheusScrapeIntervalMs(prometheus);
         const scrapeIntervalMs = opts.scrapeInterval ? parseDurationMs(opts.scrapeInterval, '--scrape-interval') : actualScrapeIntervalMs;
-        for (const { dashboard } of loadDashboards(system.dashboards!)) {
-          grades.push(...(await checkDashboard(dashboard, prometheus, { fromMs, toMs, scrapeIntervalMs, actualScrapeIntervalMs, maxDataPoints: opts.maxDataPoints })));
+        for (const { dashboard, file } of loadDashboards(system.dashboards!)) {
+          const graded = await checkDashboard(dashboard, prometheus, { fromMs, toMs, scrapeIntervalMs, actualScrapeIntervalMs, maxDataPoints: opts.maxDataPoints });
+          grades.push(...graded);
+          if (opts.preview) {
+            const out = path.join(opts.preview, `${dashboard.uid ?? path.basename(file, '.json')}.html`);
+            writeOutput(out, renderDashboardPreview(dashboard.title, graded, [`${prometheus} · ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()} · scrape interval ${scrapeIntervalMs / 1000}s`]));
+            console.log(`preview: ${out}`);
+          }
         }
       }
       for (const g of grades) {
@@ -97,7 +107,7 @@ export function addDashboardsCommand(program: Command): void {
       }
       const bad = grades.filter((g) => g.grade !== 'ok');
       console.log(`${grades.length - bad.length}/${grades.length} panel queries return data`);
-      if (opts.json) writeOutput(opts.json, `${JSON.stringify({ ok: bad.length === 0, fromMs, toMs, grades }, null, 2)}\n`);
+      if (opts.json) writeOutput(opts.json, `${JSON.stringify({ ok: bad.length === 0, fromMs, toMs, grades: grades.map(({ series: _series, ...g }) => g) }, null, 2)}\n`);
       process.exitCode = bad.length === 0 ? 0 : 1;
     });
 }

@@ -3,10 +3,8 @@ import { traceName } from '../trace-name.ts';
 import type { RunResult, ScenarioResult } from '../run-result.ts';
 import { alertTimelineSvg } from './alert-timeline-svg.ts';
 import { ruleChart, trafficChart, type ChartSpec } from './chart-data.ts';
-import { esc, scriptJson, secondsText } from './html-text.ts';
-import { PAGE_SCRIPT } from './page-script.ts';
-import { PAGE_STYLE } from './page-style.ts';
-import { chartAssets } from './report-assets.ts';
+import { renderPage } from './html-page.ts';
+import { esc, secondsText } from './html-text.ts';
 import { roomSummaryHtml } from './room-summary.ts';
 
 /** What a report is of: `firedrill run`, `firedrill gate`, or a game day on a running stack. */
@@ -84,25 +82,15 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const charts: Record<string, ChartSpec> = {};
   const sections = run.scenarios.map((s, i) => scenarioSection(s, i, charts));
   const first = run.scenarios[0]?.startedAt;
-  const title = `firedrill ${input.kind}: ${ok ? 'PASS' : 'FAIL'}`;
   const facts = [`stack ${run.stack}`, `scale ${run.scale}`, `engine ${run.engine}`, first ? `started ${first}` : '', gate ? `${gate.wallSeconds} s wall` : run.pool ? `${run.pool.wallSeconds} s wall` : ''].filter(Boolean);
-  const { script, css } = chartAssets();
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${css}</style>
-<style>${PAGE_STYLE}</style>
-</head><body>
-<header class="${ok ? 'pass' : 'fail'}"><h1>${esc(title)}</h1><p>${esc(facts.join(' · '))}</p>${(input.notes ?? []).map((n) => `<p class="note">${esc(n)}</p>`).join('')}</header>
-<main>
-${roomSummaryHtml(run, gate)}
+  return renderPage({
+    title: `firedrill ${input.kind}: ${ok ? 'PASS' : 'FAIL'}`,
+    ok,
+    facts: [facts.join(' · '), ...(input.notes ?? [])],
+    charts,
+    body: `${roomSummaryHtml(run, gate)}
 ${gate ? gateSection(gate) : ''}
 <nav><h2>Drills</h2><ol>${run.scenarios.map((s, i) => `<li class="${s.ok ? 'pass' : 'fail'}"><a href="#scenario-${i}">${s.ok ? 'PASS' : 'FAIL'} ${esc(s.name)}</a></li>`).join('')}</ol></nav>
-${sections.join('\n')}
-</main>
-<script type="application/json" id="firedrill-data">${scriptJson({ charts })}</script>
-<script>${script.replace(/<\/script/gi, '<\\/script')}</script>
-<script>${PAGE_SCRIPT}</script>
-</body></html>
-`;
+${sections.join('\n')}`,
+  });
 }
