@@ -36,6 +36,14 @@ describe('the gate on a mutated copy of the fixture config', () => {
     expect(contract.findings.map((f) => [f.family, f.problem])).toEqual([['telegram_429_count', expect.stringMatching(/^(missing|no series)$/)]]);
   });
 
+  it('the dashboards stage names the one panel the dropped family empties, with its query and why', () => {
+    const dashboards = gate.systems[0]!.dashboards!;
+    expect(dashboards.checked).toBe(23);
+    expect(dashboards.findings.map((f) => [f.row, f.panel, f.grade])).toEqual([['Telegram API', 'Telegram Rate Limit Hits', 'empty']]);
+    expect(dashboards.findings[0]!.reason).toContain('no series');
+    expect(formatGateSummary(gate)).toContain('FAIL Piyasa ChatBot - Production Overview / Telegram API / Telegram Rate Limit Hits [A]: empty: no series');
+  });
+
   it('coverage drops where the mutations hit, and the summary says so', () => {
     const piyasa = gate.systems[0]!;
     const uncovered = piyasa.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.alertname).sort();

@@ -4,7 +4,7 @@ import { readResultFile } from '../report/result-file.ts';
 import type { RunResult } from '../report/run-result.ts';
 import { loadDrills } from '../scenario/run-drills.ts';
 import type { ContractReport } from './check-contract.ts';
-import { summarizeGate, type GateResult } from './run-gate.ts';
+import { summarizeGate, type DashboardReport, type GateResult } from './run-gate.ts';
 import type { StaticFinding } from './static-checks.ts';
 
 export type MergedResult = { kind: 'gate'; gate: GateResult } | { kind: 'run'; run: RunResult };
@@ -44,7 +44,8 @@ export async function mergeResults(config: LoadedConfig, files: readonly string[
   const gateDocs = gates.map((g) => g.doc as GateResult);
   const staticFindings = new Map<string, StaticFinding[]>(gateDocs[0]!.systems.map((s) => [s.system, s.static]));
   const contractReports = new Map<string, ContractReport>(gateDocs.flatMap((g) => g.systems.flatMap((s) => (s.contract ? [[s.system, s.contract] as const] : []))));
-  const gate = summarizeGate({ compiled, scenarios: all, staticFindings, contractReports, run: merged, ...options, coverageJudged: true });
+  const dashboardReports = new Map<string, DashboardReport>(gateDocs.flatMap((g) => g.systems.flatMap((s) => (s.dashboards ? [[s.system, s.dashboards] as const] : []))));
+  const gate = summarizeGate({ compiled, scenarios: all, staticFindings, contractReports, dashboardReports, run: merged, ...options, coverageJudged: true });
   return { kind: 'gate', gate: { ...gate, wallSeconds: Math.max(...gateDocs.map((g) => g.wallSeconds)) } };
 }
 

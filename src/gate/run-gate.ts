@@ -4,6 +4,8 @@ import type { CompiledSystem } from '../compile/compile-system.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { badInput } from '../errors.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
+import { checkDashboard, type PanelGrade } from '../dashboards/check-dashboard.ts';
+import { loadDashboards } from '../dashboards/load-dashboards.ts';
 import type { RunResult } from '../report/run-result.ts';
 import { runDrills, selectDrills, type RunDrillsOptions } from '../scenario/run-drills.ts';
 import type { LoadedScenario } from '../scenario/load-scenarios.ts';
@@ -33,8 +35,16 @@ export interface SystemGateResult {
   readonly system: string;
   readonly static: StaticFinding[];
   readonly contract: ContractReport | null;
+  /** Every panel query of the system's dashboards over its baseline (absent without `dashboards:`). */
+  readonly dashboards?: DashboardReport | null;
   readonly alertCoverage: AlertCoverage;
   readonly inhibitionCoverage: InhibitionCoverage;
+}
+
+/** The dashboards stage: how many panel queries were run, and those that returned no data or failed. */
+export interface DashboardReport {
+  readonly checked: number;
+  readonly findings: Omit<PanelGrade, 'series'>[];
 }
 
 export interface GateResult {
@@ -59,6 +69,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const contracts = loadContracts(options.config, all, [...compiled.keys()]);
   const staticFindings = new Map([...compiled].map(([name, system]) => [name, runStaticChecks(system, contracts.get(name))]));
   const contractReports = new Map<string, ContractReport>();
+  const dashboardReports = new Map<string, DashboardReport>();
   const refused = [...staticFindings.values()].flat().filter((f) => f.check.startsWith('promtool') || f.check.startsWith('amtool'));
 
   const run: RunResult = refused.length > 0 ? notRun(options, `Prometheus or Alertmanager would refuse the config (${refused.length} static finding(s) above)`) : await runDrills({
@@ -68,11 +79,20 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     stack: options.stack ?? 'native',
     vacuous: 'fail',
     upstreamChecks: false,
-    afterScenario: async (scenario, stack) => {
+    afterScenario: async (scenario, stack, drill) => {
+      if (scenario.name !== contractScenarioOf(scenario.system, all)) return;
       const contract = contracts.get(scenario.system);
-      if (!contract || scenario.name !== contractScenarioOf(scenario.system, all)) return;
-      const jobs = scrapeTargets(stack.compiled.system).map((t) => t.job);
-      contractReports.set(scenario.system, await checkContract(new PrometheusClient(stack.prometheusUrl), contract, jobs, 5 * 60));
+      if (contract) {
+        const jobs = scrapeTargets(stack.compiled.system).map((t) => t.job);
+        contractReports.set(scenario.system, await checkContract(new PrometheusClient(stack.prometheusUrl), contract, jobs, 5 * 60));
+      }
+      // Dashboards over the baseline, on the stack's own scrape interval (a data source set up right).
+      const dashboards = stack.compiled.system.dashboards;
+      if (dashboards) {
+        const scrapeMs = stack.compiled.scrapeIntervalMs;
+        const grades = (await Promise.all(loadDashboards(dashboards).map(({ dashboard }) => checkDashboard(dashboard, stack.prometheusUrl, { ...drill, scrapeIntervalMs: scrapeMs, actualScrapeIntervalMs: scrapeMs, maxDataPoints: 1000 })))).flat();
+        dashboardReports.set(scenario.system, { checked: grades.length, findings: grades.filter((g) => g.grade !== 'ok').map(({ series: _series, ...g }) => g) });
+      }
     },
   });
   const shardRun: RunResult = options.shard ? { ...run, shard: options.shard } : run;
@@ -81,6 +101,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     scenarios: all,
     staticFindings,
     contractReports,
+    dashboardReports,
     run: shardRun,
     minAlertCoverage: options.minAlertCoverage,
     minInhibitionCoverage: options.minInhibitionCoverage,
@@ -110,6 +131,7 @@ export interface GateParts {
   readonly scenarios: readonly LoadedScenario[];
   readonly staticFindings: ReadonlyMap<string, StaticFinding[]>;
   readonly contractReports: ReadonlyMap<string, ContractReport>;
+  readonly dashboardReports?: ReadonlyMap<string, DashboardReport>;
   readonly run: RunResult;
   readonly minAlertCoverage: number;
   readonly minInhibitionCoverage: number;
@@ -128,6 +150,7 @@ export function summarizeGate(parts: GateParts): Omit<GateResult, 'wallSeconds'>
       system: name,
       static: parts.staticFindings.get(name) ?? [],
       contract: parts.contractReports.get(name) ?? null,
+      ...(system.system.dashboards ? { dashboards: parts.dashboardReports?.get(name) ?? null } : {}),
       alertCoverage: alertCoverage(system.alerts, own),
       inhibitionCoverage: inhibitionCoverage(system.alertmanager.doc, own),
     };
@@ -144,6 +167,7 @@ export function summarizeGate(parts: GateParts): Omit<GateResult, 'wallSeconds'>
       (s) =>
         s.static.length === 0 &&
         (s.contract === null || s.contract.findings.length === 0) &&
+        (s.dashboards === undefined || s.dashboards === null || s.dashboards.findings.length === 0) &&
         (!parts.coverageJudged || (s.alertCoverage.percent >= parts.minAlertCoverage && s.inhibitionCoverage.percent >= parts.minInhibitionCoverage)),
     );
   return { ok, coverageJudged: parts.coverageJudged, minAlertCoverage: parts.minAlertCoverage, minInhibitionCoverage: parts.minInhibitionCoverage, systems, run: parts.run };

@@ -26,6 +26,10 @@ export function formatGateSummary(gate: GateResult): string {
     } else {
       lines.push('  contract   none configured');
     }
+    if (s.dashboards) {
+      lines.push(`  dashboards ${s.dashboards.checked - s.dashboards.findings.length}/${s.dashboards.checked} panel queries return data over the baseline`);
+      for (const f of s.dashboards.findings) lines.push(`    FAIL ${f.dashboard} / ${f.row ? `${f.row} / ` : ''}${f.panel} [${f.refId}]: ${f.grade}: ${f.reason}; query: ${f.expanded}`);
+    }
     const uncovered = s.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.alertname);
     const judged = gate.coverageJudged ? '' : ' in this shard; judged after firedrill merge';
     lines.push(`  alerts     ${s.alertCoverage.percent}% covered (min ${gate.minAlertCoverage}%)${judged}${uncovered.length ? `; never fired and asserted: ${uncovered.join(', ')}` : ''}`);
@@ -63,6 +67,15 @@ export function gateJUnitSuites(gate: GateResult): JUnitSuite[] {
         cases: [...new Set([...s.contract.findings.map((f) => f.family)])].length === 0
           ? [{ name: `${s.contract.checked} families`, ok: true, detail: `every family of ${s.contract.file} present with its type and labels` }]
           : s.contract.findings.map((f) => ({ name: f.family, ok: false, detail: f.message })),
+      });
+    }
+    if (s.dashboards) {
+      suites.push({
+        name: `${s.system}.dashboards`,
+        timeSeconds: 0,
+        cases: s.dashboards.findings.length === 0
+          ? [{ name: `${s.dashboards.checked} panel queries`, ok: true, detail: 'every panel query of every dashboard returns data over the baseline' }]
+          : s.dashboards.findings.map((f) => ({ name: `${f.dashboard} / ${f.panel} [${f.refId}]`, ok: false, detail: `${f.grade}: ${f.reason}; query: ${f.expanded}` })),
       });
     }
     if (gate.coverageJudged) suites.push({

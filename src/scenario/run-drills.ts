@@ -59,8 +59,8 @@ export interface RunDrillsOptions {
   readonly onProgress?: (progress: ScenarioProgress) => void;
   /** Called once the scenario's stack is ready, just before traffic starts. */
   readonly onScenarioStart?: (scenario: Scenario, stack: StartedStack) => void;
-  /** Called after a scenario, while its stack still runs (the gate checks the metric contract here). */
-  readonly afterScenario?: (scenario: Scenario, stack: StartedStack) => Promise<void>;
+  /** Called after a scenario, while its stack still runs, with the drill's wall-clock span (the gate checks the metric contract and dashboards here). */
+  readonly afterScenario?: (scenario: Scenario, stack: StartedStack, drill: { readonly fromMs: number; readonly toMs: number }) => Promise<void>;
 }
 
 /** The selected scenarios (this shard's share) with their compiled systems, all validated: nothing has started yet. */
@@ -186,7 +186,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
           const { name, ...rest } = result;
           const withStack: ScenarioResult = { name, system: scenario.system, scale: system.scale, stackReadySeconds: seconds(stack.readyMs), ...rest };
           options.onScenario?.(withStack, system);
-          await options.afterScenario?.(scenario, stack);
+          await options.afterScenario?.(scenario, stack, { fromMs: Date.parse(result.startedAt), toMs: Date.parse(result.endedAt) });
           usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs, result.traffic);
           return withStack;
         } catch (error) {

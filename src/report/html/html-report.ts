@@ -67,8 +67,8 @@ ${(scenario.ruleValues ?? []).map((r, i) => chartDiv(ruleChart(scenario, r, `rul
 }
 
 function gateSection(gate: GateResult): string {
-  const rows = gate.systems.map((s) => `<tr><td>${esc(s.system)}</td><td>${s.static.length === 0 ? 'ok' : `${s.static.length} problem(s)`}</td><td>${s.contract ? (s.contract.findings.length === 0 ? 'ok' : `${s.contract.findings.length} finding(s)`) : 'none configured'}</td><td>${s.alertCoverage.percent}%</td><td>${s.inhibitionCoverage.percent}%</td></tr>`);
-  return `<section id="gate"><h2>Gate stages</h2><table><thead><tr><th>system</th><th>static checks</th><th>metric contract</th><th>alert coverage (min ${gate.minAlertCoverage}%)</th><th>inhibition coverage (min ${gate.minInhibitionCoverage}%)</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  const rows = gate.systems.map((s) => `<tr><td>${esc(s.system)}</td><td>${s.static.length === 0 ? 'ok' : `${s.static.length} problem(s)`}</td><td>${s.contract ? (s.contract.findings.length === 0 ? 'ok' : `${s.contract.findings.length} finding(s)`) : 'none configured'}</td><td>${s.dashboards ? `${s.dashboards.checked - s.dashboards.findings.length}/${s.dashboards.checked} queries with data` : 'none'}</td><td>${s.alertCoverage.percent}%</td><td>${s.inhibitionCoverage.percent}%</td></tr>`);
+  return `<section id="gate"><h2>Gate stages</h2><table><thead><tr><th>system</th><th>static checks</th><th>metric contract</th><th>dashboards</th><th>alert coverage (min ${gate.minAlertCoverage}%)</th><th>inhibition coverage (min ${gate.minInhibitionCoverage}%)</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
 /**

@@ -31,6 +31,7 @@ function gateProblems(gate: GateResult): string[] {
   for (const s of gate.systems) {
     for (const f of s.static) problems.push(`${s.system}: ${f.file}${f.where ? ` ${f.where}` : ''}: ${f.message} (${f.check})`);
     for (const f of s.contract?.findings ?? []) problems.push(`${s.system}: metric contract: ${f.message}`);
+    for (const f of s.dashboards?.findings ?? []) problems.push(`${s.system}: dashboard ${f.dashboard}, panel ${f.panel} [${f.refId}] is ${f.grade}: ${f.reason}`);
     if (gate.coverageJudged && s.alertCoverage.percent < gate.minAlertCoverage) {
       const never = s.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.alertname);
       problems.push(`${s.system}: alert coverage ${s.alertCoverage.percent}% is below ${gate.minAlertCoverage}%: no drill fires and asserts ${never.join(', ')}`);
