@@ -8,3 +8,9 @@ register();
 registerCommonJs();
 const { main } = await import('../src/cli/main.ts');
 await main(process.argv);
+// Everything a command started has been stopped and awaited by now. Exit explicitly, once stdout
+// and stderr are flushed: Node's own teardown at a natural exit was seen spinning at full CPU
+// forever (Environment::CleanupHandles, a gate whose result was already written), which would
+// hang a CI job.
+await new Promise((resolve) => process.stdout.write('', () => process.stderr.write('', resolve)));
+process.exit();

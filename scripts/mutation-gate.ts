@@ -69,3 +69,7 @@ if (!values.combined) {
   console.log(`caught ${caught}/${chosen.length}: gate failed, named the broken alert and nothing else`);
   process.exitCode = caught === chosen.length ? 0 : 1;
 }
+// As the CLI does (bin/firedrill.mjs): exit once stdout and stderr are flushed, not through Node's
+// teardown at a natural exit, which was seen spinning forever after a gate had written its result.
+await new Promise((resolve) => process.stdout.write('', () => process.stderr.write('', resolve)));
+process.exit();
