@@ -6,11 +6,10 @@ import { register as registerCommonJs } from 'tsx/cjs/api';
 
 register();
 registerCommonJs();
+// Once everything a command started has been stopped (the event loop drained), exit at once:
+// Node's own teardown after a natural exit was seen spinning at full CPU forever
+// (Environment::CleanupHandles, after a gate had written its result), which would hang a CI job.
+// 'beforeExit' comes only when nothing is pending, so no stop, removal or write is cut short.
+process.once('beforeExit', () => process.exit());
 const { main } = await import('../src/cli/main.ts');
 await main(process.argv);
-// Everything a command started has been stopped and awaited by now. Exit explicitly, once stdout
-// and stderr are flushed: Node's own teardown at a natural exit was seen spinning at full CPU
-// forever (Environment::CleanupHandles, a gate whose result was already written), which would
-// hang a CI job.
-await new Promise((resolve) => process.stdout.write('', () => process.stderr.write('', resolve)));
-process.exit();

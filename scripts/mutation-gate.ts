@@ -10,8 +10,13 @@ import { parseArgs } from 'node:util';
 import { installSignalHandlers } from '../src/cli/signals.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { runGate } from '../src/gate/run-gate.ts';
+
 import { failedExpectations } from '../src/report/run-result.ts';
 import { combineMutations, PIYASA_MUTATIONS } from '../verify/piyasa-mutations.ts';
+
+// As the CLI does (bin/firedrill.mjs): exit as soon as nothing is pending, not through Node's teardown
+// at a natural exit, which was seen spinning forever after a gate had written its result.
+process.once('beforeExit', () => process.exit());
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -69,7 +74,3 @@ if (!values.combined) {
   console.log(`caught ${caught}/${chosen.length}: gate failed, named the broken alert and nothing else`);
   process.exitCode = caught === chosen.length ? 0 : 1;
 }
-// As the CLI does (bin/firedrill.mjs): exit once stdout and stderr are flushed, not through Node's
-// teardown at a natural exit, which was seen spinning forever after a gate had written its result.
-await new Promise((resolve) => process.stdout.write('', () => process.stderr.write('', resolve)));
-process.exit();
