@@ -1,4 +1,5 @@
 import { getJson } from '../observe/http-json.ts';
+import { escapeRegexValue } from '../observe/promql-parts.ts';
 import type { GrafanaVariable } from './grafana-dashboard.ts';
 
 /** A dashboard variable as Grafana would set it on a fresh load: every value it can take, and the ones selected. */
@@ -13,7 +14,6 @@ export interface ResolvedVariable {
 }
 
 const queryText = (v: GrafanaVariable) => (typeof v.query === 'string' ? v.query : (v.query?.query ?? ''));
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `label_values(metric, label)` or `label_values(label)` through Prometheus' label values API over the range. */
 async function labelValues(prometheusUrl: string, query: string, fromMs: number, toMs: number): Promise<string[] | string> {
@@ -68,11 +68,11 @@ export async function resolveVariables(variables: readonly GrafanaVariable[], pr
     let substitute: string;
     if ((v.includeAll && wantsAll) || (v.multi && Array.isArray(current) && current.length > 1)) {
       const chosen = v.includeAll && wantsAll ? values : values.filter((x) => (current as readonly string[]).includes(x));
-      substitute = v.includeAll && wantsAll && v.allValue ? v.allValue : `(${(chosen.length ? chosen : values).map(escapeRegex).join('|')})`;
+      substitute = v.includeAll && wantsAll && v.allValue ? v.allValue : `(${(chosen.length ? chosen : values).map(escapeRegexValue).join('|')})`;
     } else {
       const one = Array.isArray(current) ? current[0] : current;
       substitute = typeof one === 'string' && values.includes(one) ? one : values[0]!;
-      if (v.multi || v.includeAll) substitute = escapeRegex(substitute);
+      if (v.multi || v.includeAll) substitute = escapeRegexValue(substitute);
     }
     resolved.push({ name: v.name, values, substitute });
   }

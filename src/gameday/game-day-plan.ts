@@ -6,7 +6,8 @@ import type { LoadedScenario } from '../scenario/load-scenarios.ts';
 import { planContextFor } from '../scenario/plan-context.ts';
 import { planScenario } from '../scenario/scenario-plan.ts';
 import { settleDeadlineMs } from '../scenario/settle-deadline.ts';
-import { externalOf, trimSlash } from '../stack/external/external-stack.ts';
+import { trimSlash } from '../observe/http-json.ts';
+import { externalOf } from '../stack/external/external-stack.ts';
 
 export interface GameDayPlanInput {
   readonly drills: readonly LoadedScenario[];

@@ -4,7 +4,7 @@ import { parseDurationMs, seconds } from '../duration.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { TrafficSummary } from '../engine/traffic.ts';
 import { badInput } from '../errors.ts';
-import { AlertmanagerRouting, readingBetween } from '../observe/alertmanager-routing.ts';
+import { readDeliveryCounts, readingBetween } from '../observe/alertmanager-routing.ts';
 import { EVIDENCE, judgeDelivery } from './judge-delivery.ts';
 import { ContinueWebhook } from '../observe/continue-webhook.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
@@ -13,7 +13,8 @@ import { loadScenarios, refuseVacuous, selectScenarios, type LoadedScenario } fr
 import { planContextFor } from '../scenario/plan-context.ts';
 import { resultFaults, runScenario, type ScenarioProgress } from '../scenario/run-scenario.ts';
 import { planScenario } from '../scenario/scenario-plan.ts';
-import { externalOf, externalStackProvider, trimSlash } from '../stack/external/external-stack.ts';
+import { trimSlash } from '../observe/http-json.ts';
+import { externalOf, externalStackProvider } from '../stack/external/external-stack.ts';
 import { readLiveMonitoring } from '../stack/external/live-monitoring.ts';
 import { checkAbortGuards, startAbortGuards, type AbortReason } from './abort-guards.ts';
 import { checkGameDay, checkGameDayScale, DEFAULT_MAX_DURATION } from './game-day-checks.ts';
@@ -129,8 +130,7 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayOutcom
     const provider = externalStackProvider({ journal, runId, ownSilences, webhook });
     const alertmanager = trimSlash(external.alertmanager);
     const boundMs = drillBoundMs(drill, system);
-    const counters = new AlertmanagerRouting(alertmanager, 1_000);
-    const before = await counters.deliveryCounts();
+    const before = await readDeliveryCounts(alertmanager);
     const copiesBefore = webhook?.posts() ?? 0;
     let silence: { id: string; alertmanager: string; key: string } | undefined;
     if (options.silence) {
@@ -150,7 +150,7 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayOutcom
       const stack = await provider.start(system);
       try {
         const ran = await runScenario(stack, drill.scenario, { engine, signal, onProgress: options.onProgress, vacuous: drill.vacuous });
-        const delivery = readingBetween(before, await counters.deliveryCounts());
+        const delivery = readingBetween(before, await readDeliveryCounts(alertmanager));
         const copies = (webhook?.posts() ?? 0) - copiesBefore;
         const expectations = judgeDelivery(ran.expectations, drill.scenario.expect, delivery, { silenced: options.silence, exactTimes: webhook !== undefined, copies });
         return {

@@ -1,13 +1,12 @@
 import { FiredrillError } from '../errors.ts';
 import { httpJson } from '../observe/http-json.ts';
+import { escapeRegexValue } from '../observe/promql-parts.ts';
 
 /** A silence firedrill created on Alertmanager for a drill's alerts. */
 export interface DrillSilence {
   readonly id: string;
   readonly alertmanager: string;
 }
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Silences every alert a drill names (`alertname=~"A|B"`) until `untilMs`, so that receivers stay
@@ -16,7 +15,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export async function silenceAlerts(alertmanager: string, alertnames: readonly string[], untilMs: number, comment: string): Promise<DrillSilence> {
   const response = await httpJson<{ silenceID?: string }>('POST', `${alertmanager}/api/v2/silences`, {
     body: {
-      matchers: [{ name: 'alertname', value: alertnames.map(escapeRegex).join('|'), isRegex: true, isEqual: true }],
+      matchers: [{ name: 'alertname', value: alertnames.map(escapeRegexValue).join('|'), isRegex: true, isEqual: true }],
       startsAt: new Date().toISOString(),
       endsAt: new Date(untilMs).toISOString(),
       createdBy: 'firedrill',

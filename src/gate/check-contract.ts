@@ -1,6 +1,7 @@
 import type { PrometheusClient } from '../observe/prometheus-client.ts';
 import type { MetricContract } from './metric-contract.ts';
 import { relativeName } from '../compile/yaml-file.ts';
+import { escapeRegexValue } from '../observe/promql-parts.ts';
 
 export interface ContractFinding {
   readonly family: string;
@@ -26,7 +27,7 @@ const IMPLIED_LABELS = new Set(['__name__', 'job', 'instance', 'le', 'quantile']
 export async function checkContract(prometheus: PrometheusClient, contract: MetricContract, jobs: readonly string[], lookbackSeconds: number): Promise<ContractReport> {
   const metadata = await prometheus.metadata();
   const findings: ContractFinding[] = [];
-  const jobMatcher = `job=~"${jobs.map((j) => j.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}"`;
+  const jobMatcher = `job=~"${jobs.map(escapeRegexValue).join('|')}"`;
   for (const [family, expected] of contract.families) {
     const seen = metadata[family]?.map((m) => m.type) ?? [];
     if (seen.length === 0) {

@@ -102,30 +102,30 @@ export class AlertmanagerRouting {
       });
     });
   }
+}
 
-  /** Alertmanager's notification counters now. */
-  async deliveryCounts(): Promise<DeliveryReading> {
-    const response = await request(`${this.baseUrl}/metrics`, { headersTimeout: CONTROL_CALL_TIMEOUT_MS, bodyTimeout: CONTROL_CALL_TIMEOUT_MS });
-    const text = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`GET ${this.baseUrl}/metrics answered ${response.statusCode}`);
-    const integrations: DeliveryCounts = {};
-    const receivers: DeliveryCounts = {};
-    const add = (counts: DeliveryCounts, key: string, field: 'sent' | 'failed', value: number) => {
-      counts[key] ??= { sent: 0, failed: 0 };
-      counts[key][field] += value;
-    };
-    for (const family of parsePrometheusTextFormat(text)) {
-      // A notification still being retried at the end of a drill has not failed yet, but its failed requests are counted at once.
-      const field = family.name === 'alertmanager_notifications_total' ? 'sent' : family.name === 'alertmanager_notifications_failed_total' || family.name === 'alertmanager_notification_requests_failed_total' ? 'failed' : undefined;
-      if (!field) continue;
-      for (const m of family.metrics) {
-        const value = Number(m.value ?? 0);
-        add(integrations, m.labels?.integration ?? 'unknown', field, value);
-        if (m.labels?.receiver_name) add(receivers, m.labels.receiver_name, field, value);
-      }
+/** An Alertmanager's notification counters now (its /metrics). */
+export async function readDeliveryCounts(baseUrl: string): Promise<DeliveryReading> {
+  const response = await request(`${baseUrl}/metrics`, { headersTimeout: CONTROL_CALL_TIMEOUT_MS, bodyTimeout: CONTROL_CALL_TIMEOUT_MS });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`GET ${baseUrl}/metrics answered ${response.statusCode}`);
+  const integrations: DeliveryCounts = {};
+  const receivers: DeliveryCounts = {};
+  const add = (counts: DeliveryCounts, key: string, field: 'sent' | 'failed', value: number) => {
+    counts[key] ??= { sent: 0, failed: 0 };
+    counts[key][field] += value;
+  };
+  for (const family of parsePrometheusTextFormat(text)) {
+    // A notification still being retried at the end of a drill has not failed yet, but its failed requests are counted at once.
+    const field = family.name === 'alertmanager_notifications_total' ? 'sent' : family.name === 'alertmanager_notifications_failed_total' || family.name === 'alertmanager_notification_requests_failed_total' ? 'failed' : undefined;
+    if (!field) continue;
+    for (const m of family.metrics) {
+      const value = Number(m.value ?? 0);
+      add(integrations, m.labels?.integration ?? 'unknown', field, value);
+      if (m.labels?.receiver_name) add(receivers, m.labels.receiver_name, field, value);
     }
-    return Object.keys(receivers).length > 0 ? { integrations, receivers } : { integrations };
   }
+  return Object.keys(receivers).length > 0 ? { integrations, receivers } : { integrations };
 }
 
 /** What the counters rose by between two readings, integrations that moved only. */

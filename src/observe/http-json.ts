@@ -49,3 +49,11 @@ export async function answersReady(baseUrl: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Resolves when the URL answers with any HTTP status within the timeout: alive, whatever it says. */
+export async function answers(url: string, timeoutMs: number): Promise<void> {
+  await httpJson('GET', url, { timeoutMs });
+}
+
+/** A base URL without its trailing slashes, so that paths can be appended to it. */
+export const trimSlash = (url: string): string => url.replace(/\/+$/, '');

@@ -84,3 +84,8 @@ export function counterWindows(expr: string): CounterWindow[] {
   });
   return found;
 }
+
+/** A value as a literal inside a `=~` matcher (Prometheus' and Alertmanager's RE2): every metacharacter escaped. */
+export function escapeRegexValue(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

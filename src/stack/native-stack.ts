@@ -7,7 +7,7 @@ import { formatDurationMs } from '../duration.ts';
 import { FiredrillError } from '../errors.ts';
 import { FaultController } from '../faults/fault-controller.ts';
 import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
-import { httpJson } from '../observe/http-json.ts';
+import { answers } from '../observe/http-json.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
 import { WebhookSink } from '../observe/webhook-sink.ts';
 import { freePort, releasePort } from './free-port.ts';
@@ -238,11 +238,6 @@ export function watchTimings(compiled: CompiledSystem): WatchTimings {
 
 function processComponent(process: PartProcess, healthUrl: string): WatchedComponent {
   return { name: process.spec.name, logFile: process.spec.logFile, exited: () => process.troubleStory(), probe: (timeoutMs) => answers(healthUrl, timeoutMs) };
-}
-
-/** Resolves when the URL answers with any HTTP status within the timeout: alive, whatever it says. */
-async function answers(url: string, timeoutMs: number): Promise<void> {
-  await httpJson('GET', url, { timeoutMs });
 }
 
 export function startNativeStack(compiled: CompiledSystem, options: StackStartOptions = {}): Promise<StartedStack> {

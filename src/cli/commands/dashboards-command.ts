@@ -7,7 +7,7 @@ import { loadDashboards } from '../../dashboards/load-dashboards.ts';
 import { writeProvisioning } from '../../dashboards/grafana-provisioning.ts';
 import { renderDashboardPreview } from '../../dashboards/dashboard-preview.ts';
 import path from 'node:path';
-import { getJson } from '../../observe/http-json.ts';
+import { getJson, trimSlash } from '../../observe/http-json.ts';
 import { parse } from 'yaml';
 import { configOption, systemOption, writeOutput } from '../options.ts';
 import { checkWritable } from '../output-path.ts';
@@ -52,7 +52,8 @@ function addProvisionCommand(dashboards: Command): void {
       const config = await loadConfig(opts.config);
       const systems = config.systems.filter((s) => (opts.system ? opts.system.includes(s.name) : true) && s.dashboards);
       if (systems.length === 0) throw badInput(`dashboards provision: no system with dashboards: in ${config.file}`);
-      const prometheus = (opts.prometheus ?? systems.find((s) => s.external)?.external?.prometheus)?.replace(/\/+$/, '');
+      const url = opts.prometheus ?? systems.find((s) => s.external)?.external?.prometheus;
+      const prometheus = url && trimSlash(url);
       if (!prometheus) throw badInput('dashboards provision: name the Prometheus the data source points at with --prometheus <url>');
       const written = writeProvisioning({ outDir: opts.out, prometheusUrl: prometheus, scrapeIntervalMs: await prometheusScrapeIntervalMs(prometheus), dashboards: systems.flatMap((s) => loadDashboards(s.dashboards!)) });
       for (const file of written) console.log(`wrote ${file}`);
@@ -87,7 +88,8 @@ export function addDashboardsCommand(program: Command): void {
       if (fromMs >= toMs) throw badInput(`--from must be before --to`);
       const grades: PanelGrade[] = [];
       for (const system of systems) {
-        const prometheus = (opts.prometheus ?? system.external?.prometheus)?.replace(/\/+$/, '');
+        const url = opts.prometheus ?? system.external?.prometheus;
+        const prometheus = url && trimSlash(url);
         if (!prometheus) throw badInput(`dashboards check: system ${system.name}: name the Prometheus to query with --prometheus <url> (or give the system an external block)`);
         const actualScrapeIntervalMs = await prometheusScrapeIntervalMs(prometheus);
         const scrapeIntervalMs = opts.scrapeInterval ? parseDurationMs(opts.scrapeInterval, '--scrape-interval') : actualScrapeIntervalMs;

@@ -4,10 +4,9 @@ import type { LoadedConfig } from '../../config/load-config.ts';
 import type { EngineRequest } from '../../engine/choose-engine.ts';
 import { badInput } from '../../errors.ts';
 import { runGameDay } from '../../gameday/run-game-day.ts';
-import { formatRunSummary, formatRunTable, formatScenario } from '../../report/console-report.ts';
+import { formatScenario } from '../../report/console-report.ts';
 import { LiveProgress } from '../../report/live-progress.ts';
-import { reportInputOf, writeHtmlReport } from '../html-output.ts';
-import { writeOutput } from '../options.ts';
+import { writeRun } from '../run-output.ts';
 
 export interface GameDayFlags {
   readonly scale: ScaleRequest;
@@ -59,12 +58,7 @@ export async function gameDayCommand(config: LoadedConfig, names: string[], opts
     return 0;
   }
   const { result, failure } = outcome;
-  writeOutput(outputs.json, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(formatRunTable(result));
-  console.log('');
-  console.log(formatRunSummary(result));
-  console.log(`result JSON: ${outputs.json}`);
-  writeHtmlReport(outputs.html, reportInputOf(result));
+  writeRun(result, outputs);
   if (result.gameDay?.journalLeft) console.error(`firedrill: ${result.gameDay.journalLeft} fault(s) or silence(s) could not be taken back out; they are in ${result.gameDay.journal}: run firedrill revert`);
   if (failure !== undefined) throw failure;
   return result.ok ? 0 : 1;

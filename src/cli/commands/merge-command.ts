@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.ts';
 import { mergeResults } from '../../gate/merge-results.ts';
-import { formatRunSummary, formatRunTable } from '../../report/console-report.ts';
-import { runJUnitSuites } from '../../report/gate-report.ts';
-import { formatJUnit } from '../../report/junit.ts';
-import { configOption, coverageOptions, writeOutput } from '../options.ts';
-import { addHtmlOption, checkHtmlWritable, reportInputOf, writeHtmlReport } from '../html-output.ts';
+import { configOption, coverageOptions } from '../options.ts';
+import { addHtmlOption, checkHtmlWritable } from '../html-output.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
+import { writeRun } from '../run-output.ts';
 import { writeGate } from './gate-command.ts';
 
 interface MergeFlags {
@@ -36,13 +34,7 @@ export function addMergeCommand(program: Command): void {
     const config = await loadConfig(opts.config);
     const merged = await mergeResults(config, files, opts);
     if (merged.kind === 'gate') return writeGate(merged.gate, outputs);
-    writeOutput(outputs.json, `${JSON.stringify(merged.run, null, 2)}\n`);
-    if (outputs.junit) writeOutput(outputs.junit, formatJUnit('firedrill-run', runJUnitSuites(merged.run)));
-    console.log(formatRunTable(merged.run));
-    console.log('');
-    console.log(formatRunSummary(merged.run));
-    console.log(`result JSON: ${outputs.json}${outputs.junit ? `; JUnit: ${outputs.junit}` : ''}`);
-    writeHtmlReport(outputs.html, reportInputOf(merged.run));
+    writeRun(merged.run, outputs);
     process.exitCode = merged.run.ok ? 0 : 1;
   });
 }

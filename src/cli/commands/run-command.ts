@@ -1,19 +1,19 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ScaleRequest } from '../../compile/compile-system.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import type { EngineRequest } from '../../engine/choose-engine.ts';
-import { formatRunSummary, formatRunTable, formatScenario } from '../../report/console-report.ts';
+import { formatScenario } from '../../report/console-report.ts';
 import { LiveProgress } from '../../report/live-progress.ts';
 import { runDrills, type StackRequest } from '../../scenario/run-drills.ts';
 import type { Shard } from '../../scenario/shard.ts';
 import { announceStart, rememberStackCost } from '../announce.ts';
 import { gameDayCommand } from './game-day.ts';
-import { Option } from 'commander';
-import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption, writeOutput } from '../options.ts';
-import { addHtmlOption, checkHtmlWritable, writeHtmlReport } from '../html-output.ts';
+import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption } from '../options.ts';
+import { addHtmlOption, checkHtmlWritable } from '../html-output.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
 import { readStackCosts } from '../stack-cost-file.ts';
+import { writeRun } from '../run-output.ts';
 
 interface RunFlags {
   scale: ScaleRequest;
@@ -81,13 +81,8 @@ export function addRunCommand(program: Command): void {
         },
       });
       progress.clear();
-      writeOutput(json, `${JSON.stringify(result, null, 2)}\n`);
       rememberStackCost(result);
-      console.log(formatRunTable(result));
-      console.log('');
-      console.log(formatRunSummary(result));
-      console.log(`result JSON: ${json}`);
-      writeHtmlReport(opts.html, { kind: 'run', run: result });
+      writeRun(result, { json, html: opts.html });
       process.exitCode = interruption.exitCode ?? (result.ok ? 0 : 1);
     });
 }

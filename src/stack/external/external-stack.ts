@@ -7,12 +7,11 @@ import { FaultController } from '../../faults/fault-controller.ts';
 import { remoteCatalogue, RemoteControllerDriver, type FaultJournal, type RemoteController } from '../../faults/remote-controller-driver.ts';
 import { AlertmanagerRouting } from '../../observe/alertmanager-routing.ts';
 import type { ContinueWebhook } from '../../observe/continue-webhook.ts';
-import { httpJson } from '../../observe/http-json.ts';
+import { answers, trimSlash } from '../../observe/http-json.ts';
 import { StackWatch, type WatchedComponent } from '../stack-watch.ts';
 import type { StackProvider } from '../stack-provider.ts';
 import type { StartedStack } from '../started-stack.ts';
 
-export const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** The external block of a compiled system; a one-line error when the config has none. */
 export function externalOf(compiled: CompiledSystem): ExternalStackConfig {
@@ -28,10 +27,6 @@ export function remoteController(compiled: CompiledSystem): RemoteController | u
   const token = process.env[faults.tokenEnv];
   if (!token) throw badInput(`systems.${compiled.system.name}.external.faults.tokenEnv: $${faults.tokenEnv} is not set; export the fault controller's token (\`firedrill up\` prints it) in it`);
   return { url: trimSlash(faults.controller), tokenEnv: faults.tokenEnv, token };
-}
-
-async function answers(url: string, timeoutMs: number): Promise<void> {
-  await httpJson('GET', url, { timeoutMs });
 }
 
 const component = (name: string, url: string): WatchedComponent => ({ name, exited: () => undefined, probe: (timeoutMs) => answers(url, timeoutMs) });

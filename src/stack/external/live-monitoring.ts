@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import type { SourceDocs } from '../../compile/compile-system.ts';
 import type { YamlMap } from '../../compile/yaml-file.ts';
 import { badInput } from '../../errors.ts';
-import { getJson } from '../../observe/http-json.ts';
+import { getJson, trimSlash } from '../../observe/http-json.ts';
 
 interface ApiRule {
   readonly type: 'alerting' | 'recording';
@@ -57,11 +57,10 @@ export function ruleFilesOf(groups: readonly ApiRuleGroup[]): SourceDocs['ruleFi
  * receivers and inhibitions (/api/v2/status). Verdicts then judge staging's rules, not a copy.
  */
 export async function readLiveMonitoring(urls: { readonly prometheus: string; readonly alertmanager: string }, at: string): Promise<SourceDocs> {
-  const base = (u: string) => u.replace(/\/+$/, '');
   const [config, rules, status] = await Promise.all([
-    read<{ data: { yaml: string } }>(`${base(urls.prometheus)}/api/v1/status/config`, "Prometheus' config", `${at}.prometheus`),
-    read<{ data: { groups: ApiRuleGroup[] } }>(`${base(urls.prometheus)}/api/v1/rules`, "Prometheus' rules", `${at}.prometheus`),
-    read<{ config: { original: string } }>(`${base(urls.alertmanager)}/api/v2/status`, "Alertmanager's config", `${at}.alertmanager`),
+    read<{ data: { yaml: string } }>(`${trimSlash(urls.prometheus)}/api/v1/status/config`, "Prometheus' config", `${at}.prometheus`),
+    read<{ data: { groups: ApiRuleGroup[] } }>(`${trimSlash(urls.prometheus)}/api/v1/rules`, "Prometheus' rules", `${at}.prometheus`),
+    read<{ config: { original: string } }>(`${trimSlash(urls.alertmanager)}/api/v2/status`, "Alertmanager's config", `${at}.alertmanager`),
   ]);
   return {
     prometheus: (parse(config.data.yaml) ?? {}) as YamlMap,
