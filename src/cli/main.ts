@@ -4,6 +4,7 @@ import { addBuildCommand } from './commands/build-command.ts';
 import { addGateCommand } from './commands/gate-command.ts';
 import { addInitCommand } from './commands/init-command.ts';
 import { addDashboardsCommand } from './commands/dashboards-command.ts';
+import { addPopulateCommand } from './commands/populate-command.ts';
 import { addMergeCommand } from './commands/merge-command.ts';
 import { addReportCommand } from './commands/report-command.ts';
 import { addRevertCommand } from './commands/revert-command.ts';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   addGateCommand(program);
   addMergeCommand(program);
   addDashboardsCommand(program);
+  addPopulateCommand(program);
   addReportCommand(program);
   addRevertCommand(program);
   addBuildCommand(program);

@@ -96,7 +96,11 @@ export function wirePrometheusConfig(config: ScaledPrometheusConfig, wiring: Pro
       }
       const probes = wiring.probeTargets?.get(String(job.job_name));
       if (probes) return wireProbeJob(job, target, probes, where);
-      const labels = asMap(asList(job.static_configs, where).map((c) => asMap(c, where))[0]?.labels, where);
+      const firstConfig = asList(job.static_configs, where).map((c) => asMap(c, where))[0];
+      // The target as written keeps its instance label (Prometheus would take the run's port), so
+      // alerts and dashboards see production's names, and history populate writes joins live data.
+      const written = asList(firstConfig?.targets ?? [], where)[0];
+      const labels = { ...(typeof written === 'string' ? { instance: written } : {}), ...asMap(firstConfig?.labels, where) };
       const wired: YamlMap = {};
       for (const [key, value] of Object.entries(job)) {
         if (!key.endsWith('_sd_configs') && key !== 'static_configs') wired[key] = value;

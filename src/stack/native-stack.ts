@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -165,13 +165,14 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
     // Started before Prometheus, so that it is over before Prometheus' first scrape (engine/warm-up.ts).
     const warmedUp = options.warmUp ? handledLater(options.warmUp(parts.serviceUrls, startAbort.signal)) : Promise.resolve();
     writePrometheusConfig(compiled, { scrapeAddresses: parts.scrapeAddresses, probeTargets: parts.probeTargets, alertmanagerPort }, runDir);
+    if (options.tsdbBlocks) moveBlocks(await failing(Promise.resolve(options.tsdbBlocks)), path.join(runDir, 'prometheus-data'));
     const prometheus = await failing(launcher.prometheus());
     processes.push(prometheus);
     stoppers.push(() => prometheus.stop());
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     // A service or Alertmanager that dies or stops while Prometheus starts ends the start at once too.
     const trouble = () => [prometheus, alertmanager, ...parts.processes()].map((p) => p.unexpectedTrouble()).find(Boolean);
-    await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, prometheus, prometheusPort, startAbort.signal, trouble);
+    await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, prometheus, prometheusPort, startAbort.signal, trouble, () => options.onPrometheusServing?.(prometheusUrl));
     await failing(warmedUp);
     options.signal?.removeEventListener('abort', onOuterAbort);
     const controller = new FaultController({ catalogue: faultCatalogue(compiled.system), drivers: parts.drivers }, faultToken, { system: compiled.system.name, scale: compiled.scale });
@@ -213,6 +214,14 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
     const kept = keepRunDir ? runDir : keepLogs(runDir);
     await stop();
     throw error instanceof FiredrillError && kept ? new FiredrillError(error.code, `${error.message}; ${keepRunDir ? 'run directory kept' : 'logs kept'}: ${kept}`, { cause: error }) : error;
+  }
+}
+
+/** Moves the TSDB blocks (directories with a meta.json) of `from` into a Prometheus storage directory. */
+function moveBlocks(from: string, storage: string): void {
+  mkdirSync(storage, { recursive: true });
+  for (const entry of readdirSync(from)) {
+    if (existsSync(path.join(from, entry, 'meta.json'))) renameSync(path.join(from, entry), path.join(storage, entry));
   }
 }
 
@@ -263,10 +272,12 @@ async function waitUntilPrometheusIsReady(
   port: number,
   signal: AbortSignal,
   abortIf: () => string | undefined,
+  onServing: () => void,
 ): Promise<void> {
   await waitUntilServing(prometheus, port, () =>
     waitFor('Prometheus /-/ready', () => readyProbe(client, prometheus, port), { timeoutMs: PROCESS_READY_TIMEOUT_MS, pollMs: READY_POLL_MS, abortIf, signal }),
   );
+  onServing();
 
   const expectedRules = compiled.ruleFiles.reduce((n, f) => n + f.groups.length, 0);
   await waitFor(

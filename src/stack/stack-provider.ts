@@ -22,6 +22,14 @@ export interface StackStartOptions {
    * Traffic for the services once they answer, run while Prometheus starts and done before its
    * first scrape (see engine/warm-up.ts); the stack is ready only after it ended.
    */
+  /**
+   * TSDB blocks (promtool's backfill) that Prometheus starts with: every block directory in it is
+   * moved into Prometheus' storage before Prometheus starts (native and containers providers).
+   * A promise lets the rest of the stack start while the blocks are being written.
+   */
+  readonly tsdbBlocks?: string | Promise<string>;
+  /** Told as soon as Prometheus answers queries (over `tsdbBlocks` too), before its targets are first scraped. */
+  readonly onPrometheusServing?: (url: string) => void;
   readonly warmUp?: (serviceUrls: ReadonlyMap<string, string>, signal: AbortSignal) => Promise<void>;
 }
 

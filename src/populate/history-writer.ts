@@ -1,0 +1,136 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { FiredrillError } from '../errors.ts';
+import { segmentAt } from './history-segments.ts';
+import type { RecordedSegment } from './record-segments.ts';
+import type { RecordedTarget } from './recorded-series.ts';
+import { seededRandom } from './seeded-random.ts';
+import type { ModelSchedule } from './traffic-model.ts';
+
+/** A recorded target and how its scrapes map to production's: `drawsPerStep` recorded scrapes make one production scrape. */
+export interface TargetHistory {
+  readonly target: RecordedTarget;
+  /** The job's scrape interval as written (rule time): the history's step for this target. */
+  readonly stepMs: number;
+  readonly drawsPerStep: number;
+}
+
+/** What history to lay out: its span in model time, the model's schedule, and the seed of the draws. */
+export interface HistoryLayout {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly schedule: ModelSchedule;
+  readonly seed: number;
+}
+
+/** How many ready-made production steps each segment offers a target to draw from. */
+const STEPS_PER_SEGMENT = 32;
+const FLUSH_CHARS = 4 << 20;
+
+/** One production scrape made of recorded ones: every counter's summed increments, and the recorded scrape read for gauges. */
+interface ProductionStep {
+  readonly increments: Float64Array;
+  readonly last: number;
+}
+
+/**
+ * Writes the history from `shardFromMs` to `shardToMs` as OpenMetrics for promtool: for each
+ * target, one sample per series per production scrape. Each production scrape is `drawsPerStep`
+ * recorded scrapes of the segment the model is in then (a level of traffic, or an incident),
+ * drawn at random: counters advance by what the services really counted in them, gauges read the
+ * last. Every shard draws the same scrapes from the history's start (counters carry on across
+ * shards), so shards of consecutive time can be written and backfilled side by side, and their
+ * blocks do not overlap.
+ */
+export function writeHistoryShard(file: string, histories: readonly TargetHistory[], segments: readonly RecordedSegment[], layout: HistoryLayout, shardFromMs: number, shardToMs: number): { series: number; samples: number } {
+  const fd = openSync(file, 'w');
+  let buffer = '';
+  let samples = 0;
+  let series = 0;
+  try {
+    histories.forEach((history, targetIndex) => {
+      const { target } = history;
+      const random = seededRandom(layout.seed * 7_919 + targetIndex);
+      const steps = productionSteps(history, segments, random);
+      const n = target.series.length;
+      const prefixes = target.series.map((series) => `${seriesText(series.labels)} `);
+      const counters = target.series.map((series) => series.kind === 'counter');
+      const totals = new Float64Array(n);
+      const started = new Uint8Array(n);
+      const emitted = new Uint8Array(n);
+      for (let ms = Math.ceil(layout.fromMs / history.stepMs) * history.stepMs; ms < shardToMs; ms += history.stepMs) {
+        const choices = steps.get(segmentAt(layout.schedule, ms).key)!;
+        const step = choices[Math.floor(random() * choices.length)]!;
+        const write = ms >= shardFromMs;
+        const time = ` ${ms / 1000}\n`;
+        const up = target.up[step.last] === 1;
+        for (let s = 0; s < n; s++) {
+          const value = target.series[s]!.values[step.last]!;
+          if (counters[s]) {
+            if (Number.isNaN(value) && !(started[s] && up)) continue;
+            started[s] = 1;
+            totals[s] = totals[s]! + step.increments[s]!;
+            if (!write) continue;
+            buffer += prefixes[s]! + totals[s]! + time;
+          } else {
+            if (!write || Number.isNaN(value)) continue;
+            buffer += prefixes[s]! + value + time;
+          }
+          emitted[s] = 1;
+          samples++;
+        }
+        if (buffer.length > FLUSH_CHARS) {
+          writeSync(fd, buffer);
+          buffer = '';
+        }
+      }
+      series += emitted.reduce((sum, e) => sum + e, 0);
+    });
+    writeSync(fd, `${buffer}# EOF\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return { series, samples };
+}
+
+/** For each segment, STEPS_PER_SEGMENT production scrapes, each the sum of `drawsPerStep` recorded scrape deltas drawn at random. */
+function productionSteps(history: TargetHistory, segments: readonly RecordedSegment[], random: () => number): Map<string, ProductionStep[]> {
+  const { target } = history;
+  const out = new Map<string, ProductionStep[]>();
+  for (const recorded of segments) {
+    const deltas: number[] = [];
+    for (let j = 1; j < target.scrapesMs.length; j++) {
+      if (target.scrapesMs[j - 1]! >= recorded.fromMs && target.scrapesMs[j]! <= recorded.toMs) deltas.push(j);
+    }
+    if (deltas.length === 0) {
+      throw new FiredrillError('ENVIRONMENT', `populate: ${target.job} (${target.instance}) was not scraped twice while ${recorded.segment.key} was recorded; the machine may be too busy`);
+    }
+    const steps: ProductionStep[] = [];
+    for (let n = 0; n < STEPS_PER_SEGMENT; n++) {
+      const increments = new Float64Array(target.series.length);
+      let last = deltas[0]!;
+      for (let d = 0; d < history.drawsPerStep; d++) {
+        last = deltas[Math.floor(random() * deltas.length)]!;
+        target.series.forEach((series, s) => {
+          if (series.kind === 'counter') increments[s] = increments[s]! + counterIncrease(series.values[last - 1]!, series.values[last]!);
+        });
+      }
+      steps.push({ increments, last });
+    }
+    out.set(recorded.segment.key, steps);
+  }
+  return out;
+}
+
+/** What a counter counted between two scrapes: a drop is a restart from zero; a series new in the second counted all of its value then. */
+export function counterIncrease(before: number, after: number): number {
+  if (Number.isNaN(after)) return 0;
+  if (Number.isNaN(before) || after < before) return after;
+  return after - before;
+}
+
+/** `name{label="value",...}` in OpenMetrics' escaping. */
+export function seriesText(labels: Readonly<Record<string, string>>): string {
+  const { __name__: name, ...rest } = labels;
+  const pairs = Object.entries(rest).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  return pairs.length === 0 ? name! : `${name}{${pairs.join(',')}}`;
+}

@@ -1,0 +1,71 @@
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import { assertLoopback } from '../engine/loopback.ts';
+import { runStream } from '../engine/paced-stream.ts';
+import { FiredrillError } from '../errors.ts';
+import { abortableDelay } from '../faults/play-fault-calls.ts';
+import { planContextFor } from '../scenario/plan-context.ts';
+import { planScenario } from '../scenario/scenario-plan.ts';
+import type { StartedStack } from '../stack/started-stack.ts';
+import type { Segment } from './history-segments.ts';
+import type { TrafficModel } from './traffic-model.ts';
+
+/** Scrapes thrown away after a segment's change (a level, a fault), then deltas kept per target. */
+export const SETTLE_SCRAPES = 1;
+export const RECORDED_DELTAS = 3;
+
+/** The wall-clock stretch of the recording whose scrapes stand for a segment. */
+export interface RecordedSegment {
+  readonly segment: Segment;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/**
+ * Drives the stack through each segment in turn: the model's traffic at the segment's level (the
+ * builtin pacer), the incident's faults injected for its span and reverted after. Each segment
+ * lasts long enough for every target to be scraped RECORDED_DELTAS + 1 times after settling.
+ */
+export async function recordSegments(stack: StartedStack, model: TrafficModel, segments: readonly Segment[], signal: AbortSignal, progress: (line: string) => void): Promise<RecordedSegment[]> {
+  const intervalMs = stack.compiled.scrapeIntervalMs;
+  const settleMs = SETTLE_SCRAPES * intervalMs;
+  const measureMs = (RECORDED_DELTAS + 1.5) * intervalMs;
+  const urls = model.streams.map((stream) => {
+    const url = stack.serviceUrls.get(stream.service);
+    if (!url) throw new FiredrillError('BAD_INPUT', `populate: the model's traffic (scenario ${model.baseline}) goes to service ${stream.service}, which the stack of ${model.system} does not have`);
+    assertLoopback(url);
+    return url;
+  });
+  const recorded: RecordedSegment[] = [];
+  for (const segment of segments) {
+    if (signal.aborted) break;
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const traffic = model.streams.map((stream, i) => {
+      const planned = { name: `traffic_${i}`, service: stream.service, startRps: stream.rps * segment.level, stages: [], requests: stream.requests };
+      return runStream(planned, urls[i]!, settleMs + measureMs + 60_000, stop.signal, () => undefined, () => undefined);
+    });
+    try {
+      for (const fault of incidentFaults(segment, stack.compiled)) await stack.faults.inject(fault);
+      await abortableDelay(settleMs, signal);
+      const fromMs = Date.now();
+      await abortableDelay(measureMs, signal);
+      recorded.push({ segment, fromMs, toMs: Date.now() });
+      progress(`recorded ${segment.key} (${((Date.now() - fromMs + settleMs) / 1000).toFixed(1)}s)`);
+    } finally {
+      await stack.faults.revertAll();
+      stop.abort();
+      await Promise.all(traffic);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+  return recorded;
+}
+
+/** The incident's faults as its drill would inject them at this stack's scale (a restart's gap scaled too). */
+function incidentFaults(segment: Segment, compiled: CompiledSystem) {
+  if (!segment.incident) return [];
+  const scenario = { name: segment.incident.scenario, system: compiled.system.name, duration: `${segment.incident.durationMs}ms`, traffic: [], faults: segment.incident.faults, expect: [] };
+  const plan = planScenario(scenario, planContextFor(scenario, compiled));
+  return plan.faultCalls.filter((c) => c.action === 'inject').map((c) => c.fault);
+}
