@@ -33,6 +33,7 @@ export default defineConfig({
       prometheus: 'fixtures/thebot/prometheus.yml',
       alertmanager: 'fixtures/thebot/alertmanager.yml',
       contract: 'fixtures/thebot/contract.yml',
+      dashboards: 'fixtures/thebot/dashboards',
       services: {
         backend: {
           ...tsService('fixtures/thebot/services/api.ts'),

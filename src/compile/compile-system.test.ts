@@ -100,13 +100,13 @@ describe('compileSystem', () => {
     expect(compiled.alertmanager.doc.global).toEqual({ resolve_timeout: '15s' });
   });
 
-  it('wires targets to 127.0.0.1, drops discovery and remote storage, and replaces receivers by sink webhooks', () => {
+  it('wires targets to 127.0.0.1 (instance: the target as written), drops discovery and remote storage, and replaces receivers by sink webhooks', () => {
     const compiled = compileSystem(withNodeIgnored, 20);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compile-out-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const written = writeCompiledSystem(compiled, { scrapeAddresses: new Map([['api', '127.0.0.1:4321']]), alertmanagerPort: 9999, sinkUrl: 'http://127.0.0.1:1/receivers' }, dir);
     const prom = parse(readFileSync(written.prometheusConfig, 'utf8'));
-    expect(prom.scrape_configs).toEqual([{ job_name: 'api', scrape_interval: '500ms', scrape_timeout: '500ms', static_configs: [{ targets: ['127.0.0.1:4321'], labels: { team: 'core' } }] }]);
+    expect(prom.scrape_configs).toEqual([{ job_name: 'api', scrape_interval: '500ms', scrape_timeout: '500ms', static_configs: [{ targets: ['127.0.0.1:4321'], labels: { instance: 'api:8000', team: 'core' } }] }]);
     expect(prom.remote_write).toBeUndefined();
     expect(prom.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:9999']);
     const am = parse(readFileSync(written.alertmanagerConfig, 'utf8'));

@@ -22,13 +22,18 @@ const probes = new Map([
 ]);
 
 describe('wireProbeJob', () => {
-  it('probes each target at its service here, keeping labels, params and the relabelling, and scrapes the exporter here', () => {
+  it('probes each target at its service here, keeping labels, params, the relabelling and the written target as instance, and scrapes the exporter here', () => {
     const wired = wireProbeJob(job, '127.0.0.1:41009', probes, 'prometheus.yml');
     expect(wired.static_configs).toEqual([
-      { targets: ['http://127.0.0.1:41001/api/health'], labels: { service: 'core' } },
-      { targets: ['http://127.0.0.1:41002/health?deep=1'], labels: { service: 'ai' } },
+      { targets: ['http://127.0.0.1:41001/api/health'], labels: { service: 'core', __firedrill_target: 'http://core:8080/api/health' } },
+      { targets: ['http://127.0.0.1:41002/health?deep=1'], labels: { service: 'ai', __firedrill_target: 'http://ai:8000/health?deep=1' } },
     ]);
-    expect(wired.relabel_configs).toEqual([job.relabel_configs[0], job.relabel_configs[1], { target_label: '__address__', replacement: '127.0.0.1:41009' }]);
+    // instance: the target as written (production's label), where the job copied the probed URL
+    expect(wired.relabel_configs).toEqual([
+      job.relabel_configs[0],
+      { source_labels: ['__firedrill_target'], target_label: 'instance' },
+      { target_label: '__address__', replacement: '127.0.0.1:41009' },
+    ]);
     expect([wired.metrics_path, wired.params]).toEqual(['/probe', { module: ['http_2xx'] }]);
   });
 

@@ -118,6 +118,9 @@ export function wirePrometheusConfig(config: ScaledPrometheusConfig, wiring: Pro
   };
 }
 
+/** A probe target as the user wrote it; Prometheus drops labels starting with __ after relabelling. */
+const WRITTEN_TARGET_LABEL = '__firedrill_target';
+
 /**
  * A probing job (blackbox_exporter) keeps its static configs, labels and relabelling: each probe
  * target becomes the URL probed on this machine, and the relabelling that sets `__address__` (the
@@ -127,18 +130,21 @@ export function wireProbeJob(job: YamlMap, exporterAddress: string, probes: Read
   const name = String(job.job_name);
   const discovery = Object.keys(job).find((key) => key.endsWith('_sd_configs'));
   if (discovery) throw badInput(`${where}: probing job '${name}' finds its targets through ${discovery}; list them in static_configs so that firedrill can map each to a service`);
-  const staticConfigs = asList(job.static_configs, where).map((raw) => {
+  // One group per target, carrying the target as written: the standard rule that copies
+  // __param_target into instance copies that instead, so probes keep production's instance.
+  const staticConfigs = asList(job.static_configs, where).flatMap((raw) => {
     const config = asMap(raw, where);
-    const targets = asList(config.targets, where).map((t) => {
+    return asList(config.targets, where).map((t) => {
       const probed = probes.get(String(t));
       if (!probed) throw badInput(`${where}: job '${name}' probes '${t}', which no exporter's probes map to a service; add '${t}': '<service>' to its probes`);
-      return probed;
+      return { ...config, targets: [probed], labels: { ...asMap(config.labels, where), [WRITTEN_TARGET_LABEL]: String(t) } };
     });
-    return { ...config, targets };
   });
   let pointed = false;
   const relabel = asList(job.relabel_configs ?? [], where).map((raw) => {
     const rule = asMap(raw, where);
+    const sources = rule.source_labels;
+    if (rule.target_label === 'instance' && Array.isArray(sources) && sources.length === 1 && sources[0] === '__param_target') return { ...rule, source_labels: [WRITTEN_TARGET_LABEL] };
     if (rule.target_label !== '__address__') return rule;
     pointed = true;
     return { ...rule, replacement: exporterAddress };

@@ -26,9 +26,7 @@ export interface RecordedSegment {
  * lasts long enough for every target to be scraped RECORDED_DELTAS + 1 times after settling.
  */
 export async function recordSegments(stack: StartedStack, model: TrafficModel, segments: readonly Segment[], signal: AbortSignal, progress: (line: string) => void): Promise<RecordedSegment[]> {
-  const intervalMs = stack.compiled.scrapeIntervalMs;
-  const settleMs = SETTLE_SCRAPES * intervalMs;
-  const measureMs = (RECORDED_DELTAS + 1.5) * intervalMs;
+  const { settleMs, measureMs } = segmentTimings(stack.compiled);
   const urls = model.streams.map((stream) => {
     const url = stack.serviceUrls.get(stream.service);
     if (!url) throw new FiredrillError('BAD_INPUT', `populate: the model's traffic (scenario ${model.baseline}) goes to service ${stream.service}, which the stack of ${model.system} does not have`);
@@ -60,6 +58,18 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
     }
   }
   return recorded;
+}
+
+/**
+ * How long a segment settles and then records: every target must be scraped twice inside the
+ * recorded stretch, and the fastest RECORDED_DELTAS + 1 times (a slow exporter's few deltas are
+ * all it has in production too). Half an interval of slack for a busy machine.
+ */
+export function segmentTimings(compiled: CompiledSystem): { settleMs: number; measureMs: number } {
+  const intervals = compiled.prometheus.jobs.map((j) => j.scaledIntervalMs);
+  const fastest = Math.min(...intervals);
+  const slowest = Math.max(...intervals);
+  return { settleMs: SETTLE_SCRAPES * fastest, measureMs: Math.max((RECORDED_DELTAS + 1.5) * fastest, 2.5 * slowest) };
 }
 
 /** The incident's faults as its drill would inject them at this stack's scale (a restart's gap scaled too). */

@@ -94,7 +94,8 @@ export class ScrapeProxy {
       const dropping = state.droppedFamilies.length > 0;
       // To edit the body it must be plain text: no OpenMetrics, no gzip.
       const headers = dropping ? { accept: 'text/plain;version=0.0.4', 'accept-encoding': 'identity' } : pick(req.headers, ['accept', 'accept-encoding', 'user-agent', 'x-prometheus-scrape-timeout-seconds']);
-      const upstream = await request(this.upstream, { method: 'GET', headers, headersTimeout: UPSTREAM_TIMEOUT_MS, bodyTimeout: UPSTREAM_TIMEOUT_MS, signal: gaveUp.signal });
+      // The path and query Prometheus asked for (a blackbox /probe?target=...), as without the proxy.
+      const upstream = await request(new URL(req.url ?? '/', this.upstream).href, { method: 'GET', headers, headersTimeout: UPSTREAM_TIMEOUT_MS, bodyTimeout: UPSTREAM_TIMEOUT_MS, signal: gaveUp.signal });
       const passHeaders = pick(upstream.headers, ['content-type', 'content-encoding']);
       if (!dropping) {
         res.writeHead(upstream.statusCode, passHeaders);
