@@ -57,6 +57,8 @@ describe('npm run gate on the fixtures', () => {
     expect(piyasa.contract?.checked).toBe(21);
     // Every panel query of the Production Overview returned data over the baseline.
     expect(piyasa.dashboards).toMatchObject({ checked: 23, findings: [] });
+    // THE_BOT's overview too, its recording rules' panels included.
+    expect(gate.systems.find((s) => s.system === 'thebot')!.dashboards).toMatchObject({ checked: 18, findings: [] });
     expect(gate.run.scenarios.filter((s) => !s.ok).map((s) => s.name)).toEqual([]);
     expect(gate.ok).toBe(true);
     expect(gate.wallSeconds).toBeGreaterThan(0);

@@ -58,7 +58,9 @@ export function writeHistoryShard(file: string, histories: readonly TargetHistor
       const started = new Uint8Array(n);
       const emitted = new Uint8Array(n);
       for (let ms = Math.ceil(layout.fromMs / history.stepMs) * history.stepMs; ms < shardToMs; ms += history.stepMs) {
-        const choices = steps.get(segmentAt(layout.schedule, ms).key)!;
+        const key = segmentAt(layout.schedule, ms).key;
+        const choices = steps.get(key);
+        if (!choices) throw new FiredrillError('ENVIRONMENT', `populate: the history needs ${key} at ${new Date(ms).toISOString()}, which was not recorded`);
         const step = choices[Math.floor(random() * choices.length)]!;
         const write = ms >= shardFromMs;
         const time = ` ${ms / 1000}\n`;

@@ -1,0 +1,183 @@
+// `firedrill populate`: days of history for the fixture systems' dashboards, made from a short real
+// run of their services and backfilled with promtool, then every panel of every fixture dashboard
+// checked over it. Piyasa's week is served by the stack populate starts; THE_BOT (recording rules
+// backfilled too) and Bot-Core (its services in containers) write blocks with --out, served here by
+// a plain Prometheus. Bad input, and Ctrl-C while recording, leave nothing behind.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson } from '../src/observe/http-json.ts';
+import { withBlocksPrometheus } from '../src/populate/blocks-prometheus.ts';
+import { alive, descendants } from './process-helpers.ts';
+
+const BIN = path.resolve('bin/firedrill.mjs');
+const BOTCORE_CONFIG = 'fixtures/botcore/firedrill.config.ts';
+const work = mkdtempSync(path.join(os.tmpdir(), 'firedrill-verify-populate-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface PopulateSummary {
+  prometheus: string | null;
+  populatedSeconds: number;
+  history: { from: string; to: string; series: number; samples: number; segments: number; recordingRules: number };
+}
+
+const workDirs = () => readdirSync(os.tmpdir()).filter((d) => d.startsWith('firedrill-populate-'));
+
+async function query(prometheus: string, promql: string, atMs: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const body = await getJson<{ data: { result: { metric: Record<string, string>; value: [number, string] }[] } }>(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}&time=${atMs / 1000}`);
+  return body.data.result;
+}
+
+function checkDashboards(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [BIN, 'dashboards', 'check', ...args], { encoding: 'utf8' });
+}
+
+describe('firedrill populate --history 7d on Piyasa, served by its stack', () => {
+  let child: ChildProcessWithoutNullStreams;
+  let out = '';
+  let summary: PopulateSummary;
+  const summaryFile = path.join(work, 'piyasa.json');
+  const before = workDirs();
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, [BIN, 'populate', 'piyasa', '--history', '7d', '--json', summaryFile]);
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 170_000;
+    while (!out.includes('ready for dashboards')) {
+      if (child.exitCode !== null) throw new Error(`populate exited ${child.exitCode}:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`populate did not get ready in 170 s; it printed:\n${out}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as PopulateSummary;
+  }, 180_000);
+
+  afterAll(async () => {
+    if (!child || child.exitCode !== null) return;
+    const tree = descendants(child.pid!);
+    child.kill('SIGINT');
+    await once(child, 'exit');
+    expect(child.exitCode).toBe(130);
+    expect(tree.filter(alive)).toEqual([]);
+    expect(workDirs()).toEqual(before);
+  }, 60_000);
+
+  it('grades every panel of the Production Overview ok over the seven days', () => {
+    const check = checkDashboards(['--system', 'piyasa', '--prometheus', summary.prometheus!, '--from', summary.history.from, '--to', summary.history.to]);
+    expect(check.stdout).toContain('23/23 panel queries return data');
+    expect(check.status).toBe(0);
+  });
+
+  it("holds a production scrape every 10 s for 7 days, and counters that never reset", async () => {
+    const end = Date.parse(summary.history.to);
+    const [scrapes] = await query(summary.prometheus!, 'count_over_time(up{job="piyasa-chatbot-api"}[7d])', end);
+    expect(Number(scrapes!.value[1])).toBeGreaterThan(0.99 * 60_480);
+    expect(Number(scrapes!.value[1])).toBeLessThanOrEqual(60_480);
+    const resets = await query(summary.prometheus!, 'max(resets(http_requests_total[7d])) + max(resets(messages_generated_total[7d]))', end);
+    expect(resets[0]!.value[1]).toBe('0');
+  });
+
+  it('follows the diurnal curve: the API gets about 20 x 0.4 requests a second at 03:00 UTC and 20 x 1.35 at 15:00 (the levels recorded)', async () => {
+    const end = Date.parse(summary.history.to);
+    const days = [1, 2, 3, 4, 5, 6].map((d) => Math.floor(end / 86_400_000) * 86_400_000 - d * 86_400_000);
+    const rateAt = async (ms: number) => Number((await query(summary.prometheus!, 'sum(rate(http_requests_total{job="piyasa-chatbot-api"}[10m]))', ms))[0]!.value[1]);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const night = median(await Promise.all(days.map((d) => rateAt(d + 3 * 3_600_000))));
+    const afternoon = median(await Promise.all(days.map((d) => rateAt(d + 15 * 3_600_000))));
+    expect(night).toBeGreaterThan(8 * 0.8);
+    expect(night).toBeLessThan(8 * 1.2);
+    expect(afternoon).toBeGreaterThan(27 * 0.8);
+    expect(afternoon).toBeLessThan(27 * 1.2);
+  });
+
+  it('invents no metric: every family in the history is one a target of the stack exposes', async () => {
+    const prometheus = summary.prometheus!;
+    const names = (await query(prometheus, 'group by (__name__) ({job!=""})', Date.parse(summary.history.to) - 3_600_000)).map((r) => r.metric.__name__!);
+    const metadata = (await getJson<{ data: Record<string, unknown> }>(`${prometheus}/api/v1/metadata`)).data;
+    const family = (name: string) => [name, name.replace(/_(bucket|count|sum|total)$/, '')].some((n) => n in metadata) || name === 'up' || name.startsWith('scrape_');
+    expect(names.length).toBeGreaterThan(40);
+    expect(names.filter((n) => !family(n))).toEqual([]);
+  });
+});
+
+/** Runs populate with --out and serves the blocks with a plain Prometheus for `check`. */
+async function populateOut(args: string[], name: string, check: (prometheus: string, summary: PopulateSummary) => Promise<void>): Promise<void> {
+  const out = path.join(work, name);
+  const summaryFile = path.join(work, `${name}.json`);
+  const run = spawnSync(process.execPath, [BIN, 'populate', ...args, '--out', out, '--json', summaryFile], { encoding: 'utf8', timeout: 240_000 });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as PopulateSummary;
+  expect(summary.prometheus).toBeNull();
+  expect(readdirSync(out).length).toBeGreaterThan(0);
+  const served = path.join(work, `${name}-served`);
+  cpSync(out, served, { recursive: true });
+  await withBlocksPrometheus(served, work, AbortSignal.timeout(120_000), (url) => check(url, summary));
+}
+
+describe('firedrill populate --out', () => {
+  it("THE_BOT, a day: blocks for any Prometheus, its recording rules backfilled, and every panel of its overview ok", async () => {
+    await populateOut(['thebot', '--history', '1d'], 'thebot', async (prometheus, summary) => {
+      expect(summary.history.recordingRules).toBe(4);
+      const [recorded] = await query(prometheus, 'count_over_time(django_request:rate5m[1d])', Date.parse(summary.history.to));
+      // evaluated every 15 s over the day, less the first 5m window that is not full yet
+      expect(Number(recorded!.value[1])).toBeGreaterThan(0.95 * 5_760);
+      const check = checkDashboards(['--system', 'thebot', '--prometheus', prometheus, '--from', summary.history.from, '--to', summary.history.to, '--scrape-interval', '15s']);
+      expect(check.stdout).toContain('18/18 panel queries return data');
+      expect(check.status).toBe(0);
+    });
+  }, 300_000);
+
+  it('Bot-Core, a day (services from its docker-compose.yml): every panel of its seven dashboards ok', async () => {
+    await populateOut(['botcore', '--history', '1d', '--config', BOTCORE_CONFIG], 'botcore', async (prometheus, summary) => {
+      const check = checkDashboards(['--config', BOTCORE_CONFIG, '--prometheus', prometheus, '--from', summary.history.from, '--to', summary.history.to, '--scrape-interval', '15s']);
+      expect(check.stdout).toContain('31/31 panel queries return data');
+      expect(check.status).toBe(0);
+    });
+  }, 300_000);
+});
+
+describe('firedrill populate refuses bad input and stops cleanly', () => {
+  it.each([
+    [[], 'populate: say what to fill: --history [7d] for days of history, --live <span> for the traffic model live, or both'],
+    [['--history', '30d'], '--history 30d: write between 1h and 14d (Prometheus keeps 15 days)'],
+    [['--history', '7d', '--stack', 'external'], "--history with --stack external: firedrill cannot write into a Prometheus it did not start; add --out <dir> and move the blocks into that Prometheus' storage"],
+    [['--live', '1h', '--out', 'x'], '--out: it is where --history writes its blocks; add --history'],
+    [['--history', '--seed', '-1'], '--seed -1: use a whole number >= 0'],
+  ])('%j: one line, exit 2, nothing started or left', (args, message) => {
+    const before = workDirs();
+    const run = spawnSync(process.execPath, [BIN, 'populate', 'piyasa', ...args], { encoding: 'utf8' });
+    expect(run.stderr).toBe(`firedrill: ${message}\n`);
+    expect(run.status).toBe(2);
+    expect(workDirs()).toEqual(before);
+  });
+
+  it('an unknown system names the known ones', () => {
+    const run = spawnSync(process.execPath, [BIN, 'populate', 'nope', '--history'], { encoding: 'utf8' });
+    expect(run.stderr).toMatch(/^firedrill: populate nope: no system 'nope' in \S*firedrill\.config\.ts; known: piyasa, thebot\n$/);
+    expect(run.status).toBe(2);
+  });
+
+  it('Ctrl-C while recording stops the recording stack, reverts its faults and removes the work directory', async () => {
+    const before = workDirs();
+    const child = spawn(process.execPath, [BIN, 'populate', 'piyasa', '--history', '1d']);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/recorded level/.test(out)) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`populate did not start recording:\n${out}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const tree = descendants(child.pid!);
+    expect(tree.length).toBeGreaterThan(2);
+    child.kill('SIGINT');
+    await once(child, 'exit');
+    expect(child.exitCode).toBe(130);
+    expect(tree.filter(alive)).toEqual([]);
+    expect(workDirs()).toEqual(before);
+  }, 90_000);
+});
