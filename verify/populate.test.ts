@@ -144,7 +144,8 @@ describe('firedrill populate refuses bad input and stops cleanly', () => {
   it.each([
     [[], 'populate: say what to fill: --history [7d] for days of history, --live <span> for the traffic model live, or both'],
     [['--history', '30d'], '--history 30d: write between 1h and 14d (Prometheus keeps 15 days)'],
-    [['--history', '7d', '--stack', 'external'], "--history with --stack external: firedrill cannot write into a Prometheus it did not start; add --out <dir> and move the blocks into that Prometheus' storage"],
+    [['--history', '7d', '--stack', 'external'], "--history with --stack external: history is recorded on a stack firedrill starts; run populate --stack native --history --out <dir> and move the blocks into your Prometheus' storage"],
+    [['--live', '1h', '--stack', 'external'], "system piyasa: --stack external needs systems.piyasa.external in the config (Prometheus and Alertmanager URLs, services, allow)"],
     [['--live', '1h', '--out', 'x'], '--out: it is where --history writes its blocks; add --history'],
     [['--history', '--seed', '-1'], '--seed -1: use a whole number >= 0'],
   ])('%j: one line, exit 2, nothing started or left', (args, message) => {

@@ -6,10 +6,13 @@ import { compileSystem } from '../../compile/compile-system.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { parseDurationMs } from '../../duration.ts';
 import { chooseEngine, type EngineRequest } from '../../engine/choose-engine.ts';
-import { badInput } from '../../errors.ts';
+import { badInput, FiredrillError } from '../../errors.ts';
+import type { FaultJournal } from '../../faults/remote-controller-driver.ts';
+import { externalStackProvider } from '../../stack/external/external-stack.ts';
 import { recordHistory, writeHistory, type BuiltHistory } from '../../populate/build-history.ts';
 import { liveScenario } from '../../populate/live-scenario.ts';
 import { trafficModel } from '../../populate/traffic-model.ts';
+import { checkGameDay } from '../../gameday/game-day-checks.ts';
 import { planContextFor } from '../../scenario/plan-context.ts';
 import { planScenario } from '../../scenario/scenario-plan.ts';
 import { loadScenarios } from '../../scenario/load-scenarios.ts';
@@ -33,6 +36,14 @@ interface PopulateFlags {
   json?: string;
   config: string;
 }
+
+/** The live model sends a stack someone else runs traffic only: any fault would be refused here. */
+const NO_FAULTS: FaultJournal = {
+  record: () => {
+    throw new FiredrillError('BAD_INPUT', 'populate sends no fault to a stack firedrill did not start; drill its faults with a game day (firedrill run --stack external)');
+  },
+  done: () => undefined,
+};
 
 /** Prometheus (Debian's) keeps 15 days; older history would be deleted as it is loaded. */
 const MAX_HISTORY_MS = 14 * 24 * 3_600_000;
@@ -67,7 +78,9 @@ export function addPopulateCommand(program: Command): void {
       if (!Number.isInteger(seed) || seed < 0) throw badInput(`--seed ${opts.seed}: use a whole number >= 0`);
       if (opts.out && historyMs === undefined) throw badInput('--out: it is where --history writes its blocks; add --history');
       if (opts.out && existsSync(opts.out) && readdirSync(opts.out).length > 0) throw badInput(`--out ${opts.out}: not empty; name a new or empty directory`);
-      if (opts.stack === 'external' && historyMs !== undefined && !opts.out) throw badInput("--history with --stack external: firedrill cannot write into a Prometheus it did not start; add --out <dir> and move the blocks into that Prometheus' storage");
+      if (opts.stack === 'external' && historyMs !== undefined) {
+        throw badInput("--history with --stack external: history is recorded on a stack firedrill starts; run populate --stack native --history --out <dir> and move the blocks into your Prometheus' storage");
+      }
       if (opts.stack === 'external' && scale !== 1) throw badInput(`--scale ${opts.scale}: an external stack runs at scale 1`);
       if (opts.json) checkWritable(opts.json, '--json');
 
@@ -78,16 +91,21 @@ export function addPopulateCommand(program: Command): void {
       const served = compileSystem(system, scale);
       const everySystem = new Map(config.systems.map((s) => [s.name, s.name === system.name ? production : compileSystem(s, 1)]));
       const scenarios = (await loadScenarios(config.scenariosDir, everySystem)).map((l) => l.scenario);
-      const model = trafficModel(system.name, scenarios, seed);
+      const modelled = trafficModel(system.name, scenarios, seed);
+      // On a stack someone else runs, faults go through a game day (plan, confirmation, abort guards).
+      const model = opts.stack === 'external' ? { ...modelled, incidents: [] } : modelled;
+      if (opts.stack === 'external' && liveMs !== undefined) {
+        checkGameDay([{ file: config.file, scenario: liveScenario(model, Date.now(), liveMs), vacuous: [] }], new Map([[system.name, served]]));
+      }
       requireStackTools(system, opts.stack);
-      const provider = providerFor(opts.stack);
+      const provider = opts.stack === 'external' ? externalStackProvider({ journal: NO_FAULTS, runId: `populate-${process.pid}`, ownSilences: new Set() }) : providerFor(opts.stack);
       await provider.prepare?.();
       const engine = liveMs === undefined ? undefined : chooseEngine(opts.engine);
 
       const interruption = installSignalHandlers();
       const startedAt = Date.now();
       const say = (line: string) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)}s] ${line}`);
-      say(`model of ${system.name}: mean traffic from scenario ${model.baseline} (${model.streams.map((s) => `${s.service} ${s.rps} rps`).join(', ')}), ${model.incidents.length} incident kinds from its drills, seed ${seed}`);
+      say(`model of ${system.name}: mean traffic from scenario ${model.baseline} (${model.streams.map((s) => `${s.service} ${s.rps} rps`).join(', ')}), ${opts.stack === 'external' ? 'no incidents (an external stack gets traffic only; drill its faults with a game day)' : `${model.incidents.length} incident kinds from its drills`}, seed ${seed}`);
       const workDir = mkdtempSync(path.join(os.tmpdir(), `firedrill-populate-${system.name}-`));
       // One failure (the stack, the recording, promtool) or Ctrl-C stops all of the work.
       const work = new AbortController();
