@@ -2,7 +2,8 @@
 // run of their services and backfilled with promtool, then every panel of every fixture dashboard
 // checked over it. Piyasa's week is served by the stack populate starts; THE_BOT (recording rules
 // backfilled too) and Bot-Core (its services in containers) write blocks with --out, served here by
-// a plain Prometheus. Bad input, and Ctrl-C while recording, leave nothing behind.
+// a plain Prometheus. Every preview opens in Chromium with data in every chart. Bad input, and
+// Ctrl-C while recording, leave nothing behind.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson } from '../src/observe/http-json.ts';
 import { withBlocksPrometheus } from '../src/populate/blocks-prometheus.ts';
 import { alive, descendants } from './process-helpers.ts';
+import { ARTIFACTS_DIR, openReport } from './report-browser.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
 const BOTCORE_CONFIG = 'fixtures/botcore/firedrill.config.ts';
@@ -29,6 +31,15 @@ const workDirs = () => readdirSync(os.tmpdir()).filter((d) => d.startsWith('fire
 async function query(prometheus: string, promql: string, atMs: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const body = await getJson<{ data: { result: { metric: Record<string, string>; value: [number, string] }[] } }>(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}&time=${atMs / 1000}`);
   return body.data.result;
+}
+
+/** Every preview page in `dir` opens in Chromium without an error, with `charts` charts each and data in all of them. */
+async function expectPreviewsWithData(dir: string, name: string, charts: number[]): Promise<void> {
+  const pages = readdirSync(dir).filter((f) => f.endsWith('.html')).sort();
+  const rendered = await Promise.all(pages.map((page) => openReport(path.join(dir, page), path.join(ARTIFACTS_DIR, `${name}-${page.replace(/\.html$/, '.png')}`))));
+  expect(rendered.map((r) => r.errors)).toEqual(pages.map(() => []));
+  expect(rendered.map((r) => r.charts.length)).toEqual(charts);
+  expect(rendered.flatMap((r) => r.empty)).toEqual([]);
 }
 
 function checkDashboards(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -65,10 +76,12 @@ describe('firedrill populate --history 7d on Piyasa, served by its stack', () =>
     expect(workDirs()).toEqual(before);
   }, 60_000);
 
-  it('grades every panel of the Production Overview ok over the seven days', () => {
-    const check = checkDashboards(['--system', 'piyasa', '--prometheus', summary.prometheus!, '--from', summary.history.from, '--to', summary.history.to]);
+  it('grades every panel of the Production Overview ok over the seven days, and its preview shows data in every chart', async () => {
+    const preview = path.join(work, 'piyasa-preview');
+    const check = checkDashboards(['--system', 'piyasa', '--prometheus', summary.prometheus!, '--from', summary.history.from, '--to', summary.history.to, '--preview', preview]);
     expect(check.stdout).toContain('23/23 panel queries return data');
     expect(check.status).toBe(0);
+    await expectPreviewsWithData(preview, 'populated-piyasa', [18]);
   });
 
   it("holds a production scrape every 10 s for 7 days, and counters that never reset", async () => {
@@ -125,17 +138,22 @@ describe('firedrill populate --out', () => {
       const [recorded] = await query(prometheus, 'count_over_time(django_request:rate5m[1d])', Date.parse(summary.history.to));
       // evaluated every 15 s over the day, less the first 5m window that is not full yet
       expect(Number(recorded!.value[1])).toBeGreaterThan(0.95 * 5_760);
-      const check = checkDashboards(['--system', 'thebot', '--prometheus', prometheus, '--from', summary.history.from, '--to', summary.history.to, '--scrape-interval', '15s']);
+      const preview = path.join(work, 'thebot-preview');
+      const check = checkDashboards(['--system', 'thebot', '--prometheus', prometheus, '--from', summary.history.from, '--to', summary.history.to, '--scrape-interval', '15s', '--preview', preview]);
       expect(check.stdout).toContain('18/18 panel queries return data');
       expect(check.status).toBe(0);
+      await expectPreviewsWithData(preview, 'populated-thebot', [14]);
     });
   }, 300_000);
 
   it('Bot-Core, a day (services from its docker-compose.yml): every panel of its seven dashboards ok', async () => {
     await populateOut(['botcore', '--history', '1d', '--config', BOTCORE_CONFIG], 'botcore', async (prometheus, summary) => {
-      const check = checkDashboards(['--config', BOTCORE_CONFIG, '--prometheus', prometheus, '--from', summary.history.from, '--to', summary.history.to, '--scrape-interval', '15s']);
+      const preview = path.join(work, 'botcore-preview');
+      const check = checkDashboards(['--config', BOTCORE_CONFIG, '--prometheus', prometheus, '--from', summary.history.from, '--to', summary.history.to, '--scrape-interval', '15s', '--preview', preview]);
       expect(check.stdout).toContain('31/31 panel queries return data');
       expect(check.status).toBe(0);
+      // ai-analysis, api-performance, business-metrics, database-performance, system-overview, trading-performance, websocket-metrics
+      await expectPreviewsWithData(preview, 'populated-botcore', [2, 6, 4, 4, 7, 5, 2]);
     });
   }, 300_000);
 });

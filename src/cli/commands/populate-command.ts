@@ -148,6 +148,7 @@ export function addPopulateCommand(program: Command): void {
             throw error;
           });
         const history = writing && (await writing);
+        if (!history || opts.out) populatedMs = Date.now() - startedAt; // nothing to wait for but the stack
         say(`stack ${system.name} ready at scale ${served.scale} (targets scraped): prometheus ${stack.prometheusUrl}${opts.keep ? `; run directory kept: ${stack.runDir}` : ''}`);
         if (history) say(`${describeHistory(history)}, queryable after ${(populatedMs / 1000).toFixed(1)}s`);
         writeSummary(opts.json, { system: system.name, history, populatedMs, prometheus: stack.prometheusUrl });
