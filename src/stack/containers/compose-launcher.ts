@@ -89,8 +89,14 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
   const monitoring = async (service: 'alertmanager' | 'prometheus'): Promise<PartProcess> => {
     const port = service === 'alertmanager' ? launch.alertmanagerPort : launch.prometheusPort;
     let environment: StartedDockerComposeEnvironment;
+    const waits = new Map([[service, new LoopbackHttpWait(port, '/-/ready')]]);
     try {
-      environment = await up([service], new Map([[service, new LoopbackHttpWait(port, '/-/ready')]]));
+      environment = await up([service], waits).catch((error: unknown) => {
+        // docker-compose 1.29 may recreate a container while another `up` of the same project
+        // (the services, started alongside) looks at it; a second `up` finds the new one.
+        if (!/No such container/.test(String((error as Error).message))) throw error;
+        return up([service], waits);
+      });
     } catch (error) {
       throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${firstLines(error)}`, { cause: error });
     }
