@@ -70,7 +70,23 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
   };
 
   /** Brings `services` up, each waited on with `waits` (HTTP on its loopback port). */
+  /**
+   * `upOnce`, tried again (twice at most) when a container vanished under it: docker-compose 1.29
+   * recreates a project's container while another `up` of the same project (the parts, and
+   * Alertmanager, start alongside) inspects it; seen in CI as 'No such container'. Another `up`
+   * finds the new container.
+   */
   const up = async (services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>, passed: Readonly<Record<string, string>> = {}): Promise<StartedDockerComposeEnvironment> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await upOnce(services, waits, passed);
+      } catch (error) {
+        if (attempt === 3 || !/No such container/.test(String((error as Error).message))) throw error;
+      }
+    }
+  };
+
+  const upOnce = async (services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>, passed: Readonly<Record<string, string>> = {}): Promise<StartedDockerComposeEnvironment> => {
     const withFiles = files.length;
     let environment = new DockerComposeEnvironment(path.dirname(COMPOSE_FILE), [...files])
       .withProjectName(project)
@@ -89,14 +105,8 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
   const monitoring = async (service: 'alertmanager' | 'prometheus'): Promise<PartProcess> => {
     const port = service === 'alertmanager' ? launch.alertmanagerPort : launch.prometheusPort;
     let environment: StartedDockerComposeEnvironment;
-    const waits = new Map([[service, new LoopbackHttpWait(port, '/-/ready')]]);
     try {
-      environment = await up([service], waits).catch((error: unknown) => {
-        // docker-compose 1.29 may recreate a container while another `up` of the same project
-        // (the services, started alongside) looks at it; a second `up` finds the new one.
-        if (!/No such container/.test(String((error as Error).message))) throw error;
-        return up([service], waits);
-      });
+      environment = await up([service], new Map([[service, new LoopbackHttpWait(port, '/-/ready')]]));
     } catch (error) {
       throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${firstLines(error)}`, { cause: error });
     }
