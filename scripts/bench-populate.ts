@@ -8,15 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { childrenCpuSeconds, runsAndFlags } from './bench-kit.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } }, allowPositionals: true, strict: false });
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`bench:populate: --runs ${values.runs} is not a run count; use a whole number >= 1`);
-  process.exit(2);
-}
-const passed = process.argv.slice(2).filter((a, i, all) => a !== '--runs' && all[i - 1] !== '--runs' && !a.startsWith('--runs='));
+const { runs, flags: passed } = runsAndFlags('bench:populate', 3);
 const flags = passed.length === 0 ? ['piyasa', '--history', '7d'] : passed;
 
 interface Summary {
@@ -25,12 +19,6 @@ interface Summary {
 }
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-bench-populate-'));
-const TICKS_PER_SECOND = 100;
-const childrenCpuSeconds = () => {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
-};
 const populated: number[] = [];
 try {
   console.log(`firedrill populate ${flags.join(' ')} --exit, ${runs} run(s); load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores`);

@@ -8,34 +8,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load-config.ts';
+import { childrenCpuSeconds, runsAndFlags } from './bench-kit.ts';
 import { parseDurationMs } from '../src/duration.ts';
 import type { GateResult } from '../src/gate/run-gate.ts';
 import { traceName } from '../src/report/trace-name.ts';
 import { timingErrorMs } from '../src/report/timing-error.ts';
 import { loadDrills } from '../src/scenario/run-drills.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' } }, allowPositionals: true, strict: false });
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`bench: --runs ${values.runs} is not a run count; use a whole number >= 1`);
-  process.exit(2);
-}
-const gateFlags = process.argv.slice(2).filter((a, i, all) => a !== '--runs' && all[i - 1] !== '--runs' && !a.startsWith('--runs='));
+const { runs, flags: gateFlags } = runsAndFlags('bench', 1);
 
 const config = await loadConfig();
 const { all } = await loadDrills({ config, scenarioNames: [], scale: 'auto' });
 const ruleSeconds = new Map(all.map((l) => [l.scenario.name, parseDurationMs(l.scenario.duration, 'duration') / 1000]));
-const TICKS_PER_SECOND = 100;
-
-/** CPU seconds of every reaped descendant of this process (children wait for theirs, so the whole tree). */
-function childrenCpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND; // cutime, cstime
-}
-
 /** Resident memory of a process and all its descendants, from /proc. */
 function treeRssBytes(root: number): number {
   const ps = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' }).stdout;

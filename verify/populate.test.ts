@@ -46,34 +46,50 @@ function checkDashboards(args: string[]): { status: number | null; stdout: strin
   return spawnSync(process.execPath, [BIN, 'dashboards', 'check', ...args], { encoding: 'utf8' });
 }
 
-describe('firedrill populate --history 7d on Piyasa, served by its stack', () => {
-  let child: ChildProcessWithoutNullStreams;
+/** `firedrill populate <args>` in the background, its stdout and stderr kept together. */
+function startPopulate(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string } {
+  const child = spawn(process.execPath, [BIN, 'populate', ...args]);
   let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out };
+}
+
+/** Resolves once the output matches `pattern`; throws with all of it when populate exits or `timeoutMs` passes first. */
+async function waitForOutput(populate: ReturnType<typeof startPopulate>, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(populate.output())) {
+    if (populate.child.exitCode !== null) throw new Error(`populate exited ${populate.child.exitCode} before printing ${pattern}:\n${populate.output()}`);
+    if (Date.now() > deadline) throw new Error(`populate did not print ${pattern} in ${timeoutMs / 1000} s; it printed:\n${populate.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Ctrl-C: exit 130, no process of its tree left running, and no work directory left but those there `before`. */
+async function expectInterruptedCleanly(child: ChildProcessWithoutNullStreams, before: string[]): Promise<void> {
+  const tree = descendants(child.pid!);
+  child.kill('SIGINT');
+  await once(child, 'exit');
+  expect(child.exitCode).toBe(130);
+  expect(tree.filter(alive)).toEqual([]);
+  expect(workDirs()).toEqual(before);
+}
+
+describe('firedrill populate --history 7d on Piyasa, served by its stack', () => {
+  let populate: ReturnType<typeof startPopulate>;
   let summary: PopulateSummary;
   const summaryFile = path.join(work, 'piyasa.json');
   const before = workDirs();
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [BIN, 'populate', 'piyasa', '--history', '7d', '--json', summaryFile]);
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const deadline = Date.now() + 170_000;
-    while (!out.includes('ready for dashboards')) {
-      if (child.exitCode !== null) throw new Error(`populate exited ${child.exitCode}:\n${out}`);
-      if (Date.now() > deadline) throw new Error(`populate did not get ready in 170 s; it printed:\n${out}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    populate = startPopulate(['piyasa', '--history', '7d', '--json', summaryFile]);
+    await waitForOutput(populate, /ready for dashboards/, 170_000);
     summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as PopulateSummary;
   }, 180_000);
 
   afterAll(async () => {
-    if (!child || child.exitCode !== null) return;
-    const tree = descendants(child.pid!);
-    child.kill('SIGINT');
-    await once(child, 'exit');
-    expect(child.exitCode).toBe(130);
-    expect(tree.filter(alive)).toEqual([]);
-    expect(workDirs()).toEqual(before);
+    if (!populate || populate.child.exitCode !== null) return;
+    await expectInterruptedCleanly(populate.child, before);
   }, 60_000);
 
   it('grades every panel of the Production Overview ok over the seven days, and its preview shows data in every chart', async () => {
@@ -182,21 +198,9 @@ describe('firedrill populate refuses bad input and stops cleanly', () => {
 
   it('Ctrl-C while recording stops the recording stack, reverts its faults and removes the work directory', async () => {
     const before = workDirs();
-    const child = spawn(process.execPath, [BIN, 'populate', 'piyasa', '--history', '1d']);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!/recorded level/.test(out)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`populate did not start recording:\n${out}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const tree = descendants(child.pid!);
-    expect(tree.length).toBeGreaterThan(2);
-    child.kill('SIGINT');
-    await once(child, 'exit');
-    expect(child.exitCode).toBe(130);
-    expect(tree.filter(alive)).toEqual([]);
-    expect(workDirs()).toEqual(before);
+    const populate = startPopulate(['piyasa', '--history', '1d']);
+    await waitForOutput(populate, /recorded level/, 60_000);
+    expect(descendants(populate.child.pid!).length).toBeGreaterThan(2);
+    await expectInterruptedCleanly(populate.child, before);
   }, 90_000);
 });

@@ -63,7 +63,8 @@ export function writeHistoryShard(file: string, histories: readonly TargetHistor
         if (!choices) throw new FiredrillError('ENVIRONMENT', `populate: the history needs ${key} at ${new Date(ms).toISOString()}, which was not recorded`);
         const step = choices[Math.floor(random() * choices.length)]!;
         const write = ms >= shardFromMs;
-        const time = ` ${ms / 1000}\n`;
+        // Steps before the shard only carry the counters on: no text for them.
+        const time = write ? ` ${ms / 1000}\n` : '';
         const up = target.up[step.last] === 1;
         for (let s = 0; s < n; s++) {
           const value = target.series[s]!.values[step.last]!;

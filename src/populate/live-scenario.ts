@@ -1,3 +1,4 @@
+import { parseDurationMs } from '../duration.ts';
 import type { Scenario } from '../scenario/define-scenario.ts';
 import { levelAt, modelSchedule, type TrafficModel } from './traffic-model.ts';
 
@@ -23,9 +24,10 @@ export function liveScenario(model: TrafficModel, startMs: number, spanMs: numbe
     .filter((placed) => placed.startMs >= startMs)
     .flatMap((placed) =>
       placed.what.faults.flatMap((step) => {
-        const atMs = placed.startMs - startMs + Number.parseInt(step.at, 10);
+        const atMs = placed.startMs - startMs + parseDurationMs(step.at, `${placed.what.scenario}: at`);
         if (atMs >= spanMs) return [];
-        return [{ ...step, at: `${atMs}ms`, hold: `${Math.min(Number.parseInt(step.hold ?? '0', 10), spanMs - atMs)}ms` }];
+        const holdMs = step.hold === undefined ? placed.what.durationMs : parseDurationMs(step.hold, `${placed.what.scenario}: hold`);
+        return [{ ...step, at: `${atMs}ms`, hold: `${Math.min(holdMs, spanMs - atMs)}ms` }];
       }),
     );
   return { name: `populate-${model.system}`, system: model.system, description: `the traffic model of ${model.system} (mean traffic from ${model.baseline})`, duration: `${spanMs}ms`, traffic, faults, expect: [] };

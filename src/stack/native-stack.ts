@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { FiredrillError } from '../errors.ts';
 import { FaultController } from '../faults/fault-controller.ts';
 import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
 import { answers } from '../observe/http-json.ts';
+import { moveBlocks } from './tsdb-blocks.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
 import { WebhookSink } from '../observe/webhook-sink.ts';
 import { freePort, releasePort } from './free-port.ts';
@@ -214,14 +215,6 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
     const kept = keepRunDir ? runDir : keepLogs(runDir);
     await stop();
     throw error instanceof FiredrillError && kept ? new FiredrillError(error.code, `${error.message}; ${keepRunDir ? 'run directory kept' : 'logs kept'}: ${kept}`, { cause: error }) : error;
-  }
-}
-
-/** Moves the TSDB blocks (directories with a meta.json) of `from` into a Prometheus storage directory. */
-function moveBlocks(from: string, storage: string): void {
-  mkdirSync(storage, { recursive: true });
-  for (const entry of readdirSync(from)) {
-    if (existsSync(path.join(from, entry, 'meta.json'))) renameSync(path.join(from, entry), path.join(storage, entry));
   }
 }
 

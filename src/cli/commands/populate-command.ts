@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -16,11 +16,13 @@ import { checkGameDay } from '../../gameday/game-day-checks.ts';
 import { planContextFor } from '../../scenario/plan-context.ts';
 import { planScenario } from '../../scenario/scenario-plan.ts';
 import { loadScenarios } from '../../scenario/load-scenarios.ts';
+import { moveBlocks } from '../../stack/tsdb-blocks.ts';
 import { requireStackTools } from '../../stack/required-tools.ts';
 import { providerFor } from '../../stack/stack-providers.ts';
 import type { StackProviderName } from '../../stack/started-stack.ts';
 import { configOption, engineOption, keepOption, stackOption, writeOutput } from '../options.ts';
 import { checkWritable } from '../output-path.ts';
+import { serveUntilInterrupted, systemNamed } from '../served-stack.ts';
 import { installSignalHandlers } from '../signals.ts';
 
 interface PopulateFlags {
@@ -85,8 +87,7 @@ export function addPopulateCommand(program: Command): void {
       if (opts.json) checkWritable(opts.json, '--json');
 
       const config = await loadConfig(opts.config);
-      const system = systemName === undefined ? config.systems[0] : config.systems.find((s) => s.name === systemName);
-      if (!system) throw badInput(`populate ${systemName}: no system '${systemName}' in ${config.file}; known: ${config.systems.map((s) => s.name).join(', ')}`);
+      const system = systemNamed(config, systemName, 'populate');
       const production = compileSystem(system, 1);
       const served = compileSystem(system, scale);
       const everySystem = new Map(config.systems.map((s) => [s.name, s.name === system.name ? production : compileSystem(s, 1)]));
@@ -118,8 +119,7 @@ export function addPopulateCommand(program: Command): void {
       try {
         if (writing && opts.out) {
           const history = await writing;
-          mkdirSync(opts.out, { recursive: true });
-          for (const block of readdirSync(history.blocksDir)) renameOrCopy(path.join(history.blocksDir, block), path.join(opts.out, block));
+          moveBlocks(history.blocksDir, opts.out);
           say(`history blocks written to ${opts.out}: stop your Prometheus, move them into its storage directory (--storage.tsdb.path), start it`);
           if (liveMs === undefined) {
             writeSummary(opts.json, { system: system.name, history, populatedMs: Date.now() - startedAt });
@@ -161,11 +161,7 @@ export function addPopulateCommand(program: Command): void {
         }
         if (opts.exit || interruption.signal.aborted) return;
         say(`ready for dashboards: point Grafana at ${stack.prometheusUrl} (firedrill dashboards provision --prometheus ${stack.prometheusUrl} --out <dir>); press Ctrl-C to stop`);
-        await new Promise<void>((resolve) => {
-          interruption.signal.addEventListener('abort', () => resolve(), { once: true });
-          stack.health.signal.addEventListener('abort', () => resolve(), { once: true });
-        });
-        if (stack.health.failure) throw stack.health.failure;
+        await serveUntilInterrupted(stack, interruption.signal);
       } finally {
         work.abort();
         await settled();
@@ -198,13 +194,4 @@ function writeSummary(file: string | undefined, summary: { system: string; histo
       2,
     )}\n`,
   );
-}
-
-/** Blocks go into the user's directory, which may be on another file system than the work directory. */
-function renameOrCopy(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch {
-    cpSync(from, to, { recursive: true }); // EXDEV; the work directory is removed after
-  }
 }

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { compileSystem, type ScaleRequest } from '../../compile/compile-system.ts';
 import { loadConfig } from '../../config/load-config.ts';
-import { badInput } from '../../errors.ts';
 import { K6_ENV } from '../../k6/k6-env.ts';
 import { refuseUpstreamFindings } from '../../scenario/run-drills.ts';
 import { providerFor } from '../../stack/stack-providers.ts';
 import type { StackProviderName } from '../../stack/started-stack.ts';
 import { requireStackTools } from '../../stack/required-tools.ts';
 import { configOption, keepOption, scaleOption, stackOption } from '../options.ts';
+import { serveUntilInterrupted, systemNamed } from '../served-stack.ts';
 import { installSignalHandlers } from '../signals.ts';
 
 /** `firedrill up [system]`: a stack that stays up until Ctrl-C, for k6 runs, dashboards and poking around. */
@@ -22,8 +22,7 @@ export function addUpCommand(program: Command): void {
     .addOption(configOption())
     .action(async (systemName: string | undefined, opts: { scale: ScaleRequest; stack: StackProviderName; keep?: boolean; config: string }) => {
       const config = await loadConfig(opts.config);
-      const system = systemName === undefined ? config.systems[0] : config.systems.find((s) => s.name === systemName);
-      if (!system) throw badInput(`up ${systemName}: no system '${systemName}' in ${config.file}; known: ${config.systems.map((s) => s.name).join(', ')}`);
+      const system = systemNamed(config, systemName, 'up');
       const compiled = compileSystem(system, opts.scale);
       requireStackTools(system, opts.stack);
       refuseUpstreamFindings(compiled);
@@ -45,10 +44,6 @@ export function addUpCommand(program: Command): void {
       console.log(`run a scenario with k6 (build it first: npx firedrill build --scale ${stack.compiled.scale}):`);
       console.log(`  ${env} k6 run dist/k6/<scenario>.js`);
       console.log('press Ctrl-C to stop');
-      await new Promise<void>((resolve) => {
-        interruption.signal.addEventListener('abort', () => resolve(), { once: true });
-        stack.health.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-      if (stack.health.failure) throw stack.health.failure;
+      await serveUntilInterrupted(stack, interruption.signal);
     });
 }
