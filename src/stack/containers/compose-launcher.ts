@@ -35,27 +35,26 @@ export interface ComposeTools {
   readonly cgroupParent?: string;
 }
 
+/** One `up` of a stack: a compose project of its own. */
+interface StackProject {
+  readonly name: string;
+  readonly files: readonly string[];
+  readonly tracked: { release(): void };
+  started?: StartedDockerComposeEnvironment;
+}
+
 /**
- * Prometheus, Alertmanager, the exporters and the services with an image of one stack as services
- * of its own compose project, brought up by Testcontainers: Alertmanager, and the other parts
- * together (each from its template in docker-compose.test.yml, see stack-compose-file.ts), then
- * Prometheus once they answer, as on the native stack. Taken down with their volumes when the
- * stack stops.
+ * Prometheus, Alertmanager, the exporters and the services with an image of one stack, brought up
+ * by Testcontainers: Alertmanager, and the other parts together (each from its template in
+ * docker-compose.test.yml, see stack-compose-file.ts), then Prometheus once they answer, as on the
+ * native stack. Each of the three `up`s is a compose project of its own: Testcontainers takes the
+ * whole project down (`--timeout 0`) when an `up` fails, and two `up`s of one project side by side
+ * took each other's containers away (seen in CI: 'No such container', and an Alertmanager stopped
+ * under a Prometheus starting). With host networking they share no network. All are taken down
+ * with their volumes when the stack stops.
  */
 export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSystem, tools: ComposeTools): MonitoringLauncher {
-  const project = projectName(compiled.system.name);
-  const tracked = trackComposeProject(project);
-  const files = [COMPOSE_FILE];
-  // The last environment up with every file written so far: its `down` takes all of the project down.
-  let started: { environment: StartedDockerComposeEnvironment; files: number } | undefined;
-  // Compose v1 names a container <project>_<service>_<n>; Testcontainers keeps that name.
-  const containerName = (service: string) => `${project}_${service}_1`;
-  // A container that exited at once (its port taken by another process between our pick and its
-  // bind, as a local process's can be) is not among the running ones Testcontainers returns: it is
-  // found by its project's label all the same, so that the readiness wait reports its exit and its
-  // last log line, and a taken port makes the stack start again on fresh ports (seen in CI:
-  // "Cannot get container ... as it is not running").
-  const containerOf = (environment: StartedDockerComposeEnvironment, service: string) => idOf(environment, containerName(service)) ?? projectContainers(project, service)[0];
+  const projects: StackProject[] = [];
 
   const variables = {
     FIREDRILL_RUN_DIR: launch.runDir,
@@ -69,27 +68,18 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
     ...tools.images,
   };
 
-  /** Brings `services` up, each waited on with `waits` (HTTP on its loopback port). */
   /**
-   * `upOnce`, tried again (twice at most) when a container vanished under it: docker-compose 1.29
-   * recreates a project's container while another `up` of the same project (the parts, and
-   * Alertmanager, start alongside) inspects it; seen in CI as 'No such container'. Another `up`
-   * finds the new container.
+   * Brings `services` of `files` up as a project of their own, each waited on with `waits` (HTTP
+   * on its loopback port); resolves with how to find each one's container.
    */
-  const up = async (services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>, passed: Readonly<Record<string, string>> = {}): Promise<StartedDockerComposeEnvironment> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await upOnce(services, waits, passed);
-      } catch (error) {
-        if (attempt === 3 || !/No such container/.test(String((error as Error).message))) throw error;
-      }
-    }
-  };
-
-  const upOnce = async (services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>, passed: Readonly<Record<string, string>> = {}): Promise<StartedDockerComposeEnvironment> => {
-    const withFiles = files.length;
+  const up = async (files: readonly string[], services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>, passed: Readonly<Record<string, string>> = {}): Promise<(service: string) => string | undefined> => {
+    const name = projectName(compiled.system.name);
+    const project: StackProject = { name, files, tracked: trackComposeProject(name) };
+    projects.push(project);
+    // Compose v1 names a container <project>_<service>_1; Testcontainers keeps that name.
+    const containerName = (service: string) => `${name}_${service}_1`;
     let environment = new DockerComposeEnvironment(path.dirname(COMPOSE_FILE), [...files])
-      .withProjectName(project)
+      .withProjectName(name)
       .withEnvironment({ ...variables, ...passed })
       // No Ryuk reaper (its image cannot be pulled here): firedrill takes its projects down itself.
       .withAutoCleanup(false)
@@ -97,29 +87,30 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
       .withDefaultWaitStrategy(new RunningWait())
       .withStartupTimeout(READY_TIMEOUT_MS);
     for (const [service, wait] of waits) environment = environment.withWaitStrategy(containerName(service), wait);
-    const environmentUp = await environment.up(services);
-    if (!started || withFiles >= started.files) started = { environment: environmentUp, files: withFiles };
-    return environmentUp;
+    const started = await environment.up(services);
+    project.started = started;
+    // A container that exited at once (its port taken by another process between our pick and its
+    // bind, as a local process's can be) is not among the running ones Testcontainers returns: it
+    // is found by its project's label all the same, so that the readiness wait reports its exit
+    // and its last log line, and a taken port makes the stack start again on fresh ports (seen in
+    // CI: "Cannot get container ... as it is not running").
+    return (service) => idOf(started, containerName(service)) ?? projectContainers(name, service)[0];
   };
 
   const monitoring = async (service: 'alertmanager' | 'prometheus'): Promise<PartProcess> => {
     const port = service === 'alertmanager' ? launch.alertmanagerPort : launch.prometheusPort;
-    let environment: StartedDockerComposeEnvironment;
+    let containerOf: (service: string) => string | undefined;
     try {
-      environment = await up([service], new Map([[service, new LoopbackHttpWait(port, '/-/ready')]]));
+      containerOf = await up([COMPOSE_FILE], [service], new Map([[service, new LoopbackHttpWait(port, '/-/ready')]]));
     } catch (error) {
       throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${firstLines(error)}`, { cause: error });
     }
-    const id = containerOf(environment, service);
+    const id = containerOf(service);
     if (id === undefined) throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} was not created by docker-compose`);
     return ContainerProcess.follow(service, id, path.join(launch.runDir, `${service}.log`));
   };
 
-  const parts = new StackContainers(launch.runDir, COMPOSE_FILE, async (file, services, waits, passed) => {
-    files.push(file);
-    const environment = await up(services, waits, passed);
-    return (service) => containerOf(environment, service);
-  });
+  const parts = new StackContainers(launch.runDir, COMPOSE_FILE, (file, services, waits, passed) => up([COMPOSE_FILE, file], services, waits, passed));
 
   return {
     provider: 'containers',
@@ -132,16 +123,22 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
       return image !== undefined && command !== undefined ? parts.service({ ...service, image, command }, serviceLaunch) : serviceProcess(service, serviceLaunch);
     },
     close: async () => {
-      try {
-        if (started) await started.environment.down({ removeVolumes: true, timeout: DOWN_TIMEOUT_MS });
-        else await execCommand(tools.composePath, ['--project-name', project, ...files.flatMap((f) => ['--file', f]), 'down', '--volumes', '--timeout', '5'], { env: variables });
-      } catch {
-        // the last resort below removes what is left
-      }
-      removeProjectNow(project);
-      tracked.release();
+      // Side by side: each is its own project, and the stack is over either way.
+      await Promise.all(projects.map((project) => takeDown(project, tools.composePath, variables)));
     },
   };
+}
+
+/** A project down with its volumes (one still coming up: by name, with its files); whatever is left removed. */
+async function takeDown(project: StackProject, composePath: string, variables: Readonly<Record<string, string>>): Promise<void> {
+  try {
+    if (project.started) await project.started.down({ removeVolumes: true, timeout: DOWN_TIMEOUT_MS });
+    else await execCommand(composePath, ['--project-name', project.name, ...project.files.flatMap((f) => ['--file', f]), 'down', '--volumes', '--timeout', '5'], { env: variables });
+  } catch {
+    // the last resort below removes what is left
+  }
+  removeProjectNow(project.name);
+  project.tracked.release();
 }
 
 /** The id of a running container of a started environment, or undefined when it is not running. */
