@@ -1,14 +1,13 @@
 // The CI gate on the fixtures, run once by the global setup: every stage passes, coverage is
 // 100%, the JUnit report has a testcase per expectation; and each scenario (api-outage has its
 // own file) is re-checked with the firedrill matchers, one test per scenario.
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, inject, it } from 'vitest';
 import { compileSystem } from '../src/compile/compile-system.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import type { Expectation } from '../src/expect/expectation.ts';
 import { traceFor } from '../src/expect/evaluate-expectations.ts';
 import type { AlertTrace } from '../src/observe/alert-trace.ts';
-import { gateJUnitSuites } from '../src/report/gate-report.ts';
-import { formatJUnit } from '../src/report/junit.ts';
 import type { ScenarioResult } from '../src/report/run-result.ts';
 import { loadScenarios } from '../src/scenario/load-scenarios.ts';
 import { gateResult, seconds } from './shared-gates.ts';
@@ -80,8 +79,10 @@ describe('npm run gate on the fixtures', () => {
     expect(piyasa.inhibitionCoverage.percent).toBe(100);
   });
 
-  it('writes JUnit with one testcase per expectation in each scenario suite, and no failure', () => {
-    const xml = formatJUnit('firedrill-gate', gateJUnitSuites(gate));
+  it('exits 0, and its --junit file has one testcase per expectation in each scenario suite, and no failure', () => {
+    const run = inject('fixturesGate');
+    expect(run.code, run.stderrTail).toBe(0);
+    const xml = readFileSync(run.junitFile, 'utf8');
     for (const s of gate.run.scenarios) {
       const suite = xml.match(new RegExp(`<testsuite name="${s.name}" tests="(\\d+)" failures="(\\d+)"`));
       expect(suite?.slice(1).map(Number), s.name).toEqual([s.expectations.length, 0]);

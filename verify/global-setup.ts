@@ -25,6 +25,8 @@ declare module 'vitest' {
   interface ProvidedContext {
     gateResultFile: string;
     gateHtmlFile: string;
+    /** The exit code and JUnit file of the gate on the fixtures: `.ci/run`'s gate (it runs no other). */
+    fixturesGate: GateRun & { readonly junitFile: string };
     mutationGateResultFile: string;
     pythonGate: GateRun;
     pythonBrokenGate: GateRun;
@@ -80,8 +82,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   try {
     const file = (name: string) => path.join(dir, name);
     const shardFiles = [1, 2, 3].map((i) => file(`python-shard-${i}.json`));
-    const [, , pythonGate, pythonBrokenGate, pythonShardGates] = await Promise.all([
-      gate('firedrill gate', file('gate.json'), process.cwd(), ['--html', file('gate.html')]),
+    const [fixturesGate, , pythonGate, pythonBrokenGate, pythonShardGates] = await Promise.all([
+      gate('firedrill gate', file('gate.json'), process.cwd(), ['--html', file('gate.html'), '--junit', file('gate.xml')]),
       run('the mutation gate', ['--import', 'tsx', 'scripts/mutation-gate.ts', '--combined', '--json', file('mutation-gate.json')]),
       gate('firedrill gate (Python example)', file('python-gate.json'), PYTHON_SHOP),
       gate('firedrill gate (Python example, ShopSlow broken)', file('python-broken-gate.json'), broken.dir),
@@ -94,6 +96,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     await run('firedrill merge', [BIN, 'merge', ...shardFiles, '--json', file('merged.json'), '--junit', file('merged.xml')], PYTHON_SHOP);
     project.provide('gateResultFile', file('gate.json'));
     project.provide('gateHtmlFile', file('gate.html'));
+    project.provide('fixturesGate', { ...fixturesGate, junitFile: file('gate.xml') });
     project.provide('mutationGateResultFile', file('mutation-gate.json'));
     project.provide('pythonGate', pythonGate);
     project.provide('pythonBrokenGate', pythonBrokenGate);

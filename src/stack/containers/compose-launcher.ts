@@ -7,11 +7,10 @@ import type { CompiledSystem } from '../../compile/compile-system.ts';
 import { FiredrillError } from '../../errors.ts';
 import type { MonitoringLaunch, MonitoringLauncher } from '../monitoring-launcher.ts';
 import type { PartProcess } from '../stack-part.ts';
-import { projectContainers, projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
+import { projectContainers, projectName, removeProject, removeProjectNow, trackComposeProject } from './compose-projects.ts';
 import { firstLines } from './compose-project.ts';
 import { ContainerProcess } from './container-process.ts';
 import { LoopbackHttpWait, RunningWait } from './loopback-http-wait.ts';
-import { execCommand } from './docker-cli.ts';
 import { StackContainers } from './stack-containers.ts';
 import { serviceProcess } from '../service-process.ts';
 
@@ -21,8 +20,6 @@ export const COMPOSE_FILE = fileURLToPath(new URL('../../../docker-compose.test.
 export const COMPOSE_FILE_VARIABLES: ReadonlySet<string> = new Set(
   [...readFileSync(COMPOSE_FILE, 'utf8').matchAll(/\$\{(FIREDRILL_[A-Z_]+_IMAGE)\b/g)].map((m) => m[1]!),
 );
-/** Seconds each container gets between its stop signal and docker's kill, on the way down. */
-const DOWN_TIMEOUT_MS = 5_000;
 /** Budget for a container to answer /-/ready after `up`, as for a local process. */
 const READY_TIMEOUT_MS = 30_000;
 
@@ -38,9 +35,9 @@ export interface ComposeTools {
 /** One `up` of a stack: a compose project of its own. */
 interface StackProject {
   readonly name: string;
-  readonly files: readonly string[];
   readonly tracked: { release(): void };
-  started?: StartedDockerComposeEnvironment;
+  /** Its `up`, settled or not. */
+  up?: Promise<unknown>;
 }
 
 /**
@@ -74,7 +71,7 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
    */
   const up = async (files: readonly string[], services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>, passed: Readonly<Record<string, string>> = {}): Promise<(service: string) => string | undefined> => {
     const name = projectName(compiled.system.name);
-    const project: StackProject = { name, files, tracked: trackComposeProject(name) };
+    const project: StackProject = { name, tracked: trackComposeProject(name) };
     projects.push(project);
     // Compose v1 names a container <project>_<service>_1; Testcontainers keeps that name.
     const containerName = (service: string) => `${name}_${service}_1`;
@@ -87,8 +84,9 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
       .withDefaultWaitStrategy(new RunningWait())
       .withStartupTimeout(READY_TIMEOUT_MS);
     for (const [service, wait] of waits) environment = environment.withWaitStrategy(containerName(service), wait);
-    const started = await environment.up(services);
-    project.started = started;
+    const upping = environment.up(services);
+    project.up = upping;
+    const started = await upping;
     // A container that exited at once (its port taken by another process between our pick and its
     // bind, as a local process's can be) is not among the running ones Testcontainers returns: it
     // is found by its project's label all the same, so that the readiness wait reports its exit
@@ -124,21 +122,29 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
     },
     close: async () => {
       // Side by side: each is its own project, and the stack is over either way.
-      await Promise.all(projects.map((project) => takeDown(project, tools.composePath, variables)));
+      await Promise.all(projects.map(takeDown));
     },
   };
 }
 
-/** A project down with its volumes (one still coming up: by name, with its files); whatever is left removed. */
-async function takeDown(project: StackProject, composePath: string, variables: Readonly<Record<string, string>>): Promise<void> {
-  try {
-    if (project.started) await project.started.down({ removeVolumes: true, timeout: DOWN_TIMEOUT_MS });
-    else await execCommand(composePath, ['--project-name', project.name, ...project.files.flatMap((f) => ['--file', f]), 'down', '--volumes', '--timeout', '5'], { env: variables });
-  } catch {
-    // the last resort below removes what is left
-  }
-  removeProjectNow(project.name);
-  project.tracked.release();
+/**
+ * A project's containers removed with their volumes, by the engine (each part was stopped, with
+ * its grace, by the stack before); the CLI's removal if the engine's fails. An `up` still under
+ * way when the stack stops creates its containers after: they are removed once it ends, and the
+ * project stays tracked (removed on exit) until then.
+ */
+async function takeDown(project: StackProject): Promise<void> {
+  const remove = () => removeProject(project.name).catch(() => removeProjectNow(project.name));
+  await remove();
+  void (project.up ?? Promise.resolve())
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .then(async () => {
+      await remove();
+      project.tracked.release();
+    });
 }
 
 /** The id of a running container of a started environment, or undefined when it is not running. */

@@ -23,7 +23,8 @@ describe('compose projects left behind', () => {
     create(dead);
     create(dead);
     const kept = create(live);
-    const removed = sweepOrphanProjects((pid) => pid === 999_998);
+    // Only the made-up dead pid is dead: other projects on this engine (other test files') are live.
+    const removed = sweepOrphanProjects((pid) => pid !== 999_999);
     expect(removed).toContain(dead);
     expect(removed).not.toContain(live);
     expect(projectContainers(dead)).toEqual([]);

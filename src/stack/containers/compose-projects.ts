@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { getContainerRuntimeClient } from 'testcontainers';
 import { processAlive } from '../process-tree.ts';
 
 // Every compose project this process brought up, so that no exit path leaves a container: an
@@ -42,6 +43,20 @@ export function removeProjectNow(project: string): void {
   } catch {
     // the engine is gone; nothing more can be done from here
   }
+}
+
+/**
+ * Removes a project's containers with their anonymous volumes, then its networks, through the
+ * engine's API: no docker-compose process (about a second of CPU each, three per containers
+ * stack) for a project whose containers were stopped already, as a stack's parts are.
+ */
+export async function removeProject(project: string): Promise<void> {
+  const { dockerode } = (await getContainerRuntimeClient()).container;
+  const filters = { label: [`${PROJECT_LABEL}=${project}`] };
+  const containers = await dockerode.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => dockerode.getContainer(c.Id).remove({ force: true, v: true })));
+  const networks = await dockerode.listNetworks({ filters });
+  await Promise.all(networks.map((n) => dockerode.getNetwork(n.Id).remove()));
 }
 
 let projects = 0;
