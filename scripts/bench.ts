@@ -66,6 +66,7 @@ for (let run = 1; run <= runs; run++) {
   console.log(`  load average     ${loadAverage()}`);
   console.log('  drill                    wall_s  ready_s  alert                                              timing_error_ms');
   let worst = 0;
+  let missedTotal = 0;
   for (const s of gate.run.scenarios) {
     const wall = ((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1);
     const fired = s.alerts.filter((a) => timingErrorMs(a) !== undefined);
@@ -74,8 +75,10 @@ for (let run = 1; run <= runs; run++) {
       const error = a ? timingErrorMs(a) : undefined;
       if (error !== undefined) worst = Math.max(worst, Math.abs(error));
       const label = a ? traceName(a) : '-';
-      console.log(`  ${s.name.padEnd(24)} ${wall.padStart(6)}  ${String(s.stackReadySeconds ?? '-').padStart(7)}  ${label.padEnd(50)} ${error ?? '-'}`);
+      const missed = a?.missedEvaluationsAtFiring ?? 0;
+      if (missed > 0) missedTotal += missed;
+      console.log(`  ${s.name.padEnd(24)} ${wall.padStart(6)}  ${String(s.stackReadySeconds ?? '-').padStart(7)}  ${label.padEnd(50)} ${error ?? '-'}${missed > 0 ? ` (after ${missed} evaluations Prometheus missed)` : ''}`);
     }
   }
-  console.log(`  largest timing error: ${worst} ms`);
+  console.log(`  largest timing error: ${worst} ms; evaluations Prometheus missed when an alert was due: ${missedTotal}`);
 }

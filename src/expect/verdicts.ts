@@ -1,5 +1,6 @@
 import { listText } from './list-text.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
+import { missedMs } from '../report/timing-error.ts';
 import { traceName } from '../report/trace-name.ts';
 
 /** Allowed lateness on top of one evaluation interval: timestamps are exact, this covers rounding to ms. */
@@ -30,7 +31,12 @@ export function firesWithinFor(trace: AlertTrace, episode: Episode | undefined =
   if (pending === null) return { ok: false, detail: `${name} never went pending; ${window}` };
   if (firing === null) return { ok: false, detail: `${name} pending at ${episode!.pendingAt} but never fired; ${window}; hold the fault longer or check the expression` };
   const took = firing - pending;
-  return { ok: took >= lo && took <= hi, detail: `${name} fired ${secondsText(took)} after pending; ${window}` };
+  // Evaluations Prometheus skipped when the alert was due (a starved machine) delay firing by whole
+  // intervals that are not the rule's: it fired at the first evaluation made after its `for`.
+  const missed = episode?.missedEvaluationsAtFiring ?? 0;
+  const late = missedMs({ evaluationIntervalSeconds: trace.evaluationIntervalSeconds, missedEvaluationsAtFiring: missed });
+  const skipped = missed > 0 ? `, of which ${secondsText(late)} are ${missed} evaluation${missed === 1 ? '' : 's'} Prometheus missed when it was due (machine busy)` : '';
+  return { ok: took - late >= lo && took - late <= hi, detail: `${name} fired ${secondsText(took)} after pending${skipped}; ${window}` };
 }
 
 export function neverFires(trace: AlertTrace, name = traceName(trace)): Verdict {

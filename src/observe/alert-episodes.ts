@@ -4,6 +4,8 @@ import type { PrometheusClient, RangeSeries } from './prometheus-client.ts';
 export interface AlertEpisode {
   readonly pendingAtMs: number;
   readonly firingAtMs: number | null;
+  /** The evaluation before the first firing one (the last pending one); null when it never fired, or fired at once. */
+  readonly beforeFiringAtMs: number | null;
   /** The first evaluation at which the alert was no longer active; null while still active. */
   readonly resolvedAtMs: number | null;
 }
@@ -70,12 +72,14 @@ export function toEpisodes(samples: AlertSample[], evaluationIntervalMs: number,
     const missedEvaluation = i < sorted.length && before !== undefined && sorted[i]!.activeAtS === before;
     if (missedEvaluation) continue;
     const run = sorted.slice(start, i);
-    const firstFiring = run.find((s) => s.state === 'firing');
+    const firingIndex = run.findIndex((s) => s.state === 'firing');
+    const firstFiring = run[firingIndex];
     const lastAtMs = run[run.length - 1]!.atMs;
     const nextEvaluationMs = lastAtMs + evaluationIntervalMs;
     episodes.push({
       pendingAtMs: run[0]!.atMs,
       firingAtMs: firstFiring?.atMs ?? null,
+      beforeFiringAtMs: firingIndex > 0 ? run[firingIndex - 1]!.atMs : null,
       resolvedAtMs: i < sorted.length || nextEvaluationMs <= queriedAtMs - evaluationIntervalMs / 2 ? nextEvaluationMs : null,
     });
     start = i;

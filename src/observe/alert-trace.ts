@@ -2,7 +2,8 @@ import type { CompiledRule } from '../compile/rule-files.ts';
 import { seconds } from '../duration.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import { causingFault } from '../faults/causing-fault.ts';
-import type { AlertHistory } from './alert-episodes.ts';
+import type { AlertEpisode, AlertHistory } from './alert-episodes.ts';
+import { missedEvaluationsAtFiring } from './missed-evaluations.ts';
 import type { AlertmanagerPoller } from './alertmanager-poller.ts';
 import type { ReceivedNotification } from './webhook-sink.ts';
 
@@ -19,6 +20,12 @@ export interface AlertTrace {
   pendingAt: string | null;
   firingAt: string | null;
   resolvedAt: string | null;
+  /**
+   * Evaluations Prometheus missed when the alert was due to fire (a starved machine), by which
+   * firingAt is late through no fault of the rule; 0 when it evaluated on time. Absent in results
+   * written before firedrill counted them.
+   */
+  missedEvaluationsAtFiring?: number;
   /** Wall seconds from the latest fault injected before pendingAt to pendingAt. */
   detectionSeconds: number | null;
   /** Alertnames of the alerts that suppressed it in Alertmanager. */
@@ -27,7 +34,7 @@ export interface AlertTrace {
   suppressedUntil: string | null;
   notifications: { receiver: string; status: 'firing' | 'resolved'; at: string }[];
   /** Every pending/firing cycle; the top-level times are the first cycle that fired (else the first). */
-  episodes: { pendingAt: string; firingAt: string | null; resolvedAt: string | null }[];
+  episodes: { pendingAt: string; firingAt: string | null; resolvedAt: string | null; missedEvaluationsAtFiring?: number }[];
 }
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -61,6 +68,7 @@ export function buildAlertTraces(inputs: TraceInputs): AlertTrace[] {
     const inhibitedBy = [...new Set(suppression.flatMap((r) => [...r.inhibitedBy].map((fp) => inputs.poller.alertnameOf(fp))))].sort();
     const suppressedTimes = suppression.flatMap((r) => [r.firstSuppressedAtMs, r.lastSuppressedAtMs]).filter((t): t is number => t !== null);
     const pendingAtMs = main?.pendingAtMs ?? null;
+    const missed = (e: AlertEpisode) => missedEvaluationsAtFiring(e, compiled?.scaledForMs ?? 0, compiled?.scaledEvaluationIntervalMs ?? 0);
     const cause = causingFault(inputs.faults, pendingAtMs);
     return {
       alertname: history.alertname,
@@ -71,6 +79,7 @@ export function buildAlertTraces(inputs: TraceInputs): AlertTrace[] {
       pendingAt: iso(pendingAtMs),
       firingAt: iso(main?.firingAtMs ?? null),
       resolvedAt: iso(main?.resolvedAtMs ?? null),
+      missedEvaluationsAtFiring: main ? missed(main) : 0,
       detectionSeconds: cause && pendingAtMs !== null ? seconds(pendingAtMs - cause.injectedAtMs) : null,
       inhibitedBy,
       suppressedFrom: iso(suppressedTimes.length ? Math.min(...suppressedTimes) : null),
@@ -78,7 +87,7 @@ export function buildAlertTraces(inputs: TraceInputs): AlertTrace[] {
       notifications: inputs.notifications
         .filter((n) => n.alertname === history.alertname && labelsMatch(history.labels, n.labels))
         .map((n) => ({ receiver: n.receiver, status: n.status, at: iso(n.atMs)! })),
-      episodes: history.episodes.map((e) => ({ pendingAt: iso(e.pendingAtMs)!, firingAt: iso(e.firingAtMs), resolvedAt: iso(e.resolvedAtMs) })),
+      episodes: history.episodes.map((e) => ({ pendingAt: iso(e.pendingAtMs)!, firingAt: iso(e.firingAtMs), resolvedAt: iso(e.resolvedAtMs), missedEvaluationsAtFiring: missed(e) })),
     };
   });
 }
