@@ -1,4 +1,5 @@
-// Game days (`firedrill run --stack external`) against a stack firedrill did not start: the
+// Game days (`firedrill run --stack external`) against a stack firedrill did not start (one with
+// no firedrill part at all: game-day-plain.test.ts): the
 // staging stand-in is `firedrill up --scale 1` of verify/gameday/ in another process, with short
 // `for` and windows so that real-time drills take seconds. The game day reads the stand-in's
 // rules and routes from its APIs, sends traffic to its service and faults to its fault
@@ -13,7 +14,7 @@ import { httpJson } from '../src/observe/http-json.ts';
 import type { RunResult } from '../src/report/run-result.ts';
 import { waitFor } from '../src/stack/wait-for.ts';
 import { GAMEDAY_CONFIG, startStandIn, type StandIn } from './gameday-stand-in.ts';
-import { startPlainStandIn, type PlainStandIn } from './plain-stand-in.ts';
+import { firedrillIn } from './game-day-command.ts';
 import { ARTIFACTS_DIR, openReport } from './report-browser.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
@@ -31,16 +32,7 @@ afterAll(async () => {
 
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, ...standIn.env, ...extra });
 
-/** A command from a directory of its own (a game day's journal goes there), waited for without blocking this process. */
-async function firedrill(args: string[], extra: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [status] = (await once(child, 'close')) as [number | null];
-  return { status, stdout, stderr };
-}
+const firedrill = (args: string[], extra: Record<string, string> = {}) => firedrillIn(work, args, { ...standIn.env, ...extra });
 
 const gameDay = (args: string[], extra: Record<string, string> = {}) => firedrill(['run', '--stack', 'external', '--config', GAMEDAY_CONFIG, ...args], extra);
 
@@ -158,49 +150,6 @@ describe('a game day on a stack firedrill did not start', { timeout: 240_000 }, 
     const again = await firedrill(['revert']);
     expect(again.stdout).toContain('nothing to revert');
     expect(again.status).toBe(0);
-  });
-});
-
-describe('a game day on a stack with no firedrill part at all, whose team routes a copy of every notification to firedrill', { timeout: 240_000 }, () => {
-  let staging: PlainStandIn;
-  beforeAll(async () => {
-    staging = await startPlainStandIn();
-  });
-  afterAll(async () => {
-    await staging?.stop();
-  });
-
-  it('takes notification times from the webhook copy, receivers from Alertmanager, and never counts the copy as a receiver', async () => {
-    const json = path.join(work, 'busy.json');
-    const run = await firedrill(['run', '--stack', 'external', '--config', GAMEDAY_CONFIG, 'gd-busy', '--yes', '--json', json], { ...staging.env, GAMEDAY_FAULTS: '', GAMEDAY_FAULT_TOKEN: '' });
-    expect(run.status, run.stdout + run.stderr).toBe(0);
-    const [drill] = readResult(json).scenarios;
-    const notifies = drill!.expectations.find((e) => e.kind === 'notifies')!;
-    expect(notifies).toMatchObject({ ok: true, evidence: expect.stringContaining("firedrill's webhook (continue: true)") });
-    const busy = drill!.alerts.find((a) => a.alertname === 'GameApiBusy')!;
-    // Only a webhook copy carries a resolved notification: Alertmanager's routing alone shows firing ones.
-    expect(busy.notifications.map((n) => [n.receiver, n.status])).toEqual([
-      ['tickets', 'firing'],
-      ['tickets', 'resolved'],
-    ]);
-    expect(Date.parse(busy.notifications[0]!.at)).toBeGreaterThanOrEqual(Date.parse(busy.firingAt!));
-    // The team's own receiver got it too: the stand-in was not rewired.
-    expect(staging.received).toEqual(expect.arrayContaining([{ receiver: 'tickets', status: 'firing', alertname: 'GameApiBusy' }]));
-  });
-
-  it('fails the routing verdict when the receiver is routed to but its integration is broken, though the webhook copy got through', async () => {
-    staging.broken.add('tickets');
-    const json = path.join(work, 'broken-tickets.json');
-    const run = await firedrill(['run', '--stack', 'external', '--config', GAMEDAY_CONFIG, 'gd-busy', '--yes', '--json', json], { ...staging.env, GAMEDAY_FAULTS: '', GAMEDAY_FAULT_TOKEN: '' });
-    expect(run.status, run.stdout + run.stderr).toBe(1);
-    const [drill] = readResult(json).scenarios;
-    expect(drill!.expectations.map((e) => [e.kind, e.ok])).toEqual([
-      ['mayFire', true],
-      ['notifies', false],
-      ['unexpected', true],
-    ]);
-    expect(drill!.expectations[1]!.detail).toMatch(/reached tickets .*; but notifications failed \(webhook \d+ sent, [1-9]\d* failed/);
-    expect(drill!.webhookCopies).toBeGreaterThan(0);
   });
 });
 
