@@ -26,6 +26,27 @@ describe('toEpisodes', () => {
     expect(toEpisodes(realRestart, E, 20_000)).toHaveLength(2);
   });
 
+  it('splits at a gap with the same activeAt second when the firing came exactly for after the sample past it: a brief inactivity, not a missed evaluation', () => {
+    // Evaluated every 375 ms, for 7.5 s. Pending at 0, inactive at 375, active again at 750 within
+    // the same wall second (ALERTS_FOR_STATE holds whole seconds), firing 7.5 s after 750.
+    const I = 375;
+    const FOR = 7_500;
+    const at = (from: number, to: number, state: string) => Array.from({ length: Math.round((to - from) / I) + 1 }, (_, k) => ({ atMs: from + k * I, state, activeAtS: 100 }));
+    const flicker = [...at(0, 0, 'pending'), ...at(750, 7_875, 'pending'), ...at(8_250, 9_000, 'firing')];
+    expect(toEpisodes(flicker, I, 9_000 + 10 * I, FOR)).toEqual([
+      { pendingAtMs: 0, firingAtMs: null, beforeFiringAtMs: null, resolvedAtMs: 375 },
+      { pendingAtMs: 750, firingAtMs: 8_250, beforeFiringAtMs: 7_875, resolvedAtMs: 9_375 },
+    ]);
+    // Without the rule's for, as before: one episode from the first sample.
+    expect(toEpisodes(flicker, I, 9_000 + 10 * I)).toHaveLength(1);
+    // A missed evaluation: it fired exactly for after the first sample; one episode.
+    const missed = [...at(0, 0, 'pending'), ...at(750, 7_125, 'pending'), ...at(7_500, 9_000, 'firing')];
+    expect(toEpisodes(missed, I, 9_000 + 10 * I, FOR)).toEqual([{ pendingAtMs: 0, firingAtMs: 7_500, beforeFiringAtMs: 7_125, resolvedAtMs: 9_375 }]);
+    // Late from both: no split, and the lateness stays for the verdict to see.
+    const late = [...at(0, 0, 'pending'), ...at(750, 8_250, 'pending'), ...at(8_625, 9_000, 'firing')];
+    expect(toEpisodes(late, I, 9_000 + 10 * I, FOR)).toHaveLength(1);
+  });
+
   it('leaves an alert that is still active at query time unresolved', () => {
     expect(toEpisodes(samples(0, 10, 'firing'), E, 7_000)).toEqual([{ pendingAtMs: 0, firingAtMs: 0, beforeFiringAtMs: null, resolvedAtMs: null }]);
   });

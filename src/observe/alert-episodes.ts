@@ -34,6 +34,7 @@ export async function readAlertHistories(
   evaluationIntervalMsOf: (alertname: string) => number,
   fromMs: number,
   toMs: number,
+  scaledForMsOf?: (alertname: string) => number,
 ): Promise<AlertHistory[]> {
   const rangeS = (toMs - fromMs) / 1000 + 1;
   const [series, forState] = await Promise.all([client.rawSamples('ALERTS', rangeS, toMs / 1000), client.rawSamples('ALERTS_FOR_STATE', rangeS, toMs / 1000)]);
@@ -56,33 +57,63 @@ export async function readAlertHistories(
   }
   return [...byIdentity.values()].map(({ labels, samples }) => {
     const alertname = labels.alertname ?? '';
-    return { alertname, labels, episodes: toEpisodes(samples, evaluationIntervalMsOf(alertname), toMs) };
+    return { alertname, labels, episodes: toEpisodes(samples, evaluationIntervalMsOf(alertname), toMs, scaledForMsOf?.(alertname)) };
   });
 }
 
-export function toEpisodes(samples: AlertSample[], evaluationIntervalMs: number, queriedAtMs: number): AlertEpisode[] {
+/**
+ * The episodes of one alert series. `scaledForMs` (the rule's `for`, scaled) tells a missed
+ * evaluation from a brief inactivity across a gap: `ALERTS_FOR_STATE` holds whole seconds, so an
+ * alert that went inactive for an evaluation and active again within the same second shows the
+ * same activeAt on both sides (seen in CI: an error ratio flickering at its threshold just after
+ * it went pending). Prometheus counts `for` from the new activation; when the firing evaluation
+ * came exactly `for` after the first sample past the gap, and not `for` after the first sample
+ * of all, the gap was an inactivity and the episode splits there.
+ */
+export function toEpisodes(samples: AlertSample[], evaluationIntervalMs: number, queriedAtMs: number, scaledForMs?: number): AlertEpisode[] {
   // Pending and firing samples of one evaluation share its timestamp; one per evaluation is enough.
   const sorted = [...samples].sort((a, b) => a.atMs - b.atMs);
   const episodes: AlertEpisode[] = [];
+  const episode = (run: AlertSample[], resolvedAtMs: number | null): AlertEpisode => {
+    const firingIndex = run.findIndex((s) => s.state === 'firing');
+    return {
+      pendingAtMs: run[0]!.atMs,
+      firingAtMs: run[firingIndex]?.atMs ?? null,
+      beforeFiringAtMs: firingIndex > 0 ? run[firingIndex - 1]!.atMs : null,
+      resolvedAtMs,
+    };
+  };
   let start = 0;
+  /** Indexes of the first samples after gaps bridged by the same activeAt, in the current run. */
+  let bridged: number[] = [];
   for (let i = 1; i <= sorted.length; i++) {
     const gap = i < sorted.length ? sorted[i]!.atMs - sorted[i - 1]!.atMs : Infinity;
     if (gap <= 1.5 * evaluationIntervalMs) continue;
     const before = sorted[i - 1]?.activeAtS;
     const missedEvaluation = i < sorted.length && before !== undefined && sorted[i]!.activeAtS === before;
-    if (missedEvaluation) continue;
-    const run = sorted.slice(start, i);
-    const firingIndex = run.findIndex((s) => s.state === 'firing');
-    const firstFiring = run[firingIndex];
-    const lastAtMs = run[run.length - 1]!.atMs;
+    if (missedEvaluation) {
+      bridged.push(i);
+      continue;
+    }
+    const lastAtMs = sorted[i - 1]!.atMs;
     const nextEvaluationMs = lastAtMs + evaluationIntervalMs;
-    episodes.push({
-      pendingAtMs: run[0]!.atMs,
-      firingAtMs: firstFiring?.atMs ?? null,
-      beforeFiringAtMs: firingIndex > 0 ? run[firingIndex - 1]!.atMs : null,
-      resolvedAtMs: i < sorted.length || nextEvaluationMs <= queriedAtMs - evaluationIntervalMs / 2 ? nextEvaluationMs : null,
-    });
+    const resolvedAtMs = i < sorted.length || nextEvaluationMs <= queriedAtMs - evaluationIntervalMs / 2 ? nextEvaluationMs : null;
+    const firing = sorted.slice(start, i).find((s) => s.state === 'firing');
+    const reactivated = firing === undefined || scaledForMs === undefined ? undefined : reactivationBefore(sorted, start, bridged, firing.atMs, scaledForMs);
+    if (reactivated !== undefined) {
+      episodes.push(episode(sorted.slice(start, reactivated), sorted[reactivated - 1]!.atMs + evaluationIntervalMs));
+      start = reactivated;
+    }
+    episodes.push(episode(sorted.slice(start, i), resolvedAtMs));
     start = i;
+    bridged = [];
   }
   return episodes;
+}
+
+/** The bridged gap after which the alert really became active again, judged by when it fired (see toEpisodes). */
+function reactivationBefore(sorted: readonly AlertSample[], start: number, bridged: readonly number[], firingAtMs: number, scaledForMs: number): number | undefined {
+  const exactly = (fromMs: number) => Math.abs(firingAtMs - fromMs - scaledForMs) <= 1;
+  if (exactly(sorted[start]!.atMs)) return undefined;
+  return [...bridged].reverse().find((g) => sorted[g]!.atMs < firingAtMs && sorted[g]!.state === 'pending' && exactly(sorted[g]!.atMs));
 }

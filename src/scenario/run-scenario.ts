@@ -74,7 +74,8 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     await poller.stop();
     const endedAtMs = Date.now();
     const faults = stack.faults.records();
-    const histories = await readAlertHistories(prometheus, evaluationIntervalOf(compiled), startedAtMs - compiled.evaluationIntervalMs, endedAtMs).catch(blameTheStack);
+    const scaledForOf = (name: string) => compiled.alerts.find((a) => a.alertname === name)?.scaledForMs ?? 0;
+    const histories = await readAlertHistories(prometheus, evaluationIntervalOf(compiled), startedAtMs - compiled.evaluationIntervalMs, endedAtMs, scaledForOf).catch(blameTheStack);
     const alerts = buildAlertTraces({
       rules: compiled.alerts,
       histories,
