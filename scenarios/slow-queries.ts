@@ -7,14 +7,12 @@ import { apiTraffic } from './lib/piyasa-traffic.ts';
  * about 3% of requests are slow: HTTP p95 stays under HighAPILatency's 500ms.
  *
  *   1m slow -> pending ~1m20s, firing ~11m20s (for 10m)      14m fast again -> resolves
- *   19m traffic ends, the window all fast: the p95 fell under 1s while queries still came (see
- *       api-errors.ts: a quantile over a window that empties of traffic can cross back)
  */
 export default defineScenario({
   name: 'slow-queries',
   system: 'piyasa',
   description: 'An eighth of DB queries take 1.5s longer: SlowDatabaseQueries notifies warnings',
-  duration: '19m',
+  duration: '15m',
   traffic: [apiTraffic(20)],
   faults: [{ at: '1m', hold: '13m', fault: fault.slowQueries('api', '1500ms', 0.12) }],
   expect: [
