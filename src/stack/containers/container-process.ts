@@ -91,10 +91,7 @@ export class ContainerProcess implements PartProcess {
   async #untilStopped(): Promise<{ code: number | undefined }> {
     for (;;) {
       await this.#container.wait().catch(() => undefined);
-      const state = await this.#container.inspect().then(
-        (info) => info.State,
-        () => undefined,
-      );
+      const state = await this.#state();
       // Gone from the engine (removed, or the engine itself is gone): stopped, code unknown.
       if (state === undefined) return { code: undefined };
       if (!state.Running) return { code: state.ExitCode };
@@ -112,10 +109,7 @@ export class ContainerProcess implements PartProcess {
     });
     void follower.exited.then(async () => {
       const endedAt = (Date.now() / 1000).toFixed(3);
-      const state = await this.#container.inspect().then(
-        (info) => info.State,
-        () => undefined,
-      );
+      const state = await this.#state();
       if (this.#stopping || this.#stopped !== undefined || !state?.Running) return;
       this.#earlierLines = this.#lastLines();
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + REFOLLOW_MIN_MS - Date.now())));
@@ -123,6 +117,14 @@ export class ContainerProcess implements PartProcess {
       this.#follower = this.#follow(endedAt);
     });
     return follower;
+  }
+
+  /** The container's state, or undefined when the engine no longer knows it (removed, or the engine gone). */
+  #state(): Promise<{ Running: boolean; ExitCode: number } | undefined> {
+    return this.#container.inspect().then(
+      (info) => info.State,
+      () => undefined,
+    );
   }
 
   #lastLines(): string[] {
