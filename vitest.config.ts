@@ -24,7 +24,7 @@ export default defineConfig({
     projects: [
       // Unit tests and the verify files that read the gates or wait on a stack of their own run
       // three at a time: their stacks mostly wait on Prometheus' clock, not on the CPU.
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], maxWorkers: 3, testTimeout: 20_000 } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'fixtures/**/*.test.ts'], maxWorkers: 3, testTimeout: 20_000 } },
       {
         extends: true,
         test: {
