@@ -81,4 +81,12 @@ for (let run = 1; run <= runs; run++) {
     }
   }
   console.log(`  largest timing error: ${worst} ms; evaluations Prometheus missed when an alert was due: ${missedTotal}`);
+  // A failed gate's figures are not the record: say what failed, so that the run can be judged.
+  for (const s of gate.run.scenarios) for (const e of s.expectations) if (!e.ok) console.log(`  FAIL ${s.name}: ${e.description}: ${e.detail ?? ''}`);
+  for (const system of gate.systems) {
+    const findings = { static: system.static.length, contract: system.contract?.findings.length ?? 0, dashboards: system.dashboards?.findings.length ?? 0 };
+    for (const [stage, count] of Object.entries(findings)) if (count > 0) console.log(`  FAIL ${system.system} ${stage}: ${count} finding(s) (the gate's own output names them)`);
+    if (system.alertCoverage.percent < gate.minAlertCoverage) console.log(`  FAIL ${system.system} alert coverage ${system.alertCoverage.percent}%`);
+    if (system.inhibitionCoverage.percent < gate.minInhibitionCoverage) console.log(`  FAIL ${system.system} inhibition coverage ${system.inhibitionCoverage.percent}%`);
+  }
 }
