@@ -9,6 +9,7 @@ import { providerFor } from '../stack/stack-providers.ts';
 import { currentMachine, drillCost, estimatedStackCost, fitStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
 import { machineBudget, startBudget } from '../stack/machine-budget.ts';
+import { machineLoad } from '../stack/machine-load.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
 import { sideCpuSeconds } from '../stack/process-usage.ts';
@@ -145,6 +146,9 @@ export function estimateMs(scenario: Scenario, compiled: ReadonlyMap<string, Com
 export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   const provider = providerFor(options.stack);
   const engine = chooseEngine(options.engine);
+  // The first reading of the machine's load, so that the first claims (after validation, a second
+  // or more) need not wait for one to compare with.
+  if (options.jobs === undefined) machineLoad().busyCores();
   const { compiled, selected } = await selectDrills(options);
   await provider.prepare?.();
   const machine = currentMachine();

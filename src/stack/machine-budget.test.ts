@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MachineBudget } from './machine-budget.ts';
+import { MachineBudget, YOUNG_CLAIM_MS } from './machine-budget.ts';
 
 let root: string;
 let dir: string;
@@ -105,5 +105,48 @@ setInterval(() => {}, 1000);`;
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  describe('with the machine\'s measured load', () => {
+    const at = { ms: 1_000_000 };
+    const budgetWith = (pid: number, load: () => number | 'unknown' | undefined) => new MachineBudget({ dir, pid, isAlive: () => true, load, now: () => at.ms });
+    /** Claims written now are young; ages them as if YOUNG_CLAIM_MS had passed. */
+    const ageClaims = () => (at.ms = Date.now() + YOUNG_CLAIM_MS);
+
+    it('waits while the measured load leaves no room, though the ledger does (a machine slower than the shares say)', async () => {
+      at.ms = Date.now();
+      let busy = 0.9;
+      const budget = budgetWith(1001, () => busy);
+      const first = await budget.claim(0.2); // nothing else runs: granted whatever the load
+      ageClaims();
+      const second = budget.claim(0.2); // the ledger holds 0.2 of 1, but the machine is 90% busy
+      expect(await settled(second)).toBe(false);
+      busy = 0.5;
+      (await second).release();
+      first.release();
+    });
+
+    it('counts young claims on top of the load, and lets them hold at most half the machine', async () => {
+      at.ms = Date.now();
+      const budget = budgetWith(1001, () => 0);
+      const claims = [await budget.claim(0.2), await budget.claim(0.2)];
+      const third = budget.claim(0.2); // young claims would hold 0.6: wait for them to show in the load
+      expect(await settled(third)).toBe(false);
+      ageClaims();
+      claims.push(await third);
+      for (const c of claims) c.release();
+    });
+
+    it('waits while the load is unknown, and goes by the ledger alone where it cannot be read', async () => {
+      at.ms = Date.now();
+      const held = await budgetWith(1001, () => 'unknown').claim(0.1);
+      ageClaims();
+      const unknown = budgetWith(1002, () => 'unknown').claim(0.1);
+      expect(await settled(unknown)).toBe(false);
+      const unreadable = await budgetWith(1003, () => undefined).claim(0.1);
+      unreadable.release();
+      held.release();
+      (await unknown).release();
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { machineLoad } from './machine-load.ts';
+import { poolCpuCores } from './pool-capacity.ts';
 import { processAlive } from './process-tree.ts';
 import { pause } from './wait-for.ts';
 
@@ -15,6 +17,18 @@ import { pause } from './wait-for.ts';
 const RETRY_MS = 100;
 /** A lock held longer than this belongs to a process that died holding it (the critical section takes a millisecond). */
 const STALE_LOCK_MS = 5_000;
+/**
+ * A claim this young is a stack still starting, or whose drill has barely begun: the machine's
+ * load does not show its cost yet (a stack is ready in 6 to 10 s, its traffic then begins, and the
+ * load is read over 3 s), so its share counts as claimed on top of the measured load.
+ */
+export const YOUNG_CLAIM_MS = 12_000;
+/**
+ * Young claims together hold at most this share of the machine (one always may): a pool fills
+ * the machine in steps, each sized by what the load showed of the stacks before it, rather than
+ * all at once on shares that may be wrong for this machine.
+ */
+export const YOUNG_CLAIMS_CAP = 0.5;
 
 export interface BudgetClaim extends Disposable {
   release(): void;
@@ -26,6 +40,12 @@ export interface MachineBudgetOptions {
   /** Whether a process is running (default: signal 0). */
   readonly isAlive?: (pid: number) => boolean;
   readonly pid?: number;
+  /**
+   * The machine's measured busy CPU in shares (1 = the pool budget's cores), 'unknown' while it
+   * cannot tell yet; undefined (or no probe) leaves the decision to the ledger alone.
+   */
+  readonly load?: () => number | 'unknown' | undefined;
+  readonly now?: () => number;
 }
 
 export function defaultBudgetDir(): string {
@@ -46,13 +66,18 @@ function parseClaim(file: string): Claim | undefined {
 /**
  * The shares of the machine that all firedrill processes' running stacks hold. `claim(share)`
  * waits until the live claims leave room for `share` (their sum at most 1), or until nothing else
- * runs (a stack heavier than the whole budget still runs, alone).
+ * runs (a stack heavier than the whole budget still runs, alone). With a load probe it also waits
+ * until the machine's measured load, plus the shares of claims too young to show in it, leaves
+ * room, and while young claims hold YOUNG_CLAIMS_CAP: shares are estimates, the load is what the
+ * stacks really cost on this machine, next to whatever else runs on it.
  */
 export class MachineBudget {
   readonly #dir: string;
   readonly #lock: string;
   readonly #isAlive: (pid: number) => boolean;
   readonly #pid: number;
+  readonly #load: (() => number | 'unknown' | undefined) | undefined;
+  readonly #now: () => number;
   readonly #mine = new Set<string>();
   #seq = 0;
   #hooked = false;
@@ -62,6 +87,8 @@ export class MachineBudget {
     this.#lock = `${this.#dir}.lock`;
     this.#isAlive = options.isAlive ?? processAlive;
     this.#pid = options.pid ?? process.pid;
+    this.#load = options.load;
+    this.#now = options.now ?? Date.now;
   }
 
   /** The shares the live claims of every process hold now. */
@@ -75,9 +102,7 @@ export class MachineBudget {
     for (;;) {
       signal?.throwIfAborted();
       const file = await this.#withLock(() => {
-        const live = this.#liveClaims();
-        const held = live.reduce((sum, c) => sum + c.share, 0);
-        if (live.length > 0 && held + millionths / 1e6 > 1 + 1e-9) return undefined;
+        if (!this.#fits(millionths / 1e6)) return undefined;
         const name = `${this.#pid}-${this.#seq++}-${millionths}`;
         writeClaimFile(this.#dir, name);
         return name;
@@ -85,6 +110,19 @@ export class MachineBudget {
       if (file !== undefined) return this.#held(file);
       await pause(RETRY_MS, signal);
     }
+  }
+
+  #fits(share: number): boolean {
+    const live = this.#liveClaims();
+    if (live.length === 0) return true;
+    const held = live.reduce((sum, c) => sum + c.share, 0);
+    if (held + share > 1 + 1e-9) return false;
+    const busy = this.#load?.();
+    if (busy === undefined) return true;
+    if (busy === 'unknown') return false;
+    const young = live.filter((c) => this.#now() - claimedAtMs(path.join(this.#dir, c.file)) < YOUNG_CLAIM_MS).reduce((sum, c) => sum + c.share, 0);
+    if (young > 0 && young + share > YOUNG_CLAIMS_CAP + 1e-9) return false;
+    return busy + young + share <= 1 + 1e-9;
   }
 
   #held(file: string): BudgetClaim {
@@ -182,6 +220,15 @@ function writeClaimFile(dir: string, name: string): void {
   }
 }
 
+/** When a claim was written; a claim gone meanwhile is old (it no longer counts anyway). */
+function claimedAtMs(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 function lockAgeMs(lock: string): number {
   try {
     return Date.now() - statSync(lock).mtimeMs;
@@ -202,7 +249,10 @@ const shared = new Map<string, MachineBudget>();
 
 /** This process's view of the machine's ledger of running stacks (one per process: its claims are its own). */
 export function machineBudget(): MachineBudget {
-  return budgetAt(defaultBudgetDir());
+  return budgetAt(defaultBudgetDir(), () => {
+    const busy = machineLoad().busyCores();
+    return typeof busy === 'number' ? busy / poolCpuCores() : busy;
+  });
 }
 
 /**
@@ -214,8 +264,8 @@ export function startBudget(): MachineBudget {
   return budgetAt(`${defaultBudgetDir()}-starting`);
 }
 
-function budgetAt(dir: string): MachineBudget {
+function budgetAt(dir: string, load?: () => number | 'unknown' | undefined): MachineBudget {
   let budget = shared.get(dir);
-  if (!budget) shared.set(dir, (budget = new MachineBudget({ dir })));
+  if (!budget) shared.set(dir, (budget = new MachineBudget({ dir, ...(load ? { load } : {}) })));
   return budget;
 }

@@ -89,6 +89,11 @@ export const CONTAINER_CORES = 0.03;
 const CPU_BUDGET = 0.65;
 const MEMORY_BUDGET = 0.5;
 
+/** The cores a pool may keep busy: the CPU budget's share of the machine's cores. */
+export function poolCpuCores(machine: Pick<Machine, 'cores'> = currentMachine()): number {
+  return machine.cores * CPU_BUDGET;
+}
+
 export function currentMachine(): Machine {
   return { cores: os.availableParallelism(), freeMemoryBytes: os.freemem() };
 }
@@ -99,7 +104,7 @@ export function currentMachine(): Machine {
  * stacks run a database and three exporters fills it sooner than one of two small services.
  */
 export function poolShare(cost: StackCost, machine: Machine = currentMachine()): number {
-  const cpu = Math.max(cost.cpuCores, 0.01) / (machine.cores * CPU_BUDGET);
+  const cpu = Math.max(cost.cpuCores, 0.01) / poolCpuCores(machine);
   const memory = Math.max(cost.memoryBytes, 1) / (machine.freeMemoryBytes * MEMORY_BUDGET);
   return Math.max(cpu, memory);
 }
