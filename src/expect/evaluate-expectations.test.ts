@@ -50,6 +50,17 @@ describe('fires: caused by the drill', () => {
     expect(verdict(result).detail).toContain('went pending 3.000s after kill(api), bound 0.875s (default: range 0s + 2 scrapes of 10s + 1 evaluation of 15s');
   });
 
+  it('allows the time the fault took to apply on top of the bound (a docker disconnect under load), and no more', () => {
+    const slowToApply = (applyMs: number): FaultRecord => ({ ...killApi(10, 25), applyMs });
+    const traces = [apiDown([{ pendingAt: 11.1, firingAt: 12.6, resolvedAt: 30 }])];
+    const within = judge([expectAlert('APIDown').toFire()], { traces, faults: [slowToApply(300)] });
+    expect(verdict(within)).toMatchObject({ ok: true });
+    expect(verdict(within).detail).toContain('went pending 1.100s after kill(api), bound 1.175s (default: range 0s + 2 scrapes of 10s + 1 evaluation of 15s = 35s of rule time + 300ms the fault took to apply)');
+    const beyond = judge([expectAlert('APIDown').toFire()], { traces, faults: [slowToApply(100)] });
+    expect(verdict(beyond)).toMatchObject({ ok: false });
+    expect(verdict(beyond).detail).toContain('bound 0.975s');
+  });
+
   it('fails with the reason when the drill has no fault on a service the alert watches', () => {
     const workerKill: FaultRecord = { ...killApi(10, 25), spec: fault.kill('worker') };
     const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [workerKill] });

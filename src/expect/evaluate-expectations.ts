@@ -102,10 +102,14 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
   const timing = firesWithinFor(fired.trace, fired.episode, traceName(fired.trace, inputs.traces));
   const bound = detectionBound(rule, inputs.compiled, e.detectWithin, inputs.inFlightMs);
   const detectionMs = Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs;
-  const detected = detectionMs <= bound.seconds * 1000;
+  // Detection counts from when the fault was issued; it acted by the time its call returned.
+  const applyMs = fired.cause.applyMs ?? 0;
+  const boundMs = bound.seconds * 1000 + applyMs;
+  const detected = detectionMs <= boundMs;
+  const applying = applyMs > 0 ? ` + ${formatDurationMs(applyMs)} the fault took to apply` : '';
   return {
     ok: timing.ok && detected,
-    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}, bound ${bound.seconds.toFixed(3)}s (${bound.derivation})`,
+    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})`,
   };
 }
 

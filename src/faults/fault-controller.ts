@@ -16,6 +16,12 @@ export interface FaultRecord {
   readonly id: string;
   readonly spec: FaultSpec;
   readonly injectedAtMs: number;
+  /**
+   * How long the inject call took to put the fault in effect (a docker network disconnect under
+   * load takes hundreds of milliseconds): the fault acted somewhere in that span, so detection
+   * bounds allow it on top.
+   */
+  readonly applyMs?: number;
   /** Set once the revert has completed, to when it was issued. */
   revertedAtMs: number | null;
   /** Which driver carried it out. */
@@ -84,7 +90,7 @@ export class FaultController {
     const faultId = id ?? String(this.#nextId++);
     const issuedAtMs = Date.now();
     const outcome = await this.#busyWith(spec.target, () => driver.inject({ id: faultId, spec }));
-    const record: FaultRecord = { id: faultId, spec, injectedAtMs: issuedAtMs, revertedAtMs: null, driver: driverName, ...downTime(outcome) };
+    const record: FaultRecord = { id: faultId, spec, injectedAtMs: issuedAtMs, applyMs: Date.now() - issuedAtMs, revertedAtMs: null, driver: driverName, ...downTime(outcome) };
     this.#records.push(record);
     return record;
   }
