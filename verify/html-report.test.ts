@@ -24,7 +24,10 @@ const chartsOf = (run: RunResult) => run.scenarios.reduce((n, s) => n + ((s.traf
 const rulesWithoutData = (run: RunResult) =>
   run.scenarios.flatMap((s, i) => (s.ruleValues ?? []).flatMap((r, j) => (r.series.every((x) => x.values.every(([, v]) => v === null || !Number.isFinite(v))) ? [`rule-${i}-${j}`] : [])));
 
-describe('the HTML report of a gate', () => {
+// A gate's report holds a chart per drill and per judged rule (the mutation gate's, about 2 MB of
+// data): Chromium lays it out in 5 to 20 s on a busy 2-core machine (seen: 20.06 s in CI beside
+// three other test files), past the suite's default timeout.
+describe('the HTML report of a gate', { timeout: 90_000 }, () => {
   it('of the fixture gate (gate --html) renders with no console error and nothing fetched, with data in every chart', async () => {
     const gate = gateResult();
     const page = await openReport(inject('gateHtmlFile'), path.join(ARTIFACTS_DIR, 'html-report-gate.png'));

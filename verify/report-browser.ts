@@ -28,8 +28,8 @@ function chromiumPath(): string {
   }
 }
 
-/** Rendering is done when the page's script marked the body; a page whose script died never does. */
-const RENDERED_WITHIN_MS = 15_000;
+/** Rendering is done when the page's script marked the body; a page whose script died never does. Generous: a big report on a busy machine takes Chromium 20 s. */
+const RENDERED_WITHIN_MS = 45_000;
 
 export async function openReport(file: string, screenshot?: string): Promise<RenderedReport> {
   // Root in a container has no user namespace for Chromium's sandbox.
