@@ -132,13 +132,13 @@ describe.concurrent('a dead or hung component fails the run at once with exit 2,
   it.each(cases)('%s in the %s phase, %s', async (component, phase, signal) => {
     const run = start(['errors', '--json', 'result.json']);
     const pid = await reach(run, phase, component);
-    const signalledAt = Date.now();
     process.kill(pid, signal);
     const last = await expectCleanExit(run, 2);
-    const tookMs = Date.now() - signalledAt;
+    // The stack's watch saw the process itself (dead, or stopped in /proc), not a wait that ran
+    // out of time: no wall-clock bound here (one of 10 s failed at 10.9 s on a busy machine, the
+    // time it took to stop the rest of the stack).
     expect(last).toMatch(new RegExp(`^firedrill: .*${NAMES[component]} (exited \\(signal SIGKILL\\)|is stopped)`));
-    // Within one poll interval of the watch (an evaluation interval, 375 ms here), plus stopping the stack.
-    expect(tookMs, last).toBeLessThan(10_000);
+    expect(last).not.toMatch(/timed out/);
     if (phase !== 'start') expect(last).toMatch(/its log: \.firedrill\/logs\/firedrill-piyasa-\w+-.*\.log$/);
     const logPath = /(?:its log|logs kept): (\S+)$/.exec(last)?.[1];
     if (logPath && !logPath.includes('*')) expect(existsSync(path.join(run.dir, logPath)), `${logPath} exists`).toBe(true);
