@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MachineBudget, YOUNG_CLAIM_MS } from './machine-budget.ts';
+import { MachineBudget, YOUNG_CLAIM_MS, type LoadProbe } from './machine-budget.ts';
 
 let root: string;
 let dir: string;
@@ -109,7 +109,7 @@ setInterval(() => {}, 1000);`;
 
   describe('with the machine\'s measured load', () => {
     const at = { ms: 1_000_000 };
-    const budgetWith = (pid: number, load: () => number | 'unknown' | undefined) => new MachineBudget({ dir, pid, isAlive: () => true, load, now: () => at.ms });
+    const budgetWith = (pid: number, load: LoadProbe) => new MachineBudget({ dir, pid, isAlive: () => true, load, now: () => at.ms });
     /** Claims written now are young; ages them as if YOUNG_CLAIM_MS had passed. */
     const ageClaims = () => (at.ms = Date.now() + YOUNG_CLAIM_MS);
 

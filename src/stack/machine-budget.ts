@@ -30,6 +30,9 @@ export const YOUNG_CLAIM_MS = 12_000;
  */
 export const YOUNG_CLAIMS_CAP = 0.5;
 
+/** The machine's measured busy CPU in shares (1 = the pool budget's cores), 'unknown' while it cannot tell yet, undefined where it never can. */
+export type LoadProbe = () => number | 'unknown' | undefined;
+
 export interface BudgetClaim extends Disposable {
   release(): void;
 }
@@ -40,11 +43,8 @@ export interface MachineBudgetOptions {
   /** Whether a process is running (default: signal 0). */
   readonly isAlive?: (pid: number) => boolean;
   readonly pid?: number;
-  /**
-   * The machine's measured busy CPU in shares (1 = the pool budget's cores), 'unknown' while it
-   * cannot tell yet; undefined (or no probe) leaves the decision to the ledger alone.
-   */
-  readonly load?: () => number | 'unknown' | undefined;
+  /** Without one, or where it answers undefined, the ledger alone decides. */
+  readonly load?: LoadProbe;
   readonly now?: () => number;
 }
 
@@ -76,7 +76,7 @@ export class MachineBudget {
   readonly #lock: string;
   readonly #isAlive: (pid: number) => boolean;
   readonly #pid: number;
-  readonly #load: (() => number | 'unknown' | undefined) | undefined;
+  readonly #load: LoadProbe | undefined;
   readonly #now: () => number;
   readonly #mine = new Set<string>();
   #seq = 0;
@@ -120,7 +120,9 @@ export class MachineBudget {
     const busy = this.#load?.();
     if (busy === undefined) return true;
     if (busy === 'unknown') return false;
-    const young = live.filter((c) => this.#now() - claimedAtMs(path.join(this.#dir, c.file)) < YOUNG_CLAIM_MS).reduce((sum, c) => sum + c.share, 0);
+    const now = this.#now();
+    // A claim gone meanwhile no longer counts: old.
+    const young = live.filter((c) => now - (modifiedAtMs(path.join(this.#dir, c.file)) ?? 0) < YOUNG_CLAIM_MS).reduce((sum, c) => sum + c.share, 0);
     if (young > 0 && young + share > YOUNG_CLAIMS_CAP + 1e-9) return false;
     return busy + young + share <= 1 + 1e-9;
   }
@@ -220,21 +222,18 @@ function writeClaimFile(dir: string, name: string): void {
   }
 }
 
-/** When a claim was written; a claim gone meanwhile is old (it no longer counts anyway). */
-function claimedAtMs(file: string): number {
+/** When a claim file or the lock was written; undefined once it is gone. */
+function modifiedAtMs(file: string): number | undefined {
   try {
     return statSync(file).mtimeMs;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
 function lockAgeMs(lock: string): number {
-  try {
-    return Date.now() - statSync(lock).mtimeMs;
-  } catch {
-    return 0;
-  }
+  const at = modifiedAtMs(lock);
+  return at === undefined ? 0 : Date.now() - at;
 }
 
 function unlinkQuietly(file: string): void {
@@ -264,7 +263,7 @@ export function startBudget(): MachineBudget {
   return budgetAt(`${defaultBudgetDir()}-starting`);
 }
 
-function budgetAt(dir: string, load?: () => number | 'unknown' | undefined): MachineBudget {
+function budgetAt(dir: string, load?: LoadProbe): MachineBudget {
   let budget = shared.get(dir);
   if (!budget) shared.set(dir, (budget = new MachineBudget({ dir, ...(load ? { load } : {}) })));
   return budget;
