@@ -17,26 +17,37 @@ export interface WatchedComponent {
 }
 
 export interface WatchTimings {
-  /** How often every component is checked. */
+  /** How often every component's own state is read: dead, or stopped. */
   readonly pollMs: number;
   /** No answer for this long is a hang. */
   readonly hangMs: number;
 }
 
+/**
+ * Health requests go out every quarter of the hang time (never more often than the state is
+ * read): a hang is only called after `hangMs` without an answer, so asking more often finds none
+ * sooner. A service's or exporter's health request is a whole metrics page (postgres_exporter
+ * queries its database for it); asked every evaluation interval, the watch cost each of them
+ * about as much as Prometheus' own scrapes.
+ */
+export const probeEveryMs = (timings: WatchTimings): number => Math.max(timings.pollMs, timings.hangMs / 4);
+
 /** Where the log of a failed component is kept: the run directory goes, the log the error names stays. */
 export const KEPT_LOGS_DIR = '.firedrill/logs';
 
 /**
- * Watches every component of a started stack, continuously: a crash, or a hang (no answer to its
- * health request within `hangMs`), of anything the drill did not fault ends the run within one
- * poll interval. `signal` aborts then, and `failure` says, in one line, what died, what was seen,
- * and where its log is kept; no verdict may be computed on data from a dead or hung observer.
+ * Watches every component of a started stack, continuously: a crash or a stop of anything the
+ * drill did not fault ends the run within one poll interval, a hang (no answer to its health
+ * request within `hangMs`) within a quarter of `hangMs` more. `signal` aborts then, and `failure`
+ * says, in one line, what died, what was seen, and where its log is kept; no verdict may be
+ * computed on data from a dead or hung observer.
  */
 export class StackWatch {
   readonly #abort = new AbortController();
   #failure: FiredrillError | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #polling = false;
+  #probing = false;
+  #probedAtMs = -Infinity;
 
   constructor(
     private readonly components: readonly WatchedComponent[],
@@ -54,24 +65,39 @@ export class StackWatch {
   }
 
   start(): void {
-    this.#timer = setInterval(() => void this.check(), this.timings.pollMs);
+    this.#timer = setInterval(() => {
+      if (this.#stateCheck()) return;
+      if (performance.now() - this.#probedAtMs >= probeEveryMs(this.timings)) void this.#probeRound();
+    }, this.timings.pollMs);
   }
 
   stop(): void {
     clearInterval(this.#timer);
   }
 
-  /** One round over every component; also called by hand before verdicts are computed. */
+  /** One round over every component, health requests included; also called by hand before verdicts are computed. */
   async check(): Promise<FiredrillError | undefined> {
-    if (this.#failure || this.#polling) return this.#failure;
-    this.#polling = true;
+    return this.#stateCheck() ?? (await this.#probeRound());
+  }
+
+  /** Dead or stopped, read from each component's own state: no request, so on every poll. */
+  #stateCheck(): FiredrillError | undefined {
+    if (this.#failure) return this.#failure;
+    for (const component of this.components) {
+      const gone = component.exited();
+      if (gone) return this.#fail(component, gone);
+    }
+    return undefined;
+  }
+
+  async #probeRound(): Promise<FiredrillError | undefined> {
+    if (this.#failure || this.#probing) return this.#failure;
+    this.#probing = true;
+    this.#probedAtMs = performance.now();
     try {
-      for (const component of this.components) {
-        const gone = component.exited();
-        if (gone) return this.#fail(component, gone);
-      }
       const probed = this.components.filter((c) => c.probe && !c.faulted?.());
       const answers = await Promise.allSettled(probed.map((c) => c.probe!(this.timings.hangMs)));
+      if (this.#failure) return this.#failure; // the state check found something first
       for (const [i, answer] of answers.entries()) {
         const component = probed[i]!;
         // A component that was faulted or died meanwhile has its own story.
@@ -83,7 +109,7 @@ export class StackWatch {
       }
       return undefined;
     } finally {
-      this.#polling = false;
+      this.#probing = false;
     }
   }
 
