@@ -229,13 +229,17 @@ function keepLogs(runDir: string): string | undefined {
 }
 
 /**
- * Checked every evaluation interval (250 ms at least); a component that does not answer for four
- * of the slower of scrape and evaluation interval, and 3 s at least, plus headroom for a busy
- * machine, is hung.
+ * State read every evaluation interval (250 ms at least); a component that does not answer for
+ * four of the slower of scrape and evaluation interval, and 3 s at least, plus headroom for a busy
+ * machine, is hung. Health requests go out every quarter of that: a hang is only called after it,
+ * so asking more often finds none sooner, and a service's or exporter's health request is a whole
+ * metrics page (postgres_exporter queries its database for it). Asked every evaluation interval,
+ * the watch cost each of them about as much as Prometheus' own scrapes.
  */
 export function watchTimings(compiled: CompiledSystem): WatchTimings {
   const slowest = Math.max(compiled.scrapeIntervalMs, compiled.evaluationIntervalMs);
-  return { pollMs: Math.max(250, compiled.evaluationIntervalMs), hangMs: Math.max(3_000, 4 * slowest) + HANG_SLACK_MS };
+  const hangMs = Math.max(3_000, 4 * slowest) + HANG_SLACK_MS;
+  return { pollMs: Math.max(250, compiled.evaluationIntervalMs), hangMs, probeMs: hangMs / 4 };
 }
 
 function processComponent(process: PartProcess, healthUrl: string): WatchedComponent {

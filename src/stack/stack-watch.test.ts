@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { probeEveryMs, StackWatch, type WatchedComponent } from './stack-watch.ts';
+import { pollsPerProbe, StackWatch, type WatchedComponent } from './stack-watch.ts';
 
-const TIMINGS = { pollMs: 100, hangMs: 2_000 } as const;
+/** Polls every 100 ms, probes every 500 ms (5 polls), calls a hang after 2 s. */
+const TIMINGS = { pollMs: 100, hangMs: 2_000, probeMs: 500 } as const;
 
 /** A component whose state and health answers the test sets, counting the health requests it gets. */
 function component(name: string) {
@@ -19,34 +20,41 @@ function component(name: string) {
 }
 
 describe('StackWatch', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'performance'] }));
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] }));
   afterEach(() => vi.useRealTimers());
 
-  it('reads every state each poll, but sends health requests only every quarter of the hang time', async () => {
+  it('reads every state each poll, but sends health requests only every probe interval', async () => {
     const api = component('service api');
     const watch = new StackWatch([api.watched], TIMINGS, 'run');
     watch.start();
     await vi.advanceTimersByTimeAsync(10_000);
     watch.stop();
-    expect(probeEveryMs(TIMINGS)).toBe(500);
     expect(api.state.stateReads).toBe(100);
     expect(api.state.probes).toBe(20);
     expect(watch.failure).toBeUndefined();
   });
 
-  it('never probes more often than it polls', () => {
-    expect(probeEveryMs({ pollMs: 1_000, hangMs: 2_000 })).toBe(1_000);
+  it('probes every poll by default, and never less often than the probe interval asks', () => {
+    expect(pollsPerProbe({ pollMs: 375, hangMs: 5_000 })).toBe(1);
+    expect(pollsPerProbe({ pollMs: 375, hangMs: 5_000, probeMs: 1_250 })).toBe(3); // every 1125 ms
+    expect(pollsPerProbe({ pollMs: 1_000, hangMs: 2_000, probeMs: 500 })).toBe(1);
   });
 
-  it('fails on a death within one poll, naming the component and what was seen, and aborts its signal', async () => {
+  it('fails on a death within one poll, even while a hung component holds a health round open', async () => {
+    const worker = component('service worker');
     const api = component('service api');
-    const watch = new StackWatch([component('prometheus').watched, api.watched], TIMINGS, 'run');
+    const watch = new StackWatch([worker.watched, api.watched], TIMINGS, 'run');
     watch.start();
     await vi.advanceTimersByTimeAsync(1_000);
+    worker.state.hung = true;
+    await vi.advanceTimersByTimeAsync(600); // a round is now waiting on the worker
     api.state.story = 'exited (signal SIGKILL)';
     await vi.advanceTimersByTimeAsync(TIMINGS.pollMs);
     expect(watch.signal.aborted).toBe(true);
     expect(watch.failure?.message).toBe('service api exited (signal SIGKILL)');
+    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs); // the worker's round ends: the first failure stays
+    expect(watch.failure?.message).toBe('service api exited (signal SIGKILL)');
+    expect((watch.signal.reason as Error).message).toBe('service api exited (signal SIGKILL)');
   });
 
   it('fails on a hang within the hang time plus one probe interval', async () => {
@@ -55,7 +63,7 @@ describe('StackWatch', () => {
     watch.start();
     await vi.advanceTimersByTimeAsync(1_000);
     worker.state.hung = true;
-    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs + probeEveryMs(TIMINGS) - 1);
+    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs + TIMINGS.probeMs);
     expect(watch.failure?.message).toMatch(/^service worker stopped answering: no health answer within 2s \(timed out after 2000ms\)$/);
   });
 
@@ -78,5 +86,32 @@ describe('StackWatch', () => {
     await vi.advanceTimersByTimeAsync(TIMINGS.hangMs);
     expect((await checked)?.message).toMatch(/^service worker stopped answering/);
     expect(worker.state.probes).toBe(1);
+  });
+
+  it('check() by hand while a round is in flight waits for that round: a hung observer is never reported healthy', async () => {
+    const worker = component('service worker');
+    const watch = new StackWatch([worker.watched], TIMINGS, 'run');
+    watch.start();
+    await vi.advanceTimersByTimeAsync(450);
+    worker.state.hung = true;
+    await vi.advanceTimersByTimeAsync(200); // the probe at 600 ms has sent the hung request
+    expect(worker.state.probes).toBe(2);
+    const checked = watch.check();
+    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs);
+    expect((await checked)?.message).toMatch(/^service worker stopped answering/);
+  });
+
+  it('a health request still in flight when the watch is stopped fails nothing', async () => {
+    const worker = component('service worker');
+    const watch = new StackWatch([worker.watched], TIMINGS, 'run');
+    watch.start();
+    await vi.advanceTimersByTimeAsync(450);
+    worker.state.hung = true;
+    await vi.advanceTimersByTimeAsync(200);
+    expect(worker.state.probes).toBe(2);
+    watch.stop(); // the stack is being stopped on purpose
+    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs);
+    expect(watch.failure).toBeUndefined();
+    expect(watch.signal.aborted).toBe(false);
   });
 });

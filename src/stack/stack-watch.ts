@@ -21,33 +21,30 @@ export interface WatchTimings {
   readonly pollMs: number;
   /** No answer for this long is a hang. */
   readonly hangMs: number;
+  /** How often health requests go out, rounded down to whole polls (default: every poll). */
+  readonly probeMs?: number;
 }
 
-/**
- * Health requests go out every quarter of the hang time (never more often than the state is
- * read): a hang is only called after `hangMs` without an answer, so asking more often finds none
- * sooner. A service's or exporter's health request is a whole metrics page (postgres_exporter
- * queries its database for it); asked every evaluation interval, the watch cost each of them
- * about as much as Prometheus' own scrapes.
- */
-export const probeEveryMs = (timings: WatchTimings): number => Math.max(timings.pollMs, timings.hangMs / 4);
+/** Health requests go out every this many polls. */
+export const pollsPerProbe = (timings: WatchTimings): number => Math.max(1, Math.floor((timings.probeMs ?? timings.pollMs) / timings.pollMs));
 
 /** Where the log of a failed component is kept: the run directory goes, the log the error names stays. */
 export const KEPT_LOGS_DIR = '.firedrill/logs';
 
 /**
- * Watches every component of a started stack, continuously: a crash or a stop of anything the
- * drill did not fault ends the run within one poll interval, a hang (no answer to its health
- * request within `hangMs`) within a quarter of `hangMs` more. `signal` aborts then, and `failure`
- * says, in one line, what died, what was seen, and where its log is kept; no verdict may be
- * computed on data from a dead or hung observer.
+ * Watches every component of a started stack, continuously: a death, or a stop its state shows,
+ * of anything the drill did not fault ends the run within one poll interval; a hang (no answer
+ * to its health request within `hangMs`) within one probe interval more. `signal` aborts then,
+ * and `failure` says, in one line, what died, what was seen, and where its log is kept; no
+ * verdict may be computed on data from a dead or hung observer.
  */
 export class StackWatch {
   readonly #abort = new AbortController();
   #failure: FiredrillError | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #probing = false;
-  #probedAtMs = -Infinity;
+  #polls = 0;
+  #round: Promise<FiredrillError | undefined> | undefined;
+  #stopped = false;
 
   constructor(
     private readonly components: readonly WatchedComponent[],
@@ -67,15 +64,20 @@ export class StackWatch {
   start(): void {
     this.#timer = setInterval(() => {
       if (this.#stateCheck()) return;
-      if (performance.now() - this.#probedAtMs >= probeEveryMs(this.timings)) void this.#probeRound();
+      if (this.#polls++ % pollsPerProbe(this.timings) === 0) void this.#probeRound();
     }, this.timings.pollMs);
   }
 
+  /** Ends the watch: a health request still in flight fails nothing, since the stack is being stopped. */
   stop(): void {
+    this.#stopped = true;
     clearInterval(this.#timer);
   }
 
-  /** One round over every component, health requests included; also called by hand before verdicts are computed. */
+  /**
+   * One round over every component, health requests included (or the round in flight, awaited);
+   * also called by hand before verdicts are computed.
+   */
   async check(): Promise<FiredrillError | undefined> {
     return this.#stateCheck() ?? (await this.#probeRound());
   }
@@ -90,27 +92,27 @@ export class StackWatch {
     return undefined;
   }
 
-  async #probeRound(): Promise<FiredrillError | undefined> {
-    if (this.#failure || this.#probing) return this.#failure;
-    this.#probing = true;
-    this.#probedAtMs = performance.now();
-    try {
-      const probed = this.components.filter((c) => c.probe && !c.faulted?.());
-      const answers = await Promise.allSettled(probed.map((c) => c.probe!(this.timings.hangMs)));
-      if (this.#failure) return this.#failure; // the state check found something first
-      for (const [i, answer] of answers.entries()) {
-        const component = probed[i]!;
-        // A component that was faulted or died meanwhile has its own story.
-        if (answer.status === 'fulfilled' || component.faulted?.()) continue;
-        const gone = component.exited();
-        if (gone) return this.#fail(component, gone);
-        const why = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
-        return this.#fail(component, `stopped answering: no health answer within ${formatDurationMs(this.timings.hangMs)} (${why.split('\n')[0]})`);
-      }
-      return undefined;
-    } finally {
-      this.#probing = false;
+  #probeRound(): Promise<FiredrillError | undefined> {
+    if (this.#failure) return Promise.resolve(this.#failure);
+    this.#round ??= this.#probeAll().finally(() => (this.#round = undefined));
+    return this.#round;
+  }
+
+  async #probeAll(): Promise<FiredrillError | undefined> {
+    const probed = this.components.filter((c) => c.probe && !c.faulted?.());
+    const answers = await Promise.allSettled(probed.map((c) => c.probe!(this.timings.hangMs)));
+    // Found by the state check meanwhile, or stopped on purpose: nothing more to say.
+    if (this.#failure || this.#stopped) return this.#failure;
+    for (const [i, answer] of answers.entries()) {
+      const component = probed[i]!;
+      // A component that was faulted or died meanwhile has its own story.
+      if (answer.status === 'fulfilled' || component.faulted?.()) continue;
+      const gone = component.exited();
+      if (gone) return this.#fail(component, gone);
+      const why = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
+      return this.#fail(component, `stopped answering: no health answer within ${formatDurationMs(this.timings.hangMs)} (${why.split('\n')[0]})`);
     }
+    return undefined;
   }
 
   #fail(component: WatchedComponent, what: string): FiredrillError {
