@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { processTree } from './process-tree.ts';
 
 /**
  * Which process listens on a TCP port of this machine, from /proc: the socket's inode in
@@ -24,28 +25,11 @@ export function listenerInodes(port: number): Set<string> {
   return inodes;
 }
 
-/** `root` and every process below it. */
-export function processTree(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
-  return tree;
-}
-
 /** True when the listener on `port` is `pid` or one of its descendants (a wrapper such as `npm start` may fork). */
 export function listensOn(port: number, pid: number): boolean {
   const inodes = listenerInodes(port);
   if (inodes.size === 0) return false;
-  // Usually the process itself listens: only then read every process of the machine for its tree.
+  // Usually the process itself listens: only then walk its tree.
   return holdsSocket(pid, inodes) || processTree(pid).slice(1).some((member) => holdsSocket(member, inodes));
 }
 

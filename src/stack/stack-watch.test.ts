@@ -88,20 +88,8 @@ describe('StackWatch', () => {
     expect(worker.state.probes).toBe(1);
   });
 
-  it('check() by hand while a round is in flight waits for that round: a hung observer is never reported healthy', async () => {
-    const worker = component('service worker');
-    const watch = new StackWatch([worker.watched], TIMINGS, 'run');
-    watch.start();
-    await vi.advanceTimersByTimeAsync(450);
-    worker.state.hung = true;
-    await vi.advanceTimersByTimeAsync(200); // the probe at 600 ms has sent the hung request
-    expect(worker.state.probes).toBe(2);
-    const checked = watch.check();
-    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs);
-    expect((await checked)?.message).toMatch(/^service worker stopped answering/);
-  });
-
-  it('a health request still in flight when the watch is stopped fails nothing', async () => {
+  /** A started watch whose second round (at 600 ms) waits on a hung worker. */
+  async function roundInFlight() {
     const worker = component('service worker');
     const watch = new StackWatch([worker.watched], TIMINGS, 'run');
     watch.start();
@@ -109,6 +97,18 @@ describe('StackWatch', () => {
     worker.state.hung = true;
     await vi.advanceTimersByTimeAsync(200);
     expect(worker.state.probes).toBe(2);
+    return watch;
+  }
+
+  it('check() by hand while a round is in flight waits for that round: a hung observer is never reported healthy', async () => {
+    const watch = await roundInFlight();
+    const checked = watch.check();
+    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs);
+    expect((await checked)?.message).toMatch(/^service worker stopped answering/);
+  });
+
+  it('a health request still in flight when the watch is stopped fails nothing', async () => {
+    const watch = await roundInFlight();
     watch.stop(); // the stack is being stopped on purpose
     await vi.advanceTimersByTimeAsync(TIMINGS.hangMs);
     expect(watch.failure).toBeUndefined();
