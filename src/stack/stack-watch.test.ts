@@ -57,6 +57,18 @@ describe('StackWatch', () => {
     expect((watch.signal.reason as Error).message).toBe('service api exited (signal SIGKILL)');
   });
 
+  it('names the death, not a hang, when a killed process resets its health request before its exit is seen', async () => {
+    const worker = component('service worker');
+    worker.watched.probe = () => {
+      setTimeout(() => (worker.state.story = 'exited (signal SIGKILL)'), 10); // the exit arrives after the reset
+      return Promise.reject(new Error('read ECONNRESET'));
+    };
+    const watch = new StackWatch([worker.watched], TIMINGS, 'run');
+    const checked = watch.check();
+    await vi.advanceTimersByTimeAsync(TIMINGS.pollMs);
+    expect((await checked)?.message).toBe('service worker exited (signal SIGKILL)');
+  });
+
   it('fails on a hang within the hang time plus one probe interval', async () => {
     const worker = component('service worker');
     const watch = new StackWatch([worker.watched], TIMINGS, 'run');
@@ -83,7 +95,7 @@ describe('StackWatch', () => {
     worker.state.hung = true;
     const watch = new StackWatch([worker.watched], TIMINGS, 'run');
     const checked = watch.check();
-    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs);
+    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs + TIMINGS.pollMs); // the answer's wait, then one more state read
     expect((await checked)?.message).toMatch(/^service worker stopped answering/);
     expect(worker.state.probes).toBe(1);
   });
@@ -103,7 +115,7 @@ describe('StackWatch', () => {
   it('check() by hand while a round is in flight waits for that round: a hung observer is never reported healthy', async () => {
     const watch = await roundInFlight();
     const checked = watch.check();
-    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs);
+    await vi.advanceTimersByTimeAsync(TIMINGS.hangMs + TIMINGS.pollMs); // the answer's wait, then one more state read
     expect((await checked)?.message).toMatch(/^service worker stopped answering/);
   });
 

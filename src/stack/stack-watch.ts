@@ -107,7 +107,9 @@ export class StackWatch {
       const component = probed[i]!;
       // A component that was faulted or died meanwhile has its own story.
       if (answer.status === 'fulfilled' || component.faulted?.()) continue;
-      const gone = component.exited();
+      // A killed process resets its sockets before its exit reaches us: read its state once more a poll later.
+      const gone = component.exited() ?? (await new Promise((resolve) => setTimeout(resolve, this.timings.pollMs)), this.#stopped ? undefined : component.exited());
+      if (this.#failure || this.#stopped) return this.#failure;
       if (gone) return this.#fail(component, gone);
       const why = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
       return this.#fail(component, `stopped answering: no health answer within ${formatDurationMs(this.timings.hangMs)} (${why.split('\n')[0]})`);
