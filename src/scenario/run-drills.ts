@@ -155,13 +155,14 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   // --jobs N: N stacks at once, whatever they cost. Otherwise each stack takes its system's share of the machine.
   const weightOf = (scenario: Scenario) =>
     options.jobs === undefined ? poolShare(drillCost(options.stackCosts?.get(scenario.system) ?? estimatedStackCost(compiled.get(scenario.system)!.system, options.stack), plannedRps(scenario)), machine) : 1;
+  const measuredHere = (scenario: Scenario) => options.stackCosts?.has(scenario.system) ?? false;
   // Starting services is the CPU-heavy part of a stack's start: one per core at a time, across
   // every firedrill run on the machine (with --jobs, across this run's stacks only).
   const startGate = new Semaphore(Math.max(1, machine.cores));
   const startShare = 1 / Math.max(1, machine.cores);
   const throttle = <T>(work: () => Promise<T>, signal: AbortSignal): Promise<T> =>
     startGate.use(async () => {
-      using _starting = options.jobs === undefined ? await startBudget().claim(startShare, signal) : undefined;
+      using _starting = options.jobs === undefined ? await startBudget().claim(startShare, { signal }) : undefined;
       return await work();
     });
   const usage = new PoolUsage(options.stack);
@@ -176,7 +177,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         const system = compiled.get(scenario.system)!;
         try {
           // Other firedrill runs on this machine hold shares of it too: wait for room among all of them.
-          using _share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), signal) : undefined;
+          using _share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), { signal, measuredHere: measuredHere(scenario) }) : undefined;
           await using stack = await provider.start(system, {
             throttle: (work) => throttle(work, signal),
             keepRunDir: options.keepRunDirs,

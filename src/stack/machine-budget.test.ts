@@ -60,7 +60,7 @@ describe('MachineBudget', () => {
     const a = new MachineBudget({ dir, pid: 1001, isAlive: () => true });
     const held = await a.claim(1);
     const abort = new AbortController();
-    const waiting = new MachineBudget({ dir, pid: 1002, isAlive: () => true }).claim(0.5, abort.signal);
+    const waiting = new MachineBudget({ dir, pid: 1002, isAlive: () => true }).claim(0.5, { signal: abort.signal });
     abort.abort(new Error('interrupted'));
     await expect(waiting).rejects.toThrow('interrupted');
     held.release();
@@ -134,6 +134,24 @@ setInterval(() => {}, 1000);`;
       expect(await settled(third)).toBe(false);
       ageClaims();
       claims.push(await third);
+      for (const c of claims) c.release();
+    });
+
+    it('lets a share measured on this machine past the young claims\' cap, never past the load', async () => {
+      at.ms = Date.now();
+      let busy = 0;
+      const budget = budgetWith(1001, () => busy);
+      const claims = [await budget.claim(0.2), await budget.claim(0.2)];
+      // Young claims would hold 0.6 (over the cap), and 0 + 0.4 young + 0.2 leaves room in the load.
+      const third = budget.claim(0.2, { measuredHere: true });
+      expect(await settled(third)).toBe(true);
+      claims.push(await third);
+      busy = 0.3; // 0.3 busy + 0.6 young + 0.2: over the budget, measured or not
+      const fourth = budget.claim(0.2, { measuredHere: true });
+      expect(await settled(fourth)).toBe(false);
+      busy = 0;
+      ageClaims();
+      claims.push(await fourth);
       for (const c of claims) c.release();
     });
 

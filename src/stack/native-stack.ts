@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,7 +104,9 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
         }
       }
       for (const p of ports) releasePort(p);
-      if (!keepRunDir) rmSync(runDir, { recursive: true, force: true });
+      // Off the event loop: a PostgreSQL data directory is a thousand files, and the drills still
+      // running beside this stack must not wait for their removal.
+      if (!keepRunDir) await rm(runDir, { recursive: true, force: true });
       tracked.release();
     })());
   const unregister = onTeardown(() => stop());
