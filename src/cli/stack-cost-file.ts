@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { StackCost } from '../stack/pool-capacity.ts';
 
@@ -9,7 +10,22 @@ import type { StackCost } from '../stack/pool-capacity.ts';
  */
 export const STACK_COST_FILE = '.firedrill/stack-cost.json';
 
-type CostDocument = { providers?: Record<string, Record<string, Partial<StackCost>>> };
+/** Stacks a cost must have been measured on before the pool takes it for this machine's (it then frees its claims from the young claims' cap, see MachineBudget). */
+export const TRUSTED_AFTER_STACKS = 3;
+
+/** A stored cost as a run reads it: whether it was measured on this machine, over enough stacks to trust. */
+export interface StoredStackCost extends StackCost {
+  readonly measuredHere: boolean;
+}
+
+/** A cost as the file keeps it, with the machine it was measured on. */
+type CostEntry = Partial<StackCost> & { machine?: string };
+type CostDocument = { providers?: Record<string, Record<string, CostEntry>> };
+
+/** This machine, as far as what a stack costs goes: its name and its cores. A copied project directory, or one moved to a bigger machine, does not pass for it. */
+export function thisMachine(): string {
+  return `${os.hostname()}, ${os.availableParallelism()} cores`;
+}
 
 function readDocument(file: string): CostDocument {
   try {
@@ -20,22 +36,29 @@ function readDocument(file: string): CostDocument {
 }
 
 /** The last measured cost of each system's stacks on `provider`; empty when there is none (the reference cost applies). */
-export function readStackCosts(provider: string, file = STACK_COST_FILE): Map<string, StackCost> {
+export function readStackCosts(provider: string, file = STACK_COST_FILE): Map<string, StoredStackCost> {
   const systems = readDocument(file).providers?.[provider] ?? {};
-  return new Map(Object.entries(systems).filter((entry): entry is [string, StackCost] => isCost(entry[1])));
+  const here = thisMachine();
+  return new Map(
+    Object.entries(systems)
+      .filter((entry): entry is [string, StackCost & { machine?: string }] => isCost(entry[1]))
+      .map(([system, { machine, ...cost }]) => [system, { ...cost, measuredHere: machine === here && (cost.stacks ?? 0) >= TRUSTED_AFTER_STACKS }]),
+  );
 }
 
-/** Keeps the systems measured now on `provider`, and everything else as it was. */
+/** Keeps the systems measured now on `provider` (noting this machine), and everything else as it was. */
 export function writeStackCosts(costs: Readonly<Record<string, StackCost>>, provider: string, file = STACK_COST_FILE): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const providers = readDocument(file).providers ?? {};
-  const doc = { providers: { ...providers, [provider]: { ...Object.fromEntries(readStackCosts(provider, file)), ...costs } } };
+  const kept = Object.entries(providers[provider] ?? {}).filter(([, entry]) => isCost(entry));
+  const measured = Object.entries(costs).map(([system, cost]) => [system, { ...cost, machine: thisMachine() }]);
+  const doc = { providers: { ...providers, [provider]: Object.fromEntries([...kept, ...measured]) } };
   // Written aside and renamed: runs side by side never read half a file.
   const partial = `${file}.${process.pid}.tmp`;
   writeFileSync(partial, `${JSON.stringify(doc, null, 2)}\n`);
   renameSync(partial, file);
 }
 
-function isCost(doc: Partial<StackCost>): doc is StackCost {
+function isCost(doc: CostEntry): doc is StackCost {
   return typeof doc.cpuCores === 'number' && doc.cpuCores > 0 && typeof doc.memoryBytes === 'number' && doc.memoryBytes > 0;
 }

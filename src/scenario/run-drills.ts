@@ -40,7 +40,7 @@ export interface RunDrillsOptions {
   /** Stacks at once; default: as many as the machine holds, from what each system's stacks cost (`stackCosts`). */
   readonly jobs?: number;
   /** What a stack costs on this machine (measured by an earlier run); default: the reference figure. */
-  readonly stackCosts?: ReadonlyMap<string, StackCost>;
+  readonly stackCosts?: ReadonlyMap<string, StackCost & { readonly measuredHere?: boolean }>;
   /** Run only this shard's share of the selected scenarios. */
   readonly shard?: Shard;
   /** Keep every stack's run directory after it stops. */
@@ -155,7 +155,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   // --jobs N: N stacks at once, whatever they cost. Otherwise each stack takes its system's share of the machine.
   const weightOf = (scenario: Scenario) =>
     options.jobs === undefined ? poolShare(drillCost(options.stackCosts?.get(scenario.system) ?? estimatedStackCost(compiled.get(scenario.system)!.system, options.stack), plannedRps(scenario)), machine) : 1;
-  const measuredHere = (scenario: Scenario) => options.stackCosts?.has(scenario.system) ?? false;
+  const measuredHere = (scenario: Scenario) => options.stackCosts?.get(scenario.system)?.measuredHere === true;
   // Starting services is the CPU-heavy part of a stack's start: one per core at a time, across
   // every firedrill run on the machine (with --jobs, across this run's stacks only).
   const startGate = new Semaphore(Math.max(1, machine.cores));
@@ -177,9 +177,14 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         const system = compiled.get(scenario.system)!;
         try {
           // Other firedrill runs on this machine hold shares of it too: wait for room among all of them.
-          using _share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), { signal, measuredHere: measuredHere(scenario) }) : undefined;
+          using share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), { signal, measuredHere: measuredHere(scenario) }) : undefined;
           await using stack = await provider.start(system, {
-            throttle: (work) => throttle(work, signal),
+            throttle: (work) =>
+              throttle(() => {
+                // Young from here: a claim that waited for a start-up slot has shown nothing in the load yet.
+                share?.renew();
+                return work();
+              }, signal),
             keepRunDir: options.keepRunDirs,
             signal,
             scrapeFaultTargets: scrapeFaultTargetsOf(scenario),

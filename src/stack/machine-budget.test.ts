@@ -155,6 +155,21 @@ setInterval(() => {}, 1000);`;
       for (const c of claims) c.release();
     });
 
+    it('counts a renewed claim as young again: its stack starts only now', async () => {
+      at.ms = Date.now();
+      const budget = budgetWith(1001, () => 0.7);
+      const first = await budget.claim(0.2);
+      ageClaims();
+      const second = budget.claim(0.2); // 0.7 busy + 0.2: room, the first claim being old (in the load)
+      expect(await settled(second)).toBe(true);
+      (await second).release();
+      first.renew(); // its stack waited for a start-up slot and starts now
+      const third = budget.claim(0.2); // 0.7 busy + 0.2 young + 0.2: over the budget
+      expect(await settled(third)).toBe(false);
+      first.release();
+      (await third).release();
+    });
+
     it('waits while the load is unknown, and goes by the ledger alone where it cannot be read', async () => {
       at.ms = Date.now();
       const held = await budgetWith(1001, () => 'unknown').claim(0.1);

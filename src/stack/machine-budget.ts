@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { machineLoad } from './machine-load.ts';
@@ -27,10 +27,10 @@ export const YOUNG_CLAIM_MS = 12_000;
  * Young claims together hold at most this share of the machine (one always may), when the new
  * claim's share is an estimate: a pool fills the machine in steps, each sized by what the load
  * showed of the stacks before it, rather than all at once on shares that may be wrong for this
- * machine. A share measured on this machine is not held to it: the load check (young claims
- * counted on top of the load) is room enough, and the cap kept THE_BOT's stacks, each over a
- * quarter of the budget, starting one per 12 s (measured: the fixtures' gate in 268 s with it,
- * 215 s without, timing exact in both).
+ * machine. A share measured on this machine (over enough stacks: readStackCosts) is not held to
+ * it: the load check (young claims counted on top of the load) is room enough, and the cap kept
+ * THE_BOT's stacks, each over a quarter of the budget, starting one per 12 s (measured: the
+ * fixtures' gate in 268 s with it, 215 s without, timing exact in both).
  */
 export const YOUNG_CLAIMS_CAP = 0.5;
 
@@ -45,6 +45,11 @@ export interface ClaimOptions {
 
 export interface BudgetClaim extends Disposable {
   release(): void;
+  /**
+   * Makes the claim young again: its stack starts only now (it waited for a start-up slot), so
+   * the load does not show its cost yet, however long ago the claim was granted.
+   */
+  renew(): void;
 }
 
 export interface MachineBudgetOptions {
@@ -153,7 +158,16 @@ export class MachineBudget {
         // not empty, or gone already
       }
     };
-    return { release, [Symbol.dispose]: release };
+    const renew = () => {
+      if (released) return;
+      const now = new Date(this.#now());
+      try {
+        utimesSync(path.join(this.#dir, file), now, now);
+      } catch {
+        // removed by a release in between
+      }
+    };
+    return { release, renew, [Symbol.dispose]: release };
   }
 
   #liveClaims(): Claim[] {

@@ -49,7 +49,7 @@ describe('fitStackCost and drillCost', () => {
     // 0.05 cores idle plus 0.01 per request per second, 40 s each.
     const samples = [5, 10, 20, 25].map((rps) => ({ rps, wallSeconds: 40, cpuSeconds: (0.05 + 0.01 * rps) * 40 }));
     const cost = fitStackCost(samples, 300e6);
-    expect(cost).toEqual({ cpuCores: 0.2, memoryBytes: 300e6, cpuCoresPerRps: 0.01, meanRps: 15 });
+    expect(cost).toEqual({ cpuCores: 0.2, memoryBytes: 300e6, stacks: 4, cpuCoresPerRps: 0.01, meanRps: 15 });
     expect(drillCost(cost, 25).cpuCores).toBeCloseTo(0.3, 6);
     expect(drillCost(cost, 5).cpuCores).toBeCloseTo(0.1, 6);
     // Never below 40% of the average, however little a drill sends.
@@ -57,7 +57,7 @@ describe('fitStackCost and drillCost', () => {
   });
 
   it('keeps the average alone when the drills all sent about the same, or too few were measured', () => {
-    expect(fitStackCost([10, 10.5, 10].map((rps) => ({ rps, wallSeconds: 30, cpuSeconds: 3 })), 1e8)).toEqual({ cpuCores: 0.1, memoryBytes: 1e8 });
+    expect(fitStackCost([10, 10.5, 10].map((rps) => ({ rps, wallSeconds: 30, cpuSeconds: 3 })), 1e8)).toEqual({ cpuCores: 0.1, memoryBytes: 1e8, stacks: 3 });
     const two = fitStackCost([{ rps: 5, wallSeconds: 30, cpuSeconds: 3 }, { rps: 25, wallSeconds: 30, cpuSeconds: 9 }], 1e8);
     expect(two.cpuCoresPerRps).toBeUndefined();
     expect(drillCost(two, 100)).toBe(two);

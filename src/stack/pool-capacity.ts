@@ -9,6 +9,8 @@ export interface StackCost {
   /** What each request per second more (or less) than `meanRps` adds (or saves), when drills of several rates were measured. */
   readonly cpuCoresPerRps?: number;
   readonly meanRps?: number;
+  /** How many stacks it was measured on; none for an estimate. */
+  readonly stacks?: number;
 }
 
 /** Whatever its traffic, a stack costs at least this share of its system's average (Prometheus, Alertmanager, idle services). */
@@ -44,7 +46,7 @@ export function fitStackCost(samples: readonly StackSample[], memoryBytes: numbe
     variance += s.wallSeconds * (s.rps - meanRps) ** 2;
   }
   const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-  const base = { cpuCores: round(cpuCores, 3), memoryBytes };
+  const base = { cpuCores: round(cpuCores, 3), memoryBytes, stacks: samples.length };
   if (samples.length < 3 || variance / wall < 1) return base;
   return { ...base, cpuCoresPerRps: round(Math.max(0, covariance / variance), 5), meanRps: round(meanRps, 2) };
 }
