@@ -53,7 +53,10 @@ describe('firedrill dashboards check', () => {
     expect(grades.find((g) => g.panel === 'Message Generation Rate')!.expanded).toMatch(/bot_id=~"\([^"|]+(\|[^"|]+)*\)"/);
   });
 
-  it('through the CLI: exit 0, every panel listed ok, and a preview with data in every panel', async () => {
+  // A firedrill process of its own, then Chromium laying out 18 charts: past the suite's default
+  // timeout on a busy 2-core machine (seen in CI: 20 s beside three other test files), as the
+  // HTML report's pages are (verify/html-report.test.ts).
+  it('through the CLI: exit 0, every panel listed ok, and a preview with data in every panel', { timeout: 90_000 }, async () => {
     const preview = mkdtempSync(path.join(os.tmpdir(), 'firedrill-preview-'));
     const child = spawn(process.execPath, [BIN, 'dashboards', 'check', '--system', 'piyasa', '--prometheus', stack.prometheusUrl, '--from', new Date(window.fromMs).toISOString(), '--to', new Date(window.toMs).toISOString(), '--preview', preview], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
