@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readStackCosts, thisMachine, TRUSTED_AFTER_STACKS, writeStackCosts } from './stack-cost-file.ts';
+import { MIN_STACKS_TO_FIT } from '../stack/pool-capacity.ts';
+import { readStackCosts, thisMachine, writeStackCosts } from './stack-cost-file.ts';
 
 let dir: string;
 let file: string;
@@ -16,9 +17,9 @@ const cost = (stacks: number) => ({ cpuCores: 0.2, memoryBytes: 3e8, stacks });
 
 describe('the stack cost file', () => {
   it('takes a cost for this machine\'s only when it was measured here, over enough stacks', () => {
-    writeStackCosts({ piyasa: cost(TRUSTED_AFTER_STACKS), thebot: cost(TRUSTED_AFTER_STACKS - 1) }, 'native', file);
+    writeStackCosts({ piyasa: cost(MIN_STACKS_TO_FIT), thebot: cost(MIN_STACKS_TO_FIT - 1) }, 'native', file);
     const costs = readStackCosts('native', file);
-    expect(costs.get('piyasa')).toEqual({ ...cost(TRUSTED_AFTER_STACKS), measuredHere: true });
+    expect(costs.get('piyasa')).toEqual({ ...cost(MIN_STACKS_TO_FIT), measuredHere: true });
     // One drill's stack is too few to price its system's heavier drills by.
     expect(costs.get('thebot')?.measuredHere).toBe(false);
     expect(readStackCosts('containers', file).size).toBe(0);

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { StackCost } from '../stack/pool-capacity.ts';
+import { MIN_STACKS_TO_FIT, type StackCost } from '../stack/pool-capacity.ts';
 
 /**
  * Where a run keeps what each system's stacks cost on this machine, per provider (a stack in
@@ -10,10 +10,11 @@ import type { StackCost } from '../stack/pool-capacity.ts';
  */
 export const STACK_COST_FILE = '.firedrill/stack-cost.json';
 
-/** Stacks a cost must have been measured on before the pool takes it for this machine's (it then frees its claims from the young claims' cap, see MachineBudget). */
-export const TRUSTED_AFTER_STACKS = 3;
-
-/** A stored cost as a run reads it: whether it was measured on this machine, over enough stacks to trust. */
+/**
+ * A stored cost as a run reads it: whether it was measured on this machine, over enough stacks to
+ * price its heavier drills by (MIN_STACKS_TO_FIT); such a cost frees its claims from the young
+ * claims' cap (see MachineBudget).
+ */
 export interface StoredStackCost extends StackCost {
   readonly measuredHere: boolean;
 }
@@ -42,7 +43,7 @@ export function readStackCosts(provider: string, file = STACK_COST_FILE): Map<st
   return new Map(
     Object.entries(systems)
       .filter((entry): entry is [string, StackCost & { machine?: string }] => isCost(entry[1]))
-      .map(([system, { machine, ...cost }]) => [system, { ...cost, measuredHere: machine === here && (cost.stacks ?? 0) >= TRUSTED_AFTER_STACKS }]),
+      .map(([system, { machine, ...cost }]) => [system, { ...cost, measuredHere: machine === here && (cost.stacks ?? 0) >= MIN_STACKS_TO_FIT }]),
   );
 }
 

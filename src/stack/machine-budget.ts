@@ -83,8 +83,8 @@ function parseClaim(file: string): Claim | undefined {
  * waits until the live claims leave room for `share` (their sum at most 1), or until nothing else
  * runs (a stack heavier than the whole budget still runs, alone). With a load probe it also waits
  * until the machine's measured load, plus the shares of claims too young to show in it, leaves
- * room, and (for a share that is an estimate) while young claims hold YOUNG_CLAIMS_CAP: the load is what the
- * stacks really cost on this machine, next to whatever else runs on it.
+ * room, and (for a share that is an estimate) while young claims hold YOUNG_CLAIMS_CAP: the load
+ * is what the stacks really cost on this machine, next to whatever else runs on it.
  */
 export class MachineBudget {
   readonly #dir: string;

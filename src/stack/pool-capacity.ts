@@ -23,6 +23,9 @@ export function drillCost(cost: StackCost, rps: number): StackCost {
   return { ...cost, cpuCores };
 }
 
+/** Stacks of a system it takes to fit what a request per second costs; fewer price every drill of it at one average. */
+export const MIN_STACKS_TO_FIT = 3;
+
 /** One measured stack: CPU seconds over wall seconds at a request rate. */
 export interface StackSample {
   readonly cpuSeconds: number;
@@ -47,7 +50,7 @@ export function fitStackCost(samples: readonly StackSample[], memoryBytes: numbe
   }
   const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
   const base = { cpuCores: round(cpuCores, 3), memoryBytes, stacks: samples.length };
-  if (samples.length < 3 || variance / wall < 1) return base;
+  if (samples.length < MIN_STACKS_TO_FIT || variance / wall < 1) return base;
   return { ...base, cpuCoresPerRps: round(Math.max(0, covariance / variance), 5), meanRps: round(meanRps, 2) };
 }
 

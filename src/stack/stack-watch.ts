@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { formatDurationMs } from '../duration.ts';
 import { FiredrillError } from '../errors.ts';
+import { pause } from './wait-for.ts';
 
 /** One thing a stack runs and watches: a process it started, or a server it answers for. */
 export interface WatchedComponent {
@@ -107,8 +108,12 @@ export class StackWatch {
       const component = probed[i]!;
       // A component that was faulted or died meanwhile has its own story.
       if (answer.status === 'fulfilled' || component.faulted?.()) continue;
-      // A killed process resets its sockets before its exit reaches us: read its state once more a poll later.
-      const gone = component.exited() ?? (await new Promise((resolve) => setTimeout(resolve, this.timings.pollMs)), this.#stopped ? undefined : component.exited());
+      let gone = component.exited();
+      if (!gone) {
+        // A killed process resets its sockets before its exit reaches us: read its state once more a poll later.
+        await pause(this.timings.pollMs, undefined);
+        if (!this.#stopped) gone = component.exited();
+      }
       if (this.#failure || this.#stopped) return this.#failure;
       if (gone) return this.#fail(component, gone);
       const why = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
