@@ -3,12 +3,15 @@
 // chain, so the files known to take longest start first, whatever the cache holds.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Slowest first (seconds, measured on the 2-core reference machine). */
+/** Slowest first (seconds in CI on the slower 2-core machine, two runs). */
 const SLOW_FILES = [
-  'verify/outside-faults.test.ts', // ~82: every outside fault's effect and revert on a THE_BOT stack
-  'verify/cli.test.ts', // ~45: real runs interrupted, vacuous drills, builds
-  'verify/packaging.test.ts', // ~40: npm pack, two installs, tsc, a drill from the installed package
-  'verify/k6-script.test.ts', // ~16
+  'verify/game-day.test.ts', // 125-159: game days at real time, one after another on one stand-in stack
+  'verify/cli.test.ts', // 107: real runs interrupted, vacuous drills, builds
+  'verify/html-report.test.ts', // 85-107: Chromium lays out the reports' charts
+  'verify/outside-faults.test.ts', // 84-105: every outside fault's effect and revert on a THE_BOT stack
+  'verify/game-day-plain.test.ts', // 85-100: two game days at real time
+  'verify/packaging.test.ts', // 62-124: npm pack, two installs, tsc, a drill from the installed package
+  'verify/k6-script.test.ts', // 26-28
 ];
 
 export class LongestFirst extends BaseSequencer {

@@ -147,10 +147,30 @@ async function expectCleanExit(run: Run, code: number): Promise<string> {
 
 const NAMES = { prometheus: 'prometheus', alertmanager: 'alertmanager', worker: 'service worker' } as const;
 
+describe.concurrent('Ctrl-C and SIGTERM stop everything, exit 130/143, and keep what finished', () => {
+  it.each([
+    ['SIGINT', 'settle', 130],
+    ['SIGINT', 'start', 130],
+    ['SIGINT', 'timeline', 130],
+    ['SIGTERM', 'timeline', 143],
+  ] as const)('%s in the %s phase', async (signal, phase, code) => {
+    const run = start(runArgs(phase));
+    await reach(run, phase, 'prometheus');
+    run.child.kill(signal);
+    await expectCleanExit(run, code);
+    expect(run.output.stderr).toContain(`firedrill: ${signal}: reverting faults and stopping the stack`);
+    expect(run.output.stdout.trim().split('\n').at(-1)).toBe('result JSON: result.json');
+    const result = JSON.parse(readFileSync(path.join(run.dir, 'result.json'), 'utf8')) as { interrupted?: boolean; ok: boolean; scenarios: unknown[] };
+    expect(result).toMatchObject({ interrupted: true, ok: false, scenarios: [] });
+  }, 120_000);
+});
+
 describe.concurrent('a dead or hung component fails the run at once with exit 2, naming it', () => {
   const components = ['prometheus', 'alertmanager', 'worker'] as const;
-  const phases: Phase[] = ['start', 'timeline', 'settle'];
-  const cases = components.flatMap((component) => phases.flatMap((phase) => (['SIGKILL', 'SIGSTOP'] as const).map((signal) => [component, phase, signal] as const)));
+  // The settle cases (about 70 s each, mostly waiting at scale 10) first: the file's tests share
+  // five slots, and the short ones then fill the slots beside them instead of trailing them.
+  const phases: Phase[] = ['settle', 'timeline', 'start'];
+  const cases = phases.flatMap((phase) => components.flatMap((component) => (['SIGKILL', 'SIGSTOP'] as const).map((signal) => [component, phase, signal] as const)));
 
   it.each(cases)('%s in the %s phase, %s', async (component, phase, signal) => {
     const run = start(runArgs(phase));
@@ -165,24 +185,6 @@ describe.concurrent('a dead or hung component fails the run at once with exit 2,
     if (phase !== 'start') expect(last).toMatch(/its log: \.firedrill\/logs\/firedrill-piyasa-\w+-.*\.log$/);
     const logPath = /(?:its log|logs kept): (\S+)$/.exec(last)?.[1];
     if (logPath && !logPath.includes('*')) expect(existsSync(path.join(run.dir, logPath)), `${logPath} exists`).toBe(true);
-  }, 120_000);
-});
-
-describe.concurrent('Ctrl-C and SIGTERM stop everything, exit 130/143, and keep what finished', () => {
-  it.each([
-    ['SIGINT', 'start', 130],
-    ['SIGINT', 'timeline', 130],
-    ['SIGTERM', 'timeline', 143],
-    ['SIGINT', 'settle', 130],
-  ] as const)('%s in the %s phase', async (signal, phase, code) => {
-    const run = start(runArgs(phase));
-    await reach(run, phase, 'prometheus');
-    run.child.kill(signal);
-    await expectCleanExit(run, code);
-    expect(run.output.stderr).toContain(`firedrill: ${signal}: reverting faults and stopping the stack`);
-    expect(run.output.stdout.trim().split('\n').at(-1)).toBe('result JSON: result.json');
-    const result = JSON.parse(readFileSync(path.join(run.dir, 'result.json'), 'utf8')) as { interrupted?: boolean; ok: boolean; scenarios: unknown[] };
-    expect(result).toMatchObject({ interrupted: true, ok: false, scenarios: [] });
   }, 120_000);
 });
 
