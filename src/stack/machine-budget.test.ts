@@ -87,6 +87,24 @@ for (let i = 0; i < 400; i++) (await budget.claim(0.1)).release();`;
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('takes a process\'s claims out of every ledger it opened when it exits without releasing them, with one exit listener', async () => {
+    const ledgers = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => path.join(root, `ledger-${i}`));
+    const script = `import { MachineBudget } from ${JSON.stringify(path.resolve('src/stack/machine-budget.ts'))};
+const before = process.listenerCount('exit');
+for (const dir of ${JSON.stringify(ledgers)}) await new MachineBudget({ dir }).claim(0.1);
+process.stdout.write(JSON.stringify({ exitListeners: process.listenerCount('exit') - before }));
+process.exit(0);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(stdout)).toEqual({ exitListeners: 1 });
+    expect(ledgers.flatMap((ledger) => (existsSync(ledger) ? readdirSync(ledger) : []))).toEqual([]);
+  });
+
   it('is shared by processes: a claim waits for another process, and is granted when that process is killed outright', async () => {
     const script = `import { MachineBudget } from ${JSON.stringify(path.resolve('src/stack/machine-budget.ts'))};
 await new MachineBudget({ dir: ${JSON.stringify(dir)} }).claim(0.8);

@@ -78,6 +78,20 @@ function parseClaim(file: string): Claim | undefined {
   return match ? { file, pid: Number(match[1]), share: Number(match[3]) / 1e6 } : undefined;
 }
 
+/** This process's claims, in every ledger: removed on every exit path. */
+const heldClaims = new Set<string>();
+let exitHooked = false;
+
+/** One exit hook for the process, however many ledgers it opens (a test opens dozens). */
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  // Synchronous, like every exit hook: a crashed run must not hold its shares.
+  process.once('exit', () => {
+    for (const claim of heldClaims) unlinkQuietly(claim);
+  });
+}
+
 /**
  * The shares of the machine that all firedrill processes' running stacks hold. `claim(share)`
  * waits until the live claims leave room for `share` (their sum at most 1), or until nothing else
@@ -93,9 +107,7 @@ export class MachineBudget {
   readonly #pid: number;
   readonly #load: LoadProbe | undefined;
   readonly #now: () => number;
-  readonly #mine = new Set<string>();
   #seq = 0;
-  #hooked = false;
 
   constructor(options: MachineBudgetOptions = {}) {
     this.#dir = options.dir ?? defaultBudgetDir();
@@ -143,14 +155,15 @@ export class MachineBudget {
   }
 
   #held(file: string): BudgetClaim {
-    this.#mine.add(file);
-    this.#hookExit();
+    const claimPath = path.join(this.#dir, file);
+    heldClaims.add(claimPath);
+    hookExit();
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      this.#mine.delete(file);
-      unlinkQuietly(path.join(this.#dir, file));
+      heldClaims.delete(claimPath);
+      unlinkQuietly(claimPath);
       // The last claim out takes the ledger's directory with it; a claim being written recreates it.
       try {
         rmdirSync(this.#dir);
@@ -215,15 +228,6 @@ export class MachineBudget {
         // taken for stale by a waiter while this process was stopped
       }
     }
-  }
-
-  #hookExit(): void {
-    if (this.#hooked) return;
-    this.#hooked = true;
-    // Synchronous, like every exit hook: a crashed run must not hold its shares.
-    process.once('exit', () => {
-      for (const file of this.#mine) unlinkQuietly(path.join(this.#dir, file));
-    });
   }
 }
 
