@@ -21,6 +21,19 @@ const settled = async (promise: Promise<unknown>) => {
   return done;
 };
 
+/** Runs an ES module script in a process of its own, to its end: its exit code and what it wrote. */
+function runScript(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // 'close', not 'exit': the process can end before its output is read to the end.
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 describe('MachineBudget', () => {
   it('grants claims while they add up to at most the machine, and the next once one is released', async () => {
     const a = new MachineBudget({ dir, pid: 1001, isAlive: () => true });
@@ -72,18 +85,8 @@ describe('MachineBudget', () => {
     const script = `import { MachineBudget } from ${JSON.stringify(path.resolve('src/stack/machine-budget.ts'))};
 const budget = new MachineBudget({ dir: ${JSON.stringify(dir)} });
 for (let i = 0; i < 400; i++) (await budget.claim(0.1)).release();`;
-    const exits = await Promise.all(
-      [0, 1, 2].map(
-        () =>
-          new Promise<{ code: number | null; stderr: string }>((resolve) => {
-            const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
-            let stderr = '';
-            child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-            child.once('exit', (code) => resolve({ code, stderr }));
-          }),
-      ),
-    );
-    expect(exits).toEqual([0, 1, 2].map(() => ({ code: 0, stderr: '' })));
+    const exits = await Promise.all([0, 1, 2].map(() => runScript(script)));
+    expect(exits.map(({ code, stderr }) => ({ code, stderr }))).toEqual([0, 1, 2].map(() => ({ code: 0, stderr: '' })));
     expect(existsSync(dir)).toBe(false);
   });
 
@@ -94,12 +97,7 @@ const before = process.listenerCount('exit');
 for (const dir of ${JSON.stringify(ledgers)}) await new MachineBudget({ dir }).claim(0.1);
 process.stdout.write(JSON.stringify({ exitListeners: process.listenerCount('exit') - before }));
 process.exit(0);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stdout, stderr } = await runScript(script);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(stdout)).toEqual({ exitListeners: 1 });
     expect(ledgers.flatMap((ledger) => (existsSync(ledger) ? readdirSync(ledger) : []))).toEqual([]);
