@@ -160,6 +160,8 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
             signal: startAbort.signal,
             scrapeFaultTargets: options.scrapeFaultTargets ?? new Set(),
             launcher,
+            // A job prometheus.yml does not scrape has no timeout of its own: the shortest is the safe side.
+            scrapeTimeoutMs: (job) => (compiled.prometheus.jobs.find((j) => j.job === job) ?? { scaledTimeoutMs: Math.min(...compiled.prometheus.jobs.map((j) => j.scaledTimeoutMs)) }).scaledTimeoutMs,
           }),
         );
       }),

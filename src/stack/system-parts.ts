@@ -24,6 +24,7 @@ import { ComposeProject } from './containers/compose-project.ts';
 import { ComposeService } from './containers/compose-service.ts';
 import { ContainerFaultDriver } from '../faults/container-driver.ts';
 import type { WatchedComponent } from './stack-watch.ts';
+import { blackboxTimeoutOffsetS } from './exporters/exporter-invocation.ts';
 import { tcpConnects } from './tcp-connect.ts';
 
 export interface PartsContext {
@@ -38,6 +39,8 @@ export interface PartsContext {
   readonly scrapeFaultTargets: ReadonlySet<string> | 'all';
   /** Makes the exporters and the services started from a command, as the stack's provider runs them. */
   readonly launcher: Pick<MonitoringLauncher, 'exporter' | 'service'>;
+  /** Each job's scrape timeout as Prometheus will run it (scaled), wall milliseconds. */
+  readonly scrapeTimeoutMs: (job: string) => number;
 }
 
 /** Everything of a system that firedrill runs besides Prometheus and Alertmanager, started and wired. */
@@ -151,7 +154,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
           ? { postgresDsn: postgresDsns.get(exporter.dependency)! }
           : exporter.type === 'redis'
             ? { redisPort: dependencyPorts.get(exporter.dependency)! }
-            : { blackboxConfig: exporter.modules ?? writeDefaultModules(ctx.runDir, exporter.name) };
+            : { blackboxConfig: exporter.modules ?? writeDefaultModules(ctx.runDir, exporter.name), blackboxTimeoutOffsetS: blackboxTimeoutOffsetS(ctx.scrapeTimeoutMs(exporter.job)) };
     if (exporter.type === 'blackbox') {
       // Each probe target as prometheus.yml writes it, pointed at its service here, path and query kept.
       const targets = new Map(

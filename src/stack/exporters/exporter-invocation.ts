@@ -16,14 +16,23 @@ export interface ExporterSource {
   readonly redisPort?: number;
   /** blackbox: its config file (the user's, or the default http_2xx module written into the run directory). */
   readonly blackboxConfig?: string;
+  /** blackbox: how much sooner than the scrape timeout a probe gives up (blackboxTimeoutOffsetS). */
+  readonly blackboxTimeoutOffsetS?: number;
 }
 
 /**
- * A probe times out at the scrape timeout Prometheus sends minus this offset (blackbox_exporter's
- * default is 0.5 s, longer than a compressed scrape timeout): probes of a service on this machine
- * answer in milliseconds.
+ * How much sooner than Prometheus' scrape timeout a probe gives up (blackbox_exporter's
+ * `--timeout-offset`), seconds: its default 0.5 s, but never more than half the timeout. A probe
+ * of a paused or restarting service hangs to its own timeout, and blackbox_exporter must still
+ * answer before Prometheus gives up on the scrape: a scrape that fails leaves `probe_success`
+ * absent, and an alert on `probe_success == 0` goes quiet instead of pending. Scheduling on a busy
+ * machine is real time at any scale: with a 250 ms scaled timeout, 50 ms of room was too little
+ * (an alert late by a second, and one that flapped during a restart); half the timeout is 125 ms.
+ * Probes of a service on this machine answer in milliseconds.
  */
-const BLACKBOX_TIMEOUT_OFFSET_S = 0.05;
+export function blackboxTimeoutOffsetS(scrapeTimeoutMs: number): number {
+  return Math.min(0.5, scrapeTimeoutMs / 2 / 1000);
+}
 
 /** An exporter's command line and environment, the same for a local process and a container. */
 export interface ExporterInvocation {
@@ -63,6 +72,9 @@ export function exporterInvocation(exporter: ResolvedExporter, source: ExporterS
     case 'redis':
       return { args: [listen, `--redis.addr=redis://127.0.0.1:${source.redisPort}`], env: {} };
     case 'blackbox':
-      return { args: [listen, `--config.file=${source.blackboxConfig}`, `--timeout-offset=${BLACKBOX_TIMEOUT_OFFSET_S}`], env: {} };
+      return {
+        args: [listen, `--config.file=${source.blackboxConfig}`, ...(source.blackboxTimeoutOffsetS === undefined ? [] : [`--timeout-offset=${source.blackboxTimeoutOffsetS}`])],
+        env: {},
+      };
   }
 }
