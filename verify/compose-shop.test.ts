@@ -13,8 +13,8 @@ const COMPOSE_SHOP = path.resolve('fixtures/compose-shop');
 const SHOP_DOWN = { sound: 'expr: up{job="shop"} == 0', broken: 'expr: up{job="shop"} == 2' } as const;
 
 /** The gate in `cwd`, with a temporary directory of its own (`tmp`), and its result JSON. */
-const gate = async (cwd: string, json: string, tmp: string) => {
-  const outcome = await firedrill(cwd, ['gate', '--engine', 'builtin', '--json', json], tmp);
+const gate = async (cwd: string, json: string, tmp: string, extra: string[] = []) => {
+  const outcome = await firedrill(cwd, ['gate', '--engine', 'builtin', '--json', json, ...extra], tmp);
   return { ...outcome, get gate(): GateResult { return readGate(json); } };
 };
 type GateOutcome = Awaited<ReturnType<typeof gate>>;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   const text = readFileSync(alerts, 'utf8');
   if (!text.includes(SHOP_DOWN.sound)) throw new Error(`${alerts}: '${SHOP_DOWN.sound}' is not there to break; update verify/compose-shop.test.ts`);
   writeFileSync(alerts, text.replace(SHOP_DOWN.sound, SHOP_DOWN.broken));
-  [sound, broken] = await Promise.all([gate(COMPOSE_SHOP, path.join(work, 'sound.json'), path.join(work, 'sound-tmp')), gate(brokenDir, path.join(work, 'broken.json'), path.join(work, 'broken-tmp'))]);
+  [sound, broken] = await Promise.all([gate(COMPOSE_SHOP, path.join(work, 'sound.json'), path.join(work, 'sound-tmp')), gate(brokenDir, path.join(work, 'broken.json'), path.join(work, 'broken-tmp'), ['--keep'])]);
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -64,9 +64,14 @@ describe('a service from its own compose file', () => {
     }
   });
 
-  it('leaves no container, no network and no run directory of either run behind', () => {
+  it('leaves no container, no network and no run directory of either run behind, but those --keep kept (the broken run), each named as its drill started', () => {
     expect(leftBehind(sound.pid)).toEqual([]);
     expect(leftBehind(broken.pid)).toEqual([]);
-    for (const tmp of ['sound-tmp', 'broken-tmp']) expect(readdirSync(path.join(work, tmp)).filter((d) => d.startsWith('firedrill-'))).toEqual([]);
+    expect(readdirSync(path.join(work, 'sound-tmp')).filter((d) => d.startsWith('firedrill-'))).toEqual([]);
+    const named = [...broken.stderr.matchAll(/^> (\S+): .*; run directory kept: (\S+)$/gm)].map(([, scenario, dir]) => [scenario, path.basename(dir!)]);
+    expect(named.map(([scenario]) => scenario).sort()).toEqual(broken.gate.run.scenarios.map((s) => s.name).sort());
+    const kept = readdirSync(path.join(work, 'broken-tmp')).filter((d) => d.startsWith('firedrill-'));
+    expect(kept.sort()).toEqual(named.map(([, dir]) => dir).sort());
+    for (const dir of kept) expect(readdirSync(path.join(work, 'broken-tmp', dir))).toContain('prometheus.yml');
   });
 });

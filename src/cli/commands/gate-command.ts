@@ -7,10 +7,11 @@ import { formatRunTable } from '../../report/console-report.ts';
 import { formatGateSummary, gateJUnitSuites } from '../../report/gate-report.ts';
 import { formatJUnit } from '../../report/junit.ts';
 import { LiveProgress } from '../../report/live-progress.ts';
+import type { Scenario } from '../../scenario/define-scenario.ts';
 import type { Shard } from '../../scenario/shard.ts';
-import { rememberStackCost } from '../announce.ts';
+import { announceStart, rememberStackCost } from '../announce.ts';
 import { configOption, coverageOptions, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption, writeOutput } from '../options.ts';
-import type { StackProviderName } from '../../stack/started-stack.ts';
+import type { StackProviderName, StartedStack } from '../../stack/started-stack.ts';
 import { addHtmlOption, checkHtmlWritable, writeHtmlReport } from '../html-output.ts';
 import { checkWritable, uniqueResultPath } from '../output-path.ts';
 import { installSignalHandlers } from '../signals.ts';
@@ -65,6 +66,8 @@ export function addGateCommand(program: Command): void {
       shard: opts.shard,
       systems: opts.system,
       keepRunDirs: opts.keep,
+      // A kept directory is only of use if the user can find it: named as each drill starts.
+      ...(opts.keep ? { onScenarioStart: (scenario: Scenario, stack: StartedStack) => announceStart(scenario, stack, true) } : {}),
       stackCosts: readStackCosts(opts.stack),
       minAlertCoverage: opts.minAlertCoverage,
       minInhibitionCoverage: opts.minInhibitionCoverage,
