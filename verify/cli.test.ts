@@ -24,6 +24,13 @@ describe('firedrill CLI', () => {
     );
   });
 
+  it.each(['gate', 'up'])('%s neither offers nor takes --stack external (it starts stacks of its own), which run and populate offer', (command) => {
+    const refused = firedrill([command, '--stack', 'external']);
+    expect([refused.status, refused.stderr.trim()]).toEqual([2, "firedrill: option '--stack <provider>' argument 'external' is invalid. Allowed choices are native, containers. (see firedrill --help)"]);
+    expect(firedrill([command, '--help']).stdout).not.toContain('external');
+    for (const offering of ['run', 'populate']) expect(firedrill([offering, '--help']).stdout).toMatch(/or\s+external \(a running stack/);
+  });
+
   it('exits 2 when --engine k6 is asked for and no k6 binary exists, saying what to do', () => {
     const run = spawnSync(process.execPath, [BIN, 'run', 'api-outage', '--engine', 'k6'], { encoding: 'utf8', env: { ...process.env, PATH: path.dirname(process.execPath), K6_BIN: '' } });
     expect(run.status).toBe(2);

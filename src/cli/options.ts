@@ -37,17 +37,21 @@ export const scaleOption = () =>
   new Option('--scale <n>', 'divide every timing by n (auto: the largest keeping every interval >= 250ms)').argParser(parseScale).default('auto' as ScaleRequest);
 export const engineOption = () => new Option('--engine <engine>', 'traffic engine').choices(['auto', 'builtin', 'k6']).default('auto');
 export const jobsOption = () => new Option('--jobs <n>', 'isolated stacks at once (default: sized from cores, memory and the measured cost of a stack)').argParser(parseJobs);
-export const systemOption = () =>
-  new Option('--system <names>', "only the scenarios of these systems, comma-separated (default: every system in the config)").argParser((value: string) =>
+export const systemOption = (what = 'scenarios') =>
+  new Option('--system <names>', `only the ${what} of these systems, comma-separated (default: every system in the config)`).argParser((value: string) =>
     value
       .split(',')
       .map((v) => v.trim())
       .filter(Boolean),
   );
 export const shardOption = () => new Option('--shard <i/n>', 'run only shard i of n (deterministic split; combine the results with firedrill merge)').argParser(parseShardFlag);
-export const stackOption = () =>
-  new Option('--stack <provider>', 'where Prometheus and Alertmanager run: native (local processes), containers (docker-compose.test.yml), or external (a running stack, for game days: run only)')
-    .choices(['native', 'containers', 'external'])
+/** `--stack`; `external` only for commands that drill a running stack, with what it means there. */
+export const stackOption = (external?: string) =>
+  new Option(
+    '--stack <provider>',
+    `where Prometheus and Alertmanager run: native (local processes)${external ? `, containers (docker-compose.test.yml), or external (${external})` : ' or containers (docker-compose.test.yml)'}`,
+  )
+    .choices(external ? ['native', 'containers', 'external'] : ['native', 'containers'])
     .default('native');
 export const configOption = () => new Option('--config <file>', 'config file').default(DEFAULT_CONFIG_FILE);
 export const keepOption = () => new Option('--keep', 'keep each run directory (configs, logs, TSDB) and say where');

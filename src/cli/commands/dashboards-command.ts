@@ -43,9 +43,9 @@ function addProvisionCommand(dashboards: Command): void {
   dashboards
     .command('provision')
     .description("write Grafana provisioning files (a Prometheus data source and a dashboards provider) and the systems' dashboards into a directory")
-    .requiredOption('--out <dir>', "Grafana's provisioning directory to write (point paths.provisioning at it)")
+    .requiredOption('--out <dir>', "Grafana's provisioning directory to write (point paths.provisioning at it); required")
     .option('--prometheus <url>', "the Prometheus the data source points at (default: the system's external.prometheus)")
-    .addOption(systemOption())
+    .addOption(systemOption('dashboards'))
     .addOption(configOption())
     .action(async (opts: { out: string; prometheus?: string; system?: string[]; config: string }) => {
       checkWritable(path.join(opts.out, 'datasources', 'firedrill.yaml'), '--out');
@@ -73,7 +73,7 @@ export function addDashboardsCommand(program: Command): void {
     .option('--to <time>', 'the end of the time range (ISO; default now)')
     .option('--scrape-interval <duration>', "the Grafana data source's scrape interval (default: the Prometheus' global scrape_interval)")
     .addOption(new Option('--max-data-points <n>', 'points per panel when the panel sets none (Grafana: the graph width in pixels)').default(1000).argParser((v) => Number(v)))
-    .addOption(systemOption())
+    .addOption(systemOption('dashboards'))
     .option('--json <file>', 'write every grade as JSON here')
     .option('--preview <dir>', 'write a preview of each dashboard here (<uid>.html: one chart per panel with its data, beside its grades)')
     .addOption(configOption())

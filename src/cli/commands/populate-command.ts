@@ -60,7 +60,7 @@ export function addPopulateCommand(program: Command): void {
     .addOption(new Option('--history [span]', 'write this much history, ending now (default 7d; at most 14d)').preset('7d'))
     .option('--live <span>', 'then run the traffic model live for this much model time (at --scale, a day takes 24h/scale)')
     .option('--scale <n>', "the scale of the stack that serves the data and of the live model (1: production's intervals)", '1')
-    .addOption(stackOption())
+    .addOption(stackOption('a running stack: with --live only'))
     .addOption(engineOption())
     .option('--seed <n>', 'seed of the bursts, incidents and draws (the same seed and span give the same history)', '1')
     .option('--out <dir>', 'write the history as TSDB blocks here (move them into your Prometheus storage) instead of starting a stack on them')

@@ -8,7 +8,7 @@ export function addReportCommand(program: Command): void {
     .command('report')
     .description('write the HTML report of a run, gate or merged result JSON written earlier')
     .argument('<result>', 'a result JSON (run, gate or merge)')
-    .requiredOption('--html <file>', 'write the self-contained HTML report here')
+    .requiredOption('--html <file>', 'write the self-contained HTML report here; required')
     .action((file: string, opts: { html: string }) => {
       checkHtmlWritable(opts.html);
       const doc = readResultFile(file, 'report');

@@ -38,7 +38,7 @@ export function addRunCommand(program: Command): void {
     .description('run scenarios (all when none is named) and judge their expectations')
     .argument('[scenario...]', 'scenario names')
     .addOption(scaleOption())
-    .addOption(stackOption())
+    .addOption(stackOption('a running stack, for game days'))
     .addOption(engineOption())
     .addOption(jobsOption())
     .addOption(shardOption())
