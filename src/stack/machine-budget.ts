@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onProcessExit } from '../on-process-exit.ts';
 import { machineLoad } from './machine-load.ts';
 import { poolCpuCores } from './pool-capacity.ts';
 import { processAlive } from './process-tree.ts';
@@ -80,16 +81,10 @@ function parseClaim(file: string): Claim | undefined {
 
 /** This process's claims, in every ledger: removed on every exit path. */
 const heldClaims = new Set<string>();
-let exitHooked = false;
 
-/** One exit hook for the process, however many ledgers it opens (a test opens dozens). */
-function hookExit(): void {
-  if (exitHooked) return;
-  exitHooked = true;
-  // Synchronous, like every exit hook: a crashed run must not hold its shares.
-  process.once('exit', () => {
-    for (const claim of heldClaims) unlinkQuietly(claim);
-  });
+/** A crashed run must not hold its shares. */
+function releaseAllClaimsNow(): void {
+  for (const claim of heldClaims) unlinkQuietly(claim);
 }
 
 /**
@@ -157,7 +152,7 @@ export class MachineBudget {
   #held(file: string): BudgetClaim {
     const claimPath = path.join(this.#dir, file);
     heldClaims.add(claimPath);
-    hookExit();
+    onProcessExit(releaseAllClaimsNow);
     let released = false;
     const release = () => {
       if (released) return;

@@ -1,35 +1,31 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { onProcessExit } from '../on-process-exit.ts';
 import { signalTree } from './process-tree.ts';
 
 // Every child firedrill starts, so that no exit path (including a crash of firedrill
 // itself) leaves one running. Signal handling with orderly teardown lives in the CLI.
 const live = new Set<ChildProcess>();
-let hooked = false;
 
 /** Run directories to remove on every exit path, a second Ctrl-C included. */
 const runDirs = new Set<string>();
 
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  // 'exit' handlers must be synchronous: a SIGKILL and a synchronous removal are all that can still be done.
-  process.once('exit', () => {
-    killAllChildrenNow();
-    for (const dir of runDirs) removeRunDirNow(dir);
-  });
+// Children first, then their directories: a SIGKILL and a synchronous removal are all that can still be done.
+function releaseAllNow(): void {
+  killAllChildrenNow();
+  for (const dir of runDirs) removeRunDirNow(dir);
 }
 
 export function trackChild(child: ChildProcess): void {
   live.add(child);
   child.once('exit', () => live.delete(child));
-  hookExit();
+  onProcessExit(releaseAllNow);
 }
 
 /** Removes `dir` when the process exits, however it exits, unless `release`d first (kept on purpose, or already removed). */
 export function trackRunDir(dir: string): { release(): void } {
   runDirs.add(dir);
-  hookExit();
+  onProcessExit(releaseAllNow);
   return { release: () => runDirs.delete(dir) };
 }
 

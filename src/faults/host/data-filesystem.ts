@@ -4,6 +4,7 @@ import { mkdir, open, stat, statfs, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FiredrillError } from '../../errors.ts';
+import { onProcessExit } from '../../on-process-exit.ts';
 import { processAlive } from '../../stack/process-tree.ts';
 
 const run = promisify(execFile);
@@ -21,7 +22,6 @@ const CHUNK = Buffer.alloc(1024 * 1024);
 
 /** Mounted and not yet unmounted by this process: the exit hook's list. */
 const mounted = new Set<string>();
-let exitHooked = false;
 
 /**
  * A small real filesystem (a size-limited tmpfs) for node_exporter to statfs, so a disk-space
@@ -47,7 +47,7 @@ export class DataFilesystem {
       throw new FiredrillError('ENVIRONMENT', `could not mount a tmpfs at ${path}: ${detail}; run as root (mount needs CAP_SYS_ADMIN)`);
     }
     mounted.add(path);
-    hookExit();
+    onProcessExit(unmountAllNow);
     return new DataFilesystem(path);
   }
 
@@ -129,17 +129,13 @@ function unescapeMountField(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 }
 
-function hookExit(): void {
-  if (exitHooked) return;
-  exitHooked = true;
-  // 'exit' handlers must be synchronous; a lazy unmount cannot fail on a busy mount.
-  process.once('exit', () => {
-    for (const path of mounted) {
-      try {
-        execFileSync('umount', ['-l', path], { stdio: 'ignore' });
-      } catch {
-        // Nothing more can be done while exiting; `findmnt firedrill-host` shows it.
-      }
+/** On exit: a lazy unmount, which cannot fail on a busy mount. */
+function unmountAllNow(): void {
+  for (const path of mounted) {
+    try {
+      execFileSync('umount', ['-l', path], { stdio: 'ignore' });
+    } catch {
+      // Nothing more can be done while exiting; `findmnt firedrill-host` shows it.
     }
-  });
+  }
 }

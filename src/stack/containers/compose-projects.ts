@@ -1,23 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { getContainerRuntimeClient } from 'testcontainers';
+import { onProcessExit } from '../../on-process-exit.ts';
 import { processAlive } from '../process-tree.ts';
 
 // Every compose project this process brought up, so that no exit path leaves a container: an
 // orderly stop takes each down through Testcontainers; the 'exit' event (a crash, a second
 // Ctrl-C) can only act synchronously, so it removes the projects' containers with the CLI.
 const live = new Set<string>();
-let hooked = false;
+const removeAllNow = () => {
+  for (const name of live) removeProjectNow(name);
+};
 
 export const PROJECT_LABEL = 'com.docker.compose.project';
 
 export function trackComposeProject(project: string): { release(): void } {
   live.add(project);
-  if (!hooked) {
-    hooked = true;
-    process.once('exit', () => {
-      for (const name of live) removeProjectNow(name);
-    });
-  }
+  onProcessExit(removeAllNow);
   return { release: () => live.delete(project) };
 }
 
