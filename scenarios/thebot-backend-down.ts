@@ -9,6 +9,11 @@ import { backendTraffic, frontendTraffic } from './lib/thebot-traffic.ts';
  * Held 3m of the 9m: the traffic's 2xx ratio must stay above half, and the backend's restart is
  * real time at any scale (1 to 4 s here, 40 to 160 s of rule time at scale 40), so the hold leaves
  * room for it. A backend that never came back would still fail the ratio (about 0.4).
+ *
+ * DjangoHighLatency may fire: the restarted backend opens its PostgreSQL connections lazily, under
+ * full traffic, and a slow second of real time is 40 s of rule time at scale 40. Here its p95 rose
+ * from 25 ms to 76 ms after the restart; in CI, in containers on a busy machine, it passed 1 s for
+ * long enough to fire once. The drill is about DjangoServiceDown, not that alert.
  */
 export default defineScenario({
   name: 'thebot-backend-down',
@@ -22,5 +27,6 @@ export default defineScenario({
     expectAlert('DjangoServiceDown').toNotify('critical-team'),
     expectAlert('DjangoServiceDown').toResolve(),
     expectAlert('DjangoHighErrorRate').toNotFire(),
+    expectAlert('DjangoHighLatency').toMayFire(),
   ],
 });

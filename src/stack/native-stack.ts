@@ -18,7 +18,7 @@ import type { MonitoringLaunch, MonitoringLauncher } from './monitoring-launcher
 import type { PartProcess } from './stack-part.ts';
 import { nativeLauncher } from './native-launcher.ts';
 import { usageOf } from './process-usage.ts';
-import { handledLater, startSystemParts } from './system-parts.ts';
+import { startSystemParts } from './system-parts.ts';
 import { faultCatalogue } from '../faults/fault-catalogue.ts';
 import { scrapeTargets } from '../config/resolved-system.ts';
 import type { StackProvider, StackStartOptions } from './stack-provider.ts';
@@ -52,8 +52,8 @@ export type LauncherFactory = (launch: MonitoringLaunch, compiled: CompiledSyste
  * Starts sink, services, Alertmanager, Prometheus and the fault controller on free ports of
  * 127.0.0.1, Prometheus and Alertmanager by the launcher (local processes, or containers with host
  * networking). Alertmanager starts alongside the services; Prometheus starts once every service
- * answers, so that its first scrape (after its discovery tick) finds them up and no down alert
- * can go pending before the drill.
+ * answers and has had the drill's warm-up traffic, so that its first scrape (after its discovery
+ * tick) finds them up and warm, and no alert can go pending before the drill.
  */
 export async function startStack(compiled: CompiledSystem, options: StackStartOptions, makeLauncher: LauncherFactory): Promise<StartedStack> {
   for (let attempt = 1; ; attempt++) {
@@ -168,10 +168,13 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
       failing(startAlertmanager()),
     ]);
 
-    // Started before Prometheus, so that it is over before Prometheus' first scrape (engine/warm-up.ts).
-    const warmedUp = options.warmUp ? handledLater(options.warmUp(parts.serviceUrls, startAbort.signal)) : Promise.resolve();
     writePrometheusConfig(compiled, { scrapeAddresses: parts.scrapeAddresses, probeTargets: parts.probeTargets, alertmanagerPort }, runDir);
     if (options.tsdbBlocks) moveBlocks(await failing(Promise.resolve(options.tsdbBlocks)), path.join(runDir, 'prometheus-data'));
+    // Over before Prometheus starts, so that no scrape can come before it ends (engine/warm-up.ts).
+    // It used to run beside Prometheus' start, counting on the first scrape's 5 s discovery tick:
+    // in CI on a busy machine the first scrape came when 19 of a cold service's 30 slow first
+    // requests had been answered, and the rest fell in a rate window.
+    if (options.warmUp) await failing(options.warmUp(parts.serviceUrls, startAbort.signal));
     const prometheus = await failing(launcher.prometheus());
     processes.push(prometheus);
     stoppers.push(() => prometheus.stop());
@@ -179,7 +182,6 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
     // A service or Alertmanager that dies or stops while Prometheus starts ends the start at once too.
     const trouble = () => [prometheus, alertmanager, ...parts.processes()].map((p) => p.unexpectedTrouble()).find(Boolean);
     await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, prometheus, prometheusPort, startAbort.signal, trouble, () => options.onPrometheusServing?.(prometheusUrl));
-    await failing(warmedUp);
     options.signal?.removeEventListener('abort', onOuterAbort);
     const controller = new FaultController({ catalogue: faultCatalogue(compiled.system), drivers: parts.drivers }, faultToken, { system: compiled.system.name, scale: compiled.scale });
     faults = controller;
