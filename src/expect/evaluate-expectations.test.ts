@@ -117,6 +117,18 @@ describe('exhaustive expectations', () => {
     expect(judge([expectAlert('WorkerDown', { service: 'other' }).toMayFire()], { traces: [worker] }).at(-1)).toMatchObject({ ok: false, alert: 'WorkerDown' });
   });
 
+  it('a toNotFire that fails names a restart that kept its target down past its gap (real time at any scale)', () => {
+    const restart: FaultRecord = { id: 'r', spec: fault.restart('worker'), injectedAtMs: ms(19.8), revertedAtMs: ms(19.8), driver: 'process', downMs: 4_109 };
+    const restartWith = (gapMs: number): FaultRecord => ({ ...restart, spec: { ...restart.spec, params: { gapMs } } });
+    const failed = verdict(judge([expectAlert('WorkerDown').toNotFire()], { traces: [worker], faults: [restartWith(500)] }));
+    expect(failed.ok).toBe(false);
+    expect(failed.detail).toBe(
+      `WorkerDown{service="worker"} fired at ${at(23)}; restart(worker) came back 3.6s after its gap (real time, 2m24s of rule time at scale 40): a start-up is real time at any scale, so this scale cannot show an outage shorter than that start-up (a lower --scale can)`,
+    );
+    // A restart back within its gap explains nothing: the detail is the verdict alone.
+    expect(verdict(judge([expectAlert('WorkerDown').toNotFire()], { traces: [worker], faults: [restartWith(5_000)] })).detail).toBe(`WorkerDown{service="worker"} fired at ${at(23)}`);
+  });
+
   it('pending alone is no stranger', () => {
     const nearMiss = { ...worker, firingAt: null, episodes: [{ pendingAt: at(20), firingAt: null, resolvedAt: at(21) }] };
     expect(judge([expectAlert('APIDown').toNotFire()], { traces: [nearMiss] }).at(-1)).toMatchObject({ ok: true, detail: 'no alert fired' });

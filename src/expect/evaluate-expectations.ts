@@ -9,6 +9,7 @@ import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import { causedEpisodes, flaps } from './causation.ts';
 import { detectionBound } from './detection-bound.ts';
+import { recoveryNote } from './recovery-note.ts';
 import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
 import { unexpectedAlerts } from './unexpected-alerts.ts';
 import { listText } from './list-text.ts';
@@ -54,7 +55,9 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
     case 'doesNotFire': {
       if (candidates.length === 0) return { ok: true, detail: `${selectorName(e)} was never active` };
       const verdicts = candidates.map((t) => neverFires(t, traceName(t, inputs.traces)));
-      return { ok: verdicts.every((v) => v.ok), detail: verdicts.map((v) => v.detail).join('; ') };
+      const ok = verdicts.every((v) => v.ok);
+      const why = ok ? '' : recoveryNote(inputs.faults, inputs.compiled.scale, 'this scale cannot show an outage shorter than that start-up (a lower --scale can)');
+      return { ok, detail: `${verdicts.map((v) => v.detail).join('; ')}${why}` };
     }
     case 'mayFire':
       return { ok: true, detail: trace && trace.firingAt !== null ? `${traceName(trace, inputs.traces)} fired at ${trace.firingAt}; allowed` : `${selectorName(e)} did not fire; allowed either way` };

@@ -3,6 +3,7 @@ import { FiredrillError } from '../errors.ts';
 import type { DrillEngine } from '../engine/drill-engine.ts';
 import type { LiveTraffic } from '../engine/traffic.ts';
 import { alertsNamedBy } from '../expect/expectation.ts';
+import { recoveryNote } from '../expect/recovery-note.ts';
 import { readAlertHistories } from '../observe/alert-episodes.ts';
 import { buildAlertTraces, iso } from '../observe/alert-trace.ts';
 import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
@@ -15,7 +16,6 @@ import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
 import { planContextFor } from './plan-context.ts';
 import { planScenario } from './scenario-plan.ts';
-import { recoveryNote } from './recovery-note.ts';
 import { startProgress, type ScenarioProgress } from './scenario-progress.ts';
 import { sampleTraffic } from './traffic-timeline.ts';
 import { evaluationIntervalOf, injectedDelayMs, settle } from './settle.ts';
@@ -99,7 +99,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     const vacuous = new Map((options.vacuous ?? []).map((v) => [v.index, v.reason]));
     const expectations = [
       ...judgement.expectations.map((e, i) => (vacuous.has(i) ? { ...e, ok: false, detail: `cannot fail: ${vacuous.get(i)}` } : e)),
-      ...traffic.thresholds.map((t) => ({ description: `traffic ${t.stream} to ${plan.streams.find((p) => p.name === t.stream)?.service} answers 2xx: ${t.expression}`, ok: t.ok, detail: `answered 2xx: ${t.observed}${t.ok ? '' : recoveryNote(faults, compiled.scale)}` })),
+      ...traffic.thresholds.map((t) => ({ description: `traffic ${t.stream} to ${plan.streams.find((p) => p.name === t.stream)?.service} answers 2xx: ${t.expression}`, ok: t.ok, detail: `answered 2xx: ${t.observed}${t.ok ? '' : recoveryNote(faults, compiled.scale, 'give the hold room for it or lower minOkRatio')}` })),
     ];
     return {
       name: scenario.name,
