@@ -1,5 +1,5 @@
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
-import type { RunResult } from '../report/run-result.ts';
+import type { RunResult, VoidAttempt } from '../report/run-result.ts';
 import type { Scenario } from '../scenario/define-scenario.ts';
 import { planContextFor } from '../scenario/plan-context.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
@@ -14,6 +14,11 @@ export function announceStart(scenario: Scenario, stack: StartedStack, keep = fa
   console.error(
     `> ${scenario.name}: stack ready in ${(stack.readyMs / 1000).toFixed(1)}s; running ${history}${scenario.duration} of rule time (${((historyMs + timelineMs) / scale / 1000).toFixed(1)}s wall at scale ${scale})${keep ? `; run directory kept: ${stack.runDir}` : ''}`,
   );
+}
+
+/** One line on stderr when a failed attempt is void (the machine interfered) and the drill runs again. */
+export function announceVoidAttempt(scenario: Scenario, attempt: VoidAttempt, n: number): void {
+  console.error(`> ${scenario.name}: attempt ${n} failed while ${attempt.machineInterference[0]}${attempt.machineInterference.length > 1 ? ` (and ${attempt.machineInterference.length - 1} more)` : ''}; running it again on a fresh stack`);
 }
 
 /** Keeps what this run measured a stack to cost, for the next run's pool size. */

@@ -37,6 +37,10 @@ export function formatScenario(result: ScenarioResult, scale: number): string {
       ...(e.series ? describeValueSeries(e.series).map((line) => `         ${line}`) : []),
     ]),
     ...result.power.map((p, i) => `  ${i === 0 ? 'power  ' : '       '}   ${p.enough ? 'ok  ' : 'WARN'} ${describePower(p, scale)}`),
+    ...(result.machineInterference ?? []).map((line, i) => `  ${i === 0 ? 'machine' : '       '}   ${line}`),
+    ...(result.voidAttempts ?? []).map(
+      (v, i) => `  ${i === 0 ? 'retried' : '       '}   attempt ${i + 1} (${v.startedAt}) failed ${v.failed.length} verdict(s) while ${v.machineInterference.join('; ')}: it was void and the drill ran again; first failure: ${v.failed[0] ?? '-'}`,
+    ),
   ];
   return lines.join('\n');
 }

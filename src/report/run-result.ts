@@ -123,6 +123,21 @@ export interface ScenarioResult {
   webhookCopies?: number;
   /** For every alert the expectations judge: what its expression evaluated to over the drill, beside its threshold. */
   ruleValues?: RuleValues[];
+  /**
+   * What this machine, not the rules, may have done to the drill: scrapes starved of CPU (timed
+   * out with no fault in effect) and targets that came back later than planned. One line each.
+   */
+  machineInterference?: string[];
+  /** Earlier attempts of this drill that failed with machine interference, so were run again; the verdicts above are the last attempt's. */
+  voidAttempts?: VoidAttempt[];
+}
+
+export interface VoidAttempt {
+  startedAt: string;
+  endedAt: string;
+  /** The verdicts that failed in it. */
+  failed: string[];
+  machineInterference: string[];
 }
 
 export interface RuleValues extends ValueSeries {

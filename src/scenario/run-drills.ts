@@ -4,7 +4,7 @@ import { seconds } from '../duration.ts';
 import { badInput } from '../errors.ts';
 import { describeFindings, upstreamChecks } from '../gate/upstream-checks.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
-import type { PoolSummary, RunResult, ScenarioResult } from '../report/run-result.ts';
+import type { PoolSummary, RunResult, ScenarioResult, VoidAttempt } from '../report/run-result.ts';
 import { providerFor } from '../stack/stack-providers.ts';
 import { currentMachine, drillCost, estimatedStackCost, fitStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
@@ -26,6 +26,25 @@ import { shardOf, type Shard } from './shard.ts';
 import { planContextFor } from './plan-context.ts';
 
 export type StackRequest = StackProviderName;
+
+/**
+ * A drill that failed while the machine interfered (machine-interference.ts) runs once more on a
+ * fresh stack, and the second attempt's verdicts stand, whatever they are: a failure the machine
+ * caused is not the rules', and a failure the rules caused fails again. Only a failure with
+ * evidence of interference runs again (a passing drill, or one that failed on a quiet machine,
+ * never does), and the result keeps the void attempt with that evidence.
+ */
+export const MAX_ATTEMPTS = 2;
+
+/** A failed attempt the machine interfered with, as the result keeps it. */
+function voidAttempt(result: Pick<ScenarioResult, 'startedAt' | 'endedAt' | 'expectations' | 'machineInterference'>): VoidAttempt {
+  return {
+    startedAt: result.startedAt,
+    endedAt: result.endedAt,
+    failed: result.expectations.filter((e) => !e.ok).map((e) => `${e.description}: ${e.detail}`),
+    machineInterference: result.machineInterference ?? [],
+  };
+}
 
 export interface RunDrillsOptions {
   readonly config: LoadedConfig;
@@ -60,6 +79,8 @@ export interface RunDrillsOptions {
   readonly onProgress?: (progress: ScenarioProgress) => void;
   /** Called once the scenario's stack is ready, just before traffic starts. */
   readonly onScenarioStart?: (scenario: Scenario, stack: StartedStack) => void;
+  /** Called when an attempt failed with machine interference and the drill runs again (`n`: attempts void so far). */
+  readonly onVoidAttempt?: (scenario: Scenario, attempt: VoidAttempt, n: number) => void;
   /** Called after a scenario, while its stack still runs, with the drill's wall-clock span (the gate checks the metric contract and dashboards here). */
   readonly afterScenario?: (scenario: Scenario, stack: StartedStack, drill: { readonly fromMs: number; readonly toMs: number }) => Promise<void>;
 }
@@ -178,27 +199,43 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         try {
           // Other firedrill runs on this machine hold shares of it too: wait for room among all of them.
           using share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), { signal, measuredHere: measuredHere(scenario) }) : undefined;
-          await using stack = await provider.start(system, {
-            throttle: (work) =>
-              throttle(() => {
-                // Young from here: a claim that waited for a start-up slot has shown nothing in the load yet.
-                share?.renew();
-                return work();
-              }, signal),
-            keepRunDir: options.keepRunDirs,
-            signal,
-            scrapeFaultTargets: scrapeFaultTargetsOf(scenario),
-            warmUp: (serviceUrls, warmUpSignal) => warmUp(scenario.traffic, serviceUrls, warmUpSignal),
-          });
-          const startedAtMs = Date.now();
-          options.onScenarioStart?.(scenario, stack);
-          const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });
-          const { name, ...rest } = result;
-          const withStack: ScenarioResult = { name, system: scenario.system, scale: system.scale, stackReadySeconds: seconds(stack.readyMs), ...rest };
-          options.onScenario?.(withStack, system);
-          await options.afterScenario?.(scenario, stack, { fromMs: Date.parse(result.startedAt), toMs: Date.parse(result.endedAt) });
-          usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs, result.traffic);
-          return withStack;
+          const voidAttempts: VoidAttempt[] = [];
+          for (;;) {
+            await using stack = await provider.start(system, {
+              throttle: (work) =>
+                throttle(() => {
+                  // Young from here: a claim that waited for a start-up slot has shown nothing in the load yet.
+                  share?.renew();
+                  return work();
+                }, signal),
+              keepRunDir: options.keepRunDirs,
+              signal,
+              scrapeFaultTargets: scrapeFaultTargetsOf(scenario),
+              warmUp: (serviceUrls, warmUpSignal) => warmUp(scenario.traffic, serviceUrls, warmUpSignal),
+            });
+            const startedAtMs = Date.now();
+            options.onScenarioStart?.(scenario, stack);
+            const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });
+            usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs, result.traffic);
+            const { name, ...rest } = result;
+            if (!result.ok && result.machineInterference && voidAttempts.length + 1 < MAX_ATTEMPTS) {
+              const voided = voidAttempt(result);
+              voidAttempts.push(voided);
+              options.onVoidAttempt?.(scenario, voided, voidAttempts.length);
+              continue;
+            }
+            const withStack: ScenarioResult = {
+              name,
+              system: scenario.system,
+              scale: system.scale,
+              stackReadySeconds: seconds(stack.readyMs),
+              ...rest,
+              ...(voidAttempts.length > 0 ? { voidAttempts } : {}),
+            };
+            options.onScenario?.(withStack, system);
+            await options.afterScenario?.(scenario, stack, { fromMs: Date.parse(result.startedAt), toMs: Date.parse(result.endedAt) });
+            return withStack;
+          }
         } catch (error) {
           // Interrupted (Ctrl-C): this drill has no result; the run reports what finished.
           if (options.signal?.aborted) return undefined;

@@ -14,6 +14,10 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
+import { machineInterference, starvedScrapes } from './machine-interference.ts';
+import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
+import { blackboxTimeoutOffsetS } from '../stack/exporters/exporter-invocation.ts';
+import type { CompiledSystem } from '../compile/compile-system.ts';
 import { planContextFor } from './plan-context.ts';
 import { planScenario } from './scenario-plan.ts';
 import { startProgress, type ScenarioProgress } from './scenario-progress.ts';
@@ -95,6 +99,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       inFlightMs: injectedDelayMs(scenario, stack.compiled),
       alertmanagerGap: poller.gap(),
     }).catch(blameTheStack);
+    const interference = stack.provider === 'external' ? [] : await interferenceOf(prometheus, stack.compiled, faults, startedAtMs, endedAtMs, injectedDelayMs(scenario, compiled)).catch(blameTheStack);
     await failIfUnhealthy(); // verdicts are only as good as what the observers saw until the end
     const vacuous = new Map((options.vacuous ?? []).map((v) => [v.index, v.reason]));
     const expectations = [
@@ -114,6 +119,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       expectations,
       power: judgement.power,
       ruleValues: judgement.ruleValues,
+      ...(interference.length > 0 ? { machineInterference: interference } : {}),
     };
   } finally {
     if (progress) clearInterval(progress);
@@ -124,6 +130,28 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     await poller.stop(false);
     await stack.faults.revertAll().catch(() => undefined);
   }
+}
+
+/**
+ * What this machine, not the rules, may have done to the drill (machine-interference.ts). Only on
+ * stacks firedrill compressed: on a game day a scrape that timed out is production's own outage.
+ */
+async function interferenceOf(prometheus: PrometheusClient, compiled: CompiledSystem, faults: readonly FaultRecord[], startedAtMs: number, endedAtMs: number, inFlightMs: number): Promise<string[]> {
+  const timedOut = await timedOutScrapes(prometheus, scrapeTimeouts(compiled), startedAtMs, endedAtMs);
+  const graceMs = inFlightMs + 2 * compiled.scrapeIntervalMs;
+  return machineInterference(starvedScrapes(timedOut, faults, graceMs, endedAtMs), faults, compiled.scale, startedAtMs);
+}
+
+/** Each compiled job's scaled scrape timeout, and how long a blackbox probe of it may run (exporter-invocation.ts). */
+function scrapeTimeouts(compiled: CompiledSystem): TimeoutsOf {
+  const scrape = (job: string) => compiled.prometheus.jobs.find((j) => j.job === job)?.scaledTimeoutMs;
+  return {
+    scrape,
+    probe: (job) => {
+      const timeoutMs = scrape(job);
+      return timeoutMs === undefined ? undefined : timeoutMs - blackboxTimeoutOffsetS(timeoutMs) * 1000;
+    },
+  };
 }
 
 /** Fault records as the result JSON shows them. */

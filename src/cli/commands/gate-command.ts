@@ -9,7 +9,7 @@ import { formatJUnit } from '../../report/junit.ts';
 import { LiveProgress } from '../../report/live-progress.ts';
 import type { Scenario } from '../../scenario/define-scenario.ts';
 import type { Shard } from '../../scenario/shard.ts';
-import { announceStart, rememberStackCost } from '../announce.ts';
+import { announceStart, announceVoidAttempt, rememberStackCost } from '../announce.ts';
 import { configOption, coverageOptions, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption, writeOutput } from '../options.ts';
 import type { StackProviderName, StartedStack } from '../../stack/started-stack.ts';
 import { addHtmlOption, checkHtmlWritable, writeHtmlReport } from '../html-output.ts';
@@ -68,6 +68,7 @@ export function addGateCommand(program: Command): void {
       keepRunDirs: opts.keep,
       // A kept directory is only of use if the user can find it: named as each drill starts.
       ...(opts.keep ? { onScenarioStart: (scenario: Scenario, stack: StartedStack) => announceStart(scenario, stack, true) } : {}),
+      onVoidAttempt: announceVoidAttempt,
       stackCosts: readStackCosts(opts.stack),
       minAlertCoverage: opts.minAlertCoverage,
       minInhibitionCoverage: opts.minInhibitionCoverage,

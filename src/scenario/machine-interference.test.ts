@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { FaultRecord } from '../faults/fault-controller.ts';
+import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
+import { machineInterference, starvedScrapes } from './machine-interference.ts';
+
+const scrape = (atMs: number, job = 'api'): TimedOutScrape => ({ what: 'scrape', job, instance: `${job}:8080`, atMs, durationMs: 250, timeoutMs: 250 });
+const pause = (injectedAtMs: number, revertedAtMs: number | null): FaultRecord => ({ id: '1', spec: { target: 'api', kind: 'pause' }, injectedAtMs, revertedAtMs, driver: 'process' });
+
+describe('starvedScrapes', () => {
+  it('keeps the timeouts no fault explains: before any fault, and after a revert and its grace', () => {
+    const timedOut = [scrape(1_000), scrape(5_000), scrape(9_000), scrape(9_600)];
+    expect(starvedScrapes(timedOut, [pause(3_000, 8_000)], 1_000, 20_000).map((s) => s.atMs)).toEqual([1_000, 9_600]);
+  });
+
+  it('counts a scrape begun just before a fault as the fault\u2019s, and a fault never reverted as lasting to the end', () => {
+    expect(starvedScrapes([scrape(2_800)], [pause(3_000, 8_000)], 0, 20_000)).toEqual([]);
+    expect(starvedScrapes([scrape(2_700)], [pause(3_000, 8_000)], 0, 20_000)).toHaveLength(1);
+    expect(starvedScrapes([scrape(19_000)], [pause(3_000, null)], 0, 20_000)).toEqual([]);
+  });
+
+  it('extends a kill to when its target came back, not only to its revert', () => {
+    const kill: FaultRecord = { ...pause(3_000, 5_000), spec: { target: 'api', kind: 'kill' }, downMs: 4_000 };
+    expect(starvedScrapes([scrape(6_500)], [kill], 0, 20_000)).toEqual([]);
+    expect(starvedScrapes([scrape(7_500)], [kill], 0, 20_000)).toHaveLength(1);
+  });
+});
+
+describe('machineInterference', () => {
+  it('says one line per starved target, then one per fault that came back late', () => {
+    const late: FaultRecord = { ...pause(3_000, 5_000), spec: { target: 'worker', kind: 'kill' }, downMs: 4_000 };
+    expect(machineInterference([scrape(11_000), scrape(11_375), scrape(11_750), scrape(12_000, 'db')], [late], 40, 10_000)).toEqual([
+      '3 scrapes of job api (api:8080) from +1.0s to +1.8s ran out their 250 ms timeout with no fault in effect: the machine starved them',
+      'a scrape of job db (db:8080) at +2.0s ran out its 250 ms timeout with no fault in effect: the machine starved it',
+      'kill(worker) came back 2.0s after its revert (real time, 1m20s of rule time at scale 40)',
+    ]);
+  });
+
+  it('is empty for a drill that ran as planned', () => {
+    expect(machineInterference([], [pause(3_000, 5_000)], 40, 0)).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+import { lateFaults } from '../expect/recovery-note.ts';
+import type { FaultRecord } from '../faults/fault-controller.ts';
+import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
+
+/**
+ * The timed-out scrapes and probes no fault of the drill explains: none was in effect when the
+ * scrape began or ran, nor within `graceMs` of its end (requests a latency fault held still
+ * draining, a target still coming back). A target of this machine answers a scrape in
+ * milliseconds; one that took the whole scaled timeout (250 ms at scale 40, for production's 10 s)
+ * was starved of CPU, and Prometheus recorded an outage that production would never have seen.
+ */
+export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: readonly FaultRecord[], graceMs: number, endedAtMs: number): TimedOutScrape[] {
+  const windows = faults.map((f) => ({ fromMs: f.injectedAtMs, toMs: Math.max(f.revertedAtMs ?? endedAtMs, f.injectedAtMs + (f.downMs ?? 0)) + graceMs }));
+  // A sample carries its scrape's start: a scrape begun just before a fault ran into it.
+  return timedOut.filter((s) => !windows.some((w) => s.atMs + s.durationMs >= w.fromMs && s.atMs <= w.toMs));
+}
+
+/**
+ * What on this machine, not in the rules, may have decided a drill's verdicts: scrapes starved of
+ * CPU, and kills, stops and restarts whose targets took longer to come back than planned (a
+ * start-up is real time at any scale). One line each; empty when the drill ran as planned.
+ */
+export function machineInterference(starved: readonly TimedOutScrape[], faults: readonly FaultRecord[], scale: number, startedAtMs: number): string[] {
+  const at = (ms: number) => `+${((ms - startedAtMs) / 1000).toFixed(1)}s`;
+  const byTarget = new Map<string, TimedOutScrape[]>();
+  for (const s of starved) byTarget.set(`${s.what} ${s.job} ${s.instance}`, [...(byTarget.get(`${s.what} ${s.job} ${s.instance}`) ?? []), s]);
+  return [
+    ...[...byTarget.values()].map((group) => {
+      const [first] = group as [TimedOutScrape, ...TimedOutScrape[]];
+      const last = group.at(-1)!;
+      const what = first.what === 'probe' ? 'probe' : 'scrape';
+      const when = group.length === 1 ? `a ${what} of job ${first.job} (${first.instance}) at ${at(first.atMs)} ran out its` : `${group.length} ${what}s of job ${first.job} (${first.instance}) from ${at(first.atMs)} to ${at(last.atMs)} ran out their`;
+      return `${when} ${first.timeoutMs} ms timeout with no fault in effect: the machine starved ${group.length === 1 ? 'it' : 'them'}`;
+    }),
+    ...lateFaults(faults, scale),
+  ];
+}

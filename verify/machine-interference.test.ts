@@ -1,0 +1,61 @@
+// A drill the machine interfered with runs again (src/scenario/machine-interference.ts,
+// MAX_ATTEMPTS in src/scenario/run-drills.ts), end to end with a real Prometheus. What cannot be
+// made to happen on cue here is the starvation itself: the service of verify/starved-scrape holds
+// its /metrics past the scaled scrape timeout a second into a healthy drill, as a starved CPU
+// does; Prometheus times the scrape out and records `up` 0, and TargetDown (`up == 0`) fires.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, type LoadedConfig } from '../src/config/load-config.ts';
+import type { ScenarioResult } from '../src/report/run-result.ts';
+import { runDrills } from '../src/scenario/run-drills.ts';
+
+const marker = path.join(os.tmpdir(), `firedrill-stall-marker-${process.pid}-${Date.now()}`);
+let config: LoadedConfig;
+
+beforeAll(async () => {
+  process.env.FIREDRILL_STALL_MARKER = marker;
+  config = await loadConfig('verify/starved-scrape/firedrill.config.ts');
+});
+afterAll(() => fs.rmSync(marker, { force: true }));
+
+async function drill(system: 'once' | 'always' | 'error'): Promise<{ result: ScenarioResult; voided: number }> {
+  let voided = 0;
+  const run = await runDrills({ config, scenarioNames: [`healthy-${system}`], systems: [system], scale: 40, stack: 'native', engine: 'builtin', jobs: 1, onVoidAttempt: () => voided++ });
+  return { result: run.scenarios[0]!, voided };
+}
+
+const TIMED_OUT = /^\d+ scrapes of job api \(api:8080\) from \+\d+\.\ds to \+\d+\.\ds ran out their 250 ms timeout with no fault in effect: the machine starved them$/;
+
+describe('a drill failed while the machine starved a scrape', () => {
+  it('is void and runs again on a fresh stack; the second attempt, unstarved, decides: a pass', async () => {
+    const { result, voided } = await drill('once');
+    expect(voided).toBe(1);
+    expect(result.ok).toBe(true);
+    expect(result.machineInterference).toBeUndefined();
+    expect(result.voidAttempts).toHaveLength(1);
+    const [attempt] = result.voidAttempts!;
+    expect(attempt!.machineInterference).toEqual([expect.stringMatching(TIMED_OUT)]);
+    expect(attempt!.failed).toEqual([expect.stringMatching(/^TargetDown does not fire: /)]);
+    expect(Date.parse(result.startedAt)).toBeGreaterThan(Date.parse(attempt!.endedAt));
+  }, 120_000);
+
+  it('runs at most twice: starved in both attempts, it fails, with the evidence of both', async () => {
+    const { result, voided } = await drill('always');
+    expect(voided).toBe(1);
+    expect(result.ok).toBe(false);
+    expect(result.voidAttempts).toHaveLength(1);
+    expect(result.machineInterference).toEqual([expect.stringMatching(TIMED_OUT)]);
+    expect(result.expectations.filter((e) => !e.ok).map((e) => e.alert)).toEqual(['TargetDown']);
+  }, 120_000);
+
+  it('is not run again when its target failed its scrapes itself, fast (500): that failure is the verdict', async () => {
+    const { result, voided } = await drill('error');
+    expect(voided).toBe(0);
+    expect(result.ok).toBe(false);
+    expect(result.voidAttempts).toBeUndefined();
+    expect(result.machineInterference).toBeUndefined();
+    expect(result.expectations.filter((e) => !e.ok).map((e) => e.alert)).toEqual(['TargetDown']);
+  }, 120_000);
+});

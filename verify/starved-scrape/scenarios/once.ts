@@ -1,0 +1,11 @@
+import { defineScenario, expectAlert } from '../../../src/index.ts';
+
+/** Healthy traffic, no fault: TargetDown must stay quiet. The service's /metrics stalls (or fails) a second in. */
+export default defineScenario({
+  name: 'healthy-once',
+  system: 'once',
+  duration: '8m',
+  traffic: [{ service: 'api', rps: 20, requests: [{ method: 'GET', path: '/' }] }],
+  faults: [],
+  expect: [expectAlert('TargetDown').toNotFire()],
+});

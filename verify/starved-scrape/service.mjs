@@ -1,0 +1,52 @@
+// Serves `/` and /metrics. Once it has served STALL_AFTER requests of drill traffic (traffic that
+// that came after Prometheus first scraped it: a warm-up runs before Prometheus starts), every /metrics request of
+// the next STALL_MS is held until that span ends, far past a scaled scrape timeout.
+// STALL_MODE: `once` stalls only if STALL_MARKER does not exist yet (and creates it), `always`
+// stalls in every life, `error` answers those requests 500 at once instead. Env: PORT.
+import fs from 'node:fs';
+import http from 'node:http';
+import { Counter, Registry } from 'prom-client';
+
+const STALL_AFTER = 20;
+const STALL_MS = 1_500;
+const mode = process.env.STALL_MODE;
+const marker = process.env.STALL_MARKER;
+
+const registry = new Registry();
+const requests = new Counter({ name: 'api_requests_total', help: 'Requests served', registers: [registry] });
+let scraped = false;
+let drillRequests = 0;
+let stallUntil = 0;
+
+function stallsThisLife() {
+  if (mode !== 'once') return true;
+  try {
+    fs.writeFileSync(marker, `${process.pid}\n`, { flag: 'wx' });
+    return true;
+  } catch {
+    return false; // an earlier life stalled already
+  }
+}
+
+http
+  .createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      // The stack's own readiness check reads /metrics too, before the warm-up: only Prometheus counts.
+      if (req.headers['user-agent']?.startsWith('Prometheus/')) scraped = true;
+      const now = Date.now();
+      if (now < stallUntil) {
+        if (mode === 'error') {
+          res.writeHead(500).end('stalled\n');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, stallUntil - now));
+      }
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(await registry.metrics());
+      return;
+    }
+    requests.inc();
+    if (scraped && ++drillRequests === STALL_AFTER && stallsThisLife()) stallUntil = Date.now() + STALL_MS;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+  })
+  .listen(Number(process.env.PORT), '127.0.0.1');
