@@ -52,4 +52,21 @@ describe('the console report of a drill', () => {
     expect(text).toContain('         value{provider="gemini"}: before the fault 0.004, at the end 0.2; threshold > 0.15');
     expect(text).toContain('  power     WARN HighLLMErrorRate: a 5m window held 12 events at scale 40, fewer than 20: the verdict rests on too little; run at --scale 24 or less, or drive more of them');
   });
+
+  it('says what the machine did to the drill, and shows each void attempt with its evidence and first failure', () => {
+    const retried = formatScenario(
+      {
+        ...result,
+        machineInterference: ['restart(worker) came back 0.1s after its gap (real time, 4s of rule time at scale 40)'],
+        voidAttempts: [{ startedAt: at(-40), endedAt: at(-10), failed: ['TargetDown does not fire: fired at +1.3s'], machineInterference: ['a scrape of job api (api:8080) at +1.1s ran out its 250 ms timeout with no fault in effect: the machine starved it'] }],
+      },
+      40,
+    );
+    expect(retried).toContain('  machine   restart(worker) came back 0.1s after its gap (real time, 4s of rule time at scale 40)');
+    expect(retried).toContain(
+      `  retried   attempt 1 (${at(-40)}) failed 1 verdict(s) while a scrape of job api (api:8080) at +1.1s ran out its 250 ms timeout with no fault in effect: the machine starved it: it was void and the drill ran again; first failure: TargetDown does not fire: fired at +1.3s`,
+    );
+    expect(text).not.toContain('  machine ');
+    expect(text).not.toContain('  retried ');
+  });
 });

@@ -42,6 +42,15 @@ function gateProblems(gate: GateResult): string[] {
   return problems;
 }
 
+/** Drills run again because the machine interfered, and what it did to the last attempts: shown only when there is any. */
+function machineNotes(run: RunResult): string {
+  const notes = run.scenarios.flatMap((s) => [
+    ...(s.voidAttempts ?? []).map((v, i) => `${s.name}: attempt ${i + 1} was void and the drill ran again: it failed while ${v.machineInterference.join('; ')}`),
+    ...(s.machineInterference ?? []).map((line) => `${s.name}${s.ok ? '' : ' (failed)'}: ${line}`),
+  ]);
+  return notes.length === 0 ? '' : `\n<dt>What this machine did to the drills</dt><dd><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></dd>`;
+}
+
 /**
  * The part of the report read aloud in the room: what was tested, what held, what did not, and
  * for each failure what to look at next. Built from the result alone.
@@ -78,7 +87,7 @@ export function roomSummaryHtml(run: RunResult, gate?: GateResult): string {
 <dl>
 <dt>What was tested</dt><dd>${esc(run.notRun ? `nothing ran: ${run.notRun}` : tested)}</dd>
 <dt>What held</dt><dd>${esc(`${held.length} of ${expectations.length} expectations${heldKinds.length ? `: ${heldKinds.join('; ')}` : ''}.`)}</dd>
-<dt>What did not, and what to fix</dt><dd>${fixes.length === 0 ? 'nothing.' : `<ol class="fixes">${fixes.join('')}</ol>`}</dd>
+<dt>What did not, and what to fix</dt><dd>${fixes.length === 0 ? 'nothing.' : `<ol class="fixes">${fixes.join('')}</ol>`}</dd>${machineNotes(run)}
 </dl>
 </section>`;
 }
