@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
-import { machineInterference, starvedScrapes } from './machine-interference.ts';
+import { lateCouldExplain, machineInterference, starvedScrapes } from './machine-interference.ts';
 
 const scrape = (atMs: number, job = 'api'): TimedOutScrape => ({ what: 'scrape', job, instance: `${job}:8080`, atMs, durationMs: 250, timeoutMs: 250 });
 const pause = (injectedAtMs: number, revertedAtMs: number | null): FaultRecord => ({ id: '1', spec: { target: 'api', kind: 'pause' }, injectedAtMs, revertedAtMs, driver: 'process' });
@@ -37,5 +37,16 @@ describe('machineInterference', () => {
 
   it('is empty for a drill that ran as planned', () => {
     expect(machineInterference([], [pause(3_000, 5_000)], 40, 0)).toEqual([]);
+  });
+});
+
+describe('lateCouldExplain', () => {
+  it('holds for failures a longer outage can cause: an alert that fired, resolved late or flapped, a traffic ratio', () => {
+    for (const kind of ['doesNotFire', 'unexpected', 'resolves', undefined] as const) expect(lateCouldExplain([{ kind: 'fires' }, { kind }])).toBe(true);
+  });
+
+  it('does not for an alert that missed its firing, its route or its inhibition: those are the rules\' failures', () => {
+    expect(lateCouldExplain([{ kind: 'fires' }, { kind: 'notifies' }, { kind: 'inhibitedBy' }])).toBe(false);
+    expect(lateCouldExplain([])).toBe(false);
   });
 });

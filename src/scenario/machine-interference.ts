@@ -1,5 +1,6 @@
 import { lateFaults } from '../expect/recovery-note.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
+import type { ExpectationResult } from '../report/run-result.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
 
 /**
@@ -16,9 +17,20 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
 }
 
 /**
+ * Whether a target that came back late could explain one of these failed verdicts: a longer outage
+ * makes an alert fire that should not have, resolve late or flap, and fewer requests answer 2xx.
+ * It cannot make an alert miss its firing, its route or its inhibition: those failures are the
+ * rules' (a broken threshold in a drill with a kill must not run twice to fail twice).
+ */
+export function lateCouldExplain(failed: readonly Pick<ExpectationResult, 'kind'>[]): boolean {
+  return failed.some((e) => e.kind === undefined || e.kind === 'doesNotFire' || e.kind === 'unexpected' || e.kind === 'resolves');
+}
+
+/**
  * What on this machine, not in the rules, may have decided a drill's verdicts: scrapes starved of
  * CPU, and kills, stops and restarts whose targets took longer to come back than planned (a
- * start-up is real time at any scale). One line each; empty when the drill ran as planned.
+ * start-up is real time at any scale; pass no faults when no failure could be theirs). One line
+ * each; empty when the drill ran as planned.
  */
 export function machineInterference(starved: readonly TimedOutScrape[], faults: readonly FaultRecord[], scale: number, startedAtMs: number): string[] {
   const at = (ms: number) => `+${((ms - startedAtMs) / 1000).toFixed(1)}s`;

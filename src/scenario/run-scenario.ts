@@ -9,12 +9,12 @@ import { buildAlertTraces, iso } from '../observe/alert-trace.ts';
 import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
 import { AlertmanagerPoller } from '../observe/alertmanager-poller.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
-import type { ScenarioResult } from '../report/run-result.ts';
+import type { ExpectationResult, ScenarioResult } from '../report/run-result.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
-import { machineInterference, starvedScrapes } from './machine-interference.ts';
+import { lateCouldExplain, machineInterference, starvedScrapes } from './machine-interference.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
 import { blackboxTimeoutOffsetS } from '../stack/exporters/exporter-invocation.ts';
 import type { CompiledSystem } from '../compile/compile-system.ts';
@@ -99,13 +99,14 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       inFlightMs: injectedDelayMs(scenario, stack.compiled),
       alertmanagerGap: poller.gap(),
     }).catch(blameTheStack);
-    const interference = stack.provider === 'external' ? [] : await interferenceOf(prometheus, stack.compiled, faults, startedAtMs, endedAtMs, injectedDelayMs(scenario, compiled)).catch(blameTheStack);
     await failIfUnhealthy(); // verdicts are only as good as what the observers saw until the end
     const vacuous = new Map((options.vacuous ?? []).map((v) => [v.index, v.reason]));
     const expectations = [
       ...judgement.expectations.map((e, i) => (vacuous.has(i) ? { ...e, ok: false, detail: `cannot fail: ${vacuous.get(i)}` } : e)),
       ...traffic.thresholds.map((t) => ({ description: `traffic ${t.stream} to ${plan.streams.find((p) => p.name === t.stream)?.service} answers 2xx: ${t.expression}`, ok: t.ok, detail: `answered 2xx: ${t.observed}${t.ok ? '' : recoveryNote(faults, compiled.scale, 'give the hold room for it or lower minOkRatio')}` })),
     ];
+    const interference =
+      stack.provider === 'external' ? [] : await interferenceOf(prometheus, stack.compiled, faults, { startedAtMs, endedAtMs, inFlightMs: injectedDelayMs(scenario, compiled), failed: expectations.filter((e) => !e.ok) }).catch(blameTheStack);
     return {
       name: scenario.name,
       ok: expectations.every((e) => e.ok),
@@ -136,10 +137,16 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
  * What this machine, not the rules, may have done to the drill (machine-interference.ts). Only on
  * stacks firedrill compressed: on a game day a scrape that timed out is production's own outage.
  */
-async function interferenceOf(prometheus: PrometheusClient, compiled: CompiledSystem, faults: readonly FaultRecord[], startedAtMs: number, endedAtMs: number, inFlightMs: number): Promise<string[]> {
-  const timedOut = await timedOutScrapes(prometheus, scrapeTimeouts(compiled), startedAtMs, endedAtMs);
-  const graceMs = inFlightMs + 2 * compiled.scrapeIntervalMs;
-  return machineInterference(starvedScrapes(timedOut, faults, graceMs, endedAtMs), faults, compiled.scale, startedAtMs);
+async function interferenceOf(
+  prometheus: PrometheusClient,
+  compiled: CompiledSystem,
+  faults: readonly FaultRecord[],
+  drill: { readonly startedAtMs: number; readonly endedAtMs: number; readonly inFlightMs: number; readonly failed: readonly ExpectationResult[] },
+): Promise<string[]> {
+  const timedOut = await timedOutScrapes(prometheus, scrapeTimeouts(compiled), drill.startedAtMs, drill.endedAtMs);
+  const graceMs = drill.inFlightMs + 2 * compiled.scrapeIntervalMs;
+  const starved = starvedScrapes(timedOut, faults, graceMs, drill.endedAtMs);
+  return machineInterference(starved, lateCouldExplain(drill.failed) ? faults : [], compiled.scale, drill.startedAtMs);
 }
 
 /** Each compiled job's scaled scrape timeout, and how long a blackbox probe of it may run (exporter-invocation.ts). */
