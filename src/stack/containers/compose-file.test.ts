@@ -69,7 +69,7 @@ describe('docker-compose.test.yml', () => {
         { exporter: { name: 'db metrics', type: 'postgres', job: 'postgres', dependency: 'db', queries, metricsPath: '/metrics' }, source: { postgresDsn: 'postgresql://u@127.0.0.1:5433/app?sslmode=disable' } },
         { exporter: { name: 'cache', type: 'redis', job: 'redis', dependency: 'cache', metricsPath: '/metrics' }, source: { redisPort: 6380 } },
         { exporter: { name: 'host', type: 'node', job: 'node', host: 'web', metricsPath: '/metrics' }, source: { nodeExporterArgs: [`--path.procfs=${launch.runDir}/host-web/proc`, '--collector.cpu'] } },
-        { exporter: { name: 'probes', type: 'blackbox', job: 'blackbox', probes: {}, metricsPath: '/metrics' }, source: { blackboxConfig: `${launch.runDir}/blackbox-probes.yml` } },
+        { exporter: { name: 'probes', type: 'blackbox', job: 'blackbox', probes: {}, metricsPath: '/metrics' }, source: { blackboxConfig: `${launch.runDir}/blackbox-probes.yml`, blackboxTimeoutOffsetS: 0.125 } },
       ] as never;
       const taken = new Set<string>();
       const services = exporters.map(({ exporter, source }, i) => {

@@ -16,7 +16,7 @@ export interface ExporterSource {
   readonly redisPort?: number;
   /** blackbox: its config file (the user's, or the default http_2xx module written into the run directory). */
   readonly blackboxConfig?: string;
-  /** blackbox: how much sooner than the scrape timeout a probe gives up (blackboxTimeoutOffsetS). */
+  /** blackbox (required): how much sooner than the scrape timeout a probe gives up (blackboxTimeoutOffsetS). */
   readonly blackboxTimeoutOffsetS?: number;
 }
 
@@ -72,9 +72,8 @@ export function exporterInvocation(exporter: ResolvedExporter, source: ExporterS
     case 'redis':
       return { args: [listen, `--redis.addr=redis://127.0.0.1:${source.redisPort}`], env: {} };
     case 'blackbox':
-      return {
-        args: [listen, `--config.file=${source.blackboxConfig}`, ...(source.blackboxTimeoutOffsetS === undefined ? [] : [`--timeout-offset=${source.blackboxTimeoutOffsetS}`])],
-        env: {},
-      };
+      // Its own default offset (0.5 s) is longer than a scaled scrape timeout: never leave it to that.
+      if (source.blackboxTimeoutOffsetS === undefined) throw new Error(`exporter ${exporter.name}: blackbox_exporter started without a timeout offset for its job's scaled scrape timeout`);
+      return { args: [listen, `--config.file=${source.blackboxConfig}`, `--timeout-offset=${source.blackboxTimeoutOffsetS}`], env: {} };
   }
 }
