@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
-import { lateCouldExplain, machineInterference, starvedScrapes } from './machine-interference.ts';
+import { at, makeTrace } from '../expect/test-traces.ts';
+import { lateCouldExplain, machineInterference, starvedScrapes, unhealthyBeforeFaults } from './machine-interference.ts';
 
 const scrape = (atMs: number, job = 'api'): TimedOutScrape => ({ what: 'scrape', job, instance: `${job}:8080`, atMs, durationMs: 250, timeoutMs: 250 });
 const pause = (injectedAtMs: number, revertedAtMs: number | null): FaultRecord => ({ id: '1', spec: { target: 'api', kind: 'pause' }, injectedAtMs, revertedAtMs, driver: 'process' });
@@ -48,5 +49,25 @@ describe('lateCouldExplain', () => {
   it('does not for an alert that missed its firing, its route or its inhibition: those are the rules\' failures', () => {
     expect(lateCouldExplain([{ kind: 'fires' }, { kind: 'notifies' }, { kind: 'inhibitedBy' }])).toBe(false);
     expect(lateCouldExplain([])).toBe(false);
+  });
+});
+
+describe('unhealthyBeforeFaults', () => {
+  const T0 = Date.parse(at(0));
+  const latency = makeTrace({ alertname: 'DjangoHighLatency', pendingAt: at(3.3), firingAt: at(8), resolvedAt: at(30) });
+  const fault: FaultRecord = { ...pause(T0 + 7_500, T0 + 25_500), spec: { target: 'db', kind: 'latency' } };
+
+  it('names the alert of a failed verdict that went pending before the first fault, and when', () => {
+    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0)).toEqual([
+      'DjangoHighLatency{service="api"} went pending at +3.3s, 4.2s before the first fault: the system was not healthy when the faults began',
+    ]);
+  });
+
+  it('says nothing of an alert that went pending after the fault, of one no failed verdict names, or of a drill without faults', () => {
+    const afterFault = makeTrace({ alertname: 'DjangoHighLatency', pendingAt: at(9), firingAt: at(12), resolvedAt: at(30) });
+    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [afterFault], [fault], T0)).toEqual([]);
+    expect(unhealthyBeforeFaults([{ alert: 'DjangoSlowQueries' }], [latency], [fault], T0)).toEqual([]);
+    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency', labels: { service: 'web' } }], [latency], [fault], T0)).toEqual([]);
+    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [], T0)).toEqual([]);
   });
 });

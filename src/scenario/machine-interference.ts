@@ -1,6 +1,8 @@
 import { lateFaults } from '../expect/recovery-note.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
+import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
+import { traceName } from '../report/trace-name.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
 
 /**
@@ -46,4 +48,23 @@ export function machineInterference(starved: readonly TimedOutScrape[], faults: 
     }),
     ...lateFaults(faults, scale),
   ];
+}
+
+/**
+ * The alerts of failed verdicts that went pending before the drill's first fault: the system was
+ * not healthy when the faults began (a service still cold or starved of CPU on a busy machine, seen
+ * in CI: DjangoHighLatency pending in the history of a THE_BOT drill, before any fault). A rule
+ * that fires on healthy traffic does it again on the second attempt, and in the system's baseline
+ * drill, which has no fault and so never runs twice for this. Empty for a drill without faults.
+ */
+export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[], startedAtMs: number): string[] {
+  if (faults.length === 0) return [];
+  const firstFaultMs = Math.min(...faults.map((f) => f.injectedAtMs));
+  const named = traces.filter((t) => failed.some((e) => e.alert === t.alertname && labelsMatch(e.labels ?? {}, t.labels)));
+  return named.flatMap((t) => {
+    const early = t.episodes.find((e) => Date.parse(e.pendingAt) < firstFaultMs);
+    if (!early) return [];
+    const pendingMs = Date.parse(early.pendingAt);
+    return [`${traceName(t, traces)} went pending at +${((pendingMs - startedAtMs) / 1000).toFixed(1)}s, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began`];
+  });
 }

@@ -5,7 +5,7 @@ import type { LiveTraffic } from '../engine/traffic.ts';
 import { alertsNamedBy } from '../expect/expectation.ts';
 import { recoveryNote } from '../expect/recovery-note.ts';
 import { readAlertHistories } from '../observe/alert-episodes.ts';
-import { buildAlertTraces, iso } from '../observe/alert-trace.ts';
+import { buildAlertTraces, iso, type AlertTrace } from '../observe/alert-trace.ts';
 import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
 import { AlertmanagerPoller } from '../observe/alertmanager-poller.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
@@ -14,7 +14,7 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
-import { lateCouldExplain, machineInterference, starvedScrapes } from './machine-interference.ts';
+import { lateCouldExplain, machineInterference, starvedScrapes, unhealthyBeforeFaults } from './machine-interference.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
 import { blackboxTimeoutOffsetS } from '../stack/exporters/exporter-invocation.ts';
 import type { CompiledSystem } from '../compile/compile-system.ts';
@@ -106,7 +106,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       ...traffic.thresholds.map((t) => ({ description: `traffic ${t.stream} to ${plan.streams.find((p) => p.name === t.stream)?.service} answers 2xx: ${t.expression}`, ok: t.ok, detail: `answered 2xx: ${t.observed}${t.ok ? '' : recoveryNote(faults, compiled.scale, 'give the hold room for it or lower minOkRatio')}` })),
     ];
     const interference =
-      stack.provider === 'external' ? [] : await interferenceOf(prometheus, stack.compiled, faults, { startedAtMs, endedAtMs, inFlightMs: injectedDelayMs(scenario, compiled), failed: expectations.filter((e) => !e.ok) }).catch(blameTheStack);
+      stack.provider === 'external' ? [] : await interferenceOf(prometheus, stack.compiled, faults, alerts, { startedAtMs, endedAtMs, inFlightMs: injectedDelayMs(scenario, compiled), failed: expectations.filter((e) => !e.ok) }).catch(blameTheStack);
     return {
       name: scenario.name,
       ok: expectations.every((e) => e.ok),
@@ -141,12 +141,16 @@ async function interferenceOf(
   prometheus: PrometheusClient,
   compiled: CompiledSystem,
   faults: readonly FaultRecord[],
+  traces: readonly AlertTrace[],
   drill: { readonly startedAtMs: number; readonly endedAtMs: number; readonly inFlightMs: number; readonly failed: readonly ExpectationResult[] },
 ): Promise<string[]> {
   const timedOut = await timedOutScrapes(prometheus, scrapeTimeouts(compiled), drill.startedAtMs, drill.endedAtMs);
   const graceMs = drill.inFlightMs + 2 * compiled.scrapeIntervalMs;
   const starved = starvedScrapes(timedOut, faults, graceMs, drill.endedAtMs);
-  return machineInterference(starved, lateCouldExplain(drill.failed) ? faults : [], compiled.scale, drill.startedAtMs);
+  return [
+    ...unhealthyBeforeFaults(drill.failed, traces, faults, drill.startedAtMs),
+    ...machineInterference(starved, lateCouldExplain(drill.failed) ? faults : [], compiled.scale, drill.startedAtMs),
+  ];
 }
 
 /** Each compiled job's scaled scrape timeout, and how long a blackbox probe of it may run (exporter-invocation.ts). */

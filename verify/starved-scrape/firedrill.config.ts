@@ -1,7 +1,8 @@
 // A service whose /metrics stalls once, a second into the drill, with no fault in effect: what a
 // starved CPU does to a scrape on a busy machine, made to happen on cue (verify/machine-interference.test.ts).
-// Three systems run the same service: it stalls in its first life only (`once`), in every life
-// (`always`), or answers 500 at once instead of stalling (`error`: a failure of the target's own).
+// Four systems run the same service: it stalls in its first life only (`once`), in every life
+// (`always`), or answers 500 at once instead of stalling (`error`: a failure of the target's own),
+// in its first life only (`error-once`: a system not healthy when its drill's faults began).
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '../../src/index.ts';
@@ -10,10 +11,10 @@ const marker = process.env.FIREDRILL_STALL_MARKER ?? path.join(os.tmpdir(), `fir
 const system = (mode: string) => ({
   prometheus: 'prometheus.yml',
   alertmanager: 'alertmanager.yml',
-  services: { api: { command: ['node', 'service.mjs'], job: 'api', faultPath: null, env: { STALL_MODE: mode, STALL_MARKER: marker } } },
+  services: { api: { command: ['node', 'service.mjs'], job: 'api', faultPath: null, env: { STALL_MODE: mode, STALL_MARKER: `${marker}-${mode}` } } },
 });
 
 export default defineConfig({
-  systems: { once: system('once'), always: system('always'), error: system('error') },
+  systems: { once: system('once'), always: system('always'), error: system('error'), 'error-once': system('error-once') },
   scenarios: 'scenarios',
 });

@@ -2,13 +2,14 @@
 // that came after Prometheus first scraped it: a warm-up runs before Prometheus starts), every /metrics request of
 // the next STALL_MS is held until that span ends, far past a scaled scrape timeout.
 // STALL_MODE: `once` stalls only if STALL_MARKER does not exist yet (and creates it), `always`
-// stalls in every life, `error` answers those requests 500 at once instead. Env: PORT.
+// stalls in every life, `error` answers those requests 500 at once instead, `error-once` does that
+// only if STALL_MARKER does not exist yet. Env: PORT.
 import fs from 'node:fs';
 import http from 'node:http';
 import { Counter, Registry } from 'prom-client';
 
 const STALL_AFTER = 20;
-const STALL_MS = 1_500;
+const STALL_MS = 4_000;
 const mode = process.env.STALL_MODE;
 const marker = process.env.STALL_MARKER;
 
@@ -19,7 +20,7 @@ let drillRequests = 0;
 let stallUntil = 0;
 
 function stallsThisLife() {
-  if (mode !== 'once') return true;
+  if (mode !== 'once' && mode !== 'error-once') return true;
   try {
     fs.writeFileSync(marker, `${process.pid}\n`, { flag: 'wx' });
     return true;
@@ -35,7 +36,7 @@ http
       if (req.headers['user-agent']?.startsWith('Prometheus/')) scraped = true;
       const now = Date.now();
       if (now < stallUntil) {
-        if (mode === 'error') {
+        if (mode === 'error' || mode === 'error-once') {
           res.writeHead(500).end('stalled\n');
           return;
         }
