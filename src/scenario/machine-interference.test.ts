@@ -42,13 +42,18 @@ describe('machineInterference', () => {
 });
 
 describe('lateCouldExplain', () => {
+  const fired = [makeTrace({ alertname: 'WorkerDown' })];
+
   it('holds for failures a longer outage can cause: an alert that fired, resolved late or flapped, a traffic ratio', () => {
-    for (const kind of ['doesNotFire', 'unexpected', 'resolves', undefined] as const) expect(lateCouldExplain([{ kind: 'fires' }, { kind }])).toBe(true);
+    for (const kind of ['doesNotFire', 'unexpected', undefined] as const) expect(lateCouldExplain([{ kind: 'fires' }, { kind }], [])).toBe(true);
+    expect(lateCouldExplain([{ kind: 'resolves', alert: 'WorkerDown' }], fired)).toBe(true);
   });
 
-  it('does not for an alert that missed its firing, its route or its inhibition: those are the rules\' failures', () => {
-    expect(lateCouldExplain([{ kind: 'fires' }, { kind: 'notifies' }, { kind: 'inhibitedBy' }])).toBe(false);
-    expect(lateCouldExplain([])).toBe(false);
+  it('does not for an alert that missed its firing, its route or its inhibition, or never fired so could not resolve: those are the rules\' failures', () => {
+    expect(lateCouldExplain([{ kind: 'fires' }, { kind: 'notifies' }, { kind: 'inhibitedBy' }], fired)).toBe(false);
+    expect(lateCouldExplain([{ kind: 'resolves', alert: 'ShopDown' }], fired)).toBe(false);
+    expect(lateCouldExplain([{ kind: 'resolves', alert: 'WorkerDown' }], [makeTrace({ alertname: 'WorkerDown', firingAt: null })])).toBe(false);
+    expect(lateCouldExplain([], fired)).toBe(false);
   });
 });
 

@@ -20,12 +20,14 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
 
 /**
  * Whether a target that came back late could explain one of these failed verdicts: a longer outage
- * makes an alert fire that should not have, resolve late or flap, and fewer requests answer 2xx.
- * It cannot make an alert miss its firing, its route or its inhibition: those failures are the
- * rules' (a broken threshold in a drill with a kill must not run twice to fail twice).
+ * makes an alert fire that should not have, resolve late or flap (an alert that fired), and fewer
+ * requests answer 2xx. It cannot make an alert miss its firing, its route or its inhibition, nor
+ * one that never fired fail to resolve: those failures are the rules' (a broken threshold in a
+ * drill with a kill must not run twice to fail twice).
  */
-export function lateCouldExplain(failed: readonly Pick<ExpectationResult, 'kind'>[]): boolean {
-  return failed.some((e) => e.kind === undefined || e.kind === 'doesNotFire' || e.kind === 'unexpected' || e.kind === 'resolves');
+export function lateCouldExplain(failed: readonly Pick<ExpectationResult, 'kind' | 'alert'>[], traces: readonly Pick<AlertTrace, 'alertname' | 'firingAt'>[]): boolean {
+  const fired = (alert: string | undefined) => traces.some((t) => t.alertname === alert && t.firingAt !== null);
+  return failed.some((e) => e.kind === undefined || e.kind === 'doesNotFire' || e.kind === 'unexpected' || (e.kind === 'resolves' && fired(e.alert)));
 }
 
 /**

@@ -149,7 +149,7 @@ async function interferenceOf(
   const starved = starvedScrapes(timedOut, faults, graceMs, drill.endedAtMs);
   return [
     ...unhealthyBeforeFaults(drill.failed, traces, faults, drill.startedAtMs),
-    ...machineInterference(starved, lateCouldExplain(drill.failed) ? faults : [], compiled.scale, drill.startedAtMs),
+    ...machineInterference(starved, lateCouldExplain(drill.failed, traces) ? faults : [], compiled.scale, drill.startedAtMs),
   ];
 }
 
