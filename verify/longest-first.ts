@@ -11,6 +11,7 @@ const SLOW_FILES = [
   'verify/outside-faults.test.ts', // 84-105: every outside fault's effect and revert on a THE_BOT stack
   'verify/game-day-plain.test.ts', // 85-100: two game days at real time
   'verify/packaging.test.ts', // 62-124: npm pack, two installs, tsc, a drill from the installed package
+  'verify/machine-interference.test.ts', // 43 alone: four drills at once, three of them twice
   'verify/k6-script.test.ts', // 26-28
 ];
 

@@ -31,7 +31,7 @@ async function drill(system: 'once' | 'always' | 'error' | 'error-once', scenari
 
 const TIMED_OUT = /^(a scrape|\d+ scrapes) of job api \(api:8080\) (at|from) \+\d+\.\ds (to \+\d+\.\ds )?ran out (its|their) 1250 ms timeout with no fault in effect: the machine starved (it|them)$/;
 
-describe('a drill failed while the machine starved a scrape', () => {
+describe.concurrent('a drill failed while the machine starved a scrape', () => {
   it('is void and runs again on a fresh stack; the second attempt, unstarved, decides: a pass', async () => {
     const { result, voided } = await drill('once');
     expect(voided).toBe(1);
