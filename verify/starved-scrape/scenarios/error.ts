@@ -1,11 +1,3 @@
-import { defineScenario, expectAlert } from '../../../src/index.ts';
+import { healthyDrill } from './lib/healthy-drill.ts';
 
-/** Healthy traffic, no fault: TargetDown must stay quiet. The service's /metrics stalls (or fails) a second in. */
-export default defineScenario({
-  name: 'healthy-error',
-  system: 'error',
-  duration: '8m',
-  traffic: [{ service: 'api', rps: 20, requests: [{ method: 'GET', path: '/' }] }],
-  faults: [],
-  expect: [expectAlert('TargetDown').toNotFire()],
-});
+export default healthyDrill('error');
