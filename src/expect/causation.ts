@@ -25,8 +25,10 @@ export function causedEpisodes(trace: AlertTrace, faultsOnWatched: readonly Faul
 
 /**
  * Episodes that began after their cause was reverted, with no new fault since: the alert came
- * back on its own (flapping), e.g. a window still holding the fault's data after a brief resolve.
+ * back on its own, e.g. a window still holding the fault's data after a brief resolve. With
+ * `fired`, only those that fired again (flapping: a second page); without, only those that stayed
+ * pending (a flicker at the threshold that `for` kept from anyone's pager).
  */
-export function flaps(caused: readonly CausedEpisode[]): CausedEpisode[] {
-  return caused.filter(({ episode, cause }) => cause.revertedAtMs !== null && at(episode.pendingAt) > cause.revertedAtMs);
+export function comebacks(caused: readonly CausedEpisode[], fired: boolean): CausedEpisode[] {
+  return caused.filter(({ episode, cause }) => cause.revertedAtMs !== null && at(episode.pendingAt) > cause.revertedAtMs && (episode.firingAt !== null) === fired);
 }

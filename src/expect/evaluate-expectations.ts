@@ -7,7 +7,7 @@ import { describeFault } from '../faults/fault-spec.ts';
 import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
-import { causedEpisodes, flaps } from './causation.ts';
+import { causedEpisodes, comebacks } from './causation.ts';
 import { detectionBound } from './detection-bound.ts';
 import { recoveryNote } from './recovery-note.ts';
 import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
@@ -133,17 +133,24 @@ function judgeResolves(e: Expectation, candidates: readonly AlertTrace[], inputs
   if (!subject) return { ok: false, detail: `${selectorName(e)} never fired after a fault on ${watched.targets.join(', ')}, so it cannot resolve` };
   const { trace, caused } = subject;
   const name = traceName(trace, inputs.traces);
-  const flapped = flaps(caused);
+  const flapped = comebacks(caused, true);
   if (flapped.length > 0) {
     const f = flapped[0]!;
-    return { ok: false, detail: `${name} went pending again at ${f.episode.pendingAt}, after ${describeFault(f.cause.spec)} was reverted at ${new Date(f.cause.revertedAtMs!).toISOString()}, with no new fault: it flaps` };
+    return { ok: false, detail: `${name} went pending again at ${f.episode.pendingAt} and fired at ${f.episode.firingAt}, after ${describeFault(f.cause.spec)} was reverted at ${new Date(f.cause.revertedAtMs!).toISOString()}, with no new fault: it flaps` };
   }
-  const last = trace.episodes.at(-1)!;
+  const end = trace.episodes.at(-1)!;
+  const reverted = (at: string) => causingFault(watched.faults, Date.parse(at))?.revertedAtMs ?? null;
+  if (end.resolvedAt === null) {
+    const revertedAt = reverted(end.pendingAt);
+    return { ok: false, detail: `${name} still ${end.firingAt === null ? 'pending' : 'firing'} at the end${revertedAt !== null ? ` (its fault was reverted at ${new Date(revertedAt).toISOString()})` : ''}` };
+  }
+  // What resolved the page is the last episode that fired; one that stayed pending after it paged no one.
+  const last = trace.episodes.findLast((e) => e.firingAt !== null)!;
   const cause = causingFault(watched.faults, Date.parse(last.pendingAt));
-  const reverted = cause?.revertedAtMs ?? null;
-  if (last.resolvedAt === null) return { ok: false, detail: `${name} still active at the end${reverted !== null ? ` (its fault was reverted at ${new Date(reverted).toISOString()})` : ''}` };
-  if (!cause || reverted === null) return { ok: false, detail: `${name} resolved at ${last.resolvedAt}, but its fault was never reverted` };
-  const afterMs = Date.parse(last.resolvedAt) - reverted;
-  if (afterMs < 0) return { ok: false, detail: `${name} resolved at ${last.resolvedAt}, before ${describeFault(cause.spec)} was reverted at ${new Date(reverted).toISOString()}` };
-  return { ok: true, detail: `${name} resolved at ${last.resolvedAt}, ${secondsText(afterMs)} after ${describeFault(cause.spec)} was reverted` };
+  if (!cause || cause.revertedAtMs === null) return { ok: false, detail: `${name} resolved at ${last.resolvedAt}, but its fault was never reverted` };
+  const afterMs = Date.parse(last.resolvedAt!) - cause.revertedAtMs;
+  if (afterMs < 0) return { ok: false, detail: `${name} resolved at ${last.resolvedAt}, before ${describeFault(cause.spec)} was reverted at ${new Date(cause.revertedAtMs).toISOString()}` };
+  const flickers = comebacks(caused, false).map(({ episode }) => `${episode.pendingAt} to ${episode.resolvedAt}`);
+  const flickered = flickers.length === 0 ? '' : `; pending again, never firing, ${flickers.join(', ')}: a flicker at the threshold that its for kept from paging`;
+  return { ok: true, detail: `${name} resolved at ${last.resolvedAt}, ${secondsText(afterMs)} after ${describeFault(cause.spec)} was reverted${flickered}` };
 }
