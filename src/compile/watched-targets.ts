@@ -15,7 +15,8 @@ export function faultTargetsWatchedBy(rule: CompiledRule, compiled: CompiledSyst
   return [...reach].filter(([, jobs]) => [...jobs].some((job) => watched.has(job))).map(([part]) => part);
 }
 
-function jobsWatchedBy(rule: CompiledRule, system: ResolvedSystem): Set<string> {
+/** The scrape jobs an alert's expression reads: those its `job` matchers name, or all of them when it names none. */
+export function jobsWatchedBy(rule: CompiledRule, system: ResolvedSystem): Set<string> {
   const matchers: { op: string; value: string }[] = [];
   parser.parse(rule.expr).iterate({
     enter(node) {

@@ -106,6 +106,18 @@ describe('resolves: after the revert, for good', () => {
     });
   });
 
+  it('fails when its last episode went pending during a later fault and resolved before that fault was reverted, without firing', () => {
+    const lost = apiDown([
+      { pendingAt: 10.5, firingAt: 12, resolvedAt: 26 },
+      { pendingAt: 41, firingAt: null, resolvedAt: 42 },
+    ]);
+    const result = judge([expectAlert('APIDown').toResolve()], { traces: [lost], faults: [killApi(10, 25), { ...killApi(40, 60), id: '2' }] });
+    expect(verdict(result)).toMatchObject({
+      ok: false,
+      detail: `APIDown{service="api",severity="critical"} went pending at ${at(41)} and resolved at ${at(42)} without firing, before kill(api) was reverted at ${at(60)}`,
+    });
+  });
+
   it('fails when a flicker is still pending at the end: whether it would have fired is unknown', () => {
     const pendingAtEnd = apiDown([
       { pendingAt: 10.5, firingAt: 12, resolvedAt: 26 },

@@ -144,6 +144,12 @@ function judgeResolves(e: Expectation, candidates: readonly AlertTrace[], inputs
     const revertedAt = reverted(end.pendingAt);
     return { ok: false, detail: `${name} still ${end.firingAt === null ? 'pending' : 'firing'} at the end${revertedAt !== null ? ` (its fault was reverted at ${new Date(revertedAt).toISOString()})` : ''}` };
   }
+  // An episode that never fired and ended while its fault was still in effect: the rule stopped
+  // seeing a fault that was still there (as before, when the last episode alone was judged).
+  const endCause = causingFault(watched.faults, Date.parse(end.pendingAt));
+  if (end.firingAt === null && endCause?.revertedAtMs != null && Date.parse(end.resolvedAt) < endCause.revertedAtMs) {
+    return { ok: false, detail: `${name} went pending at ${end.pendingAt} and resolved at ${end.resolvedAt} without firing, before ${describeFault(endCause.spec)} was reverted at ${new Date(endCause.revertedAtMs).toISOString()}` };
+  }
   // What resolved the page is the last episode that fired; one that stayed pending after it paged no one.
   const last = trace.episodes.findLast((e) => e.firingAt !== null)!;
   const cause = causingFault(watched.faults, Date.parse(last.pendingAt));

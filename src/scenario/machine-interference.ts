@@ -1,4 +1,3 @@
-import { lateFaults } from '../expect/recovery-note.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
@@ -19,37 +18,22 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
 }
 
 /**
- * Whether a target that came back late could explain one of these failed verdicts: a longer outage
- * makes an alert fire that should not have, resolve late or flap (an alert that fired), and fewer
- * requests answer 2xx. It cannot make an alert miss its firing, its route or its inhibition, nor
- * one that never fired fail to resolve: those failures are the rules' (a broken threshold in a
- * drill with a kill must not run twice to fail twice).
+ * The starved scrapes of a drill, one line per target. A target that came back late from a kill,
+ * stop or restart is not counted here: its start-up is real time on every run, so it would make
+ * nearly every failed drill with such a fault run twice, and halve the failures of an alert that
+ * really flaps after it (the recovery note of a failed verdict says it instead). Empty when none.
  */
-export function lateCouldExplain(failed: readonly Pick<ExpectationResult, 'kind' | 'alert'>[], traces: readonly Pick<AlertTrace, 'alertname' | 'firingAt'>[]): boolean {
-  const fired = (alert: string | undefined) => traces.some((t) => t.alertname === alert && t.firingAt !== null);
-  return failed.some((e) => e.kind === undefined || e.kind === 'doesNotFire' || e.kind === 'unexpected' || (e.kind === 'resolves' && fired(e.alert)));
-}
-
-/**
- * What on this machine, not in the rules, may have decided a drill's verdicts: scrapes starved of
- * CPU, and kills, stops and restarts whose targets took longer to come back than planned (a
- * start-up is real time at any scale; pass no faults when no failure could be theirs). One line
- * each; empty when the drill ran as planned.
- */
-export function machineInterference(starved: readonly TimedOutScrape[], faults: readonly FaultRecord[], scale: number, startedAtMs: number): string[] {
+export function machineInterference(starved: readonly TimedOutScrape[], startedAtMs: number): string[] {
   const at = (ms: number) => `+${((ms - startedAtMs) / 1000).toFixed(1)}s`;
   const byTarget = new Map<string, TimedOutScrape[]>();
   for (const s of starved) byTarget.set(`${s.what} ${s.job} ${s.instance}`, [...(byTarget.get(`${s.what} ${s.job} ${s.instance}`) ?? []), s]);
-  return [
-    ...[...byTarget.values()].map((group) => {
-      const [first] = group as [TimedOutScrape, ...TimedOutScrape[]];
-      const last = group.at(-1)!;
-      const what = first.what === 'probe' ? 'probe' : 'scrape';
-      const when = group.length === 1 ? `a ${what} of job ${first.job} (${first.instance}) at ${at(first.atMs)} ran out its` : `${group.length} ${what}s of job ${first.job} (${first.instance}) from ${at(first.atMs)} to ${at(last.atMs)} ran out their`;
-      return `${when} ${first.timeoutMs} ms timeout with no fault in effect: the machine starved ${group.length === 1 ? 'it' : 'them'}`;
-    }),
-    ...lateFaults(faults, scale),
-  ];
+  return [...byTarget.values()].map((group) => {
+    const [first] = group as [TimedOutScrape, ...TimedOutScrape[]];
+    const last = group.at(-1)!;
+    const what = first.what === 'probe' ? 'probe' : 'scrape';
+    const when = group.length === 1 ? `a ${what} of job ${first.job} (${first.instance}) at ${at(first.atMs)} ran out its` : `${group.length} ${what}s of job ${first.job} (${first.instance}) from ${at(first.atMs)} to ${at(last.atMs)} ran out their`;
+    return `${when} ${first.timeoutMs} ms timeout with no fault in effect: the machine starved ${group.length === 1 ? 'it' : 'them'}`;
+  });
 }
 
 /**

@@ -14,7 +14,8 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
-import { lateCouldExplain, machineInterference, starvedScrapes, unhealthyBeforeFaults } from './machine-interference.ts';
+import { machineInterference, starvedScrapes, unhealthyBeforeFaults } from './machine-interference.ts';
+import { jobsWatchedBy } from '../compile/watched-targets.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
 import { blackboxTimeoutOffsetS } from '../stack/exporters/exporter-invocation.ts';
 import type { CompiledSystem } from '../compile/compile-system.ts';
@@ -147,10 +148,19 @@ async function interferenceOf(
   const timedOut = await timedOutScrapes(prometheus, scrapeTimeouts(compiled), drill.startedAtMs, drill.endedAtMs);
   const graceMs = drill.inFlightMs + 2 * compiled.scrapeIntervalMs;
   const starved = starvedScrapes(timedOut, faults, graceMs, drill.endedAtMs);
+  // A failed drill counts only what its failed alerts read: a starved node_exporter says nothing
+  // of an API alert's verdict, and a traffic ratio reads no scrape. A passing one shows them all.
+  const read = drill.failed.length === 0 ? undefined : jobsReadBy(drill.failed, compiled);
   return [
     ...unhealthyBeforeFaults(drill.failed, traces, faults, drill.startedAtMs),
-    ...machineInterference(starved, lateCouldExplain(drill.failed, traces) ? faults : [], compiled.scale, drill.startedAtMs),
+    ...machineInterference(read ? starved.filter((s) => read.has(s.job)) : starved, drill.startedAtMs),
   ];
+}
+
+/** The scrape jobs the rules of these verdicts' alerts read. */
+function jobsReadBy(verdicts: readonly ExpectationResult[], compiled: CompiledSystem): Set<string> {
+  const rules = compiled.alerts.filter((rule) => verdicts.some((e) => e.alert === rule.alertname));
+  return new Set(rules.flatMap((rule) => [...jobsWatchedBy(rule, compiled.system)]));
 }
 
 /** Each compiled job's scaled scrape timeout, and how long a blackbox probe of it may run (exporter-invocation.ts). */
