@@ -50,6 +50,13 @@ describe('unhealthyBeforeFaults', () => {
     ]);
   });
 
+  it('writes a time just before the drill began (its first evaluation comes one interval early) with its sign', () => {
+    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0 + 3_500)).toEqual([
+      'DjangoHighLatency{service="api"} went pending at -0.2s, 4.2s before the first fault: the system was not healthy when the faults began',
+    ]);
+    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0 + 3_320)[0]).toContain('went pending at +0.0s,');
+  });
+
   it('says nothing of an alert that went pending after the fault, of one no failed verdict names, or of a drill without faults', () => {
     const afterFault = makeTrace({ alertname: 'DjangoHighLatency', pendingAt: at(9), firingAt: at(12), resolvedAt: at(30) });
     expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [afterFault], [fault], T0)).toEqual([]);

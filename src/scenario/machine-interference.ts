@@ -24,7 +24,7 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
  * really flaps after it (the recovery note of a failed verdict says it instead). Empty when none.
  */
 export function machineInterference(starved: readonly TimedOutScrape[], startedAtMs: number): string[] {
-  const at = (ms: number) => `+${((ms - startedAtMs) / 1000).toFixed(1)}s`;
+  const at = (ms: number) => sinceStart(ms, startedAtMs);
   const byTarget = new Map<string, TimedOutScrape[]>();
   for (const s of starved) byTarget.set(`${s.what} ${s.job} ${s.instance}`, [...(byTarget.get(`${s.what} ${s.job} ${s.instance}`) ?? []), s]);
   return [...byTarget.values()].map((group) => {
@@ -51,6 +51,12 @@ export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, '
     const early = t.episodes.find((e) => Date.parse(e.pendingAt) < firstFaultMs);
     if (!early) return [];
     const pendingMs = Date.parse(early.pendingAt);
-    return [`${traceName(t, traces)} went pending at +${((pendingMs - startedAtMs) / 1000).toFixed(1)}s, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began`];
+    return [`${traceName(t, traces)} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began`];
   });
+}
+
+/** `+1.2s` from the drill's start; `-0.1s` for the evaluation just before it (histories start one interval early). */
+function sinceStart(ms: number, startedAtMs: number): string {
+  const seconds = (ms - startedAtMs) / 1000;
+  return `${seconds < -0.05 ? '-' : '+'}${Math.abs(seconds).toFixed(1)}s`;
 }
