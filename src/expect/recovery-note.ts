@@ -8,13 +8,7 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
  * restart: its gap), with that time in wall and in rule time, then `advice`; '' if none.
  */
 export function recoveryNote(faults: readonly FaultRecord[], scale: number, advice: string): string {
-  const late = lateFaults(faults, scale);
-  return late.length === 0 ? '' : `; ${late.join('; ')}: a start-up is real time at any scale, so ${advice}`;
-}
-
-/** Each kill, stop or restart whose target was down past its plan, as `kill(backend) came back 4.2s after its revert (...)`. */
-export function lateFaults(faults: readonly FaultRecord[], scale: number): string[] {
-  return faults.flatMap((f) => {
+  const late = faults.flatMap((f) => {
     const plannedMs = plannedDownMs(f);
     if (f.downMs === undefined || plannedMs === undefined) return [];
     const pastPlanMs = f.downMs - plannedMs;
@@ -23,6 +17,7 @@ export function lateFaults(faults: readonly FaultRecord[], scale: number): strin
     const after = f.spec.kind === 'restart' ? 'its gap' : 'its revert';
     return [`${f.spec.kind}(${f.spec.target}) came back ${(pastPlanMs / 1000).toFixed(1)}s after ${after} (real time${ruleTime})`];
   });
+  return late.length === 0 ? '' : `; ${late.join('; ')}: a start-up is real time at any scale, so ${advice}`;
 }
 
 /** How long the plan meant the target to be down, wall ms: a restart's gap, a kill's or stop's hold. */

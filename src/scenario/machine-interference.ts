@@ -26,7 +26,10 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
 export function machineInterference(starved: readonly TimedOutScrape[], startedAtMs: number): string[] {
   const at = (ms: number) => sinceStart(ms, startedAtMs);
   const byTarget = new Map<string, TimedOutScrape[]>();
-  for (const s of starved) byTarget.set(`${s.what} ${s.job} ${s.instance}`, [...(byTarget.get(`${s.what} ${s.job} ${s.instance}`) ?? []), s]);
+  for (const s of starved) {
+    const key = `${s.what} ${s.job} ${s.instance}`;
+    byTarget.set(key, [...(byTarget.get(key) ?? []), s]);
+  }
   return [...byTarget.values()].map((group) => {
     const [first] = group as [TimedOutScrape, ...TimedOutScrape[]];
     const last = group.at(-1)!;
