@@ -7,8 +7,7 @@ import type { FaultDriver, FaultDriverName } from '../faults/fault-driver.ts';
 import { HostDriver } from '../faults/host-driver.ts';
 import { SimulatedHost } from '../faults/host/simulated-host.ts';
 import { ProcessFaultDriver } from '../faults/process-driver.ts';
-import { startHttpFaultProxy } from '../faults/proxy/http-fault-proxy.ts';
-import { startTcpFaultProxy } from '../faults/proxy/tcp-fault-proxy.ts';
+import { startThreadedFaultProxy } from '../faults/proxy/threaded-fault-proxy.ts';
 import type { FaultProxy } from '../faults/proxy/proxy-fault.ts';
 import { ScrapePathDriver } from '../faults/scrape-path-driver.ts';
 import { ScrapeProxy } from '../faults/scrape/scrape-proxy.ts';
@@ -110,7 +109,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
   for (const name of new Set(system.services.flatMap((s) => s.uses))) {
     const dep = system.dependencies.find((d) => d.name === name)!;
     const upstreamPort = dependencyPorts.get(name)!;
-    const proxy = dep.type === 'http' ? await startHttpFaultProxy({ upstream: `http://127.0.0.1:${upstreamPort}` }) : await startTcpFaultProxy({ upstream: { host: '127.0.0.1', port: upstreamPort } });
+    const proxy = await startThreadedFaultProxy(dep.type === 'http' ? 'http' : 'tcp', upstreamPort);
     ctx.onStop(() => proxy.stop());
     proxies.set(name, proxy);
   }

@@ -1,0 +1,18 @@
+import type { FiredrillErrorCode } from '../../errors.ts';
+import type { ProxyFault, ProxyProtocol } from './proxy-fault.ts';
+
+// The messages between firedrill's main thread and the thread its dependency proxies run in
+// (threaded-fault-proxy.ts and proxy-thread.ts). Plain data: they cross a structured clone.
+
+/** What the main thread asks of one proxy, `proxy` naming it; `seq` pairs the answer. */
+export type ProxyThreadRequest = { readonly seq: number; readonly proxy: number } & (
+  | { readonly op: 'start'; readonly protocol: ProxyProtocol; readonly upstreamPort: number; readonly port: number }
+  | { readonly op: 'inject'; readonly fault: ProxyFault }
+  | { readonly op: 'revert'; readonly id: string }
+  | { readonly op: 'stop' }
+);
+
+/** The answer: done, or the error the proxy threw, its code kept so that the main thread throws the same. */
+export type ProxyThreadReply =
+  | { readonly seq: number; readonly ok: true }
+  | { readonly seq: number; readonly ok: false; readonly code: FiredrillErrorCode | undefined; readonly message: string };

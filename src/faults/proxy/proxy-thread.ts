@@ -1,0 +1,56 @@
+import { parentPort } from 'node:worker_threads';
+import { FiredrillError } from '../../errors.ts';
+import { startHttpFaultProxy } from './http-fault-proxy.ts';
+import type { FaultProxy } from './proxy-fault.ts';
+import type { ProxyThreadReply, ProxyThreadRequest } from './proxy-thread-protocol.ts';
+import { startTcpFaultProxy } from './tcp-fault-proxy.ts';
+
+// Runs in the proxy thread (started by threaded-fault-proxy.ts): the proxies themselves, each
+// answering its requests in the order they came.
+
+const port = parentPort;
+if (!port) throw new Error('proxy-thread.ts runs in the worker threaded-fault-proxy.ts starts, not on its own');
+
+const proxies = new Map<number, FaultProxy>();
+/** Each proxy's requests one after another: a revert never overtakes its inject. */
+const queues = new Map<number, Promise<void>>();
+
+port.on('message', (request: ProxyThreadRequest) => {
+  const previous = queues.get(request.proxy) ?? Promise.resolve();
+  const next = previous.then(() => answer(request));
+  queues.set(request.proxy, next);
+  void next.then(() => {
+    if (queues.get(request.proxy) === next) queues.delete(request.proxy);
+  });
+});
+
+async function answer(request: ProxyThreadRequest): Promise<void> {
+  let reply: ProxyThreadReply;
+  try {
+    await serve(request);
+    reply = { seq: request.seq, ok: true };
+  } catch (error) {
+    const code = error instanceof FiredrillError ? error.code : undefined;
+    reply = { seq: request.seq, ok: false, code, message: error instanceof Error ? error.message : String(error) };
+  }
+  port!.postMessage(reply);
+}
+
+async function serve(request: ProxyThreadRequest): Promise<void> {
+  if (request.op === 'start') {
+    const proxy =
+      request.protocol === 'http'
+        ? await startHttpFaultProxy({ upstream: `http://127.0.0.1:${request.upstreamPort}`, port: request.port })
+        : await startTcpFaultProxy({ upstream: { host: '127.0.0.1', port: request.upstreamPort }, port: request.port });
+    proxies.set(request.proxy, proxy);
+    return;
+  }
+  const proxy = proxies.get(request.proxy);
+  if (!proxy) throw new Error(`fault proxy ${request.proxy} is not running in the proxy thread`);
+  if (request.op === 'inject') await proxy.inject(request.fault);
+  else if (request.op === 'revert') await proxy.revert(request.id);
+  else {
+    proxies.delete(request.proxy);
+    await proxy.stop();
+  }
+}

@@ -1,0 +1,99 @@
+import { Worker } from 'node:worker_threads';
+import { request } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FiredrillError } from '../../errors.ts';
+import { waitFor } from '../../stack/wait-for.ts';
+import type { FaultProxy } from './proxy-fault.ts';
+import { startTcpFaultProxy } from './tcp-fault-proxy.ts';
+import { TestHttpUpstream } from './test-http-upstream.ts';
+import { EchoServer, TestClient } from './test-sockets.ts';
+import { startThreadedFaultProxy } from './threaded-fault-proxy.ts';
+
+const echo = await EchoServer.start();
+const http = await TestHttpUpstream.start();
+afterAll(async () => {
+  await echo.stop();
+  await http.stop();
+});
+
+/**
+ * An echo server and a client in a thread of their own, the client sending one byte through
+ * `proxyPort` each time the last came back and counting the round trips in `counter[0]`: they go
+ * on whatever this thread does.
+ */
+async function pingPongThread(counter: Int32Array): Promise<{ upstreamPort: number; start(proxyPort: number): void; stop(): Promise<number> }> {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const net = require('node:net');
+     const server = net.createServer((socket) => socket.on('data', (chunk) => socket.write(chunk)));
+     server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+     parentPort.once('message', (proxyPort) => {
+       const client = net.connect(proxyPort, '127.0.0.1', () => client.write('x'));
+       client.on('data', () => { Atomics.add(workerData.counter, 0, 1); client.write('x'); });
+       client.on('error', () => undefined);
+     });`,
+    { eval: true, workerData: { counter } },
+  );
+  const upstreamPort = await new Promise<number>((resolve) => worker.once('message', resolve));
+  return { upstreamPort, start: (proxyPort) => worker.postMessage(proxyPort), stop: () => worker.terminate() };
+}
+
+/** Round trips `counter` counts while this thread's event loop is held for `holdMs`, from the first one on. */
+async function roundTripsWhileBlocked(proxyFor: (upstreamPort: number) => Promise<FaultProxy>, holdMs: number): Promise<number> {
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const pingPong = await pingPongThread(counter);
+  await using proxy = await proxyFor(pingPong.upstreamPort);
+  pingPong.start(proxy.port);
+  try {
+    const count = async () => ({ value: Atomics.load(counter, 0) > 0 ? true : undefined, seen: 'no round trip yet' });
+    await waitFor('a first round trip through the proxy', count, { timeoutMs: 10_000, pollMs: 10 });
+    const before = Atomics.load(counter, 0);
+    const until = performance.now() + holdMs;
+    // Held as a busy main thread holds it: no timer, no socket of this thread is served meanwhile.
+    while (performance.now() < until && Atomics.load(counter, 0) < before + 20);
+    return Atomics.load(counter, 0) - before;
+  } finally {
+    await pingPong.stop();
+  }
+}
+
+describe('a fault proxy in the proxy thread', () => {
+  it('passes bytes both ways, applies a fault until its revert, and stops', async () => {
+    const proxy = await startThreadedFaultProxy('tcp', echo.port);
+    expect(proxy.address).toBe(`127.0.0.1:${proxy.port}`);
+    const client = await TestClient.connect(proxy.port);
+    expect(await client.roundTripMs('warm\n')).toBeGreaterThanOrEqual(0);
+    await proxy.inject({ id: 'slow', kind: 'latency', params: { ms: 150, jitterMs: 0 } });
+    // Out and back: two delays, each up to 2 ms short as the wall clock counts whole milliseconds.
+    expect(await client.roundTripMs('ping\n')).toBeGreaterThanOrEqual(296);
+    await proxy.revert('slow');
+    expect(await client.fastestRoundTripMs(5)).toBeLessThan(150);
+    await proxy.stop();
+    expect(await client.closedWith()).toBe('closed');
+    await proxy.stop(); // a second stop, as an exit path may call it, does nothing
+  });
+
+  it('answers HTTP through the thread, and an http_status fault there', async () => {
+    await using proxy = await startThreadedFaultProxy('http', Number(new URL(http.origin).port));
+    const through = () => request(`http://${proxy.address}/echo`).then(async (r) => (await r.body.dump(), r.statusCode));
+    expect(await through()).toBe(201); // the test upstream's answer
+    await proxy.inject({ id: 'broken', kind: 'http_status', params: { status: 503 } });
+    expect(await through()).toBe(503);
+  });
+
+  it('throws what the proxy would throw in this thread, a bad fault as BAD_INPUT naming it', async () => {
+    await using proxy = await startThreadedFaultProxy('tcp', echo.port);
+    const error = await proxy.inject({ id: 'odd', kind: 'latency', params: { ms: -5 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FiredrillError);
+    expect((error as FiredrillError).code).toBe('BAD_INPUT');
+    expect((error as Error).message).toMatch(/^tcp fault proxy 127\.0\.0\.1:\d+: cannot inject fault 'odd' \(latency\): params\.ms: -5 is not a number of milliseconds > 0/);
+    await expect(proxy.revert('never')).rejects.toThrow(/no fault 'never' in force/);
+  });
+
+  it("keeps passing bytes while this thread's event loop is held; a proxy in this thread passes none", async () => {
+    expect(await roundTripsWhileBlocked((port) => startThreadedFaultProxy('tcp', port), 10_000)).toBeGreaterThanOrEqual(20);
+    // The control: the same hold stops a proxy of this thread dead (the one byte it may already have
+    // passed back as the hold began aside), so the count above is the proxy thread's doing.
+    expect(await roundTripsWhileBlocked((port) => startTcpFaultProxy({ upstream: { host: '127.0.0.1', port } }), 1_000)).toBeLessThanOrEqual(1);
+  });
+});
