@@ -12,7 +12,7 @@ export type ProxyThreadRequest = { readonly seq: number; readonly proxy: number 
   | { readonly op: 'stop' }
 );
 
-/** The answer: done, or the error the proxy threw, its code kept so that the main thread throws the same. */
+/** The answer: done, or the error the proxy threw, its code, name and stack kept so that the main thread throws the same. */
 export type ProxyThreadReply =
   | { readonly seq: number; readonly ok: true }
-  | { readonly seq: number; readonly ok: false; readonly code: FiredrillErrorCode | undefined; readonly message: string };
+  | { readonly seq: number; readonly ok: false; readonly code: FiredrillErrorCode | undefined; readonly name: string; readonly message: string; readonly stack: string | undefined };

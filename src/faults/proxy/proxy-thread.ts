@@ -31,7 +31,8 @@ async function answer(request: ProxyThreadRequest): Promise<void> {
     reply = { seq: request.seq, ok: true };
   } catch (error) {
     const code = error instanceof FiredrillError ? error.code : undefined;
-    reply = { seq: request.seq, ok: false, code, message: error instanceof Error ? error.message : String(error) };
+    const failure = error instanceof Error ? error : new Error(String(error));
+    reply = { seq: request.seq, ok: false, code, name: failure.name, message: failure.message, stack: failure.stack };
   }
   port!.postMessage(reply);
 }
@@ -47,10 +48,8 @@ async function serve(request: ProxyThreadRequest): Promise<void> {
   }
   const proxy = proxies.get(request.proxy);
   if (!proxy) throw new Error(`fault proxy ${request.proxy} is not running in the proxy thread`);
+  // A stopped proxy stays known, so that a late inject or revert gets its own answer ("the proxy is stopped").
   if (request.op === 'inject') await proxy.inject(request.fault);
   else if (request.op === 'revert') await proxy.revert(request.id);
-  else {
-    proxies.delete(request.proxy);
-    await proxy.stop();
-  }
+  else await proxy.stop();
 }

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,6 +90,34 @@ describe('a fault proxy in the proxy thread', () => {
     expect((error as FiredrillError).code).toBe('BAD_INPUT');
     expect((error as Error).message).toMatch(/^tcp fault proxy 127\.0\.0\.1:\d+: cannot inject fault 'odd' \(latency\): params\.ms: -5 is not a number of milliseconds > 0/);
     await expect(proxy.revert('never')).rejects.toThrow(/no fault 'never' in force/);
+  });
+
+  it('answers a late inject or revert on a stopped proxy as a proxy of this thread does', async () => {
+    const threaded = await startThreadedFaultProxy('tcp', echo.port);
+    const local = await startTcpFaultProxy({ upstream: { host: '127.0.0.1', port: echo.port } });
+    const late = async (proxy: FaultProxy) => {
+      await proxy.stop();
+      const inject = await proxy.inject({ id: 'late', kind: 'reset', params: {} }).catch((e: unknown) => e as FiredrillError);
+      const revert = await proxy.revert('late').catch((e: unknown) => e as FiredrillError);
+      return [inject, revert].map((e) => `${e?.code}: ${e?.message.replace(`:${proxy.port}`, ':PORT')}`);
+    };
+    const threadedAnswers = await late(threaded);
+    expect(threadedAnswers).toEqual(await late(local));
+    expect(threadedAnswers[0]).toMatch(/^BAD_INPUT: tcp fault proxy 127\.0\.0\.1:PORT: cannot inject fault 'late' \(reset\): the proxy is stopped; start a new one$/);
+  });
+
+  it('keeps a process alive while it awaits an answer, and not once its proxies are idle', () => {
+    // In a process of its own with nothing else to do: awaiting an unheld thread, it would end
+    // before 'done' (an unsettled top-level await); held when idle, it would never end.
+    const script = `import { startThreadedFaultProxy } from ${JSON.stringify(path.resolve('src/faults/proxy/threaded-fault-proxy.ts'))};
+const proxy = await startThreadedFaultProxy('tcp', 9);
+await proxy.inject({ id: 'slow', kind: 'latency', params: { ms: 100 } });
+await proxy.revert('slow');
+process.stdout.write('done');
+const another = await startThreadedFaultProxy('http', 9);
+process.stdout.write(' ' + (another.port !== proxy.port));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect({ code: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr }).toEqual({ code: 0, signal: null, stdout: 'done true', stderr: '' });
   });
 
   it("keeps passing bytes while this thread's event loop is held; a proxy in this thread passes none", async () => {

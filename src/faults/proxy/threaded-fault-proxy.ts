@@ -1,36 +1,42 @@
 import { Worker } from 'node:worker_threads';
 import { FiredrillError } from '../../errors.ts';
 import { freePort, releasePort } from '../../stack/free-port.ts';
+import { runAllTeardowns } from '../../stack/teardown.ts';
 import type { FaultProxy, ProxyFault, ProxyProtocol } from './proxy-fault.ts';
 import type { ProxyThreadReply, ProxyThreadRequest } from './proxy-thread-protocol.ts';
 
 // A dependency proxy is on the path of every query a service makes: a statement's bytes wait for
 // the proxy's event loop on the way there and back, several times a request. firedrill's main
-// thread is busy with everything else (stacks starting, traffic, Prometheus queries, verdicts),
-// and its event loop was measured lagging 100 to 650 ms at moments of a gate beside other gates;
-// THE_BOT's backend, whose requests cross the proxy five or six times, then showed a p95 of
-// 0.4 to 0.9 s with no fault, against DjangoHighLatency's 1 s. So the proxies run in a thread of
-// their own, whose event loop does nothing else, and the main thread only asks it to start,
-// inject, revert and stop.
+// thread is busy with everything else (stacks starting, traffic, Prometheus queries, verdicts):
+// beside the test suite's other gates its event loop lagged 20 to 120 ms at the 99th percentile
+// and up to 650 ms at moments, and THE_BOT's backend, whose requests cross the proxy five or six
+// times, reached a p95 of 0.12 to 0.88 s with no database fault, against DjangoHighLatency's 1 s.
+// So the proxies run in a thread of their own, whose event loop does nothing else, and the main
+// thread only asks it to start, inject, revert and stop them.
 
 /** A port taken between freePort()'s check and the thread's bind is drawn again this many times. */
 const BIND_ATTEMPTS = 5;
+/** An answer takes milliseconds (the first waits for the thread to load); none after this means the thread is stuck. */
+const ANSWER_TIMEOUT_MS = 60_000;
 
 type Call = ProxyThreadRequest extends infer R ? (R extends ProxyThreadRequest ? Omit<R, 'seq'> : never) : never;
 
 /** The one thread of this process that runs its proxies, started with the first. */
 class ProxyThread {
-  readonly #worker = new Worker(new URL('./proxy-thread.mjs', import.meta.url));
-  readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  // Not this process's flags: `--input-type` or `--eval` (a script run with `node -e`) would stop the thread loading.
+  readonly #worker = new Worker(new URL('./proxy-thread.mjs', import.meta.url), { execArgv: [] });
+  readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   #seq = 0;
   #failure: Error | undefined;
 
   constructor() {
-    // The stacks keep the process alive while they run; the thread only while an answer is awaited.
-    this.#worker.unref();
     this.#worker.on('message', (reply: ProxyThreadReply) => this.#settle(reply));
-    this.#worker.on('error', (error: Error) => this.#fail(error));
-    this.#worker.on('exit', (code) => this.#fail(new Error(`it exited with code ${code}`)));
+    this.#worker.on('error', (error: Error) => this.#crashed(error));
+    this.#worker.on('exit', (code) => this.#crashed(new Error(`it exited with code ${code}`)));
+    // The stacks keep the process alive while they run, and each awaited answer's timer while it is
+    // awaited: the thread itself never does, so an idle one lets the process end. After the
+    // listeners: adding a 'message' listener holds the process again.
+    this.#worker.unref();
   }
 
   get failed(): boolean {
@@ -41,25 +47,46 @@ class ProxyThread {
     if (this.#failure) return Promise.reject(this.#failure);
     const seq = ++this.#seq;
     return new Promise((resolve, reject) => {
-      this.#pending.set(seq, { resolve, reject });
-      this.#worker.ref();
-      this.#worker.postMessage({ ...request, seq });
+      const timer = setTimeout(() => this.#answer(seq, new FiredrillError('ENVIRONMENT', `firedrill's fault proxy thread did not answer '${request.op}' within ${ANSWER_TIMEOUT_MS / 1000} s; run again`)), ANSWER_TIMEOUT_MS);
+      this.#pending.set(seq, { resolve, reject, timer });
+      try {
+        this.#worker.postMessage({ ...request, seq });
+      } catch (error) {
+        this.#answer(seq, error as Error);
+      }
     });
   }
 
   #settle(reply: ProxyThreadReply): void {
-    const waiting = this.#pending.get(reply.seq);
-    if (!waiting) return;
-    this.#pending.delete(reply.seq);
-    if (this.#pending.size === 0) this.#worker.unref();
-    if (reply.ok) waiting.resolve();
-    else waiting.reject(reply.code ? new FiredrillError(reply.code, reply.message) : new Error(reply.message));
+    if (reply.ok) return this.#answer(reply.seq);
+    const error = reply.code ? new FiredrillError(reply.code, reply.message) : Object.assign(new Error(reply.message), { name: reply.name });
+    if (reply.stack) error.stack = reply.stack;
+    this.#answer(reply.seq, error);
   }
 
-  #fail(cause: Error): void {
-    this.#failure ??= new FiredrillError('ENVIRONMENT', `firedrill's fault proxy thread stopped (${cause.message}); its proxies are gone, run again`, { cause });
-    for (const waiting of this.#pending.values()) waiting.reject(this.#failure);
-    this.#pending.clear();
+  /** Ends the wait for answer `seq`, with `error` if given. */
+  #answer(seq: number, error?: Error): void {
+    const waiting = this.#pending.get(seq);
+    if (!waiting) return;
+    this.#pending.delete(seq);
+    clearTimeout(waiting.timer);
+    if (error) waiting.reject(error);
+    else waiting.resolve();
+  }
+
+  /**
+   * The thread died: every proxy of every running stack is gone, and its services can no longer
+   * reach their dependencies, so no verdict from here on would be about the system. As in a proxy
+   * of the main thread, which would have crashed firedrill, the run ends; here with exit code 2,
+   * after its teardowns.
+   */
+  #crashed(cause: Error): void {
+    if (this.#failure) return;
+    this.#failure = new FiredrillError('ENVIRONMENT', `firedrill's fault proxy thread stopped (${cause.message}); its proxies are gone, run again`, { cause });
+    for (const seq of [...this.#pending.keys()]) this.#answer(seq, this.#failure);
+    console.error(`firedrill: ${this.#failure.message}`);
+    process.exitCode = 2;
+    void runAllTeardowns().finally(() => process.exit(2));
   }
 }
 
@@ -106,8 +133,10 @@ class ThreadedFaultProxy implements FaultProxy {
     if (this.#stopped) return;
     this.#stopped = true;
     try {
+      await this.thread.call({ op: 'stop', proxy: this.#id });
+    } catch (error) {
       // A thread that died took its proxies with it: nothing is left to stop.
-      if (!this.thread.failed) await this.thread.call({ op: 'stop', proxy: this.#id });
+      if (!this.thread.failed) throw error;
     } finally {
       releasePort(this.port);
     }
@@ -124,6 +153,6 @@ class ThreadedFaultProxy implements FaultProxy {
  * @example await using proxy = await startThreadedFaultProxy('tcp', 5432);
  */
 export function startThreadedFaultProxy(protocol: ProxyProtocol, upstreamPort: number): Promise<FaultProxy> {
-  if (!thread || thread.failed) thread = new ProxyThread();
+  thread ??= new ProxyThread();
   return ThreadedFaultProxy.start(thread, protocol, upstreamPort);
 }
