@@ -21,7 +21,7 @@ export function recoveryNote(faults: readonly FaultRecord[], scale: number, advi
 }
 
 /** How long the plan meant the target to be down, wall ms: a restart's gap, a kill's or stop's hold. */
-function plannedDownMs(f: FaultRecord): number | undefined {
+export function plannedDownMs(f: FaultRecord): number | undefined {
   if (f.spec.kind === 'restart') return Number(f.spec.params?.gapMs ?? 0);
   if (f.spec.kind === 'kill' || f.spec.kind === 'stop') return f.revertedAtMs === null ? undefined : f.revertedAtMs - f.injectedAtMs;
   return undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
 import { at, makeTrace } from '../expect/test-traces.ts';
-import { machineInterference, starvedScrapes, unhealthyBeforeFaults } from './machine-interference.ts';
+import { machineInterference, startUpPastFor, starvedScrapes, unhealthyBeforeFaults } from './machine-interference.ts';
 
 const scrape = (atMs: number, job = 'api'): TimedOutScrape => ({ what: 'scrape', job, instance: `${job}:8080`, atMs, durationMs: 250, timeoutMs: 250 });
 const pause = (injectedAtMs: number, revertedAtMs: number | null): FaultRecord => ({ id: '1', spec: { target: 'api', kind: 'pause' }, injectedAtMs, revertedAtMs, driver: 'process' });
@@ -63,5 +63,32 @@ describe('unhealthyBeforeFaults', () => {
     expect(unhealthyBeforeFaults([{ alert: 'DjangoSlowQueries' }], [latency], [fault], T0)).toEqual([]);
     expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency', labels: { service: 'web' } }], [latency], [fault], T0)).toEqual([]);
     expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [], T0)).toEqual([]);
+  });
+});
+
+describe('startUpPastFor', () => {
+  const T0 = Date.parse(at(0));
+  // The CI case: a 0.5 s gap, the container back 3.4 s after it, WorkerDown's 2m `for` scaled to 3 s.
+  const restart: FaultRecord = { id: '1', spec: { target: 'worker', kind: 'restart', params: { gapMs: 500 } }, injectedAtMs: T0 + 7_500, revertedAtMs: T0 + 24_000, driver: 'container', downMs: 3_860 };
+  const workerDown = makeTrace({ alertname: 'WorkerDown', labels: { alertname: 'WorkerDown', service: 'worker' }, scaledForSeconds: 3, pendingAt: at(7.7), firingAt: at(10.7), resolvedAt: at(11.5) });
+  const doesNotFire = { alert: 'WorkerDown', kind: 'doesNotFire' as const };
+
+  it('names an alert that fired during an outage its planned gap kept shorter than `for` and its start-up made longer', () => {
+    expect(startUpPastFor([doesNotFire], [workerDown], [restart])).toEqual([
+      'WorkerDown{service="worker"} fired while restart(worker) was down 3.9s against a planned 0.5s gap: its start-up outlasted the alert\'s scaled `for` of 3.0s, an outage longer than `for` at this scale',
+    ]);
+    expect(startUpPastFor([{ alert: 'WorkerDown', kind: 'unexpected' }], [workerDown], [restart])).toHaveLength(1);
+  });
+
+  it('says nothing when the plan alone outlasts `for`, the outage was shorter than it, the alert fired after the target came back, or the verdict is of another kind', () => {
+    const noFor = { ...workerDown, scaledForSeconds: 0 };
+    expect(startUpPastFor([doesNotFire], [noFor], [restart])).toEqual([]);
+    expect(startUpPastFor([doesNotFire], [workerDown], [{ ...restart, downMs: 2_900 }])).toEqual([]);
+    const afterComingBack = makeTrace({ ...workerDown, pendingAt: at(11.5), firingAt: at(14.5), resolvedAt: at(16), episodes: undefined });
+    expect(startUpPastFor([doesNotFire], [afterComingBack], [restart])).toEqual([]);
+    const pendingOnly = makeTrace({ ...workerDown, firingAt: null, episodes: undefined });
+    expect(startUpPastFor([doesNotFire], [pendingOnly], [restart])).toEqual([]);
+    expect(startUpPastFor([{ alert: 'WorkerDown', kind: 'fires' }], [workerDown], [restart])).toEqual([]);
+    expect(startUpPastFor([doesNotFire], [workerDown], [{ ...restart, spec: { target: 'db', kind: 'latency' }, downMs: undefined }])).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
+import { plannedDownMs } from '../expect/recovery-note.ts';
 
 /**
  * The timed-out scrapes and probes no fault of the drill explains: none was in effect when the
@@ -21,7 +22,9 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
  * The starved scrapes of a drill, one line per target. A target that came back late from a kill,
  * stop or restart is not counted here: its start-up is real time on every run, so it would make
  * nearly every failed drill with such a fault run twice, and halve the failures of an alert that
- * really flaps after it (the recovery note of a failed verdict says it instead). Empty when none.
+ * really flaps after it (the recovery note of a failed verdict says it instead; `startUpPastFor`
+ * counts only an alert that fired during the outage because the start-up outlasted its `for`).
+ * Empty when none.
  */
 export function machineInterference(starved: readonly TimedOutScrape[], startedAtMs: number): string[] {
   const at = (ms: number) => sinceStart(ms, startedAtMs);
@@ -55,6 +58,35 @@ export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, '
     if (!early) return [];
     const pendingMs = Date.parse(early.pendingAt);
     return [`${traceName(t, traces)} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began`];
+  });
+}
+
+/**
+ * The alerts of failed "does not fire" verdicts (and strangers that fired) whose episode began
+ * while a killed, stopped or restarted target was down, when the plan kept it down for less than
+ * the alert's scaled `for` but its real start-up made the outage last longer (seen in CI, about
+ * one run in seven: the Piyasa worker's container took 3.4 s to start again on a loaded machine,
+ * past WorkerDown's 3 s). At that scale, that start-up was an outage longer than `for`; another
+ * attempt, whose start-up fits, can judge the rule. A rule whose `for` the plan itself outlasts
+ * (none at all, or one shorter than the gap) fires on every attempt, and still fails.
+ */
+export function startUpPastFor(failed: readonly Pick<ExpectationResult, 'alert' | 'labels' | 'kind'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[]): string[] {
+  const notFiring = failed.filter((e) => e.kind === 'doesNotFire' || e.kind === 'unexpected');
+  const named = traces.filter((t) => notFiring.some((e) => e.alert === t.alertname && labelsMatch(e.labels ?? {}, t.labels)));
+  return named.flatMap((t) => {
+    const forMs = t.scaledForSeconds * 1000;
+    for (const f of faults) {
+      const plannedMs = plannedDownMs(f);
+      const downMs = f.downMs;
+      if (downMs === undefined || plannedMs === undefined || plannedMs >= forMs || downMs < forMs) continue;
+      const during = t.episodes.some((e) => e.firingAt !== null && Date.parse(e.pendingAt) >= f.injectedAtMs && Date.parse(e.pendingAt) <= f.injectedAtMs + downMs);
+      if (!during) continue;
+      const planned = f.spec.kind === 'restart' ? 'gap' : 'hold';
+      return [
+        `${traceName(t, traces)} fired while ${f.spec.kind}(${f.spec.target}) was down ${(downMs / 1000).toFixed(1)}s against a planned ${(plannedMs / 1000).toFixed(1)}s ${planned}: its start-up outlasted the alert's scaled \`for\` of ${(forMs / 1000).toFixed(1)}s, an outage longer than \`for\` at this scale`,
+      ];
+    }
+    return [];
   });
 }
 

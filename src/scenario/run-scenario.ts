@@ -14,7 +14,7 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
-import { machineInterference, starvedScrapes, unhealthyBeforeFaults } from './machine-interference.ts';
+import { machineInterference, starvedScrapes, startUpPastFor, unhealthyBeforeFaults } from './machine-interference.ts';
 import { jobsWatchedBy } from '../compile/watched-targets.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
 import { blackboxTimeoutOffsetS } from '../stack/exporters/exporter-invocation.ts';
@@ -153,6 +153,7 @@ async function interferenceOf(
   const read = drill.failed.length === 0 ? undefined : jobsReadBy(drill.failed, compiled);
   return [
     ...unhealthyBeforeFaults(drill.failed, traces, faults, drill.startedAtMs),
+    ...startUpPastFor(drill.failed, traces, faults),
     ...machineInterference(read ? starved.filter((s) => read.has(s.job)) : starved, drill.startedAtMs),
   ];
 }
