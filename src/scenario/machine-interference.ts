@@ -52,8 +52,7 @@ export function machineInterference(starved: readonly TimedOutScrape[], startedA
 export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[], startedAtMs: number): string[] {
   if (faults.length === 0) return [];
   const firstFaultMs = Math.min(...faults.map((f) => f.injectedAtMs));
-  const named = traces.filter((t) => failed.some((e) => e.alert === t.alertname && labelsMatch(e.labels ?? {}, t.labels)));
-  return named.flatMap((t) => {
+  return tracesNamedBy(failed, traces).flatMap((t) => {
     const early = t.episodes.find((e) => Date.parse(e.pendingAt) < firstFaultMs);
     if (!early) return [];
     const pendingMs = Date.parse(early.pendingAt);
@@ -72,8 +71,7 @@ export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, '
  */
 export function startUpPastFor(failed: readonly Pick<ExpectationResult, 'alert' | 'labels' | 'kind'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[]): string[] {
   const notFiring = failed.filter((e) => e.kind === 'doesNotFire' || e.kind === 'unexpected');
-  const named = traces.filter((t) => notFiring.some((e) => e.alert === t.alertname && labelsMatch(e.labels ?? {}, t.labels)));
-  return named.flatMap((t) => {
+  return tracesNamedBy(notFiring, traces).flatMap((t) => {
     const forMs = t.scaledForSeconds * 1000;
     for (const f of faults) {
       const plannedMs = plannedDownMs(f);
@@ -88,6 +86,11 @@ export function startUpPastFor(failed: readonly Pick<ExpectationResult, 'alert' 
     }
     return [];
   });
+}
+
+/** The alert series these verdicts name (their alert, and their labels where they give some). */
+function tracesNamedBy(verdicts: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[]): AlertTrace[] {
+  return traces.filter((t) => verdicts.some((e) => e.alert === t.alertname && labelsMatch(e.labels ?? {}, t.labels)));
 }
 
 /** `+1.2s` from the drill's start; `-0.1s` for the evaluation just before it (histories start one interval early). */

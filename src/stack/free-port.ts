@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { FiredrillError } from '../errors.ts';
 
 /**
  * Ports handed out are drawn below Linux's ephemeral range (32768-60999), so no outgoing
@@ -18,6 +19,23 @@ export async function freePort(): Promise<number> {
     return port;
   }
   throw new Error(`no free port on 127.0.0.1 between ${PORT_RANGE.from} and ${PORT_RANGE.to} after ${ATTEMPTS} tries`);
+}
+
+/**
+ * Draws a free port and hands it to `bind` (which listens on it, or has a thread or process do
+ * so); a port taken between the draw and the bind (`PORT_TAKEN`) is given back and another drawn,
+ * up to `attempts` in all. Any other failure gives the port back and is thrown as it is.
+ */
+export async function bindOnFreePort<T>(bind: (port: number) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await bind(port);
+    } catch (error) {
+      releasePort(port);
+      if (attempt >= attempts || (error as FiredrillError).code !== 'PORT_TAKEN') throw error;
+    }
+  }
 }
 
 /** Gives a port back once whatever listened on it has stopped. */

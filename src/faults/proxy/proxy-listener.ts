@@ -1,13 +1,10 @@
 import type { Server, Socket } from 'node:net';
 import { FiredrillError } from '../../errors.ts';
-import { freePort, releasePort } from '../../stack/free-port.ts';
-
-/** A port taken between freePort()'s check and our bind is drawn again this many times. */
-const BIND_ATTEMPTS = 5;
+import { bindOnFreePort, releasePort } from '../../stack/free-port.ts';
 
 /**
  * A proxy's listening socket on 127.0.0.1, which a refuse fault closes and its revert opens again
- * on the same port. Without a port given it takes one from freePort(), below the ephemeral range,
+ * on the same port. Without a port given it takes one from freePort() (through bindOnFreePort), below the ephemeral range,
  * so that no outgoing connection can take the port while a refuse has it closed.
  */
 export class ProxyListener {
@@ -31,16 +28,11 @@ export class ProxyListener {
       return listener;
     }
     listener.#ownsPort = true;
-    for (let attempt = 1; ; attempt++) {
-      listener.#port = await freePort();
-      try {
-        await listener.reopen();
-        return listener;
-      } catch (error) {
-        releasePort(listener.#port);
-        if (attempt >= BIND_ATTEMPTS || (error as FiredrillError).code !== 'PORT_TAKEN') throw error;
-      }
-    }
+    return bindOnFreePort(async (free) => {
+      listener.#port = free;
+      await listener.reopen();
+      return listener;
+    });
   }
 
   get port(): number {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { FiredrillError } from '../../errors.ts';
-import { freePort, releasePort } from '../../stack/free-port.ts';
+import { bindOnFreePort, releasePort } from '../../stack/free-port.ts';
 import { runAllTeardowns } from '../../stack/teardown.ts';
 import type { FaultProxy, ProxyFault, ProxyProtocol } from './proxy-fault.ts';
 import type { ProxyThreadReply, ProxyThreadRequest } from './proxy-thread-protocol.ts';
@@ -14,8 +14,6 @@ import type { ProxyThreadReply, ProxyThreadRequest } from './proxy-thread-protoc
 // So the proxies run in a thread of their own, whose event loop does nothing else, and the main
 // thread only asks it to start, inject, revert and stop them.
 
-/** A port taken between freePort()'s check and the thread's bind is drawn again this many times. */
-const BIND_ATTEMPTS = 5;
 /** An answer takes milliseconds (the first waits for the thread to load); none after this means the thread is stuck. */
 const ANSWER_TIMEOUT_MS = 60_000;
 
@@ -104,17 +102,13 @@ class ThreadedFaultProxy implements FaultProxy {
     readonly port: number,
   ) {}
 
-  static async start(thread: ProxyThread, protocol: ProxyProtocol, upstreamPort: number): Promise<ThreadedFaultProxy> {
-    for (let attempt = 1; ; attempt++) {
-      const proxy = new ThreadedFaultProxy(thread, protocol, await freePort());
-      try {
-        await thread.call({ op: 'start', proxy: proxy.#id, protocol, upstreamPort, port: proxy.port });
-        return proxy;
-      } catch (error) {
-        releasePort(proxy.port);
-        if (attempt >= BIND_ATTEMPTS || (error as FiredrillError).code !== 'PORT_TAKEN') throw error;
-      }
-    }
+  /** The port is drawn here, not in the thread: this thread's draws keep the stack's own ports apart from it. */
+  static start(thread: ProxyThread, protocol: ProxyProtocol, upstreamPort: number): Promise<ThreadedFaultProxy> {
+    return bindOnFreePort(async (port) => {
+      const proxy = new ThreadedFaultProxy(thread, protocol, port);
+      await thread.call({ op: 'start', proxy: proxy.#id, protocol, upstreamPort, port });
+      return proxy;
+    });
   }
 
   get address(): string {
@@ -122,7 +116,7 @@ class ThreadedFaultProxy implements FaultProxy {
   }
 
   inject(fault: ProxyFault): Promise<void> {
-    return this.thread.call({ op: 'inject', proxy: this.#id, fault: { id: fault.id, kind: fault.kind, params: { ...fault.params } } });
+    return this.thread.call({ op: 'inject', proxy: this.#id, fault });
   }
 
   revert(id: string): Promise<void> {
