@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LoadedConfig } from '../src/config/load-config.ts';
+import { runJUnitSuites } from '../src/report/gate-report.ts';
+import { formatJUnit } from '../src/report/junit.ts';
 import type { ScenarioResult } from '../src/report/run-result.ts';
 import { runDrills } from '../src/scenario/run-drills.ts';
 
@@ -23,18 +25,20 @@ afterAll(() => {
   for (const mode of ['once', 'always', 'error', 'error-once']) fs.rmSync(`${marker}-${mode}`, { force: true });
 });
 
-async function drill(system: 'once' | 'always' | 'error' | 'error-once', scenario = `healthy-${system}`): Promise<{ result: ScenarioResult; voided: number }> {
+async function drill(system: 'once' | 'always' | 'error' | 'error-once', scenario = `healthy-${system}`): Promise<{ result: ScenarioResult; voided: number; junit: string }> {
   let voided = 0;
   const run = await runDrills({ config, scenarioNames: [scenario], systems: [system], scale: 40, stack: 'native', engine: 'builtin', jobs: 1, onVoidAttempt: () => voided++ });
-  return { result: run.scenarios[0]!, voided };
+  return { result: run.scenarios[0]!, voided, junit: formatJUnit('firedrill-run', runJUnitSuites(run)) };
 }
 
 const TIMED_OUT = /^(a scrape|\d+ scrapes) of job api \(api:8080\) (at|from) \+\d+\.\ds (to \+\d+\.\ds )?ran out (its|their) 1250 ms timeout with no fault in effect: the machine starved (it|them)$/;
 
 describe.concurrent('a drill failed while the machine starved a scrape', () => {
   it('is void and runs again on a fresh stack; the second attempt, unstarved, decides: a pass', async () => {
-    const { result, voided } = await drill('once');
+    const { result, voided, junit } = await drill('once');
     expect(voided).toBe(1);
+    // CI reports show it: the testcase passed, with the void attempt's failure as flaky.
+    expect(junit).toMatch(/<testcase [^>]*name="TargetDown does not fire">\n {6}<flakyFailure message="attempt 1 of 2, void: failed while [^"]*ran out their 1250 ms timeout/);
     expect(result.ok).toBe(true);
     expect(result.machineInterference).toBeUndefined();
     expect(result.voidAttempts).toHaveLength(1);
@@ -45,8 +49,9 @@ describe.concurrent('a drill failed while the machine starved a scrape', () => {
   }, 120_000);
 
   it('runs at most twice: starved in both attempts, it fails, with the evidence of both', async () => {
-    const { result, voided } = await drill('always');
+    const { result, voided, junit } = await drill('always');
     expect(voided).toBe(1);
+    expect(junit).toMatch(/<testcase [^>]*name="TargetDown does not fire">\n {6}<failure [^]*<\/failure>\n {6}<rerunFailure message="attempt 1 of 2, void: /);
     expect(result.ok).toBe(false);
     expect(result.voidAttempts).toHaveLength(1);
     expect(result.machineInterference).toEqual([expect.stringMatching(TIMED_OUT)]);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { RunResult, ScenarioResult } from '../report/run-result.ts';
-import { formatJUnit } from '../report/junit.ts';
 import { inhibitionCoverage } from './coverage.ts';
 
 const trace = (alertname: string, labels: Record<string, string>, extra: Partial<AlertTrace> = {}): AlertTrace => ({
@@ -76,13 +75,5 @@ describe('inhibition coverage', () => {
   it('does not take a target outside the regex for a control', () => {
     const elsewhere = scenario('x', [trace('HighLLMErrorRate', { provider: 'openai' }, paged)]);
     expect(inhibitionCoverage(am, run([suppressing, elsewhere])).rules[0]!.controlIn).toEqual([]);
-  });
-});
-
-describe('JUnit XML', () => {
-  it('escapes text and counts failures', () => {
-    const xml = formatJUnit('gate', [{ name: 'api-outage', timeSeconds: 33, cases: [{ name: 'APIDown{service="api"} fires', ok: false, detail: 'fired 0s <after> & "too soon"' }] }]);
-    expect(xml).toContain('<testsuite name="api-outage" tests="1" failures="1" skipped="0" time="33.000">');
-    expect(xml).toContain('<testcase classname="gate.api-outage" name="APIDown{service=&quot;api&quot;} fires"><failure message="fired 0s &lt;after&gt; &amp; &quot;too soon&quot;">');
   });
 });

@@ -2,7 +2,7 @@ import { formatDurationMs } from '../duration.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import { describeValueSeries } from '../observe/rule-value-series.ts';
 import { traceName } from './trace-name.ts';
-import { describePower, type RunResult, type ScenarioResult } from './run-result.ts';
+import { describePower, describeVoidAttempt, type RunResult, type ScenarioResult } from './run-result.ts';
 
 /** Wall seconds from the drill's start, with the rule time it stands for in brackets: `+7.5s [5m]`. */
 function clock(startMs: number, scale: number): (at: string | null) => string {
@@ -39,7 +39,7 @@ export function formatScenario(result: ScenarioResult, scale: number): string {
     ...result.power.map((p, i) => `  ${i === 0 ? 'power  ' : '       '}   ${p.enough ? 'ok  ' : 'WARN'} ${describePower(p, scale)}`),
     ...(result.machineInterference ?? []).map((line, i) => `  ${i === 0 ? 'machine' : '       '}   ${line}`),
     ...(result.voidAttempts ?? []).map(
-      (v, i) => `  ${i === 0 ? 'retried' : '       '}   attempt ${i + 1} (${v.startedAt}) failed ${v.failed.length} verdict(s) while ${v.machineInterference.join('; ')}: it was void and the drill ran again; first failure: ${v.failed[0] ?? '-'}`,
+      (v, i) => `  ${i === 0 ? 'retried' : '       '}   ${describeVoidAttempt(v, i + 1)}`,
     ),
   ];
   return lines.join('\n');

@@ -1,6 +1,6 @@
 import type { GateResult } from '../gate/run-gate.ts';
 import type { JUnitSuite } from './junit.ts';
-import { describePower, failedExpectations, type RunResult } from './run-result.ts';
+import { describePower, describeVoidAttempt, failedExpectations, type RunResult } from './run-result.ts';
 
 /** The floor the summary names when no window fell short (the checks carry their own). */
 const MIN_EVENTS_LABEL = 20;
@@ -92,11 +92,29 @@ export function gateJUnitSuites(gate: GateResult): JUnitSuite[] {
   return [...suites, ...runJUnitSuites(gate.run)];
 }
 
-/** One testsuite per scenario, one testcase per expectation. */
+/**
+ * One testsuite per scenario, one testcase per expectation. A drill that ran again after a void
+ * attempt (the machine interfered) says so: its suite's `attempts` property and `<system-err>`,
+ * and each verdict that failed in the void attempt as an earlier failure of its testcase.
+ */
 export function runJUnitSuites(run: RunResult): JUnitSuite[] {
-  return run.scenarios.map((scenario) => ({
-    name: scenario.name,
-    timeSeconds: (Date.parse(scenario.endedAt) - Date.parse(scenario.startedAt)) / 1000,
-    cases: scenario.expectations.map((e) => ({ name: e.description, ok: e.ok, detail: e.detail })),
-  }));
+  return run.scenarios.map((scenario) => {
+    const voids = scenario.voidAttempts ?? [];
+    const attempts = voids.length + 1;
+    const earlierFailures = (description: string) =>
+      voids.flatMap((v, i) =>
+        v.failed
+          .filter((f) => f.startsWith(`${description}: `))
+          .map((f) => ({ message: `attempt ${i + 1} of ${attempts}, void: failed while ${v.machineInterference.join('; ')}`, detail: f.slice(description.length + 2) })),
+      );
+    return {
+      name: scenario.name,
+      timeSeconds: (Date.parse(scenario.endedAt) - Date.parse(scenario.startedAt)) / 1000,
+      cases: scenario.expectations.map((e) => {
+        const earlier = earlierFailures(e.description);
+        return { name: e.description, ok: e.ok, detail: e.detail, ...(earlier.length > 0 ? { earlierFailures: earlier } : {}) };
+      }),
+      ...(voids.length > 0 ? { properties: { attempts: String(attempts) }, systemErr: voids.map((v, i) => describeVoidAttempt(v, i + 1)).join('\n') } : {}),
+    };
+  });
 }

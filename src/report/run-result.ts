@@ -66,6 +66,11 @@ export interface PowerCheck {
   query: string;
 }
 
+/** One line for a void attempt: when, what failed and what the machine did; `n` counts from 1. */
+export function describeVoidAttempt(v: VoidAttempt, n: number): string {
+  return `attempt ${n} (${v.startedAt}) failed ${v.failed.length} verdict(s) while ${v.machineInterference.join('; ')}: it was void and the drill ran again; first failure: ${v.failed[0] ?? '-'}`;
+}
+
 /** One line for the report: what was counted, and what to do when it is too little. */
 export function describePower(p: PowerCheck, scale: number): string {
   const counted = p.events === null ? 'no series for its counters' : `${p.events} events`;
