@@ -7,10 +7,10 @@ import type { FaultDriver, FaultDriverName } from '../faults/fault-driver.ts';
 import { HostDriver } from '../faults/host-driver.ts';
 import { SimulatedHost } from '../faults/host/simulated-host.ts';
 import { ProcessFaultDriver } from '../faults/process-driver.ts';
-import { startThreadedFaultProxy } from '../faults/proxy/threaded-fault-proxy.ts';
+import { startThreadedFaultProxy, startThreadedScrapeProxy } from '../faults/proxy/threaded-fault-proxy.ts';
 import type { FaultProxy } from '../faults/proxy/proxy-fault.ts';
 import { ScrapePathDriver } from '../faults/scrape-path-driver.ts';
-import { ScrapeProxy } from '../faults/scrape/scrape-proxy.ts';
+import type { ScrapePathProxy } from '../faults/scrape/scrape-proxy.ts';
 import { ServiceEndpointDriver, type CooperatingService } from '../faults/service-endpoint-driver.ts';
 import { httpJson } from '../observe/http-json.ts';
 import { startPostgres } from './dependencies/postgres-server.ts';
@@ -170,12 +170,12 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
   }
   await Promise.all(starts);
 
-  const scrapeProxies = new Map<string, ScrapeProxy>();
+  const scrapeProxies = new Map<string, ScrapePathProxy>();
   const scrapeAddresses = new Map<string, string>();
   for (const target of [...system.services, ...system.exporters]) {
     const port = servicePorts.get(target.name) ?? exporterPorts.get(target.name)!;
     if (ctx.scrapeFaultTargets === 'all' || ctx.scrapeFaultTargets.has(target.name)) {
-      const proxy = await ScrapeProxy.start(`http://127.0.0.1:${port}${target.metricsPath}`);
+      const proxy = await startThreadedScrapeProxy(`http://127.0.0.1:${port}${target.metricsPath}`);
       ctx.onStop(() => proxy.stop());
       scrapeProxies.set(target.name, proxy);
       scrapeAddresses.set(target.job, `127.0.0.1:${proxy.port}`);

@@ -1,13 +1,18 @@
 import type { FiredrillErrorCode } from '../../errors.ts';
+import type { DriverFault } from '../fault-driver.ts';
 import type { ProxyFault, ProxyProtocol } from './proxy-fault.ts';
 
-// The messages between firedrill's main thread and the thread its dependency proxies run in
-// (threaded-fault-proxy.ts and proxy-thread.ts). Plain data: they cross a structured clone.
+// The messages between firedrill's main thread and the thread its dependency and scrape-path
+// proxies run in (threaded-fault-proxy.ts and proxy-thread.ts). Plain data: they cross a
+// structured clone.
 
 /** What the main thread asks of one proxy, `proxy` naming it; `seq` pairs the answer. */
 export type ProxyThreadRequest = { readonly seq: number; readonly proxy: number } & (
   | { readonly op: 'start'; readonly protocol: ProxyProtocol; readonly upstreamPort: number; readonly port: number }
-  | { readonly op: 'inject'; readonly fault: ProxyFault }
+  /** A scrape-path proxy in front of the metrics URL `upstream`. */
+  | { readonly op: 'start-scrape'; readonly upstream: string; readonly port: number }
+  /** A `ProxyFault` for a dependency proxy, a `DriverFault` for a scrape-path one. */
+  | { readonly op: 'inject'; readonly fault: ProxyFault | DriverFault }
   | { readonly op: 'revert'; readonly id: string }
   | { readonly op: 'stop' }
 );

@@ -1,17 +1,19 @@
 import { parentPort } from 'node:worker_threads';
 import { FiredrillError } from '../../errors.ts';
+import type { DriverFault } from '../fault-driver.ts';
+import { ScrapeProxy } from '../scrape/scrape-proxy.ts';
 import { startHttpFaultProxy } from './http-fault-proxy.ts';
-import type { FaultProxy } from './proxy-fault.ts';
+import type { FaultProxy, ProxyFault } from './proxy-fault.ts';
 import type { ProxyThreadReply, ProxyThreadRequest } from './proxy-thread-protocol.ts';
 import { startTcpFaultProxy } from './tcp-fault-proxy.ts';
 
-// Runs in the proxy thread (started by threaded-fault-proxy.ts): the proxies themselves, each
-// answering its requests in the order they came.
+// Runs in the proxy thread (started by threaded-fault-proxy.ts): the proxies themselves, dependency
+// and scrape-path ones, each answering its requests in the order they came.
 
 const port = parentPort;
 if (!port) throw new Error('proxy-thread.ts runs in the worker threaded-fault-proxy.ts starts, not on its own');
 
-const proxies = new Map<number, FaultProxy>();
+const proxies = new Map<number, FaultProxy | ScrapeProxy>();
 /** Each proxy's requests one after another: a revert never overtakes its inject. */
 const queues = new Map<number, Promise<void>>();
 
@@ -46,10 +48,16 @@ async function serve(request: ProxyThreadRequest): Promise<void> {
     proxies.set(request.proxy, proxy);
     return;
   }
+  if (request.op === 'start-scrape') {
+    proxies.set(request.proxy, await ScrapeProxy.start(request.upstream, request.port));
+    return;
+  }
   const proxy = proxies.get(request.proxy);
   if (!proxy) throw new Error(`fault proxy ${request.proxy} is not running in the proxy thread`);
   // A stopped proxy stays known, so that a late inject or revert gets its own answer ("the proxy is stopped").
-  if (request.op === 'inject') await proxy.inject(request.fault);
-  else if (request.op === 'revert') await proxy.revert(request.id);
+  if (request.op === 'inject') {
+    if (proxy instanceof ScrapeProxy) await proxy.inject(request.fault as DriverFault);
+    else await proxy.inject(request.fault as ProxyFault);
+  } else if (request.op === 'revert') await proxy.revert(request.id);
   else await proxy.stop();
 }

@@ -2,6 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { FiredrillError } from '../../errors.ts';
 import { bindOnFreePort, releasePort } from '../../stack/free-port.ts';
 import { runAllTeardowns } from '../../stack/teardown.ts';
+import type { DriverFault } from '../fault-driver.ts';
+import type { ScrapePathProxy } from '../scrape/scrape-proxy.ts';
 import type { FaultProxy, ProxyFault, ProxyProtocol } from './proxy-fault.ts';
 import type { ProxyThreadReply, ProxyThreadRequest } from './proxy-thread-protocol.ts';
 
@@ -12,7 +14,8 @@ import type { ProxyThreadReply, ProxyThreadRequest } from './proxy-thread-protoc
 // and up to 650 ms at moments, and THE_BOT's backend, whose requests cross the proxy five or six
 // times, reached a p95 of 0.12 to 0.88 s with no database fault, against DjangoHighLatency's 1 s.
 // So the proxies run in a thread of their own, whose event loop does nothing else, and the main
-// thread only asks it to start, inject, revert and stop them.
+// thread only asks it to start, inject, revert and stop them. Scrape-path proxies run there too:
+// a scrape that waits for a busy main thread past its timeout (250 ms at scale 40) is `up` 0.
 
 /** An answer takes milliseconds (the first waits for the thread to load); none after this means the thread is stuck. */
 const ANSWER_TIMEOUT_MS = 60_000;
@@ -91,43 +94,33 @@ class ProxyThread {
 let thread: ProxyThread | undefined;
 let proxies = 0;
 
-/** A proxy that runs in the proxy thread, as `startTcpFaultProxy` / `startHttpFaultProxy` would in this one. */
-class ThreadedFaultProxy implements FaultProxy {
-  readonly #id = ++proxies;
+/** A proxy that runs in the proxy thread: the main thread's handle on it, by its id there. */
+class ThreadedProxy<Fault extends ProxyFault | DriverFault> implements AsyncDisposable {
+  protected readonly id = ++proxies;
   #stopped = false;
 
-  private constructor(
-    private readonly thread: ProxyThread,
-    readonly protocol: ProxyProtocol,
+  protected constructor(
+    protected readonly thread: ProxyThread,
     readonly port: number,
   ) {}
-
-  /** The port is drawn here, not in the thread: this thread's draws keep the stack's own ports apart from it. */
-  static start(thread: ProxyThread, protocol: ProxyProtocol, upstreamPort: number): Promise<ThreadedFaultProxy> {
-    return bindOnFreePort(async (port) => {
-      const proxy = new ThreadedFaultProxy(thread, protocol, port);
-      await thread.call({ op: 'start', proxy: proxy.#id, protocol, upstreamPort, port });
-      return proxy;
-    });
-  }
 
   get address(): string {
     return `127.0.0.1:${this.port}`;
   }
 
-  inject(fault: ProxyFault): Promise<void> {
-    return this.thread.call({ op: 'inject', proxy: this.#id, fault });
+  inject(fault: Fault): Promise<void> {
+    return this.thread.call({ op: 'inject', proxy: this.id, fault });
   }
 
   revert(id: string): Promise<void> {
-    return this.thread.call({ op: 'revert', proxy: this.#id, id });
+    return this.thread.call({ op: 'revert', proxy: this.id, id });
   }
 
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     try {
-      await this.thread.call({ op: 'stop', proxy: this.#id });
+      await this.thread.call({ op: 'stop', proxy: this.id });
     } catch (error) {
       // A thread that died took its proxies with it: nothing is left to stop.
       if (!this.thread.failed) throw error;
@@ -141,6 +134,37 @@ class ThreadedFaultProxy implements FaultProxy {
   }
 }
 
+/** A dependency proxy in the proxy thread, as `startTcpFaultProxy` / `startHttpFaultProxy` would start it in this one. */
+class ThreadedFaultProxy extends ThreadedProxy<ProxyFault> implements FaultProxy {
+  private constructor(
+    thread: ProxyThread,
+    readonly protocol: ProxyProtocol,
+    port: number,
+  ) {
+    super(thread, port);
+  }
+
+  /** The port is drawn here, not in the thread: this thread's draws keep the stack's own ports apart from it. */
+  static start(thread: ProxyThread, protocol: ProxyProtocol, upstreamPort: number): Promise<ThreadedFaultProxy> {
+    return bindOnFreePort(async (port) => {
+      const proxy = new ThreadedFaultProxy(thread, protocol, port);
+      await thread.call({ op: 'start', proxy: proxy.id, protocol, upstreamPort, port });
+      return proxy;
+    });
+  }
+}
+
+/** A scrape-path proxy in the proxy thread, as `ScrapeProxy.start` would start it in this one. */
+class ThreadedScrapeProxy extends ThreadedProxy<DriverFault> implements ScrapePathProxy {
+  static start(thread: ProxyThread, upstream: string): Promise<ThreadedScrapeProxy> {
+    return bindOnFreePort(async (port) => {
+      const proxy = new ThreadedScrapeProxy(thread, port);
+      await thread.call({ op: 'start-scrape', proxy: proxy.id, upstream, port });
+      return proxy;
+    });
+  }
+}
+
 /**
  * Starts a fault proxy on 127.0.0.1 in front of the dependency on `upstreamPort`, speaking
  * `protocol`, in firedrill's proxy thread.
@@ -149,4 +173,15 @@ class ThreadedFaultProxy implements FaultProxy {
 export function startThreadedFaultProxy(protocol: ProxyProtocol, upstreamPort: number): Promise<FaultProxy> {
   thread ??= new ProxyThread();
   return ThreadedFaultProxy.start(thread, protocol, upstreamPort);
+}
+
+/**
+ * Starts a scrape-path proxy on 127.0.0.1 in front of a target's metrics URL (`upstream`,
+ * `http://127.0.0.1:<port><metricsPath>`) in firedrill's proxy thread: Prometheus' scrapes through
+ * it wait for no other work of firedrill's.
+ * @example await using proxy = await startThreadedScrapeProxy('http://127.0.0.1:8080/metrics');
+ */
+export function startThreadedScrapeProxy(upstream: string): Promise<ScrapePathProxy> {
+  thread ??= new ProxyThread();
+  return ThreadedScrapeProxy.start(thread, upstream);
 }

@@ -1,8 +1,18 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request } from 'undici';
 import type { DriverFault } from '../fault-driver.ts';
+import { ProxyListener } from '../proxy/proxy-listener.ts';
 import { dropFamily } from './drop-family.ts';
+
+/** A proxy on one target's scrape path, wherever it runs (this thread, or the proxy thread: threaded-fault-proxy.ts). */
+export interface ScrapePathProxy extends AsyncDisposable {
+  readonly port: number;
+  inject(fault: DriverFault): Promise<void>;
+  /** Reverts that fault only; the others stay in force. */
+  revert(id: string): Promise<void>;
+  /** Reverts everything and closes every connection and the listener. */
+  stop(): Promise<void>;
+}
 
 /** What Prometheus is answered while scrape faults hold: the newest fault of a kind wins, drops add up. */
 interface ScrapeFaultState {
@@ -19,35 +29,36 @@ const UPSTREAM_TIMEOUT_MS = 30_000;
  * Stands between Prometheus and one target's metrics endpoint on 127.0.0.1, passing scrapes
  * through untouched until a scrape fault asks it to make them hang, fail, or lose a family.
  */
-export class ScrapeProxy {
+export class ScrapeProxy implements ScrapePathProxy {
   readonly #faults: DriverFault[] = [];
   /** Scrapes held by a timeout fault, answered never; closed on revert or stop. */
   readonly #held = new Set<ServerResponse>();
-  #server: Server | undefined;
-  #port = 0;
+  #listener: ProxyListener | undefined;
 
   private constructor(private readonly upstream: string) {}
 
-  /** `upstream`: the target's metrics URL, `http://127.0.0.1:<port><metricsPath>`. */
-  static async start(upstream: string, port = 0): Promise<ScrapeProxy> {
+  /**
+   * `upstream`: the target's metrics URL, `http://127.0.0.1:<port><metricsPath>`; `port`: where to
+   * listen (a taken one is PORT_TAKEN), default a free one.
+   */
+  static async start(upstream: string, port?: number): Promise<ScrapeProxy> {
     const proxy = new ScrapeProxy(upstream);
-    proxy.#server = createServer((req, res) => void proxy.#handle(req, res));
-    proxy.#server.listen(port, '127.0.0.1');
-    await once(proxy.#server, 'listening');
-    const address = proxy.#server.address();
-    proxy.#port = typeof address === 'object' && address ? address.port : 0;
+    proxy.#listener = await ProxyListener.open(
+      createServer((req, res) => void proxy.#handle(req, res)),
+      port,
+    );
     return proxy;
   }
 
   get port(): number {
-    return this.#port;
+    return this.#listener?.port ?? 0;
   }
 
-  inject(fault: DriverFault): void {
+  async inject(fault: DriverFault): Promise<void> {
     this.#faults.push(fault);
   }
 
-  revert(id: string): void {
+  async revert(id: string): Promise<void> {
     const index = this.#faults.findIndex((f) => f.id === id);
     if (index >= 0) this.#faults.splice(index, 1);
     if (!this.#state().timeout) this.#releaseHeld();
@@ -56,9 +67,11 @@ export class ScrapeProxy {
   async stop(): Promise<void> {
     this.#faults.length = 0;
     this.#releaseHeld();
-    if (!this.#server) return;
-    this.#server.closeAllConnections();
-    await new Promise((resolve) => this.#server!.close(resolve));
+    await this.#listener?.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
   }
 
   #state(): ScrapeFaultState {
