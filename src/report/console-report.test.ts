@@ -58,13 +58,13 @@ describe('the console report of a drill', () => {
       {
         ...result,
         machineInterference: ['restart(worker) came back 0.1s after its gap (real time, 4s of rule time at scale 40)'],
-        voidAttempts: [{ startedAt: at(-40), endedAt: at(-10), failed: ['TargetDown does not fire: fired at +1.3s'], machineInterference: ['a scrape of job api (api:8080) at +1.1s ran out its 250 ms timeout with no fault in effect: the machine starved it'] }],
+        voidAttempts: [{ startedAt: at(-40), endedAt: at(-10), scale: 40, failed: ['TargetDown does not fire: fired at +1.3s'], machineInterference: ['a scrape of job api (api:8080) at +1.1s ran out its 250 ms timeout with no fault in effect: the machine starved it'] }],
       },
       40,
     );
     expect(retried).toContain('  machine   restart(worker) came back 0.1s after its gap (real time, 4s of rule time at scale 40)');
     expect(retried).toContain(
-      `  retried   attempt 1 (${at(-40)}) failed 1 verdict(s) while a scrape of job api (api:8080) at +1.1s ran out its 250 ms timeout with no fault in effect: the machine starved it: it was void and the drill ran again; first failure: TargetDown does not fire: fired at +1.3s`,
+      `  retried   attempt 1 (${at(-40)}, scale 40) failed 1 verdict(s) while a scrape of job api (api:8080) at +1.1s ran out its 250 ms timeout with no fault in effect: the machine starved it: it was void and the drill ran again; first failure: TargetDown does not fire: fired at +1.3s`,
     );
     expect(text).not.toContain('  machine ');
     expect(text).not.toContain('  retried ');

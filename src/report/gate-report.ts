@@ -105,7 +105,7 @@ export function runJUnitSuites(run: RunResult): JUnitSuite[] {
       voids.flatMap((v, i) =>
         v.failed
           .filter((f) => f.startsWith(`${description}: `))
-          .map((f) => ({ message: `attempt ${i + 1} of ${attempts}, void: failed while ${v.machineInterference.join('; ')}`, detail: f.slice(description.length + 2) })),
+          .map((f) => ({ message: `attempt ${i + 1} of ${attempts} at scale ${v.scale}, void: failed while ${v.machineInterference.join('; ')}`, detail: f.slice(description.length + 2) })),
       );
     return {
       name: scenario.name,

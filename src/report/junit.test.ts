@@ -24,7 +24,7 @@ const run = (scenarios: ScenarioResult[]): RunResult =>
 
 const fires = 'APIDown{service="api"} fires within its for window';
 const quiet = 'HighAPILatency does not fire';
-const firstAttempt = { startedAt: '2026-12-02T06:00:00.000Z', endedAt: '2026-12-02T06:00:30.000Z', failed: [`${fires}: never fired`, 'no unexpected alert fires: WorkerDown fired'], machineInterference: [starved] };
+const firstAttempt = { startedAt: '2026-12-02T06:00:00.000Z', endedAt: '2026-12-02T06:00:30.000Z', scale: 40, failed: [`${fires}: never fired`, 'no unexpected alert fires: WorkerDown fired'], machineInterference: [starved] };
 
 /** The `<testcase>` element of `name` in `xml`, whole. */
 const testcase = (xml: string, name: string) => xml.match(new RegExp(`<testcase [^>]*name="${name.replace(/[{}"]/g, (c) => ({ '"': '&quot;' })[c] ?? `\\${c}`)}"[^]*?</testcase>`))?.[0];
@@ -43,7 +43,7 @@ describe('JUnit XML', () => {
     expect(testcase(xml, fires)).toBe(
       [
         `<testcase classname="firedrill-gate.api-outage" name="APIDown{service=&quot;api&quot;} fires within its for window">`,
-        `      <flakyFailure message="attempt 1 of 2, void: failed while ${starved}" type="void attempt"><stackTrace>never fired</stackTrace></flakyFailure>`,
+        `      <flakyFailure message="attempt 1 of 2 at scale 40, void: failed while ${starved}" type="void attempt"><stackTrace>never fired</stackTrace></flakyFailure>`,
         '      <system-out>fired 3.0s after pending</system-out>',
         '    </testcase>',
       ].join('\n'),
@@ -51,7 +51,7 @@ describe('JUnit XML', () => {
     // A verdict that held in both attempts carries nothing of the void one.
     expect(testcase(xml, quiet)).toBe(`<testcase classname="firedrill-gate.api-outage" name="${quiet}"><system-out>did not fire</system-out></testcase>`);
     // A failed verdict of the void attempt with no testcase of its own (here: a stranger) is on the suite's stderr with the rest.
-    expect(xml).toContain(`    <system-err>attempt 1 (2026-12-02T06:00:00.000Z) failed 2 verdict(s) while ${starved}: it was void and the drill ran again; first failure: ${fires.replaceAll('"', '&quot;')}: never fired</system-err>\n  </testsuite>`);
+    expect(xml).toContain(`    <system-err>attempt 1 (2026-12-02T06:00:00.000Z, scale 40) failed 2 verdict(s) while ${starved}: it was void and the drill ran again; first failure: ${fires.replaceAll('"', '&quot;')}: never fired</system-err>\n  </testsuite>`);
   });
 
   it('shows a drill that failed on both attempts as a failure with a rerun failure, and counts it once', () => {
@@ -61,7 +61,7 @@ describe('JUnit XML', () => {
       [
         `<testcase classname="firedrill-gate.api-outage" name="APIDown{service=&quot;api&quot;} fires within its for window">`,
         '      <failure message="never fired">never fired</failure>',
-        `      <rerunFailure message="attempt 1 of 2, void: failed while ${starved}" type="void attempt"><stackTrace>never fired</stackTrace></rerunFailure>`,
+        `      <rerunFailure message="attempt 1 of 2 at scale 40, void: failed while ${starved}" type="void attempt"><stackTrace>never fired</stackTrace></rerunFailure>`,
         '    </testcase>',
       ].join('\n'),
     );

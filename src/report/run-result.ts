@@ -68,7 +68,7 @@ export interface PowerCheck {
 
 /** One line for a void attempt: when, what failed and what the machine did; `n` counts from 1. */
 export function describeVoidAttempt(v: VoidAttempt, n: number): string {
-  return `attempt ${n} (${v.startedAt}) failed ${v.failed.length} verdict(s) while ${v.machineInterference.join('; ')}: it was void and the drill ran again; first failure: ${v.failed[0] ?? '-'}`;
+  return `attempt ${n} (${v.startedAt}, scale ${v.scale}) failed ${v.failed.length} verdict(s) while ${v.machineInterference.join('; ')}: it was void and the drill ran again; first failure: ${v.failed[0] ?? '-'}`;
 }
 
 /** One line for the report: what was counted, and what to do when it is too little. */
@@ -140,6 +140,8 @@ export interface ScenarioResult {
 export interface VoidAttempt {
   startedAt: string;
   endedAt: string;
+  /** The scale it ran at; the scenario's `scale` is the last attempt's, lower when a start-up outlasted an alert's scaled `for`. */
+  scale: number;
   /** The verdicts that failed in it. */
   failed: string[];
   machineInterference: string[];

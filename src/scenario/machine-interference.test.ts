@@ -74,21 +74,37 @@ describe('startUpPastFor', () => {
   const doesNotFire = { alert: 'WorkerDown', kind: 'doesNotFire' as const };
 
   it('names an alert that fired during an outage its planned gap kept shorter than `for` and its start-up made longer', () => {
-    expect(startUpPastFor([doesNotFire], [workerDown], [restart])).toEqual([
-      'WorkerDown{service="worker"} fired while restart(worker) was down 3.9s against a planned 0.5s gap: its start-up outlasted the alert\'s scaled `for` of 3.0s, an outage longer than `for` at this scale',
+    expect(startUpPastFor([doesNotFire], [workerDown], [restart], 40)).toEqual([
+      {
+        line: 'WorkerDown{service="worker"} fired while restart(worker) was down 3.9s against a planned 0.5s gap: its start-up outlasted the alert\'s scaled `for` of 3.0s, an outage longer than `for` at this scale',
+        // A 3.36 s start-up, twice over, beside the gap (20 s of rule time) within 2m: 6.72 s <= (120 s - 20 s) / scale, so scale 14.
+        roomyScale: 14,
+      },
     ]);
-    expect(startUpPastFor([{ alert: 'WorkerDown', kind: 'unexpected' }], [workerDown], [restart])).toHaveLength(1);
+    expect(startUpPastFor([{ alert: 'WorkerDown', kind: 'unexpected' }], [workerDown], [restart], 40)).toHaveLength(1);
+  });
+
+  it('gives another attempt a scale at which that start-up fits in `for` twice over beside the plan: at most half the scale, at least 1', () => {
+    const at = (downMs: number, scale: number) => startUpPastFor([doesNotFire], [workerDown], [{ ...restart, downMs }], scale)[0]?.roomyScale;
+    // A start-up just past `for` still halves the scale: a rerun at almost the same scale would meet the same start-up.
+    expect(at(3_000, 40)).toBe(20);
+    // The scale found holds the start-up: at 14, `for` is 8.57 s, the gap 1.43 s, the start-up 3.36 s (6.72 s twice).
+    const roomy = at(3_860, 40)!;
+    expect((120_000 / roomy - (500 * 40) / roomy)).toBeGreaterThanOrEqual(2 * 3_360);
+    expect(120_000 / (roomy + 1) - (500 * 40) / (roomy + 1)).toBeLessThan(2 * 3_360);
+    // A start-up of a minute at scale 40 fits nowhere above 1: real time is the last resort.
+    expect(at(60_000, 40)).toBe(1);
   });
 
   it('says nothing when the plan alone outlasts `for`, the outage was shorter than it, the alert fired after the target came back, or the verdict is of another kind', () => {
     const noFor = { ...workerDown, scaledForSeconds: 0 };
-    expect(startUpPastFor([doesNotFire], [noFor], [restart])).toEqual([]);
-    expect(startUpPastFor([doesNotFire], [workerDown], [{ ...restart, downMs: 2_900 }])).toEqual([]);
+    expect(startUpPastFor([doesNotFire], [noFor], [restart], 40)).toEqual([]);
+    expect(startUpPastFor([doesNotFire], [workerDown], [{ ...restart, downMs: 2_900 }], 40)).toEqual([]);
     const afterComingBack = makeTrace({ ...workerDown, pendingAt: at(11.5), firingAt: at(14.5), resolvedAt: at(16), episodes: undefined });
-    expect(startUpPastFor([doesNotFire], [afterComingBack], [restart])).toEqual([]);
+    expect(startUpPastFor([doesNotFire], [afterComingBack], [restart], 40)).toEqual([]);
     const pendingOnly = makeTrace({ ...workerDown, firingAt: null, episodes: undefined });
-    expect(startUpPastFor([doesNotFire], [pendingOnly], [restart])).toEqual([]);
-    expect(startUpPastFor([{ alert: 'WorkerDown', kind: 'fires' }], [workerDown], [restart])).toEqual([]);
-    expect(startUpPastFor([doesNotFire], [workerDown], [{ ...restart, spec: { target: 'db', kind: 'latency' }, downMs: undefined }])).toEqual([]);
+    expect(startUpPastFor([doesNotFire], [pendingOnly], [restart], 40)).toEqual([]);
+    expect(startUpPastFor([{ alert: 'WorkerDown', kind: 'fires' }], [workerDown], [restart], 40)).toEqual([]);
+    expect(startUpPastFor([doesNotFire], [workerDown], [{ ...restart, spec: { target: 'db', kind: 'latency' }, downMs: undefined }], 40)).toEqual([]);
   });
 });

@@ -60,16 +60,27 @@ export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, '
   });
 }
 
+/** An alert that fired because a target's real start-up made its outage longer than the alert's scaled `for` (`startUpPastFor`). */
+export interface StartUpPastFor {
+  /** What happened, for the report. */
+  readonly line: string;
+  /**
+   * The largest scale at which the same outage, its start-up taken twice as long, stays within the
+   * alert's scaled `for`: where another attempt can judge the rule. At most half the drill's.
+   */
+  readonly roomyScale: number;
+}
+
 /**
  * The alerts of failed "does not fire" verdicts (and strangers that fired) whose episode began
  * while a killed, stopped or restarted target was down, when the plan kept it down for less than
  * the alert's scaled `for` but its real start-up made the outage last longer (seen in CI, about
  * one run in seven: the Piyasa worker's container took 3.4 s to start again on a loaded machine,
  * past WorkerDown's 3 s). At that scale, that start-up was an outage longer than `for`; another
- * attempt, whose start-up fits, can judge the rule. A rule whose `for` the plan itself outlasts
- * (none at all, or one shorter than the gap) fires on every attempt, and still fails.
+ * attempt at a scale whose `for` holds it can judge the rule. A rule whose `for` the plan itself
+ * outlasts (none at all, or one shorter than the gap) fires on every attempt, and still fails.
  */
-export function startUpPastFor(failed: readonly Pick<ExpectationResult, 'alert' | 'labels' | 'kind'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[]): string[] {
+export function startUpPastFor(failed: readonly Pick<ExpectationResult, 'alert' | 'labels' | 'kind'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[], scale: number): StartUpPastFor[] {
   const notFiring = failed.filter((e) => e.kind === 'doesNotFire' || e.kind === 'unexpected');
   return tracesNamedBy(notFiring, traces).flatMap((t) => {
     const forMs = t.scaledForSeconds * 1000;
@@ -80,8 +91,15 @@ export function startUpPastFor(failed: readonly Pick<ExpectationResult, 'alert' 
       const during = t.episodes.some((e) => e.firingAt !== null && Date.parse(e.pendingAt) >= f.injectedAtMs && Date.parse(e.pendingAt) <= f.injectedAtMs + downMs);
       if (!during) continue;
       const planned = f.spec.kind === 'restart' ? 'gap' : 'hold';
+      // At scale s the plan's part of the outage and `for` are both rule time / s; the start-up is
+      // real time. Twice the start-up fits beside the plan's part where s <= scale * (for - planned) / (2 * start-up).
+      const startUpMs = downMs - plannedMs;
+      const roomyScale = Math.max(1, Math.min(Math.floor(scale / 2), Math.floor((scale * (forMs - plannedMs)) / (2 * startUpMs))));
       return [
-        `${traceName(t, traces)} fired while ${f.spec.kind}(${f.spec.target}) was down ${(downMs / 1000).toFixed(1)}s against a planned ${(plannedMs / 1000).toFixed(1)}s ${planned}: its start-up outlasted the alert's scaled \`for\` of ${(forMs / 1000).toFixed(1)}s, an outage longer than \`for\` at this scale`,
+        {
+          line: `${traceName(t, traces)} fired while ${f.spec.kind}(${f.spec.target}) was down ${(downMs / 1000).toFixed(1)}s against a planned ${(plannedMs / 1000).toFixed(1)}s ${planned}: its start-up outlasted the alert's scaled \`for\` of ${(forMs / 1000).toFixed(1)}s, an outage longer than \`for\` at this scale`,
+          roomyScale,
+        },
       ];
     }
     return [];

@@ -32,15 +32,18 @@ export type StackRequest = StackProviderName;
  * fresh stack, and the second attempt's verdicts stand, whatever they are: a failure the machine
  * caused is not the rules', and a failure the rules caused fails again. Only a failure with
  * evidence of interference runs again (a passing drill, or one that failed on a quiet machine,
- * never does), and the result keeps the void attempt with that evidence.
+ * never does), and the result keeps the void attempt with that evidence. When a real start-up
+ * outlasted an alert's scaled `for`, the next attempt runs at a lower scale, where `for` holds it
+ * (machine-interference.ts, `startUpPastFor`); otherwise at the same.
  */
 export const MAX_ATTEMPTS = 2;
 
 /** A failed attempt the machine interfered with, as the result keeps it. */
-function voidAttempt(result: Pick<ScenarioResult, 'startedAt' | 'endedAt' | 'expectations' | 'machineInterference'>): VoidAttempt {
+function voidAttempt(result: Pick<ScenarioResult, 'startedAt' | 'endedAt' | 'expectations' | 'machineInterference'>, scale: number): VoidAttempt {
   return {
     startedAt: result.startedAt,
     endedAt: result.endedAt,
+    scale,
     failed: result.expectations.filter((e) => !e.ok).map((e) => `${e.description}: ${e.detail}`),
     machineInterference: result.machineInterference ?? [],
   };
@@ -79,8 +82,8 @@ export interface RunDrillsOptions {
   readonly onProgress?: (progress: ScenarioProgress) => void;
   /** Called once the scenario's stack is ready, just before traffic starts. */
   readonly onScenarioStart?: (scenario: Scenario, stack: StartedStack) => void;
-  /** Called when an attempt failed with machine interference and the drill runs again (`n`: attempts void so far). */
-  readonly onVoidAttempt?: (scenario: Scenario, attempt: VoidAttempt, n: number) => void;
+  /** Called when an attempt failed with machine interference and the drill runs again (`n`: attempts void so far) at `nextScale`. */
+  readonly onVoidAttempt?: (scenario: Scenario, attempt: VoidAttempt, n: number, nextScale: number) => void;
   /** Called after a scenario, while its stack still runs, with the drill's wall-clock span (the gate checks the metric contract and dashboards here). */
   readonly afterScenario?: (scenario: Scenario, stack: StartedStack, drill: { readonly fromMs: number; readonly toMs: number }) => Promise<void>;
 }
@@ -195,7 +198,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
       estimateMs: estimateMs(scenario, compiled),
       weight: weightOf(scenario),
       run: async (signal: AbortSignal) => {
-        const system = compiled.get(scenario.system)!;
+        let system = compiled.get(scenario.system)!;
         try {
           // Other firedrill runs on this machine hold shares of it too: wait for room among all of them.
           using share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), { signal, measuredHere: measuredHere(scenario) }) : undefined;
@@ -215,13 +218,14 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
             });
             const startedAtMs = Date.now();
             options.onScenarioStart?.(scenario, stack);
-            const result = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });
+            const { rerunScale, ...result } = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });
             usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs, result.traffic);
             const { name, ...rest } = result;
             if (!result.ok && result.machineInterference && voidAttempts.length + 1 < MAX_ATTEMPTS) {
-              const voided = voidAttempt(result);
+              const voided = voidAttempt(result, system.scale);
               voidAttempts.push(voided);
-              options.onVoidAttempt?.(scenario, voided, voidAttempts.length);
+              if (rerunScale !== undefined && rerunScale < system.scale) system = compileSystem(system.system, rerunScale, options.mutations);
+              options.onVoidAttempt?.(scenario, voided, voidAttempts.length, system.scale);
               continue;
             }
             const withStack: ScenarioResult = {

@@ -36,8 +36,14 @@ export interface RunScenarioOptions {
   readonly vacuous?: readonly VacuousExpectation[];
 }
 
+/** A drill's result, and for a failed one the machine interfered with, the scale another attempt should run at when it is not this one. */
+export type DrillOutcome = Omit<ScenarioResult, 'system' | 'scale' | 'stackReadySeconds'> & {
+  /** A real start-up outlasted an alert's scaled `for` (machine-interference.ts, `startUpPastFor`): the largest scale whose `for` holds it. */
+  readonly rerunScale?: number;
+};
+
 /** Runs one scenario on a started stack: history, traffic and faults, then observation and verdicts. */
-export async function runScenario(stack: StartedStack, scenario: Scenario, options: RunScenarioOptions): Promise<Omit<ScenarioResult, 'system' | 'scale' | 'stackReadySeconds'>> {
+export async function runScenario(stack: StartedStack, scenario: Scenario, options: RunScenarioOptions): Promise<DrillOutcome> {
   const { compiled } = stack;
   const plan = planScenario(scenario, planContextFor(scenario, compiled));
   const prometheus = new PrometheusClient(stack.prometheusUrl);
@@ -106,8 +112,8 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       ...judgement.expectations.map((e, i) => (vacuous.has(i) ? { ...e, ok: false, detail: `cannot fail: ${vacuous.get(i)}` } : e)),
       ...traffic.thresholds.map((t) => ({ description: `traffic ${t.stream} to ${plan.streams.find((p) => p.name === t.stream)?.service} answers 2xx: ${t.expression}`, ok: t.ok, detail: `answered 2xx: ${t.observed}${t.ok ? '' : recoveryNote(faults, compiled.scale, 'give the hold room for it or lower minOkRatio')}` })),
     ];
-    const interference =
-      stack.provider === 'external' ? [] : await interferenceOf(prometheus, stack.compiled, faults, alerts, { startedAtMs, endedAtMs, inFlightMs: injectedDelayMs(scenario, compiled), failed: expectations.filter((e) => !e.ok) }).catch(blameTheStack);
+    const interference: Interference =
+      stack.provider === 'external' ? { lines: [] } : await interferenceOf(prometheus, stack.compiled, faults, alerts, { startedAtMs, endedAtMs, inFlightMs: injectedDelayMs(scenario, compiled), failed: expectations.filter((e) => !e.ok) }).catch(blameTheStack);
     return {
       name: scenario.name,
       ok: expectations.every((e) => e.ok),
@@ -121,7 +127,8 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       expectations,
       power: judgement.power,
       ruleValues: judgement.ruleValues,
-      ...(interference.length > 0 ? { machineInterference: interference } : {}),
+      ...(interference.lines.length > 0 ? { machineInterference: interference.lines } : {}),
+      ...(interference.rerunScale !== undefined ? { rerunScale: interference.rerunScale } : {}),
     };
   } finally {
     if (progress) clearInterval(progress);
@@ -144,18 +151,28 @@ async function interferenceOf(
   faults: readonly FaultRecord[],
   traces: readonly AlertTrace[],
   drill: { readonly startedAtMs: number; readonly endedAtMs: number; readonly inFlightMs: number; readonly failed: readonly ExpectationResult[] },
-): Promise<string[]> {
+): Promise<Interference> {
   const timedOut = await timedOutScrapes(prometheus, scrapeTimeouts(compiled), drill.startedAtMs, drill.endedAtMs);
   const graceMs = drill.inFlightMs + 2 * compiled.scrapeIntervalMs;
   const starved = starvedScrapes(timedOut, faults, graceMs, drill.endedAtMs);
   // A failed drill counts only what its failed alerts read: a starved node_exporter says nothing
   // of an API alert's verdict, and a traffic ratio reads no scrape. A passing one shows them all.
   const read = drill.failed.length === 0 ? undefined : jobsReadBy(drill.failed, compiled);
-  return [
-    ...unhealthyBeforeFaults(drill.failed, traces, faults, drill.startedAtMs),
-    ...startUpPastFor(drill.failed, traces, faults),
-    ...machineInterference(read ? starved.filter((s) => read.has(s.job)) : starved, drill.startedAtMs),
-  ];
+  const startUps = startUpPastFor(drill.failed, traces, faults, compiled.scale);
+  return {
+    lines: [
+      ...unhealthyBeforeFaults(drill.failed, traces, faults, drill.startedAtMs),
+      ...startUps.map((s) => s.line),
+      ...machineInterference(read ? starved.filter((s) => read.has(s.job)) : starved, drill.startedAtMs),
+    ],
+    ...(startUps.length > 0 ? { rerunScale: Math.min(...startUps.map((s) => s.roomyScale)) } : {}),
+  };
+}
+
+/** What the machine did to a drill, one line each, and the scale at which another attempt would be out of its way, when a lower one is. */
+interface Interference {
+  readonly lines: string[];
+  readonly rerunScale?: number;
 }
 
 /** The scrape jobs the rules of these verdicts' alerts read. */

@@ -2,19 +2,26 @@
 // starved CPU does to a scrape on a busy machine, made to happen on cue (verify/machine-interference.test.ts).
 // Four systems run the same service: it stalls in its first life only (`once`), in every life
 // (`always`), or answers 500 at once instead of stalling (`error`: a failure of the target's own),
-// in its first life only (`error-once`: a system not healthy when its drill's faults began).
+// in its first life only (`error-once`: a system not healthy when its drill's faults began). A
+// fifth (`slow-restart`) does not stall: each restart takes 6.5 s to listen again.
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '../../src/index.ts';
 
 const marker = process.env.FIREDRILL_STALL_MARKER ?? path.join(os.tmpdir(), `firedrill-stall-marker-${process.pid}`);
-const system = (mode: string) => ({
-  prometheus: 'prometheus.yml',
+const system = (mode: string, prometheus = 'prometheus.yml') => ({
+  prometheus,
   alertmanager: 'alertmanager.yml',
   services: { api: { command: ['node', 'service.mjs'], job: 'api', faultPath: null, env: { STALL_MODE: mode, STALL_MARKER: `${marker}-${mode}` } } },
 });
 
 export default defineConfig({
-  systems: { once: system('once'), always: system('always'), error: system('error'), 'error-once': system('error-once') },
+  systems: {
+    once: system('once'),
+    always: system('always'),
+    error: system('error'),
+    'error-once': system('error-once'),
+    'slow-restart': system('slow-restart', 'prometheus-restart.yml'),
+  },
   scenarios: 'scenarios',
 });

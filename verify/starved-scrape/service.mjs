@@ -3,13 +3,17 @@
 // the next STALL_MS is held until that span ends, far past a scaled scrape timeout.
 // STALL_MODE: `once` stalls only if STALL_MARKER does not exist yet (and creates it), `always`
 // stalls in every life, `error` answers those requests 500 at once instead, `error-once` does that
-// only if STALL_MARKER does not exist yet. Env: PORT.
+// only if STALL_MARKER does not exist yet. `slow-restart` never stalls: each time it is started
+// again on the same port (STALL_MARKER-born-PORT exists), it listens only after SLOW_START_MS, as
+// a slow start-up on a loaded machine does. Env: PORT.
 import fs from 'node:fs';
 import http from 'node:http';
 import { Counter, Registry } from 'prom-client';
 
 const STALL_AFTER = 20;
 const STALL_MS = 4_000;
+const SLOW_START_MS = 6_500;
+const STALLING = new Set(['once', 'always', 'error', 'error-once']);
 const mode = process.env.STALL_MODE;
 const marker = process.env.STALL_MARKER;
 
@@ -19,35 +23,46 @@ let scraped = false;
 let drillRequests = 0;
 let stallUntil = 0;
 
-function stallsThisLife() {
-  if (mode !== 'once' && mode !== 'error-once') return true;
+/** Creates `file` if it is not there yet; false if it was. */
+function createOnce(file) {
   try {
-    fs.writeFileSync(marker, `${process.pid}\n`, { flag: 'wx' });
+    fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
     return true;
   } catch {
-    return false; // an earlier life stalled already
+    return false;
   }
 }
 
-http
-  .createServer(async (req, res) => {
-    if (req.url === '/metrics') {
-      // The stack's own readiness check reads /metrics too, before the warm-up: only Prometheus counts.
-      if (req.headers['user-agent']?.startsWith('Prometheus/')) scraped = true;
-      const now = Date.now();
-      if (now < stallUntil) {
-        if (mode === 'error' || mode === 'error-once') {
-          res.writeHead(500).end('stalled\n');
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, stallUntil - now));
+/** How long this life waits before listening: SLOW_START_MS when it was started again, else none. */
+function startDelayMs() {
+  if (mode !== 'slow-restart') return 0;
+  // A stack's first life on its port; a restart keeps the port, a fresh stack draws another.
+  return createOnce(`${marker}-born-${process.env.PORT}`) ? 0 : SLOW_START_MS;
+}
+
+function stallsThisLife() {
+  if (mode !== 'once' && mode !== 'error-once') return true;
+  return createOnce(marker); // false: an earlier life stalled already
+}
+
+const server = http.createServer(async (req, res) => {
+  if (req.url === '/metrics') {
+    // The stack's own readiness check reads /metrics too, before the warm-up: only Prometheus counts.
+    if (req.headers['user-agent']?.startsWith('Prometheus/')) scraped = true;
+    const now = Date.now();
+    if (now < stallUntil) {
+      if (mode === 'error' || mode === 'error-once') {
+        res.writeHead(500).end('stalled\n');
+        return;
       }
-      res.writeHead(200, { 'content-type': registry.contentType });
-      res.end(await registry.metrics());
-      return;
+      await new Promise((resolve) => setTimeout(resolve, stallUntil - now));
     }
-    requests.inc();
-    if (scraped && ++drillRequests === STALL_AFTER && stallsThisLife()) stallUntil = Date.now() + STALL_MS;
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-  })
-  .listen(Number(process.env.PORT), '127.0.0.1');
+    res.writeHead(200, { 'content-type': registry.contentType });
+    res.end(await registry.metrics());
+    return;
+  }
+  requests.inc();
+  if (scraped && ++drillRequests === STALL_AFTER && STALLING.has(mode) && stallsThisLife()) stallUntil = Date.now() + STALL_MS;
+  res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+});
+setTimeout(() => server.listen(Number(process.env.PORT), '127.0.0.1'), startDelayMs());
