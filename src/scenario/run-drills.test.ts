@@ -1,0 +1,140 @@
+// The attempts loop of runDrills, on stand-in stacks and scripted drill outcomes: how many stacks a
+// drill takes, at which scale, what its result keeps of a void attempt, and that every stack stops.
+// The drills themselves, on real stacks, are verify/machine-interference.test.ts.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import { loadConfig } from '../config/load-config.ts';
+import type { StartedStack } from '../stack/started-stack.ts';
+import { runDrills } from './run-drills.ts';
+import type { DrillOutcome } from './run-scenario.ts';
+
+const script = vi.hoisted(() => ({
+  /** What happened, in order: `start <scale>`, `drill <scale>`, `stop <scale>`. */
+  events: [] as string[],
+  /** What each attempt's drill comes to, in turn: an outcome, or an error it throws. */
+  outcomes: [] as (Partial<DrillOutcome> | Error)[],
+}));
+
+vi.mock('../stack/required-tools.ts', () => ({ requireStackTools: () => undefined }));
+vi.mock('../stack/stack-providers.ts', () => ({
+  providerFor: () => ({
+    name: 'native',
+    start: async (compiled: CompiledSystem) => {
+      script.events.push(`start ${compiled.scale}`);
+      return {
+        provider: 'native',
+        compiled,
+        readyMs: 1000,
+        queuedMs: 0,
+        usage: () => ({ cpuSeconds: 1, rssBytes: 1 }),
+        stop: async () => undefined,
+        [Symbol.asyncDispose]: async () => void script.events.push(`stop ${compiled.scale}`),
+      } as unknown as StartedStack;
+    },
+  }),
+}));
+vi.mock('./run-scenario.ts', () => ({
+  runScenario: async (stack: StartedStack): Promise<DrillOutcome> => {
+    script.events.push(`drill ${stack.compiled.scale}`);
+    const next = script.outcomes.shift();
+    if (next === undefined) throw new Error('the test scripted fewer attempts than the loop ran');
+    if (next instanceof Error) throw next;
+    const ok = next.expectations?.every((e) => e.ok) ?? true;
+    return {
+      name: 'worker-restart',
+      ok,
+      historySeconds: 6,
+      startedAt: new Date(Date.now() - 30_000).toISOString(),
+      endedAt: new Date().toISOString(),
+      traffic: { requests: 0, achievedRps: 0, statuses: {}, dropped: 0, checkFailures: 0, latencyMs: { p50: 0, p95: 0, p99: 0 }, thresholds: [] },
+      faults: [],
+      alerts: [],
+      expectations: [],
+      power: [],
+      ...next,
+    };
+  },
+}));
+
+const config = await loadConfig('firedrill.config.ts');
+const starved = 'a scrape of job piyasa-worker (worker:9101) at +1.1s ran out its 250 ms timeout with no fault in effect: the machine starved it';
+const held = { description: 'WorkerDown does not fire', ok: true, kind: 'doesNotFire' as const, alert: 'WorkerDown', detail: 'did not fire' };
+const fired = { ...held, ok: false, detail: 'WorkerDown{service="worker"} fired' };
+
+async function drill() {
+  const voided: { n: number; nextScale: number; scale: number }[] = [];
+  const after: number[] = [];
+  const run = await runDrills({
+    config,
+    scenarioNames: ['worker-restart'],
+    scale: 40,
+    stack: 'native',
+    engine: 'builtin',
+    jobs: 1,
+    upstreamChecks: false,
+    onVoidAttempt: (_, attempt, n, nextScale) => voided.push({ n, nextScale, scale: attempt.scale }),
+    afterScenario: async (_, stack) => void after.push(stack.compiled.scale),
+  });
+  return { run, result: run.scenarios[0]!, voided, after };
+}
+
+beforeEach(() => {
+  script.events.length = 0;
+  script.outcomes.length = 0;
+});
+
+describe('the attempts of a drill', () => {
+  it('is one stack when the drill passes', async () => {
+    script.outcomes.push({ expectations: [held] });
+    const { result, voided, after } = await drill();
+    expect(script.events).toEqual(['start 40', 'drill 40', 'stop 40']);
+    expect([result.ok, result.voidAttempts, voided, after]).toEqual([true, undefined, [], [40]]);
+  });
+
+  it('is one stack when the drill fails on a quiet machine: that failure is the verdict', async () => {
+    script.outcomes.push({ expectations: [fired] });
+    const { result, voided } = await drill();
+    expect(script.events).toEqual(['start 40', 'drill 40', 'stop 40']);
+    expect([result.ok, result.voidAttempts, voided]).toEqual([false, undefined, []]);
+  });
+
+  it('runs again on a fresh stack, the first stopped before, when the machine interfered; the second attempt decides and the first is kept', async () => {
+    script.outcomes.push({ expectations: [fired], machineInterference: [starved] }, { expectations: [held] });
+    const { result, voided, after } = await drill();
+    expect(script.events).toEqual(['start 40', 'drill 40', 'stop 40', 'start 40', 'drill 40', 'stop 40']);
+    expect(result.ok).toBe(true);
+    expect(result.voidAttempts).toEqual([{ startedAt: expect.any(String), endedAt: expect.any(String), scale: 40, failed: ['WorkerDown does not fire: WorkerDown{service="worker"} fired'], machineInterference: [starved] }]);
+    expect(voided).toEqual([{ n: 1, nextScale: 40, scale: 40 }]);
+    // The gate's checks after a drill (contract, dashboards) run once, on the attempt that stands.
+    expect(after).toEqual([40]);
+  });
+
+  it('runs at most twice: a second attempt the machine interfered with fails', async () => {
+    script.outcomes.push({ expectations: [fired], machineInterference: [starved] }, { expectations: [fired], machineInterference: [starved] });
+    const { run, result } = await drill();
+    expect(script.events.filter((e) => e.startsWith('drill'))).toHaveLength(2);
+    expect([run.ok, result.ok, result.voidAttempts?.length, result.machineInterference]).toEqual([false, false, 1, [starved]]);
+  });
+
+  it('runs the second attempt at the scale the first asked for when a start-up outlasted `for`, and compiles the system at it', async () => {
+    script.outcomes.push({ expectations: [fired], machineInterference: ['WorkerDown fired while restart(worker) was down 3.9s ...'], rerunScale: 14 }, { expectations: [held] });
+    const { result, voided, after } = await drill();
+    expect(script.events).toEqual(['start 40', 'drill 40', 'stop 40', 'start 14', 'drill 14', 'stop 14']);
+    expect([result.scale, result.voidAttempts?.[0]?.scale, voided, after]).toEqual([14, 40, [{ n: 1, nextScale: 14, scale: 40 }], [14]]);
+    // The result is the scenario's own: no trace of the loop's hint in it.
+    expect(result).not.toHaveProperty('rerunScale');
+  });
+
+  it('ignores a scale asked for that is not lower', async () => {
+    script.outcomes.push({ expectations: [fired], machineInterference: [starved], rerunScale: 40 }, { expectations: [held] });
+    const { result } = await drill();
+    expect(script.events.filter((e) => e.startsWith('start'))).toEqual(['start 40', 'start 40']);
+    expect(result.scale).toBe(40);
+  });
+
+  it('stops the stack when the drill throws, and throws that', async () => {
+    script.outcomes.push(new Error('Prometheus went away'));
+    await expect(drill()).rejects.toThrow('Prometheus went away');
+    expect(script.events).toEqual(['start 40', 'drill 40', 'stop 40']);
+  });
+});
