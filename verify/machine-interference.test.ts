@@ -99,12 +99,14 @@ describe.concurrent('a drill failed while the machine starved a scrape', () => {
     const [attempt] = result.voidAttempts!;
     expect(attempt!.scale).toBe(40);
     expect(attempt!.failed).toEqual([expect.stringMatching(/^ApiDown does not fire: /)]);
-    expect(attempt!.machineInterference).toEqual([
+    // A scrape the loaded machine starved beside it would add a line of its own.
+    const startUp = attempt!.machineInterference.filter((line) => !/the machine starved/.test(line));
+    expect(startUp).toEqual([
       expect.stringMatching(/^ApiDown\{severity="critical"\} fired while restart\(api\) was down (\d+\.\d)s against a planned 1\.0s gap: its start-up outlasted the alert's scaled `for` of 4\.5s, an outage longer than `for` at this scale$/),
     ]);
     // ApiDown's 3m `for` at scale s is 180/s seconds; the gap (two scrape intervals, 40s) 40/s; the
     // start-up is real time. The second attempt runs where twice that start-up fits beside the gap.
-    const downS = Number(/was down (\d+\.\d)s/.exec(attempt!.machineInterference[0]!)![1]);
+    const downS = Number(/was down (\d+\.\d)s/.exec(startUp[0]!)![1]);
     const startUpS = downS - 1;
     expect(startUpS).toBeGreaterThanOrEqual(6.5);
     // There the same slow start-up is an outage `for` holds, as in production: the verdict passes.
@@ -112,7 +114,8 @@ describe.concurrent('a drill failed while the machine starved a scrape', () => {
     expect(result.expectations.map((e) => [e.description, e.ok])).toEqual([['ApiDown does not fire', true], ['no alert fires that no expectation names', true]]);
     expect(result.faults.map((f) => [f.kind, f.downSeconds! >= 6.5])).toEqual([['restart', true]]);
     expect(nextScales).toEqual([result.scale]);
-    expect(result.scale).toBeLessThanOrEqual(Math.floor((140 / (2 * startUpS)) * 1.01));
-    expect(result.scale).toBeGreaterThanOrEqual(1);
+    // 140 = 40 * (4.5 s - 1.0 s); the start-up above is rounded to 0.1 s.
+    expect(result.scale).toBeLessThanOrEqual(Math.floor(140 / (2 * (startUpS - 0.05))));
+    expect(result.scale).toBeGreaterThanOrEqual(Math.floor(140 / (2 * (startUpS + 0.05))));
   }, 240_000);
 });

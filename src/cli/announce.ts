@@ -18,7 +18,7 @@ export function announceStart(scenario: Scenario, stack: StartedStack, keep = fa
 
 /** One line on stderr when a failed attempt is void (the machine interfered) and the drill runs again. */
 export function announceVoidAttempt(scenario: Scenario, attempt: VoidAttempt, n: number, nextScale: number): void {
-  const where = nextScale === attempt.scale ? 'on a fresh stack' : `at scale ${nextScale}, where its \`for\` holds the start-up, on a fresh stack`;
+  const where = attempt.scale === undefined || nextScale === attempt.scale ? 'on a fresh stack' : `at scale ${nextScale}, where its \`for\` holds the start-up, on a fresh stack`;
   console.error(`> ${scenario.name}: attempt ${n} failed while ${attempt.machineInterference[0]}${attempt.machineInterference.length > 1 ? ` (and ${attempt.machineInterference.length - 1} more)` : ''}; running it again ${where}`);
 }
 

@@ -1,6 +1,6 @@
 import type { GateResult } from '../gate/run-gate.ts';
 import type { JUnitSuite } from './junit.ts';
-import { describePower, describeVoidAttempt, failedExpectations, type RunResult } from './run-result.ts';
+import { atScale, describePower, describeVoidAttempt, failedExpectations, type RunResult } from './run-result.ts';
 
 /** The floor the summary names when no window fell short (the checks carry their own). */
 const MIN_EVENTS_LABEL = 20;
@@ -105,7 +105,7 @@ export function runJUnitSuites(run: RunResult): JUnitSuite[] {
       voids.flatMap((v, i) =>
         v.failed
           .filter((f) => f.startsWith(`${description}: `))
-          .map((f) => ({ message: `attempt ${i + 1} of ${attempts} at scale ${v.scale}, void: failed while ${v.machineInterference.join('; ')}`, detail: f.slice(description.length + 2) })),
+          .map((f) => ({ message: `attempt ${i + 1} of ${attempts}${atScale(v, ' at scale ')}, void: failed while ${v.machineInterference.join('; ')}`, detail: f.slice(description.length + 2) })),
       );
     return {
       name: scenario.name,

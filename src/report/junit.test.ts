@@ -24,7 +24,8 @@ const run = (scenarios: ScenarioResult[]): RunResult =>
 
 const fires = 'APIDown{service="api"} fires within its for window';
 const quiet = 'HighAPILatency does not fire';
-const firstAttempt = { startedAt: '2026-12-02T06:00:00.000Z', endedAt: '2026-12-02T06:00:30.000Z', scale: 40, failed: [`${fires}: never fired`, 'no unexpected alert fires: WorkerDown fired'], machineInterference: [starved] };
+const strangers = 'no alert fires that no expectation names';
+const firstAttempt = { startedAt: '2026-12-02T06:00:00.000Z', endedAt: '2026-12-02T06:00:30.000Z', scale: 40, failed: [`${fires}: never fired`, `${strangers}: WorkerDown fired`], machineInterference: [starved] };
 
 /** The `<testcase>` element of `name` in `xml`, whole. */
 const testcase = (xml: string, name: string) => xml.match(new RegExp(`<testcase [^>]*name="${name.replace(/[{}"]/g, (c) => ({ '"': '&quot;' })[c] ?? `\\${c}`)}"[^]*?</testcase>`))?.[0];
@@ -37,8 +38,11 @@ describe('JUnit XML', () => {
   });
 
   it('shows a drill that passed on its second attempt: the attempts, the void one on stderr, and its failure as flaky on the testcase', () => {
-    const xml = formatJUnit('firedrill-gate', runJUnitSuites(run([scenario([{ description: fires, ok: true, detail: 'fired 3.0s after pending' }, { description: quiet, ok: true, detail: 'did not fire' }], [firstAttempt])])));
-    expect(xml).toContain('<testsuite name="api-outage" tests="2" failures="0" skipped="0" time="30.000">');
+    const xml = formatJUnit(
+      'firedrill-gate',
+      runJUnitSuites(run([scenario([{ description: fires, ok: true, detail: 'fired 3.0s after pending' }, { description: quiet, ok: true, detail: 'did not fire' }, { description: strangers, ok: true, detail: 'no alert fired' }], [firstAttempt])])),
+    );
+    expect(xml).toContain('<testsuite name="api-outage" tests="3" failures="0" skipped="0" time="30.000">');
     expect(xml).toContain('<properties>\n      <property name="attempts" value="2"/>\n    </properties>');
     expect(testcase(xml, fires)).toBe(
       [
@@ -50,7 +54,9 @@ describe('JUnit XML', () => {
     );
     // A verdict that held in both attempts carries nothing of the void one.
     expect(testcase(xml, quiet)).toBe(`<testcase classname="firedrill-gate.api-outage" name="${quiet}"><system-out>did not fire</system-out></testcase>`);
-    // A failed verdict of the void attempt with no testcase of its own (here: a stranger) is on the suite's stderr with the rest.
+    // A stranger that fired in the void attempt only is a flaky failure of the strangers' testcase.
+    expect(testcase(xml, strangers)).toContain(`<flakyFailure message="attempt 1 of 2 at scale 40, void: failed while ${starved}" type="void attempt"><stackTrace>WorkerDown fired</stackTrace></flakyFailure>`);
+    // The suite's stderr tells the void attempt whole.
     expect(xml).toContain(`    <system-err>attempt 1 (2026-12-02T06:00:00.000Z, scale 40) failed 2 verdict(s) while ${starved}: it was void and the drill ran again; first failure: ${fires.replaceAll('"', '&quot;')}: never fired</system-err>\n  </testsuite>`);
   });
 
@@ -70,5 +76,13 @@ describe('JUnit XML', () => {
   it('writes no attempts, reruns or stderr for a drill that ran once', () => {
     const xml = formatJUnit('firedrill-gate', runJUnitSuites(run([scenario([{ description: fires, ok: false, detail: 'never fired' }])])));
     expect(xml).not.toMatch(/properties|flakyFailure|rerunFailure|system-err/);
+  });
+
+  it('reads a result written before void attempts kept their scale', () => {
+    const { scale: _, ...unscaled } = firstAttempt;
+    const xml = formatJUnit('firedrill-gate', runJUnitSuites(run([scenario([{ description: fires, ok: true, detail: 'fired' }], [unscaled])])));
+    expect(xml).toContain(`<flakyFailure message="attempt 1 of 2, void: failed while ${starved}"`);
+    expect(xml).toContain('<system-err>attempt 1 (2026-12-02T06:00:00.000Z) failed 2 verdict(s)');
+    expect(xml).not.toContain('undefined');
   });
 });

@@ -4,6 +4,7 @@ export interface JUnitEarlierFailure {
   readonly detail: string;
 }
 
+/** One testcase: a check or an expectation, as its last run judged it. */
 export interface JUnitCase {
   readonly name: string;
   readonly ok: boolean;
@@ -53,14 +54,12 @@ export function formatJUnit(name: string, suites: readonly JUnitSuite[]): string
     }
     for (const c of suite.cases) {
       const open = `    <testcase classname="${escape(`${name}.${suite.name}`)}" name="${escape(c.name)}"`;
+      const verdict = c.ok ? `<system-out>${escape(c.detail)}</system-out>` : `<failure message="${escape(c.detail.split('\n')[0] ?? '')}">${escape(c.detail)}</failure>`;
       const earlier = earlierFailureLines(c);
       if (c.skipped) lines.push(`${open}><skipped message="${escape(c.detail)}"/></testcase>`);
-      else if (earlier.length > 0) {
-        const last = c.ok ? `      <system-out>${escape(c.detail)}</system-out>` : `      <failure message="${escape(c.detail.split('\n')[0] ?? '')}">${escape(c.detail)}</failure>`;
-        // Surefire's order: the verdict, then the reruns, then the output.
-        lines.push(`${open}>`, ...(c.ok ? [...earlier, last] : [last, ...earlier]), '    </testcase>');
-      } else if (c.ok) lines.push(`${open}><system-out>${escape(c.detail)}</system-out></testcase>`);
-      else lines.push(`${open}><failure message="${escape(c.detail.split('\n')[0] ?? '')}">${escape(c.detail)}</failure></testcase>`);
+      else if (earlier.length === 0) lines.push(`${open}>${verdict}</testcase>`);
+      // Elements in the schema's order: a failure before the other runs' failures, the output after them.
+      else lines.push(`${open}>`, ...(c.ok ? [...earlier, `      ${verdict}`] : [`      ${verdict}`, ...earlier]), '    </testcase>');
     }
     if (suite.systemErr) lines.push(`    <system-err>${escape(suite.systemErr)}</system-err>`);
     lines.push('  </testsuite>');

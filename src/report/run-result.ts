@@ -66,9 +66,14 @@ export interface PowerCheck {
   query: string;
 }
 
+/** `${prefix}<scale>` of a void attempt, or nothing for one from a result that did not keep it. */
+export function atScale(v: VoidAttempt, prefix: string): string {
+  return v.scale === undefined ? '' : `${prefix}${v.scale}`;
+}
+
 /** One line for a void attempt: when, what failed and what the machine did; `n` counts from 1. */
 export function describeVoidAttempt(v: VoidAttempt, n: number): string {
-  return `attempt ${n} (${v.startedAt}, scale ${v.scale}) failed ${v.failed.length} verdict(s) while ${v.machineInterference.join('; ')}: it was void and the drill ran again; first failure: ${v.failed[0] ?? '-'}`;
+  return `attempt ${n} (${v.startedAt}${atScale(v, ', scale ')}) failed ${v.failed.length} verdict(s) while ${v.machineInterference.join('; ')}: it was void and the drill ran again; first failure: ${v.failed[0] ?? '-'}`;
 }
 
 /** One line for the report: what was counted, and what to do when it is too little. */
@@ -140,8 +145,8 @@ export interface ScenarioResult {
 export interface VoidAttempt {
   startedAt: string;
   endedAt: string;
-  /** The scale it ran at; the scenario's `scale` is the last attempt's, lower when a start-up outlasted an alert's scaled `for`. */
-  scale: number;
+  /** The scale it ran at (absent in results written before it was kept); the scenario's `scale` is the last attempt's, lower when a start-up outlasted an alert's scaled `for`. */
+  scale?: number;
   /** The verdicts that failed in it. */
   failed: string[];
   machineInterference: string[];

@@ -85,15 +85,15 @@ describe('startUpPastFor', () => {
   });
 
   it('gives another attempt a scale at which that start-up fits in `for` twice over beside the plan: at most half the scale, at least 1', () => {
-    const at = (downMs: number, scale: number) => startUpPastFor([doesNotFire], [workerDown], [{ ...restart, downMs }], scale)[0]?.roomyScale;
-    // A start-up just past `for` still halves the scale: a rerun at almost the same scale would meet the same start-up.
-    expect(at(3_000, 40)).toBe(20);
-    // The scale found holds the start-up: at 14, `for` is 8.57 s, the gap 1.43 s, the start-up 3.36 s (6.72 s twice).
-    const roomy = at(3_860, 40)!;
-    expect((120_000 / roomy - (500 * 40) / roomy)).toBeGreaterThanOrEqual(2 * 3_360);
+    const roomyAt = (downMs: number, scale: number) => startUpPastFor([doesNotFire], [workerDown], [{ ...restart, downMs }], scale)[0]?.roomyScale;
+    // A start-up that just fills `for` beside the gap halves the scale: at 20 it is half of `for`.
+    expect(roomyAt(3_000, 40)).toBe(20);
+    // The scale found holds the start-up, the next one up does not: at 14, `for` is 8.57 s, the gap 1.43 s, the start-up 3.36 s (6.72 s twice).
+    const roomy = roomyAt(3_860, 40)!;
+    expect(120_000 / roomy - (500 * 40) / roomy).toBeGreaterThanOrEqual(2 * 3_360);
     expect(120_000 / (roomy + 1) - (500 * 40) / (roomy + 1)).toBeLessThan(2 * 3_360);
     // A start-up of a minute at scale 40 fits nowhere above 1: real time is the last resort.
-    expect(at(60_000, 40)).toBe(1);
+    expect(roomyAt(60_000, 40)).toBe(1);
   });
 
   it('says nothing when the plan alone outlasts `for`, the outage was shorter than it, the alert fired after the target came back, or the verdict is of another kind', () => {

@@ -66,7 +66,8 @@ export interface StartUpPastFor {
   readonly line: string;
   /**
    * The largest scale at which the same outage, its start-up taken twice as long, stays within the
-   * alert's scaled `for`: where another attempt can judge the rule. At most half the drill's.
+   * alert's scaled `for`: where another attempt can judge the rule. At most half the drill's scale,
+   * as the start-up alone already filled `for` beside the plan's part; at least 1.
    */
   readonly roomyScale: number;
 }
@@ -94,7 +95,7 @@ export function startUpPastFor(failed: readonly Pick<ExpectationResult, 'alert' 
       // At scale s the plan's part of the outage and `for` are both rule time / s; the start-up is
       // real time. Twice the start-up fits beside the plan's part where s <= scale * (for - planned) / (2 * start-up).
       const startUpMs = downMs - plannedMs;
-      const roomyScale = Math.max(1, Math.min(Math.floor(scale / 2), Math.floor((scale * (forMs - plannedMs)) / (2 * startUpMs))));
+      const roomyScale = Math.max(1, Math.floor((scale * (forMs - plannedMs)) / (2 * startUpMs)));
       return [
         {
           line: `${traceName(t, traces)} fired while ${f.spec.kind}(${f.spec.target}) was down ${(downMs / 1000).toFixed(1)}s against a planned ${(plannedMs / 1000).toFixed(1)}s ${planned}: its start-up outlasted the alert's scaled \`for\` of ${(forMs / 1000).toFixed(1)}s, an outage longer than \`for\` at this scale`,

@@ -62,7 +62,7 @@ const held = { description: 'WorkerDown does not fire', ok: true, kind: 'doesNot
 const fired = { ...held, ok: false, detail: 'WorkerDown{service="worker"} fired' };
 
 async function drill() {
-  const voided: { n: number; nextScale: number; scale: number }[] = [];
+  const voided: { n: number; nextScale: number; scale: number | undefined }[] = [];
   const after: number[] = [];
   const run = await runDrills({
     config,

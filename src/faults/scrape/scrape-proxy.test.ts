@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FiredrillError } from '../../errors.ts';
 import { waitFor } from '../../stack/wait-for.ts';
 import type { DriverFault } from '../fault-driver.ts';
 import { staysPending } from '../proxy/test-http-upstream.ts';
@@ -79,10 +80,20 @@ describe.each([
       (res) => `answered ${res.statusCode}`,
       (error: Error) => `closed: ${error.message}`,
     );
-    await staysPending(held, 300, 'a scrape under scrape_timeout');
+    // Long enough for the request to reach the proxy on a loaded machine before the revert: one that
+    // came after it would be answered.
+    await staysPending(held, 1_000, 'a scrape under scrape_timeout');
     await proxy.revert('hang');
     expect(await held).toMatch(/^closed: /);
     expect((await scrape(proxy)).status).toBe(200);
+  });
+
+  it('refuses a fault once stopped, naming it, and takes a late revert quietly', async () => {
+    const proxy = await start(targetUrl);
+    await proxy.stop();
+    const error = await proxy.inject(fault('late', 'scrape_error')).catch((e: unknown) => e as FiredrillError);
+    expect([error?.code, error?.message]).toEqual(['BAD_INPUT', `scrape proxy 127.0.0.1:${proxy.port}: cannot inject fault 'late' (scrape_error): the proxy is stopped; start a new one`]);
+    await expect(proxy.revert('late')).resolves.toBeUndefined();
   });
 
   it('answers 502 when the target does not answer, as a reverse proxy does', async () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request } from 'undici';
+import { badInput } from '../../errors.ts';
 import type { DriverFault } from '../fault-driver.ts';
 import { ProxyListener } from '../proxy/proxy-listener.ts';
 import { dropFamily } from './drop-family.ts';
@@ -34,6 +35,7 @@ export class ScrapeProxy implements ScrapePathProxy {
   /** Scrapes held by a timeout fault, answered never; closed on revert or stop. */
   readonly #held = new Set<ServerResponse>();
   #listener: ProxyListener | undefined;
+  #stopped = false;
 
   private constructor(private readonly upstream: string) {}
 
@@ -55,6 +57,7 @@ export class ScrapeProxy implements ScrapePathProxy {
   }
 
   async inject(fault: DriverFault): Promise<void> {
+    if (this.#stopped) throw badInput(`scrape proxy 127.0.0.1:${this.port}: cannot inject fault '${fault.id}' (${fault.spec.kind}): the proxy is stopped; start a new one`);
     this.#faults.push(fault);
   }
 
@@ -65,6 +68,7 @@ export class ScrapeProxy implements ScrapePathProxy {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#faults.length = 0;
     this.#releaseHeld();
     await this.#listener?.stop();

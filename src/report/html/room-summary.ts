@@ -45,7 +45,11 @@ function gateProblems(gate: GateResult): string[] {
 /** Drills run again because the machine interfered, and what it did to the last attempts: shown only when there is any. */
 function machineNotes(run: RunResult): string {
   const notes = run.scenarios.flatMap((s) => [
-    ...(s.voidAttempts ?? []).map((v, i) => `${s.name}: attempt ${i + 1} (scale ${v.scale}) was void and the drill ran again${i + 1 === (s.voidAttempts ?? []).length && s.scale !== undefined && s.scale !== v.scale ? ` at scale ${s.scale}` : ''}: it failed while ${v.machineInterference.join('; ')}`),
+    ...(s.voidAttempts ?? []).map((v, i, all) => {
+      const rescaled = i === all.length - 1 && v.scale !== undefined && s.scale !== undefined && s.scale !== v.scale;
+      const where = v.scale === undefined ? '' : ` (scale ${v.scale})`;
+      return `${s.name}: attempt ${i + 1}${where} was void and the drill ran again${rescaled ? ` at scale ${s.scale}` : ''}: it failed while ${v.machineInterference.join('; ')}`;
+    }),
     ...(s.machineInterference ?? []).map((line) => `${s.name}${s.ok ? '' : ' (failed)'}: ${line}`),
   ]);
   return notes.length === 0 ? '' : `\n<dt>What this machine did to the drills</dt><dd><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></dd>`;
