@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FiredrillError } from '../../errors.ts';
-import { waitFor } from '../../stack/wait-for.ts';
+import { countWhileHeld } from './hold-this-thread.ts';
 import type { FaultProxy } from './proxy-fault.ts';
 import { startTcpFaultProxy } from './tcp-fault-proxy.ts';
 import { TestHttpUpstream } from './test-http-upstream.ts';
@@ -47,13 +47,7 @@ async function roundTripsWhileBlocked(proxyFor: (upstreamPort: number) => Promis
   await using proxy = await proxyFor(pingPong.upstreamPort);
   pingPong.start(proxy.port);
   try {
-    const count = async () => ({ value: Atomics.load(counter, 0) > 0 ? true : undefined, seen: 'no round trip yet' });
-    await waitFor('a first round trip through the proxy', count, { timeoutMs: 10_000, pollMs: 10 });
-    const before = Atomics.load(counter, 0);
-    const until = performance.now() + holdMs;
-    // Held as a busy main thread holds it: no timer, no socket of this thread is served meanwhile.
-    while (performance.now() < until && Atomics.load(counter, 0) < before + 20);
-    return Atomics.load(counter, 0) - before;
+    return await countWhileHeld(counter, holdMs, 'round trip through the proxy');
   } finally {
     await pingPong.stop();
   }

@@ -4,8 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FiredrillError } from '../../errors.ts';
-import { waitFor } from '../../stack/wait-for.ts';
 import type { DriverFault } from '../fault-driver.ts';
+import { countWhileHeld } from '../proxy/hold-this-thread.ts';
 import { staysPending } from '../proxy/test-http-upstream.ts';
 import { startThreadedScrapeProxy } from '../proxy/threaded-fault-proxy.ts';
 import { ScrapeProxy, type ScrapePathProxy } from './scrape-proxy.ts';
@@ -141,12 +141,7 @@ async function scrapesWhileBlocked(start: (upstream: string) => Promise<ScrapePa
   await using proxy = await start(scraper.targetUrl);
   scraper.start(proxy.port);
   try {
-    await waitFor('a first scrape through the proxy', async () => ({ value: Atomics.load(counter, 0) > 0 ? true : undefined, seen: 'no scrape answered yet' }), { timeoutMs: 10_000, pollMs: 10 });
-    const before = Atomics.load(counter, 0);
-    const until = performance.now() + holdMs;
-    // Held as a busy main thread holds it: no timer, no socket of this thread is served meanwhile.
-    while (performance.now() < until && Atomics.load(counter, 0) < before + 20);
-    return Atomics.load(counter, 0) - before;
+    return await countWhileHeld(counter, holdMs, 'scrape answered through the proxy');
   } finally {
     await scraper.stop();
   }
