@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FiredrillError } from '../../errors.ts';
-import { countWhileHeld } from './hold-this-thread.ts';
+import { countThroughProxyWhileHeld, type OtherThreadTraffic } from './hold-this-thread.ts';
 import type { FaultProxy } from './proxy-fault.ts';
 import { startTcpFaultProxy } from './tcp-fault-proxy.ts';
 import { TestHttpUpstream } from './test-http-upstream.ts';
@@ -23,7 +23,7 @@ afterAll(async () => {
  * `proxyPort` each time the last came back and counting the round trips in `counter[0]`: they go
  * on whatever this thread does.
  */
-async function pingPongThread(counter: Int32Array): Promise<{ upstreamPort: number; start(proxyPort: number): void; stop(): Promise<number> }> {
+async function pingPongThread(counter: Int32Array): Promise<OtherThreadTraffic<number>> {
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
      const net = require('node:net');
@@ -37,21 +37,11 @@ async function pingPongThread(counter: Int32Array): Promise<{ upstreamPort: numb
     { eval: true, workerData: { counter } },
   );
   const upstreamPort = await new Promise<number>((resolve) => worker.once('message', resolve));
-  return { upstreamPort, start: (proxyPort) => worker.postMessage(proxyPort), stop: () => worker.terminate() };
+  return { upstream: upstreamPort, start: (proxyPort) => worker.postMessage(proxyPort), stop: () => worker.terminate() };
 }
 
-/** Round trips `counter` counts while this thread's event loop is held for `holdMs`, from the first one on. */
-async function roundTripsWhileBlocked(proxyFor: (upstreamPort: number) => Promise<FaultProxy>, holdMs: number): Promise<number> {
-  const counter = new Int32Array(new SharedArrayBuffer(4));
-  const pingPong = await pingPongThread(counter);
-  await using proxy = await proxyFor(pingPong.upstreamPort);
-  pingPong.start(proxy.port);
-  try {
-    return await countWhileHeld(counter, holdMs, 'round trip through the proxy');
-  } finally {
-    await pingPong.stop();
-  }
-}
+/** Round trips through the proxy while this thread's event loop is held for `holdMs`, from the first one on. */
+const roundTripsWhileBlocked = (proxyFor: (upstreamPort: number) => Promise<FaultProxy>, holdMs: number) => countThroughProxyWhileHeld(pingPongThread, proxyFor, holdMs, 'round trip through the proxy');
 
 describe('a fault proxy in the proxy thread', () => {
   it('passes bytes both ways, applies a fault until its revert, and stops', async () => {

@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FiredrillError } from '../../errors.ts';
 import type { DriverFault } from '../fault-driver.ts';
-import { countWhileHeld } from '../proxy/hold-this-thread.ts';
+import { countThroughProxyWhileHeld, type OtherThreadTraffic } from '../proxy/hold-this-thread.ts';
 import { staysPending } from '../proxy/test-http-upstream.ts';
 import { startThreadedScrapeProxy } from '../proxy/threaded-fault-proxy.ts';
 import { ScrapeProxy, type ScrapePathProxy } from './scrape-proxy.ts';
@@ -114,7 +114,7 @@ describe.each([
  * time the last scrape was answered and counting the answers in `counter[0]`: they go on whatever
  * this thread does.
  */
-async function scrapingThread(counter: Int32Array): Promise<{ targetUrl: string; start(proxyPort: number): void; stop(): Promise<number> }> {
+async function scrapingThread(counter: Int32Array): Promise<OtherThreadTraffic<string>> {
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
      const http = require('node:http');
@@ -131,21 +131,11 @@ async function scrapingThread(counter: Int32Array): Promise<{ targetUrl: string;
     { eval: true, workerData: { counter } },
   );
   const port = await new Promise<number>((resolve) => worker.once('message', resolve));
-  return { targetUrl: `http://127.0.0.1:${port}/metrics`, start: (proxyPort) => worker.postMessage(proxyPort), stop: () => worker.terminate() };
+  return { upstream: `http://127.0.0.1:${port}/metrics`, start: (proxyPort) => worker.postMessage(proxyPort), stop: () => worker.terminate() };
 }
 
 /** Scrapes answered through the proxy while this thread's event loop is held for `holdMs`, from the first one on. */
-async function scrapesWhileBlocked(start: (upstream: string) => Promise<ScrapePathProxy>, holdMs: number): Promise<number> {
-  const counter = new Int32Array(new SharedArrayBuffer(4));
-  const scraper = await scrapingThread(counter);
-  await using proxy = await start(scraper.targetUrl);
-  scraper.start(proxy.port);
-  try {
-    return await countWhileHeld(counter, holdMs, 'scrape answered through the proxy');
-  } finally {
-    await scraper.stop();
-  }
-}
+const scrapesWhileBlocked = (start: (upstream: string) => Promise<ScrapePathProxy>, holdMs: number) => countThroughProxyWhileHeld(scrapingThread, start, holdMs, 'scrape answered through the proxy');
 
 describe('scrapes through a scrape-path proxy while firedrill is busy', () => {
   it("are answered from the proxy thread while this thread's event loop is held; a proxy in this thread answers none", async () => {
