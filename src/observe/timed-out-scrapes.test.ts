@@ -27,4 +27,14 @@ describe('matchTimeouts', () => {
     const took = [series('api', [[100, '0.3']]), { metric: { job: 'api', instance: 'other:1' }, values: [[100.375, '0.3']] } as RangeSeries];
     expect(matchTimeouts('scrape', up, took, timeoutOf)).toEqual([]);
   });
+
+  it('tells apart two targets that share a job and an instance, by the labels relabelling gave them', () => {
+    // One blackbox target probed with two modules: only the tcp probe ran out its time.
+    const probe = (module: string, values: [number, string][]): RangeSeries => ({ metric: { __name__: 'x', job: 'api', instance: 'db:5432', module }, values });
+    const success = [probe('tcp', [[100, '0']]), probe('icmp', [[100, '0']])];
+    const took = [probe('tcp', [[100, '0.26']]), probe('icmp', [[100, '0.001']])];
+    expect(matchTimeouts('probe', success, took, timeoutOf)).toEqual([{ what: 'probe', job: 'api', instance: 'db:5432', atMs: 100_000, durationMs: 260, timeoutMs: 250 }]);
+    // Listed the other way round, the same: no series stands in for another.
+    expect(matchTimeouts('probe', success, [...took].reverse(), timeoutOf)).toHaveLength(1);
+  });
 });

@@ -49,14 +49,22 @@ export async function timedOutScrapes(prometheus: PrometheusClient, timeouts: Ti
   return found.flat().sort((a, b) => a.atMs - b.atMs);
 }
 
-/** The failed samples of `outcomes` whose same-timestamp duration sample reached the job's timeout. */
+/**
+ * A series' labels but its name, in a fixed order: an outcome and its duration carry the same target
+ * labels (job, instance, and whatever relabelling added, such as a probe's module), so this pairs
+ * them even where two targets share a job and an instance.
+ */
+function targetKey(metric: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(metric).filter(([name]) => name !== '__name__').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The failed samples of `outcomes` whose same-timestamp duration sample, of the same target, reached the job's timeout. */
 export function matchTimeouts(what: TimedOutScrape['what'], outcomes: readonly RangeSeries[], durations: readonly RangeSeries[], timeoutOf: (job: string) => number | undefined): TimedOutScrape[] {
-  const key = (metric: Readonly<Record<string, string>>) => `${metric.job ?? ''}\n${metric.instance ?? ''}`;
-  const durationsBy = new Map(durations.map((d) => [key(d.metric), new Map(d.values.map(([t, v]) => [t, Number(v)]))]));
+  const durationsBy = new Map(durations.map((d) => [targetKey(d.metric), new Map(d.values.map(([t, v]) => [t, Number(v)]))]));
   return outcomes.flatMap((series) => {
     const job = series.metric.job ?? '';
     const timeoutMs = timeoutOf(job);
-    const took = durationsBy.get(key(series.metric));
+    const took = durationsBy.get(targetKey(series.metric));
     if (timeoutMs === undefined || !took) return [];
     return series.values.flatMap(([t, value]): TimedOutScrape[] => {
       const durationS = took.get(t);
