@@ -1,4 +1,5 @@
 import type { PrometheusClient, RangeSeries } from './prometheus-client.ts';
+import { seriesIdentity } from './series-identity.ts';
 
 /** One pending -> firing -> resolved cycle of one alert, from the `ALERTS` series' own evaluation timestamps. */
 export interface AlertEpisode {
@@ -38,16 +39,15 @@ export async function readAlertHistories(
 ): Promise<AlertHistory[]> {
   const rangeS = (toMs - fromMs) / 1000 + 1;
   const [series, forState] = await Promise.all([client.rawSamples('ALERTS', rangeS, toMs / 1000), client.rawSamples('ALERTS_FOR_STATE', rangeS, toMs / 1000)]);
-  const identity = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort());
   const activeAt = new Map<string, number>(); // identity@atMs -> activeAt (s)
   for (const s of forState) {
     const { __name__: _name, ...labels } = s.metric as Record<string, string>;
-    for (const [ts, value] of s.values as RangeSeries['values']) activeAt.set(`${identity(labels)}@${Math.round(ts * 1000)}`, Number(value));
+    for (const [ts, value] of s.values as RangeSeries['values']) activeAt.set(`${seriesIdentity(labels)}@${Math.round(ts * 1000)}`, Number(value));
   }
   const byIdentity = new Map<string, { labels: Record<string, string>; samples: AlertSample[] }>();
   for (const s of series) {
     const { alertstate, __name__: _name, ...labels } = s.metric as Record<string, string>;
-    const key = identity(labels);
+    const key = seriesIdentity(labels);
     const entry = byIdentity.get(key) ?? { labels, samples: [] };
     byIdentity.set(key, entry);
     for (const [ts] of s.values as RangeSeries['values']) {

@@ -1,4 +1,5 @@
 import type { PrometheusClient, RangeSeries } from './prometheus-client.ts';
+import { seriesIdentity } from './series-identity.ts';
 
 /** A scrape (or a blackbox probe) that failed because it ran out of time, not because its target said no. */
 export interface TimedOutScrape {
@@ -50,21 +51,16 @@ export async function timedOutScrapes(prometheus: PrometheusClient, timeouts: Ti
 }
 
 /**
- * A series' labels but its name, in a fixed order: an outcome and its duration carry the same target
- * labels (job, instance, and whatever relabelling added, such as a probe's module), so this pairs
- * them even where two targets share a job and an instance.
+ * The failed samples of `outcomes` whose same-timestamp duration sample, of the same target (all
+ * its labels: job, instance and whatever relabelling added, such as a probe's module), reached the
+ * job's timeout.
  */
-function targetKey(metric: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.entries(metric).filter(([name]) => name !== '__name__').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** The failed samples of `outcomes` whose same-timestamp duration sample, of the same target, reached the job's timeout. */
 export function matchTimeouts(what: TimedOutScrape['what'], outcomes: readonly RangeSeries[], durations: readonly RangeSeries[], timeoutOf: (job: string) => number | undefined): TimedOutScrape[] {
-  const durationsBy = new Map(durations.map((d) => [targetKey(d.metric), new Map(d.values.map(([t, v]) => [t, Number(v)]))]));
+  const durationsBy = new Map(durations.map((d) => [seriesIdentity(d.metric), new Map(d.values.map(([t, v]) => [t, Number(v)]))]));
   return outcomes.flatMap((series) => {
     const job = series.metric.job ?? '';
     const timeoutMs = timeoutOf(job);
-    const took = durationsBy.get(targetKey(series.metric));
+    const took = durationsBy.get(seriesIdentity(series.metric));
     if (timeoutMs === undefined || !took) return [];
     return series.values.flatMap(([t, value]): TimedOutScrape[] => {
       const durationS = took.get(t);
