@@ -108,6 +108,18 @@ class ThreadedProxy<Fault extends ProxyFault | DriverFault> implements AsyncDisp
     return `127.0.0.1:${this.port}`;
   }
 
+  /**
+   * Draws the port here, not in the thread (this thread's draws keep the stack's own ports apart
+   * from it), and has the thread start the proxy `make` names on it, with `start`'s request.
+   */
+  protected static startOn<P extends ThreadedProxy<ProxyFault | DriverFault>>(make: (port: number) => P, start: (id: number, port: number) => Call): Promise<P> {
+    return bindOnFreePort(async (port) => {
+      const proxy = make(port);
+      await proxy.thread.call(start(proxy.id, port));
+      return proxy;
+    });
+  }
+
   inject(fault: Fault): Promise<void> {
     return this.thread.call({ op: 'inject', proxy: this.id, fault });
   }
@@ -144,24 +156,15 @@ class ThreadedFaultProxy extends ThreadedProxy<ProxyFault> implements FaultProxy
     super(thread, port);
   }
 
-  /** The port is drawn here, not in the thread: this thread's draws keep the stack's own ports apart from it. */
   static start(thread: ProxyThread, protocol: ProxyProtocol, upstreamPort: number): Promise<ThreadedFaultProxy> {
-    return bindOnFreePort(async (port) => {
-      const proxy = new ThreadedFaultProxy(thread, protocol, port);
-      await thread.call({ op: 'start', proxy: proxy.id, protocol, upstreamPort, port });
-      return proxy;
-    });
+    return ThreadedProxy.startOn((port) => new ThreadedFaultProxy(thread, protocol, port), (proxy, port) => ({ op: 'start', proxy, protocol, upstreamPort, port }));
   }
 }
 
 /** A scrape-path proxy in the proxy thread, as `ScrapeProxy.start` would start it in this one. */
 class ThreadedScrapeProxy extends ThreadedProxy<DriverFault> implements ScrapePathProxy {
   static start(thread: ProxyThread, upstream: string): Promise<ThreadedScrapeProxy> {
-    return bindOnFreePort(async (port) => {
-      const proxy = new ThreadedScrapeProxy(thread, port);
-      await thread.call({ op: 'start-scrape', proxy: proxy.id, upstream, port });
-      return proxy;
-    });
+    return ThreadedProxy.startOn((port) => new ThreadedScrapeProxy(thread, port), (proxy, port) => ({ op: 'start-scrape', proxy, upstream, port }));
   }
 }
 
