@@ -27,7 +27,8 @@ interface ResolvedService {
 /** docker-compose.test.yml (and more files) as docker-compose itself reads them, with the variables firedrill sets. */
 function composeConfig(env: Record<string, string>, more: string[] = []): { services: Record<string, ResolvedService> } {
   const files = [COMPOSE_FILE, ...more].flatMap((f) => ['--file', f]);
-  const out = execFileSync('docker-compose', [...files, 'config'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  // stderr is piped, not inherited: a refusal's message belongs in the error the test reads, not in the suite's output.
+  const out = execFileSync('docker-compose', [...files, 'config'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   // `config` prints a compose file again, with `$` escaped as `$$`: the container gets one.
   return parse(out.replaceAll('$$', '$'));
 }
