@@ -4,7 +4,9 @@ import { arrivalsBy, rateAt, type PlannedStream } from '../scenario/scenario-pla
 import type { RequestSpec } from './traffic.ts';
 
 // firedrill's own open-model pacer (undici): arrivals follow the clock, not the responses. The
-// builtin engine's traffic, and the warm-up every drill's services get before Prometheus scrapes them.
+// builtin engine's traffic, the warm-up every drill's services get before Prometheus scrapes them,
+// and populate's recording. It runs in the traffic thread (threaded-traffic.ts), whose event loop
+// does nothing else.
 
 /** Beyond this many requests in flight per stream, arrivals are dropped and counted, never queued. */
 const MAX_IN_FLIGHT = 1_000;
@@ -14,20 +16,72 @@ const MAX_BURST = 50;
 /** Longest sleep between arrival checks, so a ramp's rising rate is followed closely. */
 const MAX_TICK_MS = 50;
 
-/** Sends one stream's arrivals to `baseUrl` until `durationMs` or `signal`, then waits for those in flight. */
-export async function runStream(
+/** One stream and the service URL its requests go to. */
+export interface StreamTarget {
+  readonly stream: PlannedStream;
+  readonly baseUrl: string;
+}
+
+/** When and for how long streams run. */
+export interface StreamClock {
+  /** From the start of the streams' timeline. */
+  readonly durationMs: number;
+  /**
+   * The timeline's start (epoch ms) when it began before the streams were handed over (the engine's
+   * clock, started in another thread): arrivals due before they could be sent are dropped, not
+   * sent at once, and the streams end with the timeline. Unset: the timeline starts now.
+   */
+  readonly startedAtMs?: number;
+}
+
+/** What streams got, per stream and in all. Status "0" is a request that got no HTTP response. */
+export interface StreamsTally {
+  readonly perStream: { ok: number; total: number }[];
+  readonly statuses: Record<string, number>;
+  /** One per HTTP response, unsorted. */
+  readonly latenciesMs: number[];
+  /** Arrivals not sent: too many requests in flight, or due before the streams got the timeline. */
+  readonly dropped: number;
+}
+
+/** Runs every stream at once and tallies the answers; `counted` hears of each as it comes. */
+export async function runStreams(targets: readonly StreamTarget[], clock: StreamClock, signal: AbortSignal, counted: (ok: boolean) => void = () => undefined): Promise<StreamsTally> {
+  const tally: StreamsTally = { perStream: targets.map(() => ({ ok: 0, total: 0 })), statuses: {}, latenciesMs: [], dropped: 0 };
+  let dropped = 0;
+  await Promise.all(
+    targets.map(({ stream, baseUrl }, i) =>
+      runStream(stream, baseUrl, clock, signal, (status, latencyMs) => {
+        const ok = status.startsWith('2');
+        tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
+        tally.perStream[i]!.total += 1;
+        if (ok) tally.perStream[i]!.ok += 1;
+        if (latencyMs !== undefined) tally.latenciesMs.push(latencyMs);
+        counted(ok);
+      }, (n) => (dropped += n)),
+    ),
+  );
+  return { ...tally, dropped };
+}
+
+/** Sends one stream's arrivals to `baseUrl` until the clock's end or `signal`, then waits for those in flight. */
+async function runStream(
   stream: PlannedStream,
   baseUrl: string,
-  durationMs: number,
+  clock: StreamClock,
   signal: AbortSignal,
   record: (status: string, latencyMs?: number) => void,
-  drop: () => void,
+  drop: (n: number) => void,
 ): Promise<void> {
+  const { durationMs } = clock;
   const pool = new Pool(baseUrl, { connections: 64, pipelining: 1 });
   const pick = weightedPicker(stream.requests);
-  const start = performance.now();
+  const lateMs = clock.startedAtMs === undefined ? 0 : Math.max(0, Date.now() - clock.startedAtMs);
+  const start = performance.now() - lateMs;
   const inFlight = new Set<Promise<void>>();
-  let sent = 0;
+  // Arrival k is due once arrivalsBy reaches k: of those due when the stream got its timeline, the
+  // latest is sent now, the ones before it are dropped.
+  let sent = lateMs > 0 ? Math.floor(arrivalsBy(stream, lateMs / 1000)) : 0;
+  drop(sent);
   try {
     while (!signal.aborted) {
       const nowMs = performance.now() - start;
@@ -35,7 +89,7 @@ export async function runStream(
       const due = Math.min(Math.floor(arrivalsBy(stream, nowMs / 1000)) + 1, sent + MAX_BURST);
       for (; sent < due; sent++) {
         if (inFlight.size >= MAX_IN_FLIGHT) {
-          drop();
+          drop(1);
           continue;
         }
         const request = send(pool, pick(), record);

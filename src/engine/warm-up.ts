@@ -1,6 +1,6 @@
 import type { PlannedStream } from '../scenario/scenario-plan.ts';
 import { assertLoopback } from './loopback.ts';
-import { runStream } from './paced-stream.ts';
+import { sendTraffic } from './threaded-traffic.ts';
 import type { TrafficStream } from './traffic.ts';
 
 /**
@@ -16,14 +16,12 @@ export const WARM_UP_MS = 2_000;
 
 /** The drill's streams at their starting rates, for WARM_UP_MS, then until every answer is in; outcomes are not counted. */
 export async function warmUp(traffic: readonly TrafficStream[], serviceUrls: ReadonlyMap<string, string>, signal: AbortSignal): Promise<void> {
-  const ignore = () => undefined;
-  await Promise.all(
-    traffic.map((t, i) => {
-      const url = serviceUrls.get(t.service);
-      if (url === undefined) return Promise.resolve();
-      assertLoopback(url);
-      const stream: PlannedStream = { name: `warm_up_${i}`, service: t.service, startRps: t.rps, stages: [], requests: t.requests };
-      return runStream(stream, url, WARM_UP_MS, signal, ignore, ignore);
-    }),
-  );
+  const targets = traffic.flatMap((t, i) => {
+    const baseUrl = serviceUrls.get(t.service);
+    if (baseUrl === undefined) return [];
+    assertLoopback(baseUrl);
+    const stream: PlannedStream = { name: `warm_up_${i}`, service: t.service, startRps: t.rps, stages: [], requests: t.requests };
+    return [{ stream, baseUrl }];
+  });
+  if (targets.length > 0) await sendTraffic(targets, { durationMs: WARM_UP_MS }, signal);
 }

@@ -1,6 +1,6 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { assertLoopback } from '../engine/loopback.ts';
-import { runStream } from '../engine/paced-stream.ts';
+import { sendTraffic } from '../engine/threaded-traffic.ts';
 import { FiredrillError } from '../errors.ts';
 import { abortableDelay } from '../faults/play-fault-calls.ts';
 import { planContextFor } from '../scenario/plan-context.ts';
@@ -39,10 +39,11 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
-    const traffic = model.streams.map((stream, i) => {
-      const planned = { name: `traffic_${i}`, service: stream.service, startRps: stream.rps * segment.level, stages: [], requests: stream.requests };
-      return runStream(planned, urls[i]!, settleMs + measureMs + 60_000, stop.signal, () => undefined, () => undefined);
-    });
+    const targets = model.streams.map((stream, i) => ({
+      stream: { name: `traffic_${i}`, service: stream.service, startRps: stream.rps * segment.level, stages: [], requests: stream.requests },
+      baseUrl: urls[i]!,
+    }));
+    const traffic = sendTraffic(targets, { durationMs: settleMs + measureMs + 60_000 }, stop.signal);
     try {
       for (const fault of incidentFaults(segment, stack.compiled)) await stack.faults.inject(fault);
       await abortableDelay(settleMs, signal);
@@ -53,7 +54,7 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
     } finally {
       await stack.faults.revertAll();
       stop.abort();
-      await Promise.all(traffic);
+      await traffic;
       signal.removeEventListener('abort', onAbort);
     }
   }

@@ -1,0 +1,47 @@
+import { parentPort } from 'node:worker_threads';
+import { runStreams } from './paced-stream.ts';
+import type { TrafficThreadReply, TrafficThreadRequest } from './traffic-thread-protocol.ts';
+
+// Runs in the traffic thread (started by threaded-traffic.ts): the streams of every drill of this
+// process, each run reporting its counts as they grow and its tally at the end.
+
+/** How often a run's counts go to the main thread (its live progress and traffic timeline sample each second). */
+const PROGRESS_MS = 100;
+
+const port = parentPort;
+if (!port) throw new Error('traffic-thread.ts runs in the worker threaded-traffic.ts starts, not on its own');
+const post = (reply: TrafficThreadReply) => port.postMessage(reply);
+
+const runs = new Map<number, AbortController>();
+
+port.on('message', (request: TrafficThreadRequest) => {
+  if (request.op === 'stop') runs.get(request.run)?.abort();
+  else void run(request);
+});
+post({ kind: 'ready' });
+
+async function run({ run, targets, clock }: Extract<TrafficThreadRequest, { op: 'run' }>): Promise<void> {
+  const stop = new AbortController();
+  runs.set(run, stop);
+  let requests = 0;
+  let failures = 0;
+  let posted = 0;
+  const progress = setInterval(() => {
+    if (requests === posted) return;
+    posted = requests;
+    post({ kind: 'progress', run, requests, failures });
+  }, PROGRESS_MS);
+  try {
+    const tally = await runStreams(targets, clock, stop.signal, (ok) => {
+      requests += 1;
+      if (!ok) failures += 1;
+    });
+    post({ kind: 'done', run, tally });
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    post({ kind: 'failed', run, message: failure.message, stack: failure.stack });
+  } finally {
+    clearInterval(progress);
+    runs.delete(run);
+  }
+}
