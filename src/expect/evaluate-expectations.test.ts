@@ -27,7 +27,7 @@ const apiDown = (episodes: { pendingAt: number; firingAt: number | null; resolve
   });
 
 function judge(expectations: Expectation[], inputs: Partial<EvaluationInputs>) {
-  return evaluateExpectations({ expectations, traces: [], faults: [], compiled, endedAtMs: ms(60), inFlightMs: 0, ...inputs });
+  return evaluateExpectations({ expectations, traces: [], faults: [], compiled, endedAtMs: ms(60), ...inputs });
 }
 const verdict = (results: ReturnType<typeof judge>, index = 0) => results[index]!;
 
@@ -48,6 +48,25 @@ describe('fires: caused by the drill', () => {
     const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 13, firingAt: 14.5, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
     expect(verdict(result)).toMatchObject({ ok: false });
     expect(verdict(result).detail).toContain('went pending 3.000s after kill(api), bound 0.875s (default: range 0s + 2 scrapes of 10s + 1 evaluation of 15s');
+  });
+
+  it('allows a delay on what the alert watches, in effect while it was detected, on top of the bound', () => {
+    const slowApi = (revertedAt: number): FaultRecord => ({ id: 'slow', spec: fault.latency('api', '800ms'), injectedAtMs: ms(5), revertedAtMs: ms(revertedAt), driver: 'service-endpoint' });
+    const traces = [apiDown([{ pendingAt: 11.5, firingAt: 13, resolvedAt: 30 }])];
+    const held = judge([expectAlert('APIDown').toFire()], { traces, faults: [slowApi(25), killApi(10, 25)] });
+    expect(verdict(held)).toMatchObject({ ok: true });
+    expect(verdict(held).detail).toContain('went pending 1.500s after kill(api), bound 1.675s (default: range 0s + 2 scrapes of 10s + 1 evaluation of 15s = 35s of rule time + 800ms of injected delay)');
+    // Reverted before the kill: nothing of it was in flight while the kill was detected.
+    const over = judge([expectAlert('APIDown').toFire()], { traces, faults: [slowApi(8), killApi(10, 25)] });
+    expect(verdict(over)).toMatchObject({ ok: false });
+    expect(verdict(over).detail).toContain('bound 0.875s (default: range 0s + 2 scrapes of 10s + 1 evaluation of 15s = 35s of rule time)');
+  });
+
+  it('gives no longer for a delay on a part the alert does not watch (the old bound took the drill\'s longest delay)', () => {
+    const slowWorker: FaultRecord = { id: 'gen', spec: fault.slowGeneration('worker', '11s'), injectedAtMs: ms(5), revertedAtMs: ms(40), driver: 'service-endpoint' };
+    const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 21, firingAt: 22.5, resolvedAt: 30 }])], faults: [slowWorker, killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toContain('went pending 11.000s after kill(api), bound 0.875s (default: range 0s + 2 scrapes of 10s + 1 evaluation of 15s = 35s of rule time)');
   });
 
   it('allows the time the fault took to apply on top of the bound (a docker disconnect under load), and no more', () => {
@@ -130,6 +149,33 @@ describe('resolves: after the revert, for good', () => {
   it('fails when an episode caused before the fault was the only one that fired', () => {
     const result = judge([expectAlert('APIDown').toResolve()], { traces: [apiDown([{ pendingAt: 5, firingAt: 6.5, resolvedAt: 9 }])], faults: [killApi(10, 25)] });
     expect(verdict(result).detail).toBe('APIDown never fired after a fault on api, so it cannot resolve');
+  });
+});
+
+describe('every series the expectation selects', () => {
+  /** A second APIDown series, firing from 12.5 s, notified to `receiver`; resolved at `resolvedAt`. */
+  const secondSeries = (resolvedAt: number | null, receiver = 'critical-alerts') => ({
+    ...apiDown([{ pendingAt: 11, firingAt: 12.5, resolvedAt }]),
+    labels: { alertname: 'APIDown', service: 'api-2', severity: 'critical' },
+    notifications: [{ receiver, status: 'firing' as const, at: at(13) }],
+  });
+  const first = apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 26 }]);
+
+  it('resolves only when each series the drill made fire resolved (the old verdict judged the first alone)', () => {
+    const result = judge([expectAlert('APIDown').toResolve()], { traces: [first, secondSeries(null)], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toMatch(/^APIDown\{.*service="api-2".*\} still firing at the end/);
+    expect(verdict(result).detail).toContain('resolved at');
+    const both = judge([expectAlert('APIDown').toResolve()], { traces: [first, secondSeries(27)], faults: [killApi(10, 25)] });
+    expect(verdict(both)).toMatchObject({ ok: true });
+  });
+
+  it('notifies only when each series that fired reached the receiver, and only it (the old verdict judged the first to fire alone)', () => {
+    const result = judge([expectAlert('APIDown').toNotify('critical-alerts')], { traces: [first, secondSeries(27, 'default')], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toMatch(/^APIDown\{.*service="api-2".*\} reached default; expected only critical-alerts/);
+    const both = judge([expectAlert('APIDown').toNotify('critical-alerts')], { traces: [first, secondSeries(27)], faults: [killApi(10, 25)] });
+    expect(verdict(both)).toMatchObject({ ok: true });
   });
 });
 

@@ -4,6 +4,7 @@ import { formatDurationMs } from '../duration.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import { causingFault } from '../faults/causing-fault.ts';
 import { describeFault } from '../faults/fault-spec.ts';
+import { inFlightDelayMs } from '../faults/in-flight-delay.ts';
 import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
@@ -22,8 +23,6 @@ export interface EvaluationInputs {
   readonly compiled: CompiledSystem;
   /** When the drill ended: a fault never reverted held until then. */
   readonly endedAtMs: number;
-  /** Wall ms that injected latency keeps observations in flight (real time, never scaled). */
-  readonly inFlightMs: number;
   /** Set when Alertmanager could not be observed for part of the drill: what depends on it has no data. */
   readonly alertmanagerGap?: string;
 }
@@ -67,9 +66,19 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
       if (!trace) return { ok: false, detail: `${selectorName(e)} was never active, so nothing was inhibited` };
       return source ? inhibitedBy(trace, source) : { ok: false, detail: `${e.source} was never active, so nothing could inhibit ${selectorName(e)}` };
     }
-    case 'notifies':
-      return trace ? notifiesReceiver(trace, e.receiver, traceName(trace, inputs.traces)) : { ok: false, detail: `${selectorName(e)} was never active; expected it to reach ${typeof e.receiver === 'string' ? e.receiver : listText(e.receiver)}` };
+    case 'notifies': {
+      if (!trace) return { ok: false, detail: `${selectorName(e)} was never active; expected it to reach ${typeof e.receiver === 'string' ? e.receiver : listText(e.receiver)}` };
+      // Every series that fired goes by the route: one sent elsewhere is a misroute, whichever fired first.
+      const fired = candidates.filter((t) => t.episodes.some((ep) => ep.firingAt !== null));
+      return everySeries((fired.length > 0 ? fired : [trace]).map((t) => notifiesReceiver(t, e.receiver, traceName(t, inputs.traces))));
+    }
   }
+}
+
+/** A verdict over several series: each must hold; the failures are told first. */
+function everySeries(verdicts: readonly Verdict[]): Verdict {
+  const failed = verdicts.filter((v) => !v.ok);
+  return { ok: failed.length === 0, detail: [...failed, ...verdicts.filter((v) => v.ok)].map((v) => v.detail).join('; ') };
 }
 
 /** Faults on the parts whose effects reach what the alert watches (its rule's `job` matchers, and what those jobs depend on). */
@@ -103,7 +112,7 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
     return { ok: false, detail: `${selectorName(e)} never went pending after ${watched.faults.map((f) => describeFault(f.spec)).join(', ')}${cannotFire}` };
   }
   const timing = firesWithinFor(fired.trace, fired.episode, traceName(fired.trace, inputs.traces));
-  const bound = detectionBound(rule, inputs.compiled, e.detectWithin, inputs.inFlightMs);
+  const bound = detectionBound(rule, inputs.compiled, e.detectWithin, delayInEffectMs(watched.faults, fired.cause, Date.parse(fired.episode.pendingAt)));
   const detectionMs = Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs;
   // Detection counts from when the fault was issued; it acted by the time its call returned.
   const applyMs = fired.cause.applyMs ?? 0;
@@ -114,6 +123,16 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
     ok: timing.ok && detected,
     detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})`,
   };
+}
+
+/**
+ * The real time requests were held in flight on what the alert watches while its fault was being
+ * detected: the longest delay of the watched faults in effect from its cause's injection until it
+ * went pending. A delay elsewhere in the system, or one reverted before, gives the alert no longer.
+ */
+function delayInEffectMs(watched: readonly FaultRecord[], cause: FaultRecord, pendingAtMs: number): number {
+  const inEffect = watched.filter((f) => f.injectedAtMs <= pendingAtMs && (f.revertedAtMs ?? Infinity) >= cause.injectedAtMs);
+  return Math.max(0, ...inEffect.map((f) => inFlightDelayMs(f.spec, f.driver === 'dependency-proxy')));
 }
 
 /** Why no fault of the drill could make the alert fire: every one ends before `for` could elapse. */
@@ -129,9 +148,14 @@ function impossibility(forMs: number, faults: readonly FaultRecord[], inputs: Ev
 function judgeResolves(e: Expectation, candidates: readonly AlertTrace[], inputs: EvaluationInputs): Verdict {
   const watched = faultsWatchedBy(e.alert, inputs);
   const withCaused = candidates.map((trace) => ({ trace, caused: causedEpisodes(trace, watched.faults) }));
-  const subject = withCaused.find((c) => c.caused.some((x) => x.episode.firingAt !== null));
-  if (!subject) return { ok: false, detail: `${selectorName(e)} never fired after a fault on ${watched.targets.join(', ')}, so it cannot resolve` };
-  const { trace, caused } = subject;
+  // Every series the drill made fire must resolve: one that still pages is not made good by another that stopped.
+  const subjects = withCaused.filter((c) => c.caused.some((x) => x.episode.firingAt !== null));
+  if (subjects.length === 0) return { ok: false, detail: `${selectorName(e)} never fired after a fault on ${watched.targets.join(', ')}, so it cannot resolve` };
+  return everySeries(subjects.map(({ trace, caused }) => resolvesAfterItsFault(trace, caused, watched.faults, inputs)));
+}
+
+/** One series' part of `resolves` (judgeResolves). */
+function resolvesAfterItsFault(trace: AlertTrace, caused: ReturnType<typeof causedEpisodes>, faults: readonly FaultRecord[], inputs: EvaluationInputs): Verdict {
   const name = traceName(trace, inputs.traces);
   const flapped = comebacks(caused, true);
   if (flapped.length > 0) {
@@ -139,20 +163,20 @@ function judgeResolves(e: Expectation, candidates: readonly AlertTrace[], inputs
     return { ok: false, detail: `${name} went pending again at ${f.episode.pendingAt} and fired at ${f.episode.firingAt}, after ${describeFault(f.cause.spec)} was reverted at ${new Date(f.cause.revertedAtMs!).toISOString()}, with no new fault: it flaps` };
   }
   const end = trace.episodes.at(-1)!;
-  const reverted = (at: string) => causingFault(watched.faults, Date.parse(at))?.revertedAtMs ?? null;
+  const reverted = (at: string) => causingFault(faults, Date.parse(at))?.revertedAtMs ?? null;
   if (end.resolvedAt === null) {
     const revertedAt = reverted(end.pendingAt);
     return { ok: false, detail: `${name} still ${end.firingAt === null ? 'pending' : 'firing'} at the end${revertedAt !== null ? ` (its fault was reverted at ${new Date(revertedAt).toISOString()})` : ''}` };
   }
   // An episode that never fired and ended while its fault was still in effect: the rule stopped
   // seeing a fault that was still there (as before, when the last episode alone was judged).
-  const endCause = causingFault(watched.faults, Date.parse(end.pendingAt));
+  const endCause = causingFault(faults, Date.parse(end.pendingAt));
   if (end.firingAt === null && endCause?.revertedAtMs != null && Date.parse(end.resolvedAt) < endCause.revertedAtMs) {
     return { ok: false, detail: `${name} went pending at ${end.pendingAt} and resolved at ${end.resolvedAt} without firing, before ${describeFault(endCause.spec)} was reverted at ${new Date(endCause.revertedAtMs).toISOString()}` };
   }
   // What resolved the page is the last episode that fired; one that stayed pending after it paged no one.
   const last = trace.episodes.findLast((e) => e.firingAt !== null)!;
-  const cause = causingFault(watched.faults, Date.parse(last.pendingAt));
+  const cause = causingFault(faults, Date.parse(last.pendingAt));
   if (!cause || cause.revertedAtMs === null) return { ok: false, detail: `${name} resolved at ${last.resolvedAt}, but its fault was never reverted` };
   const afterMs = Date.parse(last.resolvedAt!) - cause.revertedAtMs;
   if (afterMs < 0) return { ok: false, detail: `${name} resolved at ${last.resolvedAt}, before ${describeFault(cause.spec)} was reverted at ${new Date(cause.revertedAtMs).toISOString()}` };

@@ -72,6 +72,14 @@ describe('toBeInhibitedBy', () => {
     expect(() => expect(leaked).toBeInhibitedBy(apiDown())).toThrow(`notified while APIDown fired: warnings at ${at(17.5)}`);
   });
 
+  it('fails when the target was notified after the source fired and reached Alertmanager, before the source was notified itself (the old verdict counted from there)', () => {
+    // APIDown fires at 13 s, evaluated every 0.75 s: in Alertmanager by 13.75 s; its own page at 14.5 s.
+    const early = (noticeAt: number) => makeTrace({ ...suppressedLatency(), firingAt: at(13.2), episodes: undefined, notifications: [{ receiver: 'warnings', status: 'firing', at: at(noticeAt) }] });
+    expect(() => expect(early(14)).toBeInhibitedBy(apiDown())).toThrow(`notified while APIDown fired: warnings at ${at(14)}`);
+    // Sent before the source's evaluation could have reached Alertmanager: inhibition had nothing to act on yet.
+    expect(early(13.5)).toBeInhibitedBy(apiDown());
+  });
+
   it('fails when the two never fired together, since that proves nothing', () => {
     const before = makeTrace({ ...suppressedLatency(), firingAt: at(2), resolvedAt: at(5), episodes: undefined });
     expect(() => expect(before).toBeInhibitedBy(apiDown())).toThrow('it was not firing while APIDown fired, so the check proves nothing');

@@ -47,19 +47,23 @@ export function neverFires(trace: AlertTrace, name = traceName(trace)): Verdict 
     : { ok: false, detail: `${name} fired at ${fired.map((e) => e.firingAt).join(', ')}` };
 }
 
-/** The spans in which both alerts were firing, as [from, to] epoch ms. */
-function firingOverlaps(a: AlertTrace, b: AlertTrace): [number, number][] {
-  const spans = (t: AlertTrace) => t.episodes.flatMap((e) => (e.firingAt === null ? [] : [[ms(e.firingAt)!, ms(e.resolvedAt) ?? Infinity] as [number, number]]));
-  return spans(a).flatMap(([a0, a1]) => spans(b).flatMap(([b0, b1]) => (Math.max(a0, b0) < Math.min(a1, b1) ? [[Math.max(a0, b0), Math.min(a1, b1)] as [number, number]] : [])));
+/** The spans in which both alerts were firing, as [from, to] epoch ms; `b`'s spans start `bLateMs` later. */
+function firingOverlaps(a: AlertTrace, b: AlertTrace, bLateMs = 0): [number, number][] {
+  const spans = (t: AlertTrace, lateMs: number) => t.episodes.flatMap((e) => (e.firingAt === null ? [] : [[ms(e.firingAt)! + lateMs, ms(e.resolvedAt) ?? Infinity] as [number, number]]));
+  return spans(a, 0).flatMap(([a0, a1]) => spans(b, bLateMs).flatMap(([b0, b1]) => (Math.max(a0, b0) < Math.min(a1, b1) ? [[Math.max(a0, b0), Math.min(a1, b1)] as [number, number]] : [])));
 }
 
-/** Firing notifications of `trace` sent while both fired, from the source's first notification on. */
+/**
+ * Firing notifications of `target` sent while both fired, once the source could have reached
+ * Alertmanager: Prometheus sends an alert at the evaluation that fires it, so within one evaluation
+ * interval. Alertmanager inhibits from then on, whether or not the source's own page has gone out
+ * (its group_wait): a target page after that is a page the inhibition should have stopped.
+ */
 function noticesWhileBothFired(target: AlertTrace, source: AlertTrace): AlertTrace['notifications'] {
-  const firstSourceNotice = Math.min(...source.notifications.filter((n) => n.status === 'firing').map((n) => ms(n.at)!));
-  const overlaps = firingOverlaps(target, source);
+  const overlaps = firingOverlaps(target, source, source.evaluationIntervalSeconds * 1000);
   return target.notifications.filter((n) => {
     const at = ms(n.at)!;
-    return n.status === 'firing' && at >= firstSourceNotice && overlaps.some(([from, to]) => at >= from && at <= to);
+    return n.status === 'firing' && overlaps.some(([from, to]) => at >= from && at <= to);
   });
 }
 

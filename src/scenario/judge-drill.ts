@@ -23,7 +23,6 @@ export interface DrillFacts {
   readonly faults: readonly FaultRecord[];
   readonly startedAtMs: number;
   readonly endedAtMs: number;
-  readonly inFlightMs: number;
   readonly alertmanagerGap?: string;
 }
 
@@ -39,7 +38,6 @@ export async function judgeDrill(prometheus: PrometheusClient, facts: DrillFacts
     faults: facts.faults,
     compiled: facts.compiled,
     endedAtMs: facts.endedAtMs,
-    inFlightMs: facts.inFlightMs,
     alertmanagerGap: facts.alertmanagerGap,
   });
   const firstFault = [...facts.faults].sort((a, b) => a.injectedAtMs - b.injectedAtMs)[0];

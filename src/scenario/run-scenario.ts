@@ -103,7 +103,6 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       faults,
       startedAtMs,
       endedAtMs,
-      inFlightMs: injectedDelayMs(scenario, stack.compiled),
       alertmanagerGap: poller.gap(),
     }).catch(blameTheStack);
     await failIfUnhealthy(); // verdicts are only as good as what the observers saw until the end

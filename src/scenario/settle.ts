@@ -1,5 +1,6 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { faultCatalogue } from '../faults/fault-catalogue.ts';
+import { inFlightDelayMs } from '../faults/in-flight-delay.ts';
 import { FiredrillError } from '../errors.ts';
 import { selectorName } from '../expect/expectation.ts';
 import { readAlertHistories } from '../observe/alert-episodes.ts';
@@ -10,22 +11,10 @@ import { waitFor } from '../stack/wait-for.ts';
 import type { Scenario } from './define-scenario.ts';
 import { settleDeadlineMs } from './settle-deadline.ts';
 
-/**
- * Real time that a delay fault keeps slow requests in flight (and unobserved) after it is injected
- * or reverted: the added latency of a cooperating service's requests, or one round trip (both
- * ways, jitter included) through a dependency proxy. A request making several round trips takes
- * longer still: say so with `detectWithin`.
- */
+/** The longest real time any of the scenario's faults keeps requests in flight (in-flight-delay.ts). */
 export function injectedDelayMs(scenario: Scenario, compiled: CompiledSystem): number {
   const catalogue = faultCatalogue(compiled.system);
-  return Math.max(
-    0,
-    ...scenario.faults.map(({ fault }) => {
-      const ms = Number(fault.params?.ms ?? 0) + Number(fault.params?.jitterMs ?? 0);
-      if (!Number.isFinite(ms)) return 0;
-      return catalogue.get(fault.target)?.kinds.get(fault.kind)?.driver === 'dependency-proxy' ? 2 * ms : ms;
-    }),
-  );
+  return Math.max(0, ...scenario.faults.map(({ fault }) => inFlightDelayMs(fault, catalogue.get(fault.target)?.kinds.get(fault.kind)?.driver === 'dependency-proxy')));
 }
 
 export function evaluationIntervalOf(compiled: CompiledSystem): (alertname: string) => number {
