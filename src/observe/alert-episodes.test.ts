@@ -47,6 +47,14 @@ describe('toEpisodes', () => {
     expect(toEpisodes(late, I, 9_000 + 10 * I, FOR)).toHaveLength(1);
   });
 
+  it('leaves an alert unresolved whose samples stop before the query while the alerts API still shows it active since then (evaluations missed at the end)', () => {
+    const gapAtEnd = samples(0, 10, 'firing'); // last sample at 6_750, queried 3 intervals later
+    expect(toEpisodes(gapAtEnd, E, 9_000)[0]!.resolvedAtMs).toBe(7_500);
+    expect(toEpisodes(gapAtEnd, E, 9_000, undefined, 0)[0]!.resolvedAtMs).toBeNull();
+    // Active again since after the last sample: a new activation, the episode did end.
+    expect(toEpisodes(gapAtEnd, E, 9_000, undefined, 8_250)[0]!.resolvedAtMs).toBe(7_500);
+  });
+
   it('leaves an alert that is still active at query time unresolved', () => {
     expect(toEpisodes(samples(0, 10, 'firing'), E, 7_000)).toEqual([{ pendingAtMs: 0, firingAtMs: 0, beforeFiringAtMs: null, resolvedAtMs: null }]);
   });

@@ -38,31 +38,37 @@ export async function readAlertHistories(
   scaledForMsOf?: (alertname: string) => number,
 ): Promise<AlertHistory[]> {
   const rangeS = (toMs - fromMs) / 1000 + 1;
-  const [series, forState] = await Promise.all([client.rawSamples('ALERTS', rangeS, toMs / 1000), client.rawSamples('ALERTS_FOR_STATE', rangeS, toMs / 1000)]);
+  const [series, forState, activeNow] = await Promise.all([
+    client.rawSamples('ALERTS', rangeS, toMs / 1000),
+    client.rawSamples('ALERTS_FOR_STATE', rangeS, toMs / 1000),
+    client.alerts(),
+  ]);
+  const activeSince = new Map(activeNow.map((a) => [seriesIdentity(a.labels), Date.parse(a.activeAt)]));
   const activeAt = new Map<string, number>(); // identity@atMs -> activeAt (s)
   for (const s of forState) {
     const { __name__: _name, ...labels } = s.metric as Record<string, string>;
     for (const [ts, value] of s.values as RangeSeries['values']) activeAt.set(`${seriesIdentity(labels)}@${Math.round(ts * 1000)}`, Number(value));
   }
-  const byIdentity = new Map<string, { labels: Record<string, string>; samples: AlertSample[] }>();
+  const byIdentity = new Map<string, { key: string; labels: Record<string, string>; samples: AlertSample[] }>();
   for (const s of series) {
     const { alertstate, __name__: _name, ...labels } = s.metric as Record<string, string>;
     const key = seriesIdentity(labels);
-    const entry = byIdentity.get(key) ?? { labels, samples: [] };
+    const entry = byIdentity.get(key) ?? { key, labels, samples: [] };
     byIdentity.set(key, entry);
     for (const [ts] of s.values as RangeSeries['values']) {
       const atMs = Math.round(ts * 1000);
       entry.samples.push({ atMs, state: alertstate ?? '', activeAtS: activeAt.get(`${key}@${atMs}`) });
     }
   }
-  return [...byIdentity.values()].map(({ labels, samples }) => {
+  return [...byIdentity.values()].map(({ key, labels, samples }) => {
     const alertname = labels.alertname ?? '';
-    return { alertname, labels, episodes: toEpisodes(samples, evaluationIntervalMsOf(alertname), toMs, scaledForMsOf?.(alertname)) };
+    return { alertname, labels, episodes: toEpisodes(samples, evaluationIntervalMsOf(alertname), toMs, scaledForMsOf?.(alertname), activeSince.get(key)) };
   });
 }
 
 /**
- * The episodes of one alert series. `scaledForMs` (the rule's `for`, scaled) tells a missed
+ * The episodes of one alert series. `activeSinceMs` is when Prometheus' alerts API, asked with the
+ * samples, shows the series active since (undefined when it does not show it). `scaledForMs` (the rule's `for`, scaled) tells a missed
  * evaluation from a brief inactivity across a gap: `ALERTS_FOR_STATE` holds whole seconds, so an
  * alert that went inactive for an evaluation and active again within the same second shows the
  * same activeAt on both sides (seen in CI: an error ratio flickering at its threshold just after
@@ -70,7 +76,7 @@ export async function readAlertHistories(
  * came exactly `for` after the first sample past the gap, and not `for` after the first sample
  * of all, the gap was an inactivity and the episode splits there.
  */
-export function toEpisodes(samples: AlertSample[], evaluationIntervalMs: number, queriedAtMs: number, scaledForMs?: number): AlertEpisode[] {
+export function toEpisodes(samples: AlertSample[], evaluationIntervalMs: number, queriedAtMs: number, scaledForMs?: number, activeSinceMs?: number): AlertEpisode[] {
   // Pending and firing samples of one evaluation share its timestamp; one per evaluation is enough.
   const sorted = [...samples].sort((a, b) => a.atMs - b.atMs);
   const episodes: AlertEpisode[] = [];
@@ -97,7 +103,11 @@ export function toEpisodes(samples: AlertSample[], evaluationIntervalMs: number,
     }
     const lastAtMs = sorted[i - 1]!.atMs;
     const nextEvaluationMs = lastAtMs + evaluationIntervalMs;
-    const resolvedAtMs = i < sorted.length || nextEvaluationMs <= queriedAtMs - evaluationIntervalMs / 2 ? nextEvaluationMs : null;
+    // Samples that stop before the query look like a resolution, but a starved Prometheus skips
+    // evaluations at the end as in the middle: an alert its alerts API still shows active since no
+    // later than the last sample never ended.
+    const stillActive = i === sorted.length && activeSinceMs !== undefined && activeSinceMs <= lastAtMs + 1;
+    const resolvedAtMs = stillActive ? null : i < sorted.length || nextEvaluationMs <= queriedAtMs - evaluationIntervalMs / 2 ? nextEvaluationMs : null;
     const firing = sorted.slice(start, i).find((s) => s.state === 'firing');
     const reactivated = firing === undefined || scaledForMs === undefined ? undefined : reactivationBefore(sorted, start, bridged, firing.atMs, scaledForMs);
     if (reactivated !== undefined) {
