@@ -96,8 +96,13 @@ async function runStream(
         inFlight.add(request);
         void request.finally(() => inFlight.delete(request));
       }
-      const rate = Math.max(rateAt(stream, nowMs / 1000), 0.1);
-      const sleepMs = Math.min(1000 / rate, MAX_TICK_MS, durationMs - (performance.now() - start));
+      // Wake when the next arrival is due (exact at a steady rate; on a ramp MAX_TICK_MS bounds
+      // the error), not a whole interarrival time later: sleeping 1/rate made arrivals up to one
+      // interval late, 10 ms at the median at 50 rps.
+      const afterMs = performance.now() - start;
+      const rate = Math.max(rateAt(stream, afterMs / 1000), 0.1);
+      const untilNextMs = ((sent - arrivalsBy(stream, afterMs / 1000)) * 1000) / rate;
+      const sleepMs = Math.min(untilNextMs, MAX_TICK_MS, durationMs - afterMs);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, sleepMs)));
     }
     await Promise.all(inFlight);
