@@ -177,6 +177,27 @@ describe('every series the expectation selects', () => {
     const both = judge([expectAlert('APIDown').toNotify('critical-alerts')], { traces: [first, secondSeries(27)], faults: [killApi(10, 25)] });
     expect(verdict(both)).toMatchObject({ ok: true });
   });
+
+  it('is inhibited only when each series that fired while the source fired was held back, not only the first', () => {
+    const source = apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }]);
+    const latency = (service: string, notified: boolean) =>
+      makeTrace({
+        alertname: 'HighAPILatency',
+        labels: { alertname: 'HighAPILatency', service, severity: 'warning' },
+        pendingAt: at(5),
+        firingAt: at(14),
+        resolvedAt: at(31),
+        inhibitedBy: notified ? [] : ['APIDown'],
+        suppressedFrom: notified ? null : at(14.2),
+        suppressedUntil: notified ? null : at(29.9),
+        notifications: notified ? [{ receiver: 'warnings', status: 'firing', at: at(15) }] : [],
+      });
+    const result = judge([expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'), expectAlert('APIDown').toFire()], { traces: [source, latency('api', false), latency('api-2', true)], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toMatch(/^HighAPILatency\{.*service="api-2".*\}: Alertmanager never showed it suppressed by APIDown.*notified while APIDown fired: warnings at/);
+    const held = judge([expectAlert('HighAPILatency').toBeInhibitedBy('APIDown')], { traces: [source, latency('api', false), latency('api-2', false)], faults: [killApi(10, 25)] });
+    expect(verdict(held)).toMatchObject({ ok: true });
+  });
 });
 
 describe('exhaustive expectations', () => {

@@ -14,7 +14,7 @@ import { recoveryNote } from './recovery-note.ts';
 import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
 import { unexpectedAlerts } from './unexpected-alerts.ts';
 import { listText } from './list-text.ts';
-import { firesWithinFor, inhibitedBy, neverFires, notifiesReceiver, secondsText, type Verdict } from './verdicts.ts';
+import { firedTogether, firesWithinFor, inhibitedBy, neverFires, notifiesReceiver, secondsText, type Verdict } from './verdicts.ts';
 
 export interface EvaluationInputs {
   readonly expectations: readonly Expectation[];
@@ -64,7 +64,15 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
       if (inputs.alertmanagerGap) return { ok: false, detail: `no data: ${inputs.alertmanagerGap}` };
       const source = traceFor(inputs.traces, e.source);
       if (!trace) return { ok: false, detail: `${selectorName(e)} was never active, so nothing was inhibited` };
-      return source ? inhibitedBy(trace, source) : { ok: false, detail: `${e.source} was never active, so nothing could inhibit ${selectorName(e)}` };
+      if (!source) return { ok: false, detail: `${e.source} was never active, so nothing could inhibit ${selectorName(e)}` };
+      // Every series that fired while a series of the source fired must have been held back by it:
+      // one that paged is a leak, whichever fired first. Without any, the first series says why.
+      const sources = inputs.traces.filter((t) => t.alertname === e.source);
+      const together = candidates.flatMap((t) => {
+        const partner = sources.find((s) => firedTogether(t, s));
+        return partner ? [inhibitedBy(t, partner)] : [];
+      });
+      return together.length > 0 ? everySeries(together) : inhibitedBy(trace, source);
     }
     case 'notifies': {
       if (!trace) return { ok: false, detail: `${selectorName(e)} was never active; expected it to reach ${typeof e.receiver === 'string' ? e.receiver : listText(e.receiver)}` };

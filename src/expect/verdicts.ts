@@ -53,6 +53,11 @@ function firingOverlaps(a: AlertTrace, b: AlertTrace, bLateMs = 0): [number, num
   return spans(a, 0).flatMap(([a0, a1]) => spans(b, bLateMs).flatMap(([b0, b1]) => (Math.max(a0, b0) < Math.min(a1, b1) ? [[Math.max(a0, b0), Math.min(a1, b1)] as [number, number]] : [])));
 }
 
+/** Whether the two alerts were ever firing at the same time. */
+export function firedTogether(a: AlertTrace, b: AlertTrace): boolean {
+  return firingOverlaps(a, b).length > 0;
+}
+
 /**
  * Firing notifications of `target` sent while both fired, once the source could have reached
  * Alertmanager: Prometheus sends an alert at the evaluation that fires it, so within one evaluation
