@@ -13,13 +13,16 @@ const UNIT_ORDER = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
 const DURATION_PATTERN = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
 /**
- * Parses a Prometheus duration (`'1h30m'`, `'250ms'`) into milliseconds.
- * A bare number is seconds, as PromQL reads it in a duration context.
+ * Parses a Prometheus duration (`'1h30m'`, `'250ms'`) into milliseconds. A number without a unit
+ * is refused, as Prometheus and Alertmanager refuse it (but 0): `'300'` meant as milliseconds in a
+ * latency fault was read as 300 seconds, and the drill ran with a five-minute delay.
  */
 export function parseDurationMs(text: string | number, where: string): number {
-  if (typeof text === 'number') return text * 1000;
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const trimmed = String(text).trim();
+  if (/^0+$/.test(trimmed)) return 0;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    throw badInput(`${where}: '${trimmed}' has no unit; write '${trimmed}ms' or '${trimmed}s' (durations carry a unit, as in Prometheus)`);
+  }
   const match = DURATION_PATTERN.exec(trimmed);
   if (!match || trimmed === '') {
     throw badInput(`${where}: '${text}' is not a duration; write it like '30s', '5m' or '1h30m'`);
