@@ -26,7 +26,7 @@ export function contractScenarioOf(system: string, scenarios: readonly LoadedSce
 }
 
 export interface GateOptions
-  extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'onVoidAttempt' | 'jobs' | 'stackCosts' | 'shard' | 'systems' | 'keepRunDirs'>, Partial<Pick<RunDrillsOptions, 'stack'>> {
+  extends Pick<RunDrillsOptions, 'config' | 'scale' | 'engine' | 'mutations' | 'signal' | 'onScenario' | 'onProgress' | 'onScenarioStart' | 'onVoidAttempt' | 'onWaitingForRoom' | 'jobs' | 'stackCosts' | 'shard' | 'systems' | 'keepRunDirs'>, Partial<Pick<RunDrillsOptions, 'stack'>> {
   readonly minAlertCoverage: number;
   readonly minInhibitionCoverage: number;
 }

@@ -15,6 +15,18 @@ const script = vi.hoisted(() => ({
   outcomes: [] as (Partial<DrillOutcome> | Error)[],
 }));
 
+/** The machine's ledger of stacks, held shut until the test opens it (`open`). */
+const room = vi.hoisted(() => ({ shut: false, open: () => undefined as void }));
+vi.mock('../stack/machine-budget.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../stack/machine-budget.ts')>()),
+  machineBudget: () => ({
+    held: () => 0.75,
+    claim: () => {
+      const claim = { release: () => undefined, renew: () => undefined, [Symbol.dispose]: () => undefined };
+      return room.shut ? new Promise((resolve) => (room.open = () => resolve(claim))) : Promise.resolve(claim);
+    },
+  }),
+}));
 vi.mock('../stack/required-tools.ts', () => ({ requireStackTools: () => undefined }));
 vi.mock('../stack/stack-providers.ts', () => ({
   providerFor: () => ({
@@ -136,5 +148,21 @@ describe('the attempts of a drill', () => {
     script.outcomes.push(new Error('Prometheus went away'));
     await expect(drill()).rejects.toThrow('Prometheus went away');
     expect(script.events).toEqual(['start 40', 'drill 40', 'stop 40']);
+  });
+});
+
+describe('a run on a busy machine', () => {
+  it('says once, when its first stack has waited 5 s for room, what holds the machine, and then runs', async () => {
+    script.outcomes.push({ expectations: [held] });
+    room.shut = true;
+    const waits: { cores: number; loadAverage: number; heldByStacks: number }[] = [];
+    const running = runDrills({ config, scenarioNames: ['worker-restart'], scale: 40, stack: 'native', engine: 'builtin', upstreamChecks: false, onWaitingForRoom: (r) => waits.push(r) });
+    await vi.waitFor(() => expect(waits).toHaveLength(1), { timeout: 10_000, interval: 100 });
+    expect(waits[0]).toMatchObject({ heldByStacks: 0.75, cores: expect.any(Number), loadAverage: expect.any(Number) });
+    expect(script.events).toEqual([]); // nothing started while it waited
+    room.shut = false;
+    room.open();
+    const run = await running;
+    expect([run.ok, waits.length, script.events]).toEqual([true, 1, ['start 40', 'drill 40', 'stop 40']]);
   });
 });

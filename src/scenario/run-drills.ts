@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { compileSystem, type CompiledMutations, type CompiledSystem, type ScaleRequest } from '../compile/compile-system.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { seconds } from '../duration.ts';
@@ -82,11 +83,27 @@ export interface RunDrillsOptions {
   readonly onProgress?: (progress: ScenarioProgress) => void;
   /** Called once the scenario's stack is ready, just before traffic starts. */
   readonly onScenarioStart?: (scenario: Scenario, stack: StartedStack) => void;
+  /**
+   * Called once when this run's first stack has waited ROOM_NOTICE_MS for room on the machine
+   * (other stacks, of this or other firedrill runs, and the machine's load leave none): without
+   * it a run on a busy machine says nothing for minutes.
+   */
+  readonly onWaitingForRoom?: (room: MachineRoom) => void;
   /** Called when an attempt failed with machine interference and the drill runs again (`n`: attempts void so far) at `nextScale`. */
   readonly onVoidAttempt?: (scenario: Scenario, attempt: VoidAttempt, n: number, nextScale: number) => void;
   /** Called after a scenario, while its stack still runs, with the drill's wall-clock span (the gate checks the metric contract and dashboards here). */
   readonly afterScenario?: (scenario: Scenario, stack: StartedStack, drill: { readonly fromMs: number; readonly toMs: number }) => Promise<void>;
 }
+
+/** Why a stack waits: the machine's cores, its load average, and the share of it other firedrill stacks hold. */
+export interface MachineRoom {
+  readonly cores: number;
+  readonly loadAverage: number;
+  readonly heldByStacks: number;
+}
+
+/** How long the first stack may wait for room before the run says so. */
+const ROOM_NOTICE_MS = 5_000;
 
 /** The selected scenarios (this shard's share) with their compiled systems, all validated: nothing has started yet. */
 export interface DrillSelection {
@@ -95,7 +112,6 @@ export interface DrillSelection {
   readonly selected: readonly LoadedScenario[];
 }
 
-/** Compiles every system and loads every scenario, so that bad input fails before anything starts. */
 /**
  * The selected scenarios with their compiled systems, validated against the rules, without
  * looking at this machine: what reading results needs (`firedrill merge` runs where no
@@ -192,6 +208,13 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   const usage = new PoolUsage(options.stack);
 
   const poolStartedAt = Date.now();
+  let started = false;
+  const roomNotice =
+    options.jobs === undefined && options.onWaitingForRoom
+      ? setTimeout(() => {
+          if (!started) options.onWaitingForRoom?.({ cores: machine.cores, loadAverage: os.loadavg()[0]!, heldByStacks: machineBudget().held() });
+        }, ROOM_NOTICE_MS).unref()
+      : undefined;
   const { results, peakRunning } = await runPool(
     selected.map(({ scenario, vacuous }) => ({
       name: scenario.name,
@@ -202,6 +225,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         try {
           // Other firedrill runs on this machine hold shares of it too: wait for room among all of them.
           using share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), { signal, measuredHere: measuredHere(scenario) }) : undefined;
+          started = true;
           const voidAttempts: VoidAttempt[] = [];
           for (;;) {
             await using stack = await provider.start(system, {
@@ -248,7 +272,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
       },
     })),
     { capacity: options.jobs ?? 1, signal: options.signal },
-  );
+  ).finally(() => clearTimeout(roomNotice));
   const scenarios = results.filter((r): r is ScenarioResult => r !== undefined);
   const reference = compiled.get(selected[0]!.scenario.system)!;
   return {

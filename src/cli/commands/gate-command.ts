@@ -9,7 +9,7 @@ import { formatJUnit } from '../../report/junit.ts';
 import { LiveProgress } from '../../report/live-progress.ts';
 import type { Scenario } from '../../scenario/define-scenario.ts';
 import type { Shard } from '../../scenario/shard.ts';
-import { announceStart, announceVoidAttempt, rememberStackCost } from '../announce.ts';
+import { announceStart, announceVoidAttempt, announceWaitingForRoom, rememberStackCost } from '../announce.ts';
 import { configOption, coverageOptions, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption, writeOutput } from '../options.ts';
 import type { StackProviderName, StartedStack } from '../../stack/started-stack.ts';
 import { addHtmlOption, checkHtmlWritable, writeHtmlReport } from '../html-output.ts';
@@ -69,6 +69,7 @@ export function addGateCommand(program: Command): void {
       // A kept directory is only of use if the user can find it: named as each drill starts.
       ...(opts.keep ? { onScenarioStart: (scenario: Scenario, stack: StartedStack) => announceStart(scenario, stack, true) } : {}),
       onVoidAttempt: announceVoidAttempt,
+      onWaitingForRoom: announceWaitingForRoom,
       stackCosts: readStackCosts(opts.stack),
       minAlertCoverage: opts.minAlertCoverage,
       minInhibitionCoverage: opts.minInhibitionCoverage,

@@ -6,7 +6,7 @@ import { formatScenario } from '../../report/console-report.ts';
 import { LiveProgress } from '../../report/live-progress.ts';
 import { runDrills, type StackRequest } from '../../scenario/run-drills.ts';
 import type { Shard } from '../../scenario/shard.ts';
-import { announceStart, announceVoidAttempt, rememberStackCost } from '../announce.ts';
+import { announceStart, announceVoidAttempt, announceWaitingForRoom, rememberStackCost } from '../announce.ts';
 import { gameDayCommand } from './game-day.ts';
 import { configOption, engineOption, jobsOption, keepOption, scaleOption, shardOption, stackOption, systemOption } from '../options.ts';
 import { addHtmlOption, checkHtmlWritable } from '../html-output.ts';
@@ -75,6 +75,7 @@ export function addRunCommand(program: Command): void {
         signal: interruption.signal,
         onScenarioStart: (scenario, stack) => announceStart(scenario, stack, opts.keep),
         onVoidAttempt: announceVoidAttempt,
+        onWaitingForRoom: announceWaitingForRoom,
         onProgress: (p) => progress.update(p),
         onScenario: (scenario, compiled) => {
           progress.clear(scenario.name);
