@@ -10,7 +10,7 @@ import { vacuousExpectations, validateScenario, type VacuousExpectation } from '
 export interface LoadedScenario {
   readonly file: string;
   readonly scenario: Scenario;
-  /** Expectations that cannot fail against the compiled rules (see vacuousExpectations). */
+  /** Expectations whose outcome the compiled rules settle before the drill runs (see vacuousExpectations). */
   readonly vacuous: readonly VacuousExpectation[];
 }
 
@@ -39,7 +39,7 @@ export async function loadScenarios(dir: string, systems: ReadonlyMap<string, Co
   return loaded;
 }
 
-/** Refuses, in one line naming each file, expectation and the time it would need, every expectation that cannot fail. */
+/** Refuses, in one line naming each file, expectation and what it would need, every expectation the rules settle before the drill runs. */
 export function refuseVacuous(loaded: readonly LoadedScenario[]): void {
   const problems = loaded.flatMap((l) => l.vacuous.map((v) => `${path.relative(process.cwd(), l.file)}: expect[${v.index}]: ${v.reason}`));
   if (problems.length > 0) throw badInput(problems.join('; '));

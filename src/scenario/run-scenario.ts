@@ -108,7 +108,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     await failIfUnhealthy(); // verdicts are only as good as what the observers saw until the end
     const vacuous = new Map((options.vacuous ?? []).map((v) => [v.index, v.reason]));
     const expectations = [
-      ...judgement.expectations.map((e, i) => (vacuous.has(i) ? { ...e, ok: false, detail: `cannot fail: ${vacuous.get(i)}` } : e)),
+      ...judgement.expectations.map((e, i) => (vacuous.has(i) ? { ...e, ok: false, detail: vacuous.get(i)! } : e)),
       ...traffic.thresholds.map((t) => ({ description: `traffic ${t.stream} to ${plan.streams.find((p) => p.name === t.stream)?.service} answers 2xx: ${t.expression}`, ok: t.ok, detail: `answered 2xx: ${t.observed}${t.ok ? '' : recoveryNote(faults, compiled.scale, 'give the hold room for it or lower minOkRatio')}` })),
     ];
     const interference: Interference =

@@ -4,7 +4,9 @@ import { compileSystem } from '../compile/compile-system.ts';
 import { resolveConfig } from '../config/load-config.ts';
 import config from '../../firedrill.config.ts';
 import apiOutage from '../../scenarios/api-outage.ts';
-import { validateScenario } from './validate-scenario.ts';
+import { expectAlert } from '../expect/expectation.ts';
+import { fault } from '../faults/fault-spec.ts';
+import { vacuousExpectations, validateScenario } from './validate-scenario.ts';
 
 const loaded = resolveConfig(config, path.resolve('firedrill.config.ts'));
 const systems = new Map(loaded.systems.map((s) => [s.name, compileSystem(s, 'auto')]));
@@ -52,5 +54,17 @@ describe('validateScenario', () => {
 
   it('rejects a bad duration, naming the field', () => {
     expect(check({ ...apiOutage, duration: '11 minutes' })).toThrow("scenarios/x.ts: duration: '11 minutes' is not a duration; write it like '30s', '5m' or '1h30m'");
+  });
+});
+
+describe('vacuousExpectations', () => {
+  const piyasa = systems.get('piyasa')!;
+  it('names a toFire() that cannot hold: the scenario faults nothing the rule watches', () => {
+    const workerOnly = { ...apiOutage, faults: [{ at: '1m', hold: '6m', fault: fault.kill('worker') }], expect: [expectAlert('APIDown').toFire(), expectAlert('WorkerDown').toFire()] };
+    expect(vacuousExpectations(workerOnly, piyasa)).toEqual([
+      { index: 0, reason: "APIDown toFire() cannot hold: the scenario faults only worker, and only a firing after a fault on what it watches (api) counts; add such a fault, or expect toNotFire()" },
+    ]);
+    expect(vacuousExpectations({ ...workerOnly, faults: [] }, piyasa)[0]!.reason).toMatch(/^APIDown toFire\(\) cannot hold: the scenario has no fault, /);
+    expect(vacuousExpectations(apiOutage, piyasa)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { describeZodIssues } from '../config/config-schema.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
+import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
 import { badInput, describeError } from '../errors.ts';
 import type { Scenario } from './define-scenario.ts';
@@ -106,24 +107,37 @@ export function validateScenario(raw: unknown, file: string, systemsByName: Read
   return scenario;
 }
 
-/** An expectation that cannot fail with the rules as compiled, and why. */
+/** An expectation whose outcome the rules as compiled settle before the drill runs (it cannot fail, or cannot hold), and why. */
 export interface VacuousExpectation {
   readonly index: number;
   readonly reason: string;
 }
 
 /**
- * The expectations of a valid scenario that cannot fail against its system's rules. `run` refuses
- * them before anything starts; the gate, which judges a change of the rules, fails them instead,
- * naming the alert (a rule changed so that a drill can no longer test it is a regression).
+ * The expectations of a valid scenario whose outcome its system's rules settle before it runs: a
+ * `toNotFire()` that cannot fail, a `toFire()` that cannot hold. `run` refuses them before anything
+ * starts; the gate, which judges a change of the rules, fails them instead, naming the alert (a
+ * rule changed so that a drill can no longer test it is a regression).
  */
 export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem): VacuousExpectation[] {
   const durationMs = parseDurationMs(scenario.duration, 'duration');
   return scenario.expect.flatMap((e, index) => {
     const rule = compiled.alerts.find((a) => a.alertname === e.alert);
-    const reason = e.kind === 'doesNotFire' && rule ? vacuousNotFire(rule, scenario, durationMs, compiled.scale) : undefined;
+    if (!rule) return [];
+    const reason = e.kind === 'doesNotFire' ? vacuousNotFire(rule, scenario, durationMs, compiled.scale) : e.kind === 'fires' ? unfaultedFire(rule, scenario, compiled) : undefined;
     return reason ? [{ index, reason }] : [];
   });
+}
+
+/**
+ * `toFire()` that cannot hold: the scenario faults nothing the rule watches, and the verdict counts
+ * only a firing after such a fault (evaluate-expectations.ts, from the same watched targets).
+ */
+function unfaultedFire(rule: CompiledRule, scenario: Scenario, compiled: CompiledSystem): string | undefined {
+  const watched = faultTargetsWatchedBy(rule, compiled);
+  if (scenario.faults.some((f) => watched.includes(f.fault.target))) return undefined;
+  const faulted = scenario.faults.length === 0 ? 'the scenario has no fault' : `the scenario faults only ${[...new Set(scenario.faults.map((f) => f.fault.target))].join(', ')}`;
+  return `${rule.alertname} toFire() cannot hold: ${faulted}, and only a firing after a fault on what it watches (${watched.join(', ')}) counts; add such a fault, or expect toNotFire()`;
 }
 
 /**
