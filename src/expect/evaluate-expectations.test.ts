@@ -69,6 +69,12 @@ describe('fires: caused by the drill', () => {
     expect(verdict(result).detail).toContain('went pending 11.000s after kill(api), bound 0.875s (default: range 0s + 2 scrapes of 10s + 1 evaluation of 15s = 35s of rule time)');
   });
 
+  it('says so when the episode went pending only after its fault was reverted (an inverted condition sees the repair)', () => {
+    const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 16.4, firingAt: 17.9, resolvedAt: 30 }])], faults: [killApi(10, 16)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toContain('went pending 6.400s after kill(api) (0.400s after it was reverted: does the rule see the repair rather than the fault?), bound 0.875s');
+  });
+
   it('allows the time the fault took to apply on top of the bound (a docker disconnect under load), and no more', () => {
     const slowToApply = (applyMs: number): FaultRecord => ({ ...killApi(10, 25), applyMs });
     const traces = [apiDown([{ pendingAt: 11.1, firingAt: 12.6, resolvedAt: 30 }])];

@@ -127,9 +127,12 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
   const boundMs = bound.seconds * 1000 + applyMs;
   const detected = detectionMs <= boundMs;
   const applying = applyMs > 0 ? ` + ${formatDurationMs(applyMs)} the fault took to apply` : '';
+  // Going pending only once the fault was over points at a condition that sees the repair, not the fault.
+  const revertedMs = fired.cause.revertedAtMs;
+  const afterRevert = revertedMs !== null && Date.parse(fired.episode.pendingAt) > revertedMs ? ` (${secondsText(Date.parse(fired.episode.pendingAt) - revertedMs)} after it was reverted: does the rule see the repair rather than the fault?)` : '';
   return {
     ok: timing.ok && detected,
-    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})`,
+    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}${afterRevert}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})`,
   };
 }
 
