@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { at, makeTrace } from '../expect/test-traces.ts';
-import { formatScenario } from './console-report.ts';
-import type { ScenarioResult } from './run-result.ts';
+import { formatRunSummary, formatScenario } from './console-report.ts';
+import type { RunResult, ScenarioResult } from './run-result.ts';
 
 const result: ScenarioResult = {
   name: 'llm-errors',
@@ -68,5 +68,14 @@ describe('the console report of a drill', () => {
     );
     expect(text).not.toContain('  machine ');
     expect(text).not.toContain('  retried ');
+  });
+});
+
+describe('formatRunSummary', () => {
+  const run: RunResult = { ok: false, scale: 40, stack: 'native', engine: 'builtin', scrapeIntervalSeconds: 0.25, evaluationIntervalSeconds: 0.375, stackReadySeconds: 0, scenarios: [] };
+  it('says an interrupted run was interrupted, with what finished, and no ready time for stacks that never finished a drill', () => {
+    const summary = formatRunSummary({ ...run, interrupted: true });
+    expect(summary.split('\n').slice(0, 2)).toEqual(['INTERRUPTED: 0 scenarios finished before it (0 passed), 0/0 expectations hold', 'stack native; scale 40, scrape every 0.25s, evaluate every 0.375s; engine builtin']);
+    expect(formatRunSummary({ ...run, ok: true, stackReadySeconds: 8.2, scenarios: [{ ...result, ok: true }] }).split('\n')[1]).toBe('stack native ready in 8.2s; scale 40, scrape every 0.25s, evaluate every 0.375s; engine builtin');
   });
 });

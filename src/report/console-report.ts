@@ -103,9 +103,14 @@ export function formatRunSummary(run: RunResult): string {
   const passed = run.scenarios.filter((s) => s.ok).length;
   const expectations = run.scenarios.flatMap((s) => s.expectations);
   const failed = expectations.filter((e) => !e.ok).length;
+  // Interrupted, the run has only the drills that finished: say that, not a verdict over none.
+  const verdict = run.interrupted
+    ? `INTERRUPTED: ${run.scenarios.length} scenario${run.scenarios.length === 1 ? '' : 's'} finished before it (${passed} passed), ${expectations.length - failed}/${expectations.length} expectations hold`
+    : `${run.ok ? 'PASS' : 'FAIL'}: ${passed}/${run.scenarios.length} scenarios, ${expectations.length - failed}/${expectations.length} expectations hold`;
+  const ready = run.scenarios.length > 0 ? ` ready in ${run.stackReadySeconds}s` : '';
   return [
-    `${run.ok ? 'PASS' : 'FAIL'}: ${passed}/${run.scenarios.length} scenarios, ${expectations.length - failed}/${expectations.length} expectations hold`,
-    `stack ${run.stack} ready in ${run.stackReadySeconds}s; scale ${run.scale}, scrape every ${run.scrapeIntervalSeconds}s, evaluate every ${run.evaluationIntervalSeconds}s; engine ${run.engine}`,
+    verdict,
+    `stack ${run.stack}${ready}; scale ${run.scale}, scrape every ${run.scrapeIntervalSeconds}s, evaluate every ${run.evaluationIntervalSeconds}s; engine ${run.engine}`,
     `${expectations.length - failed} passed, ${failed} failed`,
   ].join('\n');
 }
