@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { globSync } from 'tinyglobby';
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { describeLoadError } from '../config/load-error.ts';
-import { badInput } from '../errors.ts';
+import { badInput, FiredrillError } from '../errors.ts';
 import type { Scenario } from './define-scenario.ts';
 import { vacuousExpectations, validateScenario, type VacuousExpectation } from './validate-scenario.ts';
 
@@ -18,18 +18,26 @@ export interface LoadedScenario {
 export async function loadScenarios(dir: string, systems: ReadonlyMap<string, CompiledSystem>): Promise<LoadedScenario[]> {
   const files = globSync('*.ts', { cwd: dir, absolute: true }).sort();
   const loaded: LoadedScenario[] = [];
+  // Every file's problems at once: one broken file must not hide the next one's.
+  const problems: string[] = [];
   for (const file of files) {
     const shown = path.relative(process.cwd(), file);
-    let exported: unknown;
     try {
-      exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+      let exported: unknown;
+      try {
+        exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+      } catch (error) {
+        throw badInput(describeLoadError(error, shown));
+      }
+      if (exported === undefined) throw badInput(`${shown}: has no default export; export default defineScenario({...})`);
+      const scenario = validateScenario(exported, shown, systems);
+      loaded.push({ file, scenario, vacuous: vacuousExpectations(scenario, systems.get(scenario.system)!) });
     } catch (error) {
-      throw badInput(describeLoadError(error, shown));
+      if (!(error instanceof FiredrillError && error.code === 'BAD_INPUT')) throw error;
+      problems.push(error.message);
     }
-    if (exported === undefined) throw badInput(`${shown}: has no default export; export default defineScenario({...})`);
-    const scenario = validateScenario(exported, shown, systems);
-    loaded.push({ file, scenario, vacuous: vacuousExpectations(scenario, systems.get(scenario.system)!) });
   }
+  if (problems.length > 0) throw badInput(problems.join('; '));
   const names = new Map<string, string>();
   for (const { scenario, file } of loaded) {
     const other = names.get(scenario.name);
