@@ -26,6 +26,12 @@ export function renderConfig(options: { system: string; dir: string; prometheus:
   const services = options.parts.filter((p) => p.kind === 'service');
   const exporters = options.parts.filter((p) => p.kind === 'exporter');
   const types = new Set(exporters.map((e) => e.type));
+  // The example names a dependency this config declares, so that it works as written.
+  const envExample = types.has('postgres')
+    ? `env: { DATABASE_URL: 'postgres://postgres@{{${PLANNED_DEPENDENCY.postgres}}}/app' }`
+    : types.has('redis')
+      ? `env: { REDIS_URL: 'redis://{{${PLANNED_DEPENDENCY.redis}}}' }`
+      : `env: { DATABASE_URL: 'postgres://postgres@{{db}}/app' } with db: { type: 'postgres' } under dependencies`;
   const lines = [
     "import { defineConfig } from 'firedrill';",
     '',
@@ -38,7 +44,7 @@ export function renderConfig(options: { system: string; dir: string; prometheus:
     '      services: {',
     ...services.flatMap((s) => [
       `        // TODO: the command that starts job '${s.job.name}' listening on 127.0.0.1:$PORT. Give it its`,
-      `        // dependencies through firedrill's fault proxy, e.g. env: { DATABASE_URL: 'postgres://postgres@{{db}}/app' }.`,
+      `        // dependencies through firedrill's fault proxy, e.g. ${envExample}.`,
       `        ${key(s.name)}: { command: ['TODO-start-${s.name}'], job: '${s.job.name}'${s.job.metricsPath === '/metrics' ? '' : `, metricsPath: '${s.job.metricsPath}'`} },`,
     ]),
     '      },',
