@@ -206,6 +206,16 @@ describe('every series the expectation selects', () => {
   });
 });
 
+describe('a label selector', () => {
+  it('that matches none of the series that were active says so, with their labels, rather than that the alert never went pending', () => {
+    const result = judge([expectAlert('APIDown', { servce: 'api' }).toFire()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({
+      ok: false,
+      detail: 'no series of APIDown has the labels APIDown{servce="api"} asks for; its series were {service="api",severity="critical"}: check the label names and values',
+    });
+  });
+});
+
 describe('exhaustive expectations', () => {
   const worker = makeTrace({ alertname: 'WorkerDown', labels: { alertname: 'WorkerDown', service: 'worker' }, pendingAt: at(20), firingAt: at(23), resolvedAt: at(40) });
 

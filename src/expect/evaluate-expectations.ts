@@ -46,6 +46,12 @@ export function traceFor(traces: readonly AlertTrace[], alert: string, labels: R
 function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
   const candidates = inputs.traces.filter((t) => t.alertname === e.alert && labelsMatch(e.labels ?? {}, t.labels));
   const trace = traceFor(inputs.traces, e.alert, e.labels);
+  // A label selector that matches none of the alert's series: say that, not that the alert did nothing.
+  const series = inputs.traces.filter((t) => t.alertname === e.alert);
+  if (e.labels && candidates.length === 0 && series.length > 0 && e.kind !== 'doesNotFire' && e.kind !== 'mayFire') {
+    const labelSets = series.map((t) => `{${Object.entries(t.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}="${v}"`).join(',')}}`);
+    return { ok: false, detail: `no series of ${e.alert} has the labels ${selectorName(e)} asks for; its series were ${[...new Set(labelSets)].join(', ')}: check the label names and values` };
+  }
   switch (e.kind) {
     case 'fires':
       return judgeFires(e, candidates, inputs);
