@@ -17,3 +17,12 @@ export function matches(matcher: Matcher, labels: Readonly<Record<string, string
   const re = new RegExp(`^(?:${matcher.value})$`);
   return matcher.op === '=~' ? re.test(value) : !re.test(value);
 }
+
+/** One side of an inhibit rule as matchers, from the three syntaxes Alertmanager reads (`*_match`, `*_match_re`, `*_matchers`). */
+export function inhibitSideMatchers(doc: Readonly<Record<string, unknown>>, side: 'source' | 'target'): Matcher[] {
+  return [
+    ...Object.entries((doc[`${side}_match`] as Record<string, string> | undefined) ?? {}).map(([name, value]): Matcher => ({ name, op: '=', value })),
+    ...Object.entries((doc[`${side}_match_re`] as Record<string, string> | undefined) ?? {}).map(([name, value]): Matcher => ({ name, op: '=~', value })),
+    ...((doc[`${side}_matchers`] as string[] | undefined) ?? []).flatMap((text) => parseMatcher(text) ?? []),
+  ];
+}

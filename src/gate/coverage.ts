@@ -3,7 +3,7 @@ import type { YamlMap } from '../compile/yaml-file.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { RunResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
-import { matches, parseMatcher } from './alertmanager-matcher.ts';
+import { inhibitSideMatchers, matches } from './alertmanager-matcher.ts';
 
 export interface AlertCoverage {
   readonly percent: number;
@@ -96,12 +96,10 @@ export function toInhibitRule(doc: YamlMap): InhibitRule {
   return { source: labelMatch(doc, 'source'), target: labelMatch(doc, 'target'), equal: (doc.equal as string[] | undefined) ?? [] };
 }
 
-/** Alertmanager's three matcher syntaxes for one side of an inhibit rule. */
+/** One side of an inhibit rule, as Alertmanager matches it. */
 function labelMatch(doc: YamlMap, side: 'source' | 'target'): LabelMatch {
-  const exact = Object.entries((doc[`${side}_match`] as Record<string, string> | undefined) ?? {});
-  const regex = Object.entries((doc[`${side}_match_re`] as Record<string, string> | undefined) ?? {}).map(([k, v]) => [k, new RegExp(`^(?:${v})$`)] as const);
-  const listed = ((doc[`${side}_matchers`] as string[] | undefined) ?? []).flatMap((text) => parseMatcher(text) ?? []);
-  return (labels) => exact.every(([k, v]) => labels[k] === v) && regex.every(([k, re]) => re.test(labels[k] ?? '')) && listed.every((m) => matches(m, labels));
+  const matchers = inhibitSideMatchers(doc, side);
+  return (labels) => matchers.every((m) => matches(m, labels));
 }
 
 function describeInhibitRule(doc: YamlMap): string {

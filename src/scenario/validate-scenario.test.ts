@@ -67,4 +67,11 @@ describe('vacuousExpectations', () => {
     expect(vacuousExpectations({ ...workerOnly, faults: [] }, piyasa)[0]!.reason).toMatch(/^APIDown toFire\(\) cannot hold: the scenario has no fault, /);
     expect(vacuousExpectations(apiOutage, piyasa)).toEqual([]);
   });
+
+  it('names a toBeInhibitedBy() that cannot hold: no inhibit rule can mute the target by the source, by their names and fixed labels', () => {
+    const scenario = { ...apiOutage, expect: [expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'), expectAlert('WorkerDown').toBeInhibitedBy('APIDown')] };
+    expect(vacuousExpectations(scenario, piyasa)).toEqual([
+      { index: 1, reason: expect.stringMatching(/^WorkerDown toBeInhibitedBy\('APIDown'\) cannot hold: no inhibit rule in .*alertmanager\.yml can mute WorkerDown while APIDown fires/) },
+    ]);
+  });
 });

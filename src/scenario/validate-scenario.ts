@@ -3,6 +3,7 @@ import type { CompiledSystem } from '../compile/compile-system.ts';
 import { describeZodIssues } from '../config/config-schema.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
+import { mayInhibit } from '../gate/inhibit-link.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
 import { badInput, describeError } from '../errors.ts';
 import type { Scenario } from './define-scenario.ts';
@@ -124,9 +125,25 @@ export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem
   return scenario.expect.flatMap((e, index) => {
     const rule = compiled.alerts.find((a) => a.alertname === e.alert);
     if (!rule) return [];
-    const reason = e.kind === 'doesNotFire' ? vacuousNotFire(rule, scenario, durationMs, compiled.scale) : e.kind === 'fires' ? unfaultedFire(rule, scenario, compiled) : undefined;
+    const reason =
+      e.kind === 'doesNotFire'
+        ? vacuousNotFire(rule, scenario, durationMs, compiled.scale)
+        : e.kind === 'fires'
+          ? unfaultedFire(rule, scenario, compiled)
+          : e.kind === 'inhibitedBy'
+            ? unlinkedInhibition(e.alert, e.source, compiled)
+            : undefined;
     return reason ? [{ index, reason }] : [];
   });
+}
+
+/** `toBeInhibitedBy()` that cannot hold: no inhibit rule can mute the target by the source (inhibit-link.ts). */
+function unlinkedInhibition(target: string, source: string, compiled: CompiledSystem): string | undefined {
+  const rulesOf = (name: string) => compiled.alerts.filter((a) => a.alertname === name);
+  const sources = rulesOf(source);
+  if (sources.length === 0) return undefined; // an unknown source is refused by validateScenario
+  if (sources.some((s) => rulesOf(target).some((t) => mayInhibit(compiled.alertmanager.doc, s, t)))) return undefined;
+  return `${target} toBeInhibitedBy('${source}') cannot hold: no inhibit rule in ${compiled.alertmanager.source} can mute ${target} while ${source} fires (by their names and their rules' fixed labels); add one, or expect ${target}'s own notifications instead`;
 }
 
 /**

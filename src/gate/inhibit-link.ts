@@ -1,0 +1,24 @@
+import type { CompiledRule } from '../compile/rule-files.ts';
+import type { YamlMap } from '../compile/yaml-file.ts';
+import { inhibitSideMatchers, matches, type Matcher } from './alertmanager-matcher.ts';
+
+// Whether an inhibit rule could mute one alert by another, from what the rules fix before any
+// drill: the alert's name and its rule's static labels. A matcher on any other label (one the
+// expression gives, `service` say) may match, so only a pair no inhibit rule can link is "no".
+
+/** The labels a rule's alerts carry whatever its expression yields. */
+function fixedLabels(rule: CompiledRule): Readonly<Record<string, string>> {
+  return { ...rule.labels, alertname: rule.alertname };
+}
+
+/** False only when a matcher on a fixed label refuses it: the side cannot match the rule's alerts. */
+function mayMatch(matchers: readonly Matcher[], rule: CompiledRule): boolean {
+  const fixed = fixedLabels(rule);
+  return matchers.every((m) => !(m.name in fixed) || matches(m, fixed));
+}
+
+/** Whether some inhibit rule of the Alertmanager config may mute `target`'s alerts while `source`'s fire. */
+export function mayInhibit(alertmanagerDoc: YamlMap, source: CompiledRule, target: CompiledRule): boolean {
+  const rules = (alertmanagerDoc.inhibit_rules as YamlMap[] | undefined) ?? [];
+  return rules.some((doc) => mayMatch(inhibitSideMatchers(doc, 'source'), source) && mayMatch(inhibitSideMatchers(doc, 'target'), target));
+}
