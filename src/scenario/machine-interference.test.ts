@@ -57,14 +57,6 @@ describe('unhealthyBeforeFaults', () => {
     expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0 + 3_320)[0]).toContain('went pending at +0.0s,');
   });
 
-  it('says nothing of an alert that fired before the first fault and still fired when it came: that is the rule, not a moment of the machine', () => {
-    const always = makeTrace({ alertname: 'DjangoHighLatency', pendingAt: at(0.1), firingAt: at(1.6), resolvedAt: at(8) });
-    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [always], [fault], T0)).toEqual([]);
-    // Fired and passed before the fault: a moment (a cold service, a starved scrape).
-    const passed = makeTrace({ alertname: 'DjangoHighLatency', pendingAt: at(0.1), firingAt: at(1.6), resolvedAt: at(3) });
-    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [passed], [fault], T0)).toHaveLength(1);
-  });
-
   it('says nothing of an alert that went pending after the fault, of one no failed verdict names, or of a drill without faults', () => {
     const afterFault = makeTrace({ alertname: 'DjangoHighLatency', pendingAt: at(9), firingAt: at(12), resolvedAt: at(30) });
     expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [afterFault], [fault], T0)).toEqual([]);

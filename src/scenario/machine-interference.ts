@@ -47,19 +47,13 @@ export function machineInterference(starved: readonly TimedOutScrape[], startedA
  * not healthy when the faults began (a service still cold or starved of CPU on a busy machine, seen
  * in CI: DjangoHighLatency pending in the history of a THE_BOT drill, before any fault). A rule
  * that fires on healthy traffic does it again on the second attempt, and in the system's baseline
- * drill, which has no fault and so never runs twice for this. Not an episode that fired before the
- * first fault and still fired when it came. Empty for a drill without faults.
+ * drill, which has no fault and so never runs twice for this. Empty for a drill without faults.
  */
 export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[], startedAtMs: number): string[] {
   if (faults.length === 0) return [];
   const firstFaultMs = Math.min(...faults.map((f) => f.injectedAtMs));
-  // An episode that fired before the first fault and was still firing when it came paged on the
-  // healthy system for longer than its `for`, up to the fault: that is the rule (seen: `up == 1`
-  // written for `up == 0`, firing from the first evaluation), and another attempt would only
-  // give it a second chance. A moment of a busy machine passes, or has not fired yet.
-  const firedThrough = (e: AlertTrace['episodes'][number]) => e.firingAt !== null && Date.parse(e.firingAt) < firstFaultMs && (e.resolvedAt === null || Date.parse(e.resolvedAt) >= firstFaultMs);
   return tracesNamedBy(failed, traces).flatMap((t) => {
-    const early = t.episodes.find((e) => Date.parse(e.pendingAt) < firstFaultMs && !firedThrough(e));
+    const early = t.episodes.find((e) => Date.parse(e.pendingAt) < firstFaultMs);
     if (!early) return [];
     const pendingMs = Date.parse(early.pendingAt);
     return [`${traceName(t, traces)} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began`];
