@@ -83,3 +83,18 @@ describe('evaluations Prometheus missed when an alert was due to fire', () => {
     expect(firesWithinFor(early).ok).toBe(false);
   });
 });
+
+describe('a `for` that is no whole number of evaluation intervals', () => {
+  it('fires at the first evaluation after it with none missed, and the verdict holds; a skipped slot after that is counted', () => {
+    // Evaluated every 15 s, `for` 20 s: due at 20, the first evaluation at or after it is 30.
+    expect(missedEvaluationsAtFiring({ pendingAtMs: 0, firingAtMs: 30_000, beforeFiringAtMs: 15_000 }, 20_000, 15_000)).toBe(0);
+    expect(missedEvaluationsAtFiring({ pendingAtMs: 0, firingAtMs: 45_000, beforeFiringAtMs: 15_000 }, 20_000, 15_000)).toBe(1);
+    expect(missedEvaluationsAtFiring({ pendingAtMs: 0, firingAtMs: 60_000, beforeFiringAtMs: 15_000 }, 20_000, 15_000)).toBe(2);
+    const at = (ms: number) => new Date(1_700_000_000_000 + ms).toISOString();
+    const episode = { pendingAt: at(0), firingAt: at(30_000), resolvedAt: null, missedEvaluationsAtFiring: missedEvaluationsAtFiring({ pendingAtMs: 0, firingAtMs: 30_000, beforeFiringAtMs: 15_000 }, 20_000, 15_000) };
+    const trace = { ...traceOf(evaluations([0], [1_000])), forSeconds: 20, scaledForSeconds: 20, evaluationIntervalSeconds: 15, episodes: [episode] };
+    expect(firesWithinFor(trace, episode)).toMatchObject({ ok: true });
+    // A whole number of intervals, as before: on time is 0, one slot late is 1.
+    expect(missedEvaluationsAtFiring({ pendingAtMs: 0, firingAtMs: 1_250, beforeFiringAtMs: 750 }, 1_000, 250)).toBe(1);
+  });
+});

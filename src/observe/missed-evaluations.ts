@@ -19,5 +19,9 @@ export function missedEvaluationsAtFiring(episode: FiringEvaluations, scaledForM
   if (firingAtMs === null || beforeFiringAtMs === null || evaluationIntervalMs <= 0) return 0;
   const dueAtMs = pendingAtMs + scaledForMs;
   if (beforeFiringAtMs >= dueAtMs || firingAtMs <= dueAtMs) return 0;
-  return Math.round((firingAtMs - dueAtMs) / evaluationIntervalMs);
+  // Evaluations fall on the group's fixed slots, so with none missed the firing one is the first
+  // slot at or after the due time: less than one interval after it when `for` is no whole number
+  // of intervals (20 s against 15 s: due at 20, fired at 30, none missed). Each whole interval
+  // beyond is a missed evaluation; the millisecond absorbs timestamps rounded to it.
+  return Math.floor((firingAtMs - dueAtMs + 1) / evaluationIntervalMs);
 }
