@@ -43,7 +43,7 @@ describe('validateScenario', () => {
   });
 
   it('rejects a label selector on an expectation only when it is malformed, and a ramp longer than the scenario', () => {
-    expect(check({ ...apiOutage, expect: [{ kind: 'fires', alert: 'APIDown', labels: { service: 1 } }] })).toThrow('scenarios/x.ts: expect.0.labels.service');
+    expect(check({ ...apiOutage, expect: [{ kind: 'fires', alert: 'APIDown', labels: { service: 1 } }] })).toThrow('scenarios/x.ts: expect[0].labels.service');
     const ramp = { ...apiOutage, traffic: [{ ...apiOutage.traffic[0]!, ramp: [{ over: '11m', rps: 40 }] }] };
     expect(check(ramp)).toThrow("scenarios/x.ts: traffic[0].ramp: the stages last longer than the scenario's duration 10m");
   });
