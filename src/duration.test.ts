@@ -12,6 +12,8 @@ describe('parseDurationMs', () => {
   it('refuses a number without a unit, naming where and both readings (it was read as seconds: 300 meant as ms was a five-minute delay)', () => {
     expect(() => parseDurationMs('300', 'hold')).toThrow("hold: '300' has no unit; write '300ms' or '300s' (durations carry a unit, as in Prometheus)");
     expect(() => fault.latency('cache', '300')).toThrow("fault.latency('cache'): '300' has no unit");
+    // Where the format reads a bare number as seconds (a PromQL range, a Grafana interval), so does firedrill.
+    expect(parseDurationMs('300', 'rate(x[300])', 'seconds')).toBe(300_000);
     expect(() => parseDurationMs('5min', 'at')).toThrow("at: '5min' is not a duration; write it like '30s', '5m' or '1h30m'");
   });
 });

@@ -14,13 +14,16 @@ const DURATION_PATTERN = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m
 
 /**
  * Parses a Prometheus duration (`'1h30m'`, `'250ms'`) into milliseconds. A number without a unit
- * is refused, as Prometheus and Alertmanager refuse it (but 0): `'300'` meant as milliseconds in a
- * latency fault was read as 300 seconds, and the drill ran with a five-minute delay.
+ * is refused, as Prometheus' and Alertmanager's configs refuse it (but 0): `'300'` meant as
+ * milliseconds in a latency fault was read as 300 seconds, and the drill ran with a five-minute
+ * delay. Where the format itself reads a bare number as seconds (a PromQL range or offset, a
+ * Grafana interval), pass `bare: 'seconds'`.
  */
-export function parseDurationMs(text: string | number, where: string): number {
+export function parseDurationMs(text: string | number, where: string, bare: 'refuse' | 'seconds' = 'refuse'): number {
   const trimmed = String(text).trim();
   if (/^0+$/.test(trimmed)) return 0;
   if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    if (bare === 'seconds') return Number(trimmed) * 1000;
     throw badInput(`${where}: '${trimmed}' has no unit; write '${trimmed}ms' or '${trimmed}s' (durations carry a unit, as in Prometheus)`);
   }
   const match = DURATION_PATTERN.exec(trimmed);

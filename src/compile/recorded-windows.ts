@@ -28,7 +28,7 @@ export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: 
     const extra = windowsRead(alert.scaledExpr, new Set());
     if (extra.length === 0) return alert;
     // `text` is the range as written: rule time.
-    const ranges = extra.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `alert ${alert.alertname}`));
+    const ranges = extra.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `alert ${alert.alertname}`, 'seconds'));
     return { ...alert, windows: [...alert.windows, ...extra], longestRangeMs: Math.max(alert.longestRangeMs, ...ranges) };
   });
 }

@@ -84,7 +84,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
           scaledEvaluationIntervalMs: intervalMs / scale,
           labels: stringMap(rule.labels, `${ruleAt}: labels`),
           windows: scaled.windows,
-          longestRangeMs: Math.max(0, ...scaled.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `${ruleAt}: expr`))),
+          longestRangeMs: Math.max(0, ...scaled.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `${ruleAt}: expr`, 'seconds'))),
         });
       }
       return rule;

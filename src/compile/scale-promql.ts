@@ -32,7 +32,7 @@ export function scalePromql(expr: string, scale: number, where: string): ScaledP
       if (node.type.isError && syntaxErrorAt === undefined) syntaxErrorAt = node.from;
       if (node.name !== DURATION_LITERAL) return;
       const text = expr.slice(node.from, node.to);
-      const scaledMs = parseDurationMs(text, where) / scale;
+      const scaledMs = parseDurationMs(text, where, 'seconds') / scale;
       edits.push({ from: node.from, to: node.to, text: formatDurationMs(scaledMs) });
       windows.push({ kind: windowKind(node.node.parent?.parent, node.node.parent), text, scaledMs });
     },

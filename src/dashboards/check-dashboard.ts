@@ -88,7 +88,7 @@ export async function checkDashboard(dashboard: GrafanaDashboard, prometheusUrl:
 /** Why a query that Prometheus accepted returned nothing: the causes a person would look for first. */
 function emptyReason(expanded: string, window: CheckWindow, seriesCount: number): string {
   const scrapeMs = window.actualScrapeIntervalMs;
-  const short = counterWindows(expanded).find((w) => parseDurationMs(w.range, expanded) < 2 * scrapeMs);
+  const short = counterWindows(expanded).find((w) => parseDurationMs(w.range, expanded, 'seconds') < 2 * scrapeMs);
   if (short) {
     const setting = window.scrapeIntervalMs < scrapeMs ? `; the data source's scrape interval (${window.scrapeIntervalMs / 1000}s) is below Prometheus' (${scrapeMs / 1000}s): set it to ${scrapeMs / 1000}s` : '';
     return `the rate window [${short.range}] of ${short.selector} holds fewer than two scrapes at Prometheus' ${scrapeMs / 1000}s scrape interval, so it is empty${setting}; use $__rate_interval or a window of at least ${(4 * scrapeMs) / 1000}s`;

@@ -63,5 +63,5 @@ export function expandIntervals(expr: string, i: GrafanaIntervals): string {
 /** `15s` -> 15000; the panel and query interval fields accept Grafana's forms (`>15s` means at least 15s). */
 export function grafanaDurationMs(text: string | undefined, where: string): number | undefined {
   if (!text) return undefined;
-  return parseDurationMs(text.replace(/^>/, ''), where);
+  return parseDurationMs(text.replace(/^>/, ''), where, 'seconds');
 }

@@ -14,21 +14,26 @@ export class BuiltinEngine implements DrillEngine {
   async run(plan: ScenarioPlan, targets: DrillTargets, options: DrillRunOptions): Promise<TrafficSummary> {
     const streams = plan.streams.map((stream) => ({ stream, baseUrl: targets.serviceUrls[stream.service]! }));
     for (const url of [...streams.map((s) => s.baseUrl), targets.faults.url]) assertLoopback(url);
-    await loadTrafficThread(); // before the clock starts: the first arrivals do not wait for it
-    const startedAtMs = Date.now();
-    const startedAt = performance.now();
-    const durationMs = plan.durationS * 1000;
     const stop = new AbortController();
     const onAbort = () => stop.abort();
+    // Listening before the thread loads: an abort meanwhile (Ctrl-C, a stack that died) ends the drill at once.
     options.signal.addEventListener('abort', onAbort, { once: true });
+    if (options.signal.aborted) stop.abort();
+    // Whatever part fails ends the others: no fault is injected after the drill gave up.
+    const endAllOnFailure = (error: unknown): never => {
+      stop.abort();
+      throw error;
+    };
     let tally: StreamsTally;
+    let startedAt: number;
     try {
+      await loadTrafficThread(); // before the clock starts: the first arrivals do not wait for it
+      const startedAtMs = Date.now();
+      startedAt = performance.now();
+      const durationMs = plan.durationS * 1000;
       [tally] = await Promise.all([
-        sendTraffic(streams, { durationMs, startedAtMs }, stop.signal, options.live),
-        playFaultCalls(plan.faultCalls, targets.faults, startedAtMs, stop.signal).catch((error: unknown) => {
-          stop.abort(); // a fault that cannot be injected makes the rest of the drill meaningless
-          throw error;
-        }),
+        sendTraffic(streams, { durationMs, startedAtMs }, stop.signal, options.live).catch(endAllOnFailure),
+        playFaultCalls(plan.faultCalls, targets.faults, startedAtMs, stop.signal).catch(endAllOnFailure),
         abortableDelay(durationMs, stop.signal), // the timeline lasts its duration, traffic or not
       ]);
     } finally {

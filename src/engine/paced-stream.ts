@@ -80,7 +80,7 @@ async function runStream(
   const inFlight = new Set<Promise<void>>();
   // Arrival k is due once arrivalsBy reaches k: of those due when the stream got its timeline, the
   // latest is sent now, the ones before it are dropped.
-  let sent = lateMs > 0 ? Math.floor(arrivalsBy(stream, lateMs / 1000)) : 0;
+  let sent = lateMs > 0 ? Math.floor(arrivalsBy(stream, Math.min(lateMs, durationMs) / 1000)) : 0;
   drop(sent);
   try {
     while (!signal.aborted) {

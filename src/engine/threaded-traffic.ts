@@ -65,10 +65,10 @@ export class TrafficThread {
     return new Promise((resolve, reject) => {
       const stop = () => this.#post({ op: 'stop', run });
       const untilMs = (clock.startedAtMs ?? Date.now()) + clock.durationMs + FINISH_TIMEOUT_MS - Date.now();
-      const deadline = setTimeout(
-        () => this.#runs.get(run)?.reject(new FiredrillError('TIMEOUT', `firedrill's traffic thread did not finish a drill's traffic within ${FINISH_TIMEOUT_MS / 1000} s of its end; run again`)),
-        untilMs,
-      );
+      const deadline = setTimeout(() => {
+        stop(); // in case the thread is only slow: its run ends too
+        this.#runs.get(run)?.reject(new FiredrillError('TIMEOUT', `firedrill's traffic thread did not finish a drill's traffic within ${FINISH_TIMEOUT_MS / 1000} s of its end; run again`));
+      }, untilMs);
       const settled = () => {
         clearTimeout(deadline);
         signal.removeEventListener('abort', stop);

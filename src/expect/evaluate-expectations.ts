@@ -1,5 +1,6 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
+import { inhibits } from '../gate/inhibit-link.ts';
 import { formatDurationMs } from '../duration.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import { causingFault } from '../faults/causing-fault.ts';
@@ -71,20 +72,23 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
       const source = traceFor(inputs.traces, e.source);
       if (!trace) return { ok: false, detail: `${selectorName(e)} was never active, so nothing was inhibited` };
       if (!source) return { ok: false, detail: `${e.source} was never active, so nothing could inhibit ${selectorName(e)}` };
-      // Every series that fired while a series of the source fired must have been held back by it:
-      // one that paged is a leak, whichever fired first. Without any, the first series says why.
+      // Every series that fired while a series of the source fired that an inhibit rule pairs it
+      // with (its `equal` labels the same) must have been held back: one that paged is a leak,
+      // whichever fired first. A series no rule pairs with a firing source may page. Without any
+      // pair, the first series says why.
       const sources = inputs.traces.filter((t) => t.alertname === e.source);
       const together = candidates.flatMap((t) => {
-        const partner = sources.find((s) => firedTogether(t, s));
+        const partner = sources.find((s) => firedTogether(t, s) && inhibits(inputs.compiled.alertmanager.doc, s.labels, t.labels));
         return partner ? [inhibitedBy(t, partner)] : [];
       });
       return together.length > 0 ? everySeries(together) : inhibitedBy(trace, source);
     }
     case 'notifies': {
       if (!trace) return { ok: false, detail: `${selectorName(e)} was never active; expected it to reach ${typeof e.receiver === 'string' ? e.receiver : listText(e.receiver)}` };
-      // Every series that fired goes by the route: one sent elsewhere is a misroute, whichever fired first.
-      const fired = candidates.filter((t) => t.episodes.some((ep) => ep.firingAt !== null));
-      return everySeries((fired.length > 0 ? fired : [trace]).map((t) => notifiesReceiver(t, e.receiver, traceName(t, inputs.traces))));
+      // Every series that fired goes by the route: one sent elsewhere is a misroute, whichever fired
+      // first. Not one Alertmanager held back (inhibited) that reached no receiver: it was not to.
+      const paging = candidates.filter((t) => t.episodes.some((ep) => ep.firingAt !== null) && (t.inhibitedBy.length === 0 || t.notifications.some((n) => n.status === 'firing')));
+      return everySeries((paging.length > 0 ? paging : [trace]).map((t) => notifiesReceiver(t, e.receiver, traceName(t, inputs.traces))));
     }
   }
 }

@@ -54,7 +54,7 @@ export async function checkPower(prometheus: PrometheusClient, rule: CompiledRul
   const best = values.length === 0 ? 0 : values.indexOf(Math.max(...values));
   return {
     alert: rule.alertname,
-    window: formatDurationMs(parseDurationMs(windows[best]!.range, 'range') * scale),
+    window: formatDurationMs(parseDurationMs(windows[best]!.range, 'range', 'seconds') * scale),
     events,
     floor: MIN_EVENTS_PER_WINDOW,
     enough: events !== null && events >= MIN_EVENTS_PER_WINDOW,

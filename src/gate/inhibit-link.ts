@@ -6,9 +6,10 @@ import { inhibitSideMatchers, matches, type Matcher } from './alertmanager-match
 // drill: the alert's name and its rule's static labels. A matcher on any other label (one the
 // expression gives, `service` say) may match, so only a pair no inhibit rule can link is "no".
 
-/** The labels a rule's alerts carry whatever its expression yields. */
+/** The labels a rule's alerts carry whatever its expression yields: not a templated one (`{{ if gt $value 0.5 }}critical{{ end }}`). */
 function fixedLabels(rule: CompiledRule): Readonly<Record<string, string>> {
-  return { ...rule.labels, alertname: rule.alertname };
+  const fixed = Object.entries(rule.labels).filter(([, value]) => !value.includes('{{'));
+  return { ...Object.fromEntries(fixed), alertname: rule.alertname };
 }
 
 /** False only when a matcher on a fixed label refuses it: the side cannot match the rule's alerts. */
@@ -21,4 +22,19 @@ function mayMatch(matchers: readonly Matcher[], rule: CompiledRule): boolean {
 export function mayInhibit(alertmanagerDoc: YamlMap, source: CompiledRule, target: CompiledRule): boolean {
   const rules = (alertmanagerDoc.inhibit_rules as YamlMap[] | undefined) ?? [];
   return rules.some((doc) => mayMatch(inhibitSideMatchers(doc, 'source'), source) && mayMatch(inhibitSideMatchers(doc, 'target'), target));
+}
+
+/**
+ * Whether an inhibit rule of the config mutes an alert with the `target` labels while one with the
+ * `source` labels fires, as Alertmanager decides it: both sides match, and the `equal` labels have
+ * the same value on both (a label missing on both counts as the same).
+ */
+export function inhibits(alertmanagerDoc: YamlMap, source: Readonly<Record<string, string>>, target: Readonly<Record<string, string>>): boolean {
+  const rules = (alertmanagerDoc.inhibit_rules as YamlMap[] | undefined) ?? [];
+  return rules.some(
+    (doc) =>
+      inhibitSideMatchers(doc, 'source').every((m) => matches(m, source)) &&
+      inhibitSideMatchers(doc, 'target').every((m) => matches(m, target)) &&
+      ((doc.equal as string[] | undefined) ?? []).every((label) => (source[label] ?? '') === (target[label] ?? '')),
+  );
 }

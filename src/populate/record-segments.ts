@@ -43,12 +43,23 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
       stream: { name: `traffic_${i}`, service: stream.service, startRps: stream.rps * segment.level, stages: [], requests: stream.requests },
       baseUrl: urls[i]!,
     }));
-    const traffic = sendTraffic(targets, { durationMs: settleMs + measureMs + 60_000 }, stop.signal);
+    // Traffic that fails (its thread died) ends the segment at once, and the recording with its error.
+    const failed = new AbortController();
+    let trafficError: unknown;
+    const traffic = sendTraffic(targets, { durationMs: settleMs + measureMs + 60_000 }, stop.signal).then(
+      () => undefined,
+      (error: unknown) => {
+        trafficError = error;
+        failed.abort();
+      },
+    );
+    const waiting = AbortSignal.any([signal, failed.signal]);
     try {
       for (const fault of incidentFaults(segment, stack.compiled)) await stack.faults.inject(fault);
-      await abortableDelay(settleMs, signal);
+      await abortableDelay(settleMs, waiting);
       const fromMs = Date.now();
-      await abortableDelay(measureMs, signal);
+      await abortableDelay(measureMs, waiting);
+      if (trafficError !== undefined) throw trafficError;
       recorded.push({ segment, fromMs, toMs: Date.now() });
       progress(`recorded ${segment.key} (${((Date.now() - fromMs + settleMs) / 1000).toFixed(1)}s)`);
     } finally {

@@ -5,6 +5,7 @@ import { FiredrillError } from '../errors.ts';
 import { selectorName } from '../expect/expectation.ts';
 import { readAlertHistories } from '../observe/alert-episodes.ts';
 import { labelsMatch } from '../observe/alert-trace.ts';
+import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
 import type { PrometheusClient } from '../observe/prometheus-client.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import { waitFor } from '../stack/wait-for.ts';
@@ -31,6 +32,7 @@ export async function settle(stack: StartedStack, scenario: Scenario, prometheus
   const toNotify = scenario.expect.filter((e) => e.kind === 'notifies');
   const deadlineMs = settleDeadlineMs(stack.compiled, [...toResolve, ...toNotify.map((e) => e.alert)]) + injectedDelayMs(scenario, stack.compiled);
   const matches = (e: { labels?: Readonly<Record<string, string>> }, labels: Readonly<Record<string, string>>) => labelsMatch(e.labels ?? {}, labels);
+  const alertmanager = new AlertmanagerClient(stack.alertmanagerUrl);
   try {
     await waitFor(
       `alerts to resolve (${[...toResolve].join(', ') || 'none'}) and to notify (${toNotify.map(selectorName).join(', ') || 'none'})`,
@@ -39,12 +41,14 @@ export async function settle(stack: StartedStack, scenario: Scenario, prometheus
         // empties up to one evaluation before the history can show the episode ended.
         const histories = await readAlertHistories(prometheus, evaluationIntervalOf(stack.compiled), startedAtMs, Date.now());
         const stillActive = histories.filter((h) => toResolve.has(h.alertname) && h.episodes.at(-1)?.resolvedAtMs === null).map((h) => h.alertname);
-        const active = await prometheus.alerts();
+        const [active, held] = await Promise.all([prometheus.alerts(), alertmanager.alerts()]);
         const notified = stack.sink.notifications().filter((n) => n.status === 'firing');
-        const firing = active.filter((a) => a.state === 'firing');
-        const unnotified = toNotify.filter(
-          (e) => firing.some((a) => a.labels.alertname === e.alert && matches(e, a.labels)) && !notified.some((n) => n.alertname === e.alert && matches(e, n.labels)),
-        );
+        const suppressed = held.filter((a) => a.status.state === 'suppressed');
+        // The verdict judges every firing series that Alertmanager did not hold back: wait for each.
+        // Alertmanager's copy of a series carries Prometheus' labels and its external labels too.
+        const inAlertmanager = (series: Readonly<Record<string, string>>, copies: readonly { labels: Readonly<Record<string, string>> }[]) => copies.some((c) => labelsMatch(series, c.labels));
+        const waiting = active.filter((a) => a.state === 'firing' && !inAlertmanager(a.labels, suppressed) && !inAlertmanager(a.labels, notified));
+        const unnotified = toNotify.filter((e) => waiting.some((a) => a.labels.alertname === e.alert && matches(e, a.labels)));
         const seen = `active: [${stillActive.join(', ')}], firing but not notified: [${unnotified.map(selectorName).join(', ')}]`;
         return stillActive.length === 0 && unnotified.length === 0 ? { value: true, seen } : { seen };
       },
