@@ -61,6 +61,8 @@ export class TrafficThread {
   async run(targets: readonly StreamTarget[], clock: StreamClock, signal: AbortSignal, live?: LiveTraffic): Promise<StreamsTally> {
     await this.ready;
     if (this.#failure) throw this.#failure;
+    // Stopped before it began: the thread would send the first arrival before it read the stop.
+    if (signal.aborted) return { perStream: targets.map(() => ({ ok: 0, total: 0 })), statuses: {}, latenciesMs: [], dropped: 0 };
     const run = ++this.#seq;
     return new Promise((resolve, reject) => {
       const stop = () => this.#post({ op: 'stop', run });
