@@ -14,7 +14,6 @@ import { machineLoad } from '../stack/machine-load.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
 import { sideCpuSeconds } from '../stack/process-usage.ts';
-import { loadTrafficThread } from '../engine/threaded-traffic.ts';
 import { warmUp } from '../engine/warm-up.ts';
 import { findDockerCompose, requireDockerEngine, requireImage } from '../stack/containers/docker-cli.ts';
 import { isScrapeFault } from '../faults/fault-spec.ts';
@@ -191,8 +190,6 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   // or more) need not wait for one to compare with.
   if (options.jobs === undefined) machineLoad().busyCores();
   const { compiled, selected } = await selectDrills(options);
-  // Input is good: load the traffic thread while the stacks start, so that no drill's clock waits for it.
-  void loadTrafficThread().catch(() => undefined); // a thread that cannot load fails the drills that use it, saying so
   await provider.prepare?.();
   const machine = currentMachine();
   // --jobs N: N stacks at once, whatever they cost. Otherwise each stack takes its system's share of the machine.
