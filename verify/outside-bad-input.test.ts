@@ -26,7 +26,7 @@ function expectRefused(project: UserProject, message: string): void {
 }
 
 const configCases: [string, (config: string) => string, string][] = [
-  ['a database name PostgreSQL would need quoting for', (c) => c.replace("databases: ['thebot']", "databases: ['the bot!']"), 'systems.thebot.dependencies.db.databases.0: database names are lower_snake_case'],
+  ['a database name PostgreSQL would need quoting for', (c) => c.replace("databases: ['thebot']", "databases: ['the bot!']"), 'systems.thebot.dependencies.db.databases[0]: database names are lower_snake_case'],
   ['a TCP dependency on another machine', (c) => c.replace("cache: { type: 'redis' },", "cache: { type: 'redis' }, ext: { type: 'tcp', address: '10.0.0.1:5432' },"), 'systems.thebot.dependencies.ext.address: write 127.0.0.1:<port>: firedrill sends traffic to this machine only'],
   ['an HTTP dependency with neither service nor url', (c) => c.replace("api: { type: 'http', service: 'backend' }", "api: { type: 'http' }"), 'systems.thebot.dependencies.api: give exactly one of service (a service of this system) or url'],
   ['an HTTP dependency on another machine', (c) => c.replace("api: { type: 'http', service: 'backend' }", "api: { type: 'http', url: 'http://example.com' }"), 'systems.thebot.dependencies.api.url: write http://127.0.0.1:<port>: firedrill sends traffic to this machine only'],
