@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { compileSystem } from '../src/compile/compile-system.ts';
 import { loadConfig } from '../src/config/load-config.ts';
-import { toInhibitRule } from '../src/gate/coverage.ts';
+import { toInhibitRule } from '../src/gate/inhibit-link.ts';
 import { contractScenarioOf } from '../src/gate/run-gate.ts';
 import { routeReceivers } from '../src/init/route-receivers.ts';
 import { loadScenarios } from '../src/scenario/load-scenarios.ts';

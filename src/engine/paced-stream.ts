@@ -46,8 +46,7 @@ export interface StreamsTally {
 
 /** Runs every stream at once and tallies the answers; `counted` hears of each as it comes. */
 export async function runStreams(targets: readonly StreamTarget[], clock: StreamClock, signal: AbortSignal, counted: (ok: boolean) => void = () => undefined): Promise<StreamsTally> {
-  const tally: StreamsTally = { perStream: targets.map(() => ({ ok: 0, total: 0 })), statuses: {}, latenciesMs: [], dropped: 0 };
-  let dropped = 0;
+  const tally: { -readonly [K in keyof StreamsTally]: StreamsTally[K] } = { perStream: targets.map(() => ({ ok: 0, total: 0 })), statuses: {}, latenciesMs: [], dropped: 0 };
   await Promise.all(
     targets.map(({ stream, baseUrl }, i) =>
       runStream(stream, baseUrl, clock, signal, (status, latencyMs) => {
@@ -57,10 +56,10 @@ export async function runStreams(targets: readonly StreamTarget[], clock: Stream
         if (ok) tally.perStream[i]!.ok += 1;
         if (latencyMs !== undefined) tally.latenciesMs.push(latencyMs);
         counted(ok);
-      }, (n) => (dropped += n)),
+      }, (n) => (tally.dropped += n)),
     ),
   );
-  return { ...tally, dropped };
+  return tally;
 }
 
 /** Sends one stream's arrivals to `baseUrl` until the clock's end or `signal`, then waits for those in flight. */

@@ -3,7 +3,7 @@ import type { YamlMap } from '../compile/yaml-file.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { RunResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
-import { inhibitSideMatchers, matches } from './alertmanager-matcher.ts';
+import { toInhibitRule, type InhibitRule } from './inhibit-link.ts';
 
 export interface AlertCoverage {
   readonly percent: number;
@@ -24,13 +24,6 @@ export interface InhibitionCoverage {
     controls: { scenario: string; target: string; source: string; why: string }[];
   }[];
 }
-
-export interface InhibitRule {
-  readonly source: LabelMatch;
-  readonly target: LabelMatch;
-  readonly equal: readonly string[];
-}
-type LabelMatch = (labels: Readonly<Record<string, string>>) => boolean;
 
 const percent = (covered: number, total: number) => (total === 0 ? 100 : Math.round((covered / total) * 1000) / 10);
 
@@ -90,16 +83,6 @@ function negativeControls(rule: InhibitRule, alerts: readonly AlertTrace[]): { t
     if (differing.some((d) => d.label === undefined)) return [];
     return differing.map((d) => ({ target: traceName(target, alerts), source: traceName(d.src, alerts), why: `${d.label} differs (${d.src.labels[d.label!] ?? ''} vs ${target.labels[d.label!] ?? ''})` }));
   });
-}
-
-export function toInhibitRule(doc: YamlMap): InhibitRule {
-  return { source: labelMatch(doc, 'source'), target: labelMatch(doc, 'target'), equal: (doc.equal as string[] | undefined) ?? [] };
-}
-
-/** One side of an inhibit rule, as Alertmanager matches it. */
-function labelMatch(doc: YamlMap, side: 'source' | 'target'): LabelMatch {
-  const matchers = inhibitSideMatchers(doc, side);
-  return (labels) => matchers.every((m) => matches(m, labels));
 }
 
 function describeInhibitRule(doc: YamlMap): string {

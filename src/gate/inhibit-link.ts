@@ -24,17 +24,29 @@ export function mayInhibit(alertmanagerDoc: YamlMap, source: CompiledRule, targe
   return rules.some((doc) => mayMatch(inhibitSideMatchers(doc, 'source'), source) && mayMatch(inhibitSideMatchers(doc, 'target'), target));
 }
 
+type LabelMatch = (labels: Readonly<Record<string, string>>) => boolean;
+
+/** An inhibit rule as Alertmanager applies it to the labels of alerts. */
+export interface InhibitRule {
+  readonly source: LabelMatch;
+  readonly target: LabelMatch;
+  readonly equal: readonly string[];
+}
+
+export function toInhibitRule(doc: YamlMap): InhibitRule {
+  const side = (which: 'source' | 'target'): LabelMatch => {
+    const matchers = inhibitSideMatchers(doc, which);
+    return (labels) => matchers.every((m) => matches(m, labels));
+  };
+  return { source: side('source'), target: side('target'), equal: (doc.equal as string[] | undefined) ?? [] };
+}
+
 /**
  * Whether an inhibit rule of the config mutes an alert with the `target` labels while one with the
  * `source` labels fires, as Alertmanager decides it: both sides match, and the `equal` labels have
  * the same value on both (a label missing on both counts as the same).
  */
 export function inhibits(alertmanagerDoc: YamlMap, source: Readonly<Record<string, string>>, target: Readonly<Record<string, string>>): boolean {
-  const rules = (alertmanagerDoc.inhibit_rules as YamlMap[] | undefined) ?? [];
-  return rules.some(
-    (doc) =>
-      inhibitSideMatchers(doc, 'source').every((m) => matches(m, source)) &&
-      inhibitSideMatchers(doc, 'target').every((m) => matches(m, target)) &&
-      ((doc.equal as string[] | undefined) ?? []).every((label) => (source[label] ?? '') === (target[label] ?? '')),
-  );
+  const rules = ((alertmanagerDoc.inhibit_rules as YamlMap[] | undefined) ?? []).map(toInhibitRule);
+  return rules.some((rule) => rule.source(source) && rule.target(target) && rule.equal.every((label) => (source[label] ?? '') === (target[label] ?? '')));
 }
