@@ -19,6 +19,24 @@ describe('starvedScrapes', () => {
     expect(starvedScrapes([scrape(19_000)], [pause(3_000, null)], 0, 20_000)).toEqual([]);
   });
 
+  // The drill seen in CI: PostgreSQL stopped, the backend (which uses it) and the Redis exporter (which does not) timed out together.
+  const stopDb: FaultRecord = { ...pause(3_000, 15_000), spec: { target: 'db', kind: 'stop' } };
+  const reaches = (target: string, job: string) => target === 'db' && ['django', 'postgres'].includes(job);
+
+  it('counts a timeout that the faults in effect cannot reach as the machine\u2019s', () => {
+    expect(starvedScrapes([scrape(5_000, 'redis')], [stopDb], 0, 20_000, reaches)).toEqual([{ ...scrape(5_000, 'redis'), besideFaults: true }]);
+    expect(starvedScrapes([scrape(5_000, 'redis')], [stopDb], 0, 20_000)).toEqual([]);
+  });
+
+  it('counts a timeout a fault could explain as the machine\u2019s when one it cannot explain ran at the same moment, and only then', () => {
+    const django = scrape(5_100, 'django');
+    const redis = scrape(5_000, 'redis');
+    expect(starvedScrapes([redis, django, scrape(9_000, 'django')], [stopDb], 0, 20_000, reaches)).toEqual([
+      { ...redis, besideFaults: true },
+      { ...django, stalledWith: redis },
+    ]);
+  });
+
   it('extends a kill to when its target came back, not only to its revert', () => {
     const kill: FaultRecord = { ...pause(3_000, 5_000), spec: { target: 'api', kind: 'kill' }, downMs: 4_000 };
     expect(starvedScrapes([scrape(6_500)], [kill], 0, 20_000)).toEqual([]);
@@ -31,6 +49,14 @@ describe('machineInterference', () => {
     expect(machineInterference([scrape(11_000), scrape(11_375), scrape(11_750), scrape(12_000, 'db')], 10_000)).toEqual([
       '3 scrapes of job api (api:8080) from +1.0s to +1.8s ran out their 250 ms timeout with no fault in effect: the machine starved them',
       'a scrape of job db (db:8080) at +2.0s ran out its 250 ms timeout with no fault in effect: the machine starved it',
+    ]);
+  });
+
+  it('says which faults did not reach it, or which unreached target stalled with it', () => {
+    const redis = { ...scrape(12_000, 'redis'), besideFaults: true as const };
+    expect(machineInterference([redis, { ...scrape(12_100, 'django'), stalledWith: redis }], 10_000)).toEqual([
+      'a scrape of job redis (redis:8080) at +2.0s ran out its 250 ms timeout with no fault in effect that reaches it: the machine starved it',
+      'a scrape of job django (django:8080) at +2.1s ran out its 250 ms timeout while a scrape of job redis, which no fault in effect reaches, timed out too: the machine starved it',
     ]);
   });
 

@@ -5,17 +5,43 @@ import { traceName } from '../report/trace-name.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
 import { plannedDownMs } from '../expect/recovery-note.ts';
 
+/** A timed-out scrape the machine, not a fault, accounts for. */
+export interface StarvedScrape extends TimedOutScrape {
+  /** Set when faults were in effect while it ran, none of them reaching its target. */
+  readonly besideFaults?: true;
+  /**
+   * Set when a fault in effect could have slowed this scrape: a scrape no fault reaches timed out
+   * while it ran, so the whole machine stalled right then.
+   */
+  readonly stalledWith?: TimedOutScrape;
+}
+
+/** Whether a fault on a part (service, dependency, exporter, host) can change a scrape job's series. */
+export type FaultReach = (faultTarget: string, job: string) => boolean;
+
 /**
- * The timed-out scrapes and probes no fault of the drill explains: none was in effect when the
- * scrape began or ran, nor within `graceMs` of its end (requests a latency fault held still
- * draining, a target still coming back). A target of this machine answers a scrape in
- * milliseconds; one that took the whole scaled timeout (250 ms at scale 40, for production's 10 s)
- * was starved of CPU, and Prometheus recorded an outage that production would never have seen.
+ * The timed-out scrapes and probes the machine accounts for. A target of this machine answers a
+ * scrape in milliseconds; one that took the whole scaled timeout (250 ms at scale 40, for
+ * production's 10 s) was starved of CPU, and Prometheus recorded an outage that production would
+ * never have seen. A fault explains a timeout when it reaches the target (`reaches`: its own part,
+ * or one it depends on) and was in effect when the scrape began or ran, or within `graceMs` of its
+ * end (requests a latency fault held still draining, a target still coming back). A timeout no
+ * fault explains shows the machine stalled while it ran, and every other timeout at that moment
+ * stalled with it, reached by a fault or not: seen when a drill stopped PostgreSQL and its 52
+ * backends exiting at once kept the backend's scrapes, which a database fault may slow, and the
+ * Redis exporter's, which it cannot, past their timeout together.
  */
-export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: readonly FaultRecord[], graceMs: number, endedAtMs: number): TimedOutScrape[] {
-  const windows = faults.map((f) => ({ fromMs: f.injectedAtMs, toMs: Math.max(f.revertedAtMs ?? endedAtMs, f.injectedAtMs + (f.downMs ?? 0)) + graceMs }));
+export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: readonly FaultRecord[], graceMs: number, endedAtMs: number, reaches: FaultReach = () => true): StarvedScrape[] {
+  const windows = faults.map((f) => ({ target: f.spec.target, fromMs: f.injectedAtMs, toMs: Math.max(f.revertedAtMs ?? endedAtMs, f.injectedAtMs + (f.downMs ?? 0)) + graceMs }));
   // A sample carries its scrape's start: a scrape begun just before a fault ran into it.
-  return timedOut.filter((s) => !windows.some((w) => s.atMs + s.durationMs >= w.fromMs && s.atMs <= w.toMs));
+  const inEffect = (s: TimedOutScrape) => windows.filter((w) => s.atMs + s.durationMs >= w.fromMs && s.atMs <= w.toMs);
+  const explained = (s: TimedOutScrape) => inEffect(s).some((w) => reaches(w.target, s.job));
+  const unexplained = timedOut.filter((s) => !explained(s));
+  return timedOut.flatMap((s): StarvedScrape[] => {
+    if (!explained(s)) return [inEffect(s).length > 0 ? { ...s, besideFaults: true } : s];
+    const witness = unexplained.find((u) => u.atMs <= s.atMs + s.durationMs && s.atMs <= u.atMs + u.durationMs);
+    return witness ? [{ ...s, stalledWith: witness }] : [];
+  });
 }
 
 /**
@@ -26,19 +52,24 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
  * counts only an alert that fired during the outage because the start-up outlasted its `for`).
  * Empty when none.
  */
-export function machineInterference(starved: readonly TimedOutScrape[], startedAtMs: number): string[] {
+export function machineInterference(starved: readonly StarvedScrape[], startedAtMs: number): string[] {
   const at = (ms: number) => sinceStart(ms, startedAtMs);
-  const byTarget = new Map<string, TimedOutScrape[]>();
+  const byTarget = new Map<string, StarvedScrape[]>();
   for (const s of starved) {
     const key = `${s.what} ${s.job} ${s.instance}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), s]);
   }
   return [...byTarget.values()].map((group) => {
-    const [first] = group as [TimedOutScrape, ...TimedOutScrape[]];
+    const [first] = group as [StarvedScrape, ...StarvedScrape[]];
     const last = group.at(-1)!;
     const what = first.what === 'probe' ? 'probe' : 'scrape';
-    const when = group.length === 1 ? `a ${what} of job ${first.job} (${first.instance}) at ${at(first.atMs)} ran out its` : `${group.length} ${what}s of job ${first.job} (${first.instance}) from ${at(first.atMs)} to ${at(last.atMs)} ran out their`;
-    return `${when} ${first.timeoutMs} ms timeout with no fault in effect: the machine starved ${group.length === 1 ? 'it' : 'them'}`;
+    const one = group.length === 1;
+    const when = one ? `a ${what} of job ${first.job} (${first.instance}) at ${at(first.atMs)} ran out its` : `${group.length} ${what}s of job ${first.job} (${first.instance}) from ${at(first.atMs)} to ${at(last.atMs)} ran out their`;
+    const witness = group.every((s) => s.stalledWith) ? first.stalledWith : undefined;
+    const why = witness
+      ? `while a ${witness.what} of job ${witness.job}, which no fault in effect reaches, timed out too`
+      : group.some((s) => s.besideFaults) ? `with no fault in effect that reaches ${one ? 'it' : 'them'}` : 'with no fault in effect';
+    return `${when} ${first.timeoutMs} ms timeout ${why}: the machine starved ${one ? 'it' : 'them'}`;
   });
 }
 
