@@ -42,16 +42,34 @@ const BIN = path.resolve('bin/firedrill.mjs');
 /** The commands still running, each with its end: when one fails, the others are stopped before the suite fails. */
 const running = new Map<ChildProcess, Promise<unknown>>();
 
-/** Runs a command to its end; anything but exit 0 or 1 (a gate verdict) fails the suite with the command's last lines. */
+/**
+ * How long one command may run: `.ci/run` has 90 minutes, the test files after the setup take
+ * about 30 of them, and its gates take about 15 together on a 2-core machine. A command past this
+ * hangs (seen once: a gate that had written its result stuck in Node's exit); failing it, with its
+ * last lines, leaves the suite time to say so instead of being killed silently at the budget's end.
+ */
+const COMMAND_DEADLINE_MS = 45 * 60_000;
+/** After SIGTERM, how long a command gets to stop its stacks before SIGKILL. */
+const STOP_GRACE_MS = 60_000;
+
+/** Runs a command to its end; anything but exit 0 or 1 (a gate verdict), or no end by the deadline, fails the suite with the command's last lines. */
 function run(what: string, args: string[], cwd = process.cwd()): Promise<CommandOutcome> {
   const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  let overdue = false;
+  const deadline = setTimeout(() => {
+    overdue = true;
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS).unref();
+  }, COMMAND_DEADLINE_MS);
   const ended = new Promise<CommandOutcome>((resolve, reject) => {
     let tail = '';
     child.stderr!.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-3000)));
     child.once('error', reject);
     child.once('close', (code, signal) => {
+      clearTimeout(deadline);
       running.delete(child);
-      if (code === 0 || code === 1) resolve({ code, stderrTail: tail });
+      if (overdue) reject(new Error(`${what} was still running after ${COMMAND_DEADLINE_MS / 60_000} minutes and was stopped (${code ?? signal}); last output:\n${tail}`));
+      else if (code === 0 || code === 1) resolve({ code, stderrTail: tail });
       else reject(new Error(`${what} exited ${code ?? signal}; last output:\n${tail}`));
     });
   });
