@@ -1,4 +1,4 @@
-import type { PrometheusClient, RangeSeries } from './prometheus-client.ts';
+import type { ActiveAlert, PrometheusClient, RangeSeries } from './prometheus-client.ts';
 import { seriesIdentity } from './series-identity.ts';
 
 /** One pending -> firing -> resolved cycle of one alert, from the `ALERTS` series' own evaluation timestamps. */
@@ -36,12 +36,14 @@ export async function readAlertHistories(
   fromMs: number,
   toMs: number,
   scaledForMsOf?: (alertname: string) => number,
+  /** Prometheus' alerts API, when the caller asks it for itself too (one request serves both). */
+  activeAlerts: Promise<ActiveAlert[]> = client.alerts(),
 ): Promise<AlertHistory[]> {
   const rangeS = (toMs - fromMs) / 1000 + 1;
   const [series, forState, activeNow] = await Promise.all([
     client.rawSamples('ALERTS', rangeS, toMs / 1000),
     client.rawSamples('ALERTS_FOR_STATE', rangeS, toMs / 1000),
-    client.alerts(),
+    activeAlerts,
   ]);
   const activeSince = new Map(activeNow.map((a) => [seriesIdentity(a.labels), Date.parse(a.activeAt)]));
   const activeAt = new Map<string, number>(); // identity@atMs -> activeAt (s)

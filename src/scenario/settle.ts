@@ -39,9 +39,13 @@ export async function settle(stack: StartedStack, scenario: Scenario, prometheus
       async () => {
         // Resolution as the verdict will see it: from the ALERTS history, not /api/v1/alerts, which
         // empties up to one evaluation before the history can show the episode ended.
-        const histories = await readAlertHistories(prometheus, evaluationIntervalOf(stack.compiled), startedAtMs, Date.now());
+        const activeNow = prometheus.alerts();
+        const [histories, active, held] = await Promise.all([
+          readAlertHistories(prometheus, evaluationIntervalOf(stack.compiled), startedAtMs, Date.now(), undefined, activeNow),
+          activeNow,
+          alertmanager.alerts(),
+        ]);
         const stillActive = histories.filter((h) => toResolve.has(h.alertname) && h.episodes.at(-1)?.resolvedAtMs === null).map((h) => h.alertname);
-        const [active, held] = await Promise.all([prometheus.alerts(), alertmanager.alerts()]);
         const notified = stack.sink.notifications().filter((n) => n.status === 'firing');
         const suppressed = held.filter((a) => a.status.state === 'suppressed');
         // The verdict judges every firing series that Alertmanager did not hold back: wait for each.
