@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { RunResult, ScenarioResult } from '../report/run-result.ts';
-import { inhibitionCoverage } from './coverage.ts';
+import type { CompiledRule } from '../compile/rule-files.ts';
+import { alertCoverage, inhibitionCoverage } from './coverage.ts';
 
 const trace = (alertname: string, labels: Record<string, string>, extra: Partial<AlertTrace> = {}): AlertTrace => ({
   alertname,
@@ -35,6 +36,39 @@ const scenario = (name: string, alerts: AlertTrace[], inhibitedOk: string[] = []
 const run = (scenarios: ScenarioResult[]): RunResult => ({ ok: true, scale: 20, stack: 'native', engine: 'builtin', scrapeIntervalSeconds: 0.5, evaluationIntervalSeconds: 0.75, stackReadySeconds: 6, scenarios });
 const am = { inhibit_rules: [{ source_match: { alertname: 'CircuitBreakerOpen' }, target_match_re: { alertname: '.*Failure' }, equal: ['service'] }] };
 const paged = { notifications: [{ receiver: 'high-priority', status: 'firing' as const, at: '2026-11-24T10:00:05.000Z' }] };
+
+describe('alert coverage', () => {
+  const rule = (alertname: string, labels: Record<string, string>) => ({ alertname, labels }) as unknown as CompiledRule;
+  const tiers = [rule('HighErrorRate', { severity: 'warning', team: 'api' }), rule('HighErrorRate', { severity: 'critical', team: 'api' }), rule('APIDown', { severity: 'critical', instance: '{{ $labels.instance }}' })];
+  const fires = (alert: string, ok = true, labels?: Record<string, string>) => ({ description: '', ok, detail: '', kind: 'fires' as const, alert, ...(labels ? { labels } : {}) });
+  const drill = (name: string, alerts: AlertTrace[], expectations: ReturnType<typeof fires>[]): ScenarioResult => ({ ...scenario(name, alerts), expectations });
+
+  it('counts the tiers of one alertname apart: a drill that fires only the warning covers only the warning', () => {
+    const coverage = alertCoverage(tiers, run([drill('errors-warn', [trace('HighErrorRate', { severity: 'warning', team: 'api' }), trace('APIDown', { severity: 'critical', instance: 'api:8080' })], [fires('HighErrorRate'), fires('APIDown')])]));
+    expect(coverage.rules.map((r) => [r.name, r.coveredBy])).toEqual([
+      ['HighErrorRate{severity="warning"}', ['errors-warn']],
+      ['HighErrorRate{severity="critical"}', []],
+      ['APIDown', ['errors-warn']],
+    ]);
+    expect(coverage.percent).toBe(66.7);
+  });
+
+  it('covers a tier only where a passing fires expectation could have judged its series, and only when it fired', () => {
+    const critical = trace('HighErrorRate', { severity: 'critical', team: 'api' });
+    const scenarios = [
+      drill('selector-elsewhere', [critical], [fires('HighErrorRate', true, { severity: 'warning' })]),
+      drill('failed', [critical], [fires('HighErrorRate', false)]),
+      drill('pending-only', [{ ...critical, firingAt: null }], [fires('HighErrorRate')]),
+      drill('selected', [critical], [fires('HighErrorRate', true, { severity: 'critical' })]),
+    ];
+    expect(alertCoverage(tiers, run(scenarios)).rules.find((r) => r.name === 'HighErrorRate{severity="critical"}')?.coveredBy).toEqual(['selected']);
+  });
+
+  it('names a rule by its alertname alone when no other rule shares it, and one rule for the same alert twice', () => {
+    const coverage = alertCoverage([rule('APIDown', { severity: 'critical' }), rule('APIDown', { severity: 'critical' }), rule('Stale', {}), rule('Stale', { severity: 'page' })], run([]));
+    expect(coverage.rules.map((r) => r.name)).toEqual(['APIDown', 'Stale (no fixed labels)', 'Stale{severity="page"}']);
+  });
+});
 
 describe('inhibition coverage', () => {
   const suppressing = scenario('open', [trace('CircuitBreakerOpen', { service: 'openai_api' }), trace('LLMProviderFailure', { service: 'openai_api' }, { inhibitedBy: ['CircuitBreakerOpen'] })], ['LLMProviderFailure']);

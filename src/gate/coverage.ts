@@ -1,14 +1,19 @@
 import type { CompiledRule } from '../compile/rule-files.ts';
 import type { YamlMap } from '../compile/yaml-file.ts';
-import type { AlertTrace } from '../observe/alert-trace.ts';
+import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
 import type { RunResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import { toInhibitRule, type InhibitRule } from './inhibit-link.ts';
 
 export interface AlertCoverage {
   readonly percent: number;
-  /** Per rule: the scenarios where it fired and a passing `fires` expectation asserted it. */
-  readonly rules: { alertname: string; coveredBy: string[] }[];
+  /**
+   * Per rule: the scenarios where one of its series fired and a passing `fires` expectation
+   * asserted it. Rules that share an alertname (a warning and a critical tier) are counted apart,
+   * told by their fixed labels; `name` says which (`HighErrorRate{severity="critical"}`), and is
+   * the bare alertname when no other rule has it.
+   */
+  readonly rules: { alertname: string; name: string; labels: Record<string, string>; coveredBy: string[] }[];
 }
 
 export interface InhibitionCoverage {
@@ -28,13 +33,41 @@ export interface InhibitionCoverage {
 const percent = (covered: number, total: number) => (total === 0 ? 100 : Math.round((covered / total) * 1000) / 10);
 
 export function alertCoverage(rules: readonly CompiledRule[], run: RunResult): AlertCoverage {
-  const rows = [...new Set(rules.map((r) => r.alertname))].map((alertname) => ({
+  const rows = distinctRules(rules).map(({ alertname, labels, name }) => ({
     alertname,
+    name,
+    labels,
     coveredBy: run.scenarios
-      .filter((s) => s.alerts.some((a) => a.alertname === alertname && a.firingAt !== null) && s.expectations.some((e) => e.kind === 'fires' && e.alert === alertname && e.ok))
+      .filter((s) => {
+        const fired = s.alerts.filter((a) => a.alertname === alertname && a.firingAt !== null && labelsMatch(labels, a.labels));
+        return s.expectations.some((e) => e.kind === 'fires' && e.alert === alertname && e.ok && fired.some((a) => labelsMatch(e.labels ?? {}, a.labels)));
+      })
       .map((s) => s.name),
   }));
   return { percent: percent(rows.filter((r) => r.coveredBy.length > 0).length, rows.length), rules: rows };
+}
+
+/**
+ * One entry per rule a series can be told apart by: its alertname and the labels it sets to a
+ * fixed value (a templated one, `{{ $labels.x }}`, can be anything). Rules alike in both (the
+ * same alert in two files) are one entry: no fired series could say which of them fired.
+ */
+function distinctRules(rules: readonly CompiledRule[]): { alertname: string; labels: Record<string, string>; name: string }[] {
+  const fixed = (rule: CompiledRule) => Object.fromEntries(Object.entries(rule.labels).filter(([, value]) => !value.includes('{{')).sort(([a], [b]) => a.localeCompare(b)));
+  const seen = new Map<string, { alertname: string; labels: Record<string, string> }>();
+  for (const rule of rules) {
+    const labels = fixed(rule);
+    seen.set(JSON.stringify([rule.alertname, labels]), { alertname: rule.alertname, labels });
+  }
+  const entries = [...seen.values()];
+  return entries.map((entry) => {
+    const twins = entries.filter((e) => e.alertname === entry.alertname);
+    if (twins.length === 1) return { ...entry, name: entry.alertname };
+    // Name it by the labels that tell it from its twins.
+    const telling = Object.entries(entry.labels).filter(([key, value]) => twins.some((t) => t.labels[key] !== value));
+    const name = telling.length === 0 ? `${entry.alertname} (no fixed labels)` : `${entry.alertname}{${telling.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}}`;
+    return { ...entry, name };
+  });
 }
 
 export function inhibitionCoverage(alertmanagerDoc: YamlMap, run: RunResult): InhibitionCoverage {

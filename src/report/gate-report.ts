@@ -30,7 +30,7 @@ export function formatGateSummary(gate: GateResult): string {
       lines.push(`  dashboards ${s.dashboards.checked - s.dashboards.findings.length}/${s.dashboards.checked} panel queries return data over the baseline`);
       for (const f of s.dashboards.findings) lines.push(`    FAIL ${f.dashboard} / ${f.row ? `${f.row} / ` : ''}${f.panel} [${f.refId}]: ${f.grade}: ${f.reason}; query: ${f.expanded}`);
     }
-    const uncovered = s.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.alertname);
+    const uncovered = s.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.name);
     const judged = gate.coverageJudged ? '' : ' in this shard; judged after firedrill merge';
     lines.push(`  alerts     ${s.alertCoverage.percent}% covered (min ${gate.minAlertCoverage}%)${judged}${uncovered.length ? `; never fired and asserted: ${uncovered.join(', ')}` : ''}`);
     lines.push(`  inhibition ${s.inhibitionCoverage.percent}% covered (min ${gate.minInhibitionCoverage}%)${judged}`);

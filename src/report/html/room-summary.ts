@@ -33,7 +33,7 @@ function gateProblems(gate: GateResult): string[] {
     for (const f of s.contract?.findings ?? []) problems.push(`${s.system}: metric contract: ${f.message}`);
     for (const f of s.dashboards?.findings ?? []) problems.push(`${s.system}: dashboard ${f.dashboard}, panel ${f.panel} [${f.refId}] is ${f.grade}: ${f.reason}`);
     if (gate.coverageJudged && s.alertCoverage.percent < gate.minAlertCoverage) {
-      const never = s.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.alertname);
+      const never = s.alertCoverage.rules.filter((r) => r.coveredBy.length === 0).map((r) => r.name);
       problems.push(`${s.system}: alert coverage ${s.alertCoverage.percent}% is below ${gate.minAlertCoverage}%: no drill fires and asserts ${never.join(', ')}`);
     }
     if (gate.coverageJudged && s.inhibitionCoverage.percent < gate.minInhibitionCoverage) problems.push(`${s.system}: inhibition coverage ${s.inhibitionCoverage.percent}% is below ${gate.minInhibitionCoverage}%`);
