@@ -80,11 +80,3 @@ export const configSchema = z.strictObject({
   systems: z.record(z.string().min(1), systemSchema).refine((s) => Object.keys(s).length > 0, 'declare at least one system'),
   scenarios: z.string().min(1),
 });
-
-/** Renders every zod issue as `field.path: message`, the shape every firedrill input error takes, on one line. */
-export function describeZodIssues(error: z.ZodError): string {
-  if (error.issues.length === 0) return 'invalid';
-  // Indexes as the rest of firedrill's messages write them: faults[0].at, not faults.0.at.
-  const pathText = (path: readonly PropertyKey[]) => path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`)).join('');
-  return error.issues.map((issue) => `${issue.path.length > 0 ? pathText(issue.path) : '(top level)'}: ${issue.message}`).join('; ');
-}

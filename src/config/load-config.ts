@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { badInput } from '../errors.ts';
-import { configSchema, describeZodIssues } from './config-schema.ts';
+import { configSchema } from './config-schema.ts';
+import { describeZodIssues } from './describe-issues.ts';
 import { describeLoadError } from './load-error.ts';
 import type { FiredrillConfig } from './define-config.ts';
 import { resolveSystem } from './resolve-system.ts';
@@ -36,7 +37,7 @@ export async function loadConfig(file = DEFAULT_CONFIG_FILE): Promise<LoadedConf
 
 export function resolveConfig(exported: unknown, file: string): LoadedConfig {
   const parsed = configSchema.safeParse(exported);
-  if (!parsed.success) throw badInput(`${path.basename(file)}: ${describeZodIssues(parsed.error)}`);
+  if (!parsed.success) throw badInput(`${path.basename(file)}: ${describeZodIssues(parsed.error, configSchema)}`);
   const config: FiredrillConfig = parsed.data;
   const dir = path.dirname(file);
   const systems = Object.entries(config.systems).map(([name, system]) => resolveSystem(name, system, dir, file));

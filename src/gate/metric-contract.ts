@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeZodIssues } from '../config/config-schema.ts';
+import { describeZodIssues } from '../config/describe-issues.ts';
 import { readYamlMap, relativeName } from '../compile/yaml-file.ts';
 import { badInput } from '../errors.ts';
 
@@ -17,7 +17,7 @@ const schema = z.strictObject({
 
 export function loadMetricContract(file: string): MetricContract {
   const parsed = schema.safeParse(readYamlMap(file));
-  if (!parsed.success) throw badInput(`${relativeName(file)}: ${describeZodIssues(parsed.error)}`);
+  if (!parsed.success) throw badInput(`${relativeName(file)}: ${describeZodIssues(parsed.error, schema)}`);
   return { file, families: new Map(Object.entries(parsed.data.families)) };
 }
 

@@ -49,7 +49,7 @@ describe('validateScenario', () => {
   });
 
   it('rejects unknown fields, as promtool does', () => {
-    expect(check({ ...apiOutage, expcet: [] })).toThrow('scenarios/x.ts: (top level): Unrecognized key: "expcet"');
+    expect(check({ ...apiOutage, expcet: [] })).toThrow('scenarios/x.ts: (top level): unknown key "expcet" (did you mean "expect"?)');
   });
 
   it('rejects a bad duration, naming the field', () => {

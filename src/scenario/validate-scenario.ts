@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CompiledSystem } from '../compile/compile-system.ts';
-import { describeZodIssues } from '../config/config-schema.ts';
+import { describeZodIssues } from '../config/describe-issues.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
 import { mayInhibit } from '../gate/inhibit-link.ts';
@@ -54,7 +54,7 @@ const scenarioSchema = z.strictObject({
  */
 export function validateScenario(raw: unknown, file: string, systemsByName: ReadonlyMap<string, CompiledSystem>): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw badInput(`${file}: ${describeZodIssues(parsed.error)}`);
+  if (!parsed.success) throw badInput(`${file}: ${describeZodIssues(parsed.error, scenarioSchema)}`);
   const scenario = parsed.data as Scenario;
   const at = (field: string) => `${file}: ${field}`;
   const compiled = systemsByName.get(scenario.system);

@@ -1,0 +1,104 @@
+import type { z } from 'zod';
+
+/**
+ * Renders every zod issue as `field.path: message`, the shape every firedrill input error takes,
+ * on one line. Given the schema, an unknown key names the key it most likely meant, or the keys
+ * that are known there, and the "missing" error of the key it meant is left out: a typo is one
+ * mistake, not two.
+ */
+export function describeZodIssues(error: z.ZodError, schema?: z.ZodType): string {
+  if (error.issues.length === 0) return 'invalid';
+  const meant = new Map<z.core.$ZodIssue, string[]>();
+  for (const issue of error.issues) {
+    if (issue.code !== 'unrecognized_keys' || !schema) continue;
+    const known = knownKeysAt(schema, issue.path);
+    meant.set(issue, issue.keys.map((key) => closest(key, known) ?? ''));
+  }
+  const impliedMissing = (issue: z.core.$ZodIssue) =>
+    issue.code === 'invalid_type' &&
+    /received undefined/.test(issue.message) &&
+    [...meant].some(([typo, keys]) => keys.includes(String(issue.path.at(-1))) && sameParent(typo.path, issue.path));
+  return error.issues
+    .filter((issue) => !impliedMissing(issue))
+    .map((issue) => `${issue.path.length > 0 ? pathText(issue.path) : '(top level)'}: ${messageOf(issue, schema, meant.get(issue))}`)
+    .join('; ');
+}
+
+function messageOf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, meant: string[] | undefined): string {
+  if (issue.code !== 'unrecognized_keys' || !schema || !meant) return issue.message;
+  const known = knownKeysAt(schema, issue.path);
+  return issue.keys
+    .map((key, i) => {
+      const guess = meant[i];
+      if (guess) return `unknown key "${key}" (did you mean "${guess}"?)`;
+      return known.length > 0 ? `unknown key "${key}"; known: ${known.join(', ')}` : `unknown key "${key}"`;
+    })
+    .join('; ');
+}
+
+// Indexes as the rest of firedrill's messages write them: faults[0].at, not faults.0.at.
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`)).join('');
+}
+
+function sameParent(objectPath: readonly PropertyKey[], fieldPath: readonly PropertyKey[]): boolean {
+  return fieldPath.length === objectPath.length + 1 && objectPath.every((part, i) => part === fieldPath[i]);
+}
+
+/** The keys an object of `schema` may have at `path` (every branch's, under a union); none when the path leads to no object. */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const keys = new Set<string>();
+  const visit = (node: z.ZodType, rest: readonly PropertyKey[]): void => {
+    const def = (node as unknown as { def: { type: string } & Record<string, unknown> }).def;
+    const inner = (key: string) => def[key] as z.ZodType;
+    switch (def.type) {
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'readonly':
+        return visit(inner('innerType'), rest);
+      case 'pipe':
+        return visit(inner('in'), rest);
+      case 'union':
+        return (def.options as z.ZodType[]).forEach((option) => visit(option, rest));
+      case 'array':
+        return rest.length > 0 && typeof rest[0] === 'number' ? visit(inner('element'), rest.slice(1)) : undefined;
+      case 'record':
+        return rest.length > 0 ? visit(inner('valueType'), rest.slice(1)) : undefined;
+      case 'object': {
+        const shape = def.shape as Record<string, z.ZodType>;
+        if (rest.length === 0) return Object.keys(shape).forEach((key) => keys.add(key));
+        const next = shape[String(rest[0])];
+        return next ? visit(next, rest.slice(1)) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  };
+  visit(schema, path);
+  return [...keys];
+}
+
+/** The known key `key` is most likely a misspelling of: a few edits away (case aside), or undefined. */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  const limit = Math.max(1, Math.floor(key.length / 3));
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= limit && (!best || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counting as one edit (`sevrices`). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
