@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { request } from 'undici';
@@ -102,6 +104,31 @@ const another = await startThreadedFaultProxy('http', 9);
 process.stdout.write(' ' + (another.port !== proxy.port));`;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
     expect({ code: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr }).toEqual({ code: 0, signal: null, stdout: 'done true', stderr: '' });
+  });
+
+  it('ends the process with exit code 2 and one line when the thread dies, after running the teardowns', () => {
+    // In a process of its own, as a dying thread ends it. The thread answers its first request,
+    // then exits with code 7 on the next, as a crash in a proxy would end it. The teardowns start
+    // at once; the caller's wait fails with the same line.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-proxy-thread-test-'));
+    try {
+      const dying = path.join(dir, 'dying-thread.mjs');
+      writeFileSync(dying, `import { parentPort } from 'node:worker_threads';\nlet first = true;\nparentPort.on('message', (m) => { if (first) { first = false; parentPort.postMessage({ seq: m.seq, ok: true }); } else process.exit(7); });\n`);
+      const script = `import { pathToFileURL } from 'node:url';
+import { startThreadedFaultProxy, useProxyThreadEntry } from ${JSON.stringify(path.resolve('src/faults/proxy/threaded-fault-proxy.ts'))};
+import { onTeardown } from ${JSON.stringify(path.resolve('src/stack/teardown.ts'))};
+useProxyThreadEntry(pathToFileURL(${JSON.stringify(dying)}));
+onTeardown(async () => { process.stdout.write('torn down'); });
+const proxy = await startThreadedFaultProxy('tcp', 9);
+const answer = await proxy.inject({ id: 'slow', kind: 'latency', params: { ms: 100 } }).catch((e) => e.message);
+process.stdout.write(answer + '; ');
+setInterval(() => undefined, 1000);`;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+      const line = "firedrill's fault proxy thread stopped (it exited with code 7); its proxies are gone, run again";
+      expect({ code: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr }).toEqual({ code: 2, signal: null, stdout: `torn down${line}; `, stderr: `firedrill: ${line}\n` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps passing bytes while this thread's event loop is held; a proxy in this thread passes none", async () => {

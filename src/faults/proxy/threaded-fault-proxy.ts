@@ -22,10 +22,13 @@ const ANSWER_TIMEOUT_MS = 60_000;
 
 type Call = ProxyThreadRequest extends infer R ? (R extends ProxyThreadRequest ? Omit<R, 'seq'> : never) : never;
 
+/** The thread's code; a test of a crash swaps in its own (`useProxyThreadEntry`). */
+let entry = new URL('./proxy-thread.mjs', import.meta.url);
+
 /** The one thread of this process that runs its proxies, started with the first. */
 class ProxyThread {
   // Not this process's flags: `--input-type` or `--eval` (a script run with `node -e`) would stop the thread loading.
-  readonly #worker = new Worker(new URL('./proxy-thread.mjs', import.meta.url), { execArgv: [] });
+  readonly #worker = new Worker(entry, { execArgv: [] });
   readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   #seq = 0;
   #failure: Error | undefined;
@@ -93,6 +96,12 @@ class ProxyThread {
 
 let thread: ProxyThread | undefined;
 let proxies = 0;
+
+/** For tests: the proxy thread, when this process starts it, runs `code` instead (a thread that dies on cue). */
+export function useProxyThreadEntry(code: URL): void {
+  if (thread) throw new Error('the proxy thread is already running');
+  entry = code;
+}
 
 /** A proxy that runs in the proxy thread: the main thread's handle on it, by its id there. */
 class ThreadedProxy<Fault extends ProxyFault | DriverFault> implements AsyncDisposable {
