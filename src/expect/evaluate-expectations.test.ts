@@ -31,6 +31,24 @@ function judge(expectations: Expectation[], inputs: Partial<EvaluationInputs>) {
 }
 const verdict = (results: ReturnType<typeof judge>, index = 0) => results[index]!;
 
+describe('fires: the tiers of one alertname', () => {
+  // A warning tier of APIDown beside the critical one: HighAPIErrorRate's rule (a 5m window, for 2m) under APIDown's name.
+  const errorRate = compiled.alerts.find((a) => a.alertname === 'HighAPIErrorRate')!;
+  const apiDownRule = compiled.alerts.find((a) => a.alertname === 'APIDown')!;
+  const tiered = { ...compiled, alerts: [...compiled.alerts, { ...errorRate, alertname: 'APIDown', labels: { ...apiDownRule.labels, severity: 'warning' } }] };
+  const warningSeries = (pendingAt: number) =>
+    makeTrace({ ...apiDown([{ pendingAt, firingAt: pendingAt + 3, resolvedAt: 30 }]), labels: { alertname: 'APIDown', service: 'api', severity: 'warning' }, scaledForSeconds: 3, evaluationIntervalSeconds: 0.375 });
+
+  it('bounds the detection by the windows of the tier that fired, and says which series it judged', () => {
+    const result = judge([expectAlert('APIDown').toFire()], { compiled: tiered, traces: [warningSeries(13)], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: true, judgedLabels: { alertname: 'APIDown', service: 'api', severity: 'warning' } });
+    expect(verdict(result).detail).toContain('(default: range 5m');
+    // The critical tier's bound (no range) would have failed the same detection.
+    const critical = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 13, firingAt: 14.5, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
+    expect(verdict(critical)).toMatchObject({ ok: false, judgedLabels: { alertname: 'APIDown', service: 'api', severity: 'critical' } });
+  });
+});
+
 describe('fires: caused by the drill', () => {
   it('holds for an episode that went pending after the fault, fired within for and was detected within the bound', () => {
     const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });

@@ -1,4 +1,5 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
+import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
 import { inhibits } from '../gate/inhibit-link.ts';
 import { formatDurationMs } from '../duration.ts';
@@ -32,7 +33,15 @@ export interface EvaluationInputs {
 export function evaluateExpectations(inputs: EvaluationInputs): ExpectationResult[] {
   const judged = inputs.expectations.map((e): ExpectationResult => {
     const verdict = judge(e, inputs);
-    return { description: describeExpectation(e), ok: verdict.ok, detail: verdict.detail, kind: e.kind, alert: e.alert, ...(e.labels ? { labels: { ...e.labels } } : {}) };
+    return {
+      description: describeExpectation(e),
+      ok: verdict.ok,
+      detail: verdict.detail,
+      kind: e.kind,
+      alert: e.alert,
+      ...(e.labels ? { labels: { ...e.labels } } : {}),
+      ...(verdict.judgedLabels ? { judgedLabels: { ...verdict.judgedLabels } } : {}),
+    };
   });
   return [...judged, ...unexpectedAlerts(inputs.expectations, inputs.traces)];
 }
@@ -101,8 +110,9 @@ function everySeries(verdicts: readonly Verdict[]): Verdict {
 
 /** Faults on the parts whose effects reach what the alert watches (its rule's `job` matchers, and what those jobs depend on). */
 function faultsWatchedBy(alert: string, inputs: EvaluationInputs): { faults: FaultRecord[]; targets: string[] } {
-  const rule = inputs.compiled.alerts.find((a) => a.alertname === alert);
-  const targets = rule ? faultTargetsWatchedBy(rule, inputs.compiled) : inputs.faults.map((f) => f.spec.target);
+  // Every rule of the name (the tiers of one alert watch alike, or the verdict does not yet know which tier it judges).
+  const rules = inputs.compiled.alerts.filter((a) => a.alertname === alert);
+  const targets = rules.length > 0 ? [...new Set(rules.flatMap((rule) => faultTargetsWatchedBy(rule, inputs.compiled)))] : inputs.faults.map((f) => f.spec.target);
   return { faults: inputs.faults.filter((f) => targets.includes(f.spec.target)), targets };
 }
 
@@ -111,14 +121,14 @@ function faultsWatchedBy(alert: string, inputs: EvaluationInputs): { faults: Fau
  * watches fired within its `for` window, and went pending within the detection bound of that fault.
  */
 function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: readonly AlertTrace[], inputs: EvaluationInputs): Verdict {
-  const rule = inputs.compiled.alerts.find((a) => a.alertname === e.alert)!;
+  const named = ruleOrFirst(inputs.compiled.alerts, e.alert, e.labels)!;
   const watched = faultsWatchedBy(e.alert, inputs);
   if (watched.faults.length === 0) {
     return { ok: false, detail: `${selectorName(e)}: the drill has no fault on anything it watches (${watched.targets.join(', ')}), so no firing can be its doing` };
   }
   const caused = candidates.flatMap((trace) => causedEpisodes(trace, watched.faults).map((c) => ({ trace, ...c })));
   const fired = caused.filter((c) => c.episode.firingAt !== null).sort((a, b) => Date.parse(a.episode.firingAt!) - Date.parse(b.episode.firingAt!))[0];
-  const cannotFire = impossibility(rule.forMs, watched.faults, inputs);
+  const cannotFire = impossibility(named.forMs, watched.faults, inputs);
   if (!fired) {
     const pendingOnly = caused[0];
     if (pendingOnly) return { ok: false, detail: `${firesWithinFor(pendingOnly.trace, pendingOnly.episode, traceName(pendingOnly.trace, inputs.traces)).detail}${cannotFire}` };
@@ -130,6 +140,8 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
     return { ok: false, detail: `${selectorName(e)} never went pending after ${watched.faults.map((f) => describeFault(f.spec)).join(', ')}${cannotFire}` };
   }
   const timing = firesWithinFor(fired.trace, fired.episode, traceName(fired.trace, inputs.traces));
+  // The tier that fired: its windows bound the detection.
+  const rule = ruleOrFirst(inputs.compiled.alerts, e.alert, fired.trace.labels)!;
   const bound = detectionBound(rule, inputs.compiled, e.detectWithin, delayInEffectMs(watched.faults, fired.cause, Date.parse(fired.episode.pendingAt)));
   const detectionMs = Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs;
   // Detection counts from when the fault was issued; it acted by the time its call returned.
@@ -142,6 +154,7 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
   const afterRevert = revertedMs !== null && Date.parse(fired.episode.pendingAt) > revertedMs ? ` (${secondsText(Date.parse(fired.episode.pendingAt) - revertedMs)} after it was reverted: does the rule see the repair rather than the fault?)` : '';
   return {
     ok: timing.ok && detected,
+    judgedLabels: fired.trace.labels,
     detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}${afterRevert}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})`,
   };
 }

@@ -9,6 +9,8 @@ export const FIRING_TOLERANCE_SECONDS = 0.25;
 export interface Verdict {
   readonly ok: boolean;
   readonly detail: string;
+  /** The labels of the series the verdict rests on, when it rests on one (`toFire`: the first firing the drill caused). */
+  readonly judgedLabels?: Readonly<Record<string, string>>;
 }
 
 export type Episode = AlertTrace['episodes'][number];

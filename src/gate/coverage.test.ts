@@ -39,33 +39,62 @@ const paged = { notifications: [{ receiver: 'high-priority', status: 'firing' as
 
 describe('alert coverage', () => {
   const rule = (alertname: string, labels: Record<string, string>) => ({ alertname, labels }) as unknown as CompiledRule;
-  const tiers = [rule('HighErrorRate', { severity: 'warning', team: 'api' }), rule('HighErrorRate', { severity: 'critical', team: 'api' }), rule('APIDown', { severity: 'critical', instance: '{{ $labels.instance }}' })];
-  const fires = (alert: string, ok = true, labels?: Record<string, string>) => ({ description: '', ok, detail: '', kind: 'fires' as const, alert, ...(labels ? { labels } : {}) });
+  const warning = { severity: 'warning', team: 'api' };
+  const critical = { severity: 'critical', team: 'api' };
+  const tiers = [rule('HighErrorRate', warning), rule('HighErrorRate', critical), rule('APIDown', { severity: 'critical', instance: '{{ $labels.instance }}' })];
+  const fires = (alert: string, judged: Record<string, string> | undefined, extra: { ok?: boolean; labels?: Record<string, string> } = {}) => ({
+    description: '',
+    ok: extra.ok ?? true,
+    detail: '',
+    kind: 'fires' as const,
+    alert,
+    ...(extra.labels ? { labels: extra.labels } : {}),
+    ...(judged ? { judgedLabels: { alertname: alert, ...judged } } : {}),
+  });
   const drill = (name: string, alerts: AlertTrace[], expectations: ReturnType<typeof fires>[]): ScenarioResult => ({ ...scenario(name, alerts), expectations });
+  const WARN = 'HighErrorRate{severity="warning", team="api"}';
+  const CRIT = 'HighErrorRate{severity="critical", team="api"}';
 
-  it('counts the tiers of one alertname apart: a drill that fires only the warning covers only the warning', () => {
-    const coverage = alertCoverage(tiers, run([drill('errors-warn', [trace('HighErrorRate', { severity: 'warning', team: 'api' }), trace('APIDown', { severity: 'critical', instance: 'api:8080' })], [fires('HighErrorRate'), fires('APIDown')])]));
+  it('counts the tiers of one alertname apart: a toFire that judged the warning covers only the warning, though the critical fired too', () => {
+    const both = [trace('HighErrorRate', warning), trace('HighErrorRate', critical), trace('APIDown', { severity: 'critical', instance: 'api:8080' })];
+    const coverage = alertCoverage(tiers, run([drill('errors', both, [fires('HighErrorRate', warning), fires('APIDown', { severity: 'critical', instance: 'api:8080' })])]));
     expect(coverage.rules.map((r) => [r.name, r.coveredBy])).toEqual([
-      ['HighErrorRate{severity="warning"}', ['errors-warn']],
-      ['HighErrorRate{severity="critical"}', []],
-      ['APIDown', ['errors-warn']],
+      [WARN, ['errors']],
+      [CRIT, []],
+      ['APIDown', ['errors']],
     ]);
     expect(coverage.percent).toBe(66.7);
   });
 
-  it('covers a tier only where a passing fires expectation could have judged its series, and only when it fired', () => {
-    const critical = trace('HighErrorRate', { severity: 'critical', team: 'api' });
+  it('covers a tier only by a passing toFire that judged one of its series', () => {
     const scenarios = [
-      drill('selector-elsewhere', [critical], [fires('HighErrorRate', true, { severity: 'warning' })]),
-      drill('failed', [critical], [fires('HighErrorRate', false)]),
-      drill('pending-only', [{ ...critical, firingAt: null }], [fires('HighErrorRate')]),
-      drill('selected', [critical], [fires('HighErrorRate', true, { severity: 'critical' })]),
+      drill('failed', [trace('HighErrorRate', critical)], [fires('HighErrorRate', critical, { ok: false })]),
+      drill('judged-nothing', [trace('HighErrorRate', critical)], [fires('HighErrorRate', undefined, { ok: false })]),
+      drill('selected', [trace('HighErrorRate', critical)], [fires('HighErrorRate', critical, { labels: { severity: 'critical' } })]),
     ];
-    expect(alertCoverage(tiers, run(scenarios)).rules.find((r) => r.name === 'HighErrorRate{severity="critical"}')?.coveredBy).toEqual(['selected']);
+    expect(alertCoverage(tiers, run(scenarios)).rules.find((r) => r.name === CRIT)?.coveredBy).toEqual(['selected']);
+  });
+
+  it('credits no rule for a series its fixed labels cannot place: the twin that sets fewer labels is not covered by the other\u2019s series', () => {
+    const stale = [rule('Stale', {}), rule('Stale', { severity: 'page' })];
+    const coverage = alertCoverage(stale, run([drill('paged', [trace('Stale', { severity: 'page' })], [fires('Stale', { severity: 'page' })])]));
+    expect(coverage.rules.map((r) => [r.name, r.coveredBy])).toEqual([
+      ['Stale (no fixed labels)', []],
+      ['Stale{severity="page"}', ['paged']],
+    ]);
+  });
+
+  it('reads a result that does not say which series it judged by the fired series its selector takes', () => {
+    const old = drill('old', [trace('HighErrorRate', critical), trace('HighErrorRate', warning, { firingAt: null })], [fires('HighErrorRate', undefined)]);
+    expect(alertCoverage(tiers, run([old])).rules.map((r) => [r.name, r.coveredBy])).toEqual([
+      [WARN, []],
+      [CRIT, ['old']],
+      ['APIDown', []],
+    ]);
   });
 
   it('names a rule by its alertname alone when no other rule shares it, and one rule for the same alert twice', () => {
-    const coverage = alertCoverage([rule('APIDown', { severity: 'critical' }), rule('APIDown', { severity: 'critical' }), rule('Stale', {}), rule('Stale', { severity: 'page' })], run([]));
+    const coverage = alertCoverage([rule('APIDown', { severity: 'critical' }), rule('APIDown', { severity: 'critical' }), rule('Stale', { severity: '' }), rule('Stale', { severity: 'page' })], run([]));
     expect(coverage.rules.map((r) => r.name)).toEqual(['APIDown', 'Stale (no fixed labels)', 'Stale{severity="page"}']);
   });
 });

@@ -1,7 +1,8 @@
+import { fixedLabels, ruleOfSeries } from '../compile/rule-of-series.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import type { YamlMap } from '../compile/yaml-file.ts';
 import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
-import type { RunResult } from '../report/run-result.ts';
+import type { ExpectationResult, RunResult, ScenarioResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import { toInhibitRule, type InhibitRule } from './inhibit-link.ts';
 
@@ -10,8 +11,8 @@ export interface AlertCoverage {
   /**
    * Per rule: the scenarios where one of its series fired and a passing `fires` expectation
    * asserted it. Rules that share an alertname (a warning and a critical tier) are counted apart,
-   * told by their fixed labels; `name` says which (`HighErrorRate{severity="critical"}`), and is
-   * the bare alertname when no other rule has it.
+   * told by their fixed labels; `name` says which (`HighErrorRate{severity="critical", team="api"}`),
+   * and is the bare alertname when no other rule has it.
    */
   readonly rules: { alertname: string; name: string; labels: Record<string, string>; coveredBy: string[] }[];
 }
@@ -37,37 +38,46 @@ export function alertCoverage(rules: readonly CompiledRule[], run: RunResult): A
     alertname,
     name,
     labels,
-    coveredBy: run.scenarios
-      .filter((s) => {
-        const fired = s.alerts.filter((a) => a.alertname === alertname && a.firingAt !== null && labelsMatch(labels, a.labels));
-        return s.expectations.some((e) => e.kind === 'fires' && e.alert === alertname && e.ok && fired.some((a) => labelsMatch(e.labels ?? {}, a.labels)));
-      })
-      .map((s) => s.name),
+    coveredBy: run.scenarios.filter((s) => s.expectations.some((e) => e.kind === 'fires' && e.alert === alertname && e.ok && judgedRuleIs(e, s, rules, labels))).map((s) => s.name),
   }));
   return { percent: percent(rows.filter((r) => r.coveredBy.length > 0).length, rows.length), rules: rows };
 }
 
 /**
- * One entry per rule a series can be told apart by: its alertname and the labels it sets to a
- * fixed value (a templated one, `{{ $labels.x }}`, can be anything). Rules alike in both (the
- * same alert in two files) are one entry: no fired series could say which of them fired.
+ * Whether a passing `toFire` judged a series of the rule with these fixed labels. A result that
+ * does not say which series it judged (written before firedrill told tiers apart) credits the
+ * rule of every series it could have judged.
+ */
+function judgedRuleIs(e: ExpectationResult, scenario: ScenarioResult, rules: readonly CompiledRule[], labels: Record<string, string>): boolean {
+  const series = e.judgedLabels ? [e.judgedLabels] : scenario.alerts.filter((a) => a.alertname === e.alert && a.firingAt !== null && labelsMatch(e.labels ?? {}, a.labels)).map((a) => a.labels);
+  return series.some((seriesLabels) => {
+    const rule = ruleOfSeries(rules, e.alert!, seriesLabels);
+    return rule !== undefined && sameLabels(fixedLabels(rule), labels);
+  });
+}
+
+/**
+ * One entry per rule a series can be told apart by: its alertname and fixed labels. Rules alike in
+ * both (the same alert in two files) are one entry: no fired series could say which of them fired.
  */
 function distinctRules(rules: readonly CompiledRule[]): { alertname: string; labels: Record<string, string>; name: string }[] {
-  const fixed = (rule: CompiledRule) => Object.fromEntries(Object.entries(rule.labels).filter(([, value]) => !value.includes('{{')).sort(([a], [b]) => a.localeCompare(b)));
   const seen = new Map<string, { alertname: string; labels: Record<string, string> }>();
   for (const rule of rules) {
-    const labels = fixed(rule);
+    const labels = fixedLabels(rule);
     seen.set(JSON.stringify([rule.alertname, labels]), { alertname: rule.alertname, labels });
   }
   const entries = [...seen.values()];
   return entries.map((entry) => {
-    const twins = entries.filter((e) => e.alertname === entry.alertname);
-    if (twins.length === 1) return { ...entry, name: entry.alertname };
-    // Name it by the labels that tell it from its twins.
-    const telling = Object.entries(entry.labels).filter(([key, value]) => twins.some((t) => t.labels[key] !== value));
-    const name = telling.length === 0 ? `${entry.alertname} (no fixed labels)` : `${entry.alertname}{${telling.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}}`;
-    return { ...entry, name };
+    const twins = entries.filter((e) => e !== entry && e.alertname === entry.alertname);
+    if (twins.length === 0) return { ...entry, name: entry.alertname };
+    const all = Object.entries(entry.labels);
+    if (all.length === 0) return { ...entry, name: `${entry.alertname} (no fixed labels)` };
+    return { ...entry, name: `${entry.alertname}{${all.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}}` };
   });
+}
+
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 }
 
 export function inhibitionCoverage(alertmanagerDoc: YamlMap, run: RunResult): InhibitionCoverage {

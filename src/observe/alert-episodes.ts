@@ -32,10 +32,11 @@ export interface AlertSample {
  */
 export async function readAlertHistories(
   client: PrometheusClient,
-  evaluationIntervalMsOf: (alertname: string) => number,
+  /** A series' evaluation interval, by its alertname and labels (the tiers of one alertname may sit in different groups). */
+  evaluationIntervalMsOf: (alertname: string, labels: Readonly<Record<string, string>>) => number,
   fromMs: number,
   toMs: number,
-  scaledForMsOf?: (alertname: string) => number,
+  scaledForMsOf?: (alertname: string, labels: Readonly<Record<string, string>>) => number,
   /** Prometheus' alerts API, when the caller asks it for itself too (one request serves both). */
   activeAlerts: Promise<ActiveAlert[]> = client.alerts(),
 ): Promise<AlertHistory[]> {
@@ -64,7 +65,7 @@ export async function readAlertHistories(
   }
   return [...byIdentity.values()].map(({ key, labels, samples }) => {
     const alertname = labels.alertname ?? '';
-    return { alertname, labels, episodes: toEpisodes(samples, evaluationIntervalMsOf(alertname), toMs, scaledForMsOf?.(alertname), activeSince.get(key)) };
+    return { alertname, labels, episodes: toEpisodes(samples, evaluationIntervalMsOf(alertname, labels), toMs, scaledForMsOf?.(alertname, labels), activeSince.get(key)) };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { CompiledRule } from '../compile/rule-files.ts';
+import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { seconds } from '../duration.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import { causingFault } from '../faults/causing-fault.ts';
@@ -62,7 +63,7 @@ export function buildAlertTraces(inputs: TraceInputs): AlertTrace[] {
     if (!histories.some((h) => h.alertname === name)) histories.push({ alertname: name, labels: { alertname: name, ...rule(name)?.labels }, episodes: [] });
   }
   return histories.map((history) => {
-    const compiled = rule(history.alertname);
+    const compiled = ruleOrFirst(inputs.rules, history.alertname, history.labels);
     const main = history.episodes.find((e) => e.firingAtMs !== null) ?? history.episodes[0];
     const suppression = inputs.poller.records().filter((r) => labelsMatch(history.labels, r.labels));
     const inhibitedBy = [...new Set(suppression.flatMap((r) => [...r.inhibitedBy].map((fp) => inputs.poller.alertnameOf(fp))))].sort();

@@ -97,6 +97,8 @@ export interface ExpectationResult {
   labels?: Record<string, string>;
   /** On a failed verdict about an alert: what its expression evaluated to over the drill. */
   series?: ValueSeries;
+  /** `toFire`: the labels of the series the verdict judged (the first firing the drill caused), which tells the rule of a tier apart for coverage. */
+  judgedLabels?: Record<string, string>;
   /** On a game day: the data the verdict rests on (Prometheus' alerts, Alertmanager's routing and counters). */
   evidence?: string;
 }

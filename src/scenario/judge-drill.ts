@@ -1,4 +1,5 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
+import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { evaluateExpectations, traceFor } from '../expect/evaluate-expectations.ts';
 import { alertsNamedBy } from '../expect/expectation.ts';
 import { checkPower, isCountRule, type PowerCheck } from '../expect/statistical-power.ts';
@@ -45,9 +46,9 @@ export async function judgeDrill(prometheus: PrometheusClient, facts: DrillFacts
   // One range query per alert and label set, shared by the report's graphs and the failed verdicts.
   const queried = new Map<string, Promise<ValueSeries>>();
   const valuesOf = (alert: string, labels: Record<string, string> | undefined): Promise<ValueSeries> | undefined => {
-    const rule = facts.compiled.alerts.find((a) => a.alertname === alert);
-    if (!rule) return undefined;
     const traceLabels = traceFor(facts.traces, alert, labels)?.labels ?? labels ?? {};
+    const rule = ruleOrFirst(facts.compiled.alerts, alert, traceLabels);
+    if (!rule) return undefined;
     const key = `${alert}\n${JSON.stringify(traceLabels)}`;
     if (!queried.has(key)) queried.set(key, ruleValueSeries(prometheus, rule, traceLabels, marks));
     return queried.get(key);
@@ -80,7 +81,8 @@ async function powerOf(prometheus: PrometheusClient, facts: DrillFacts, firstFau
   const healthyAtMs = firstFaultMs ?? facts.endedAtMs;
   const checks = await Promise.all(
     judged.map(async (alert) => {
-      const rule = facts.compiled.alerts.find((a) => a.alertname === alert);
+      const selector = facts.scenario.expect.find((e) => e.alert === alert)?.labels;
+      const rule = ruleOrFirst(facts.compiled.alerts, alert, traceFor(facts.traces, alert, selector)?.labels ?? selector);
       if (!rule) return undefined;
       const onMany = valueAndThreshold(rule.scaledExpr).direction === 'above';
       const firesExpected = facts.scenario.expect.filter((e) => e.alert === alert && e.kind === 'fires');

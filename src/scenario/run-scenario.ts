@@ -15,6 +15,7 @@ import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
 import { machineInterference, starvedScrapes, startUpPastFor, unhealthyBeforeFaults } from './machine-interference.ts';
+import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { jobsReachedByPart, jobsWatchedBy } from '../compile/watched-targets.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
 import { blackboxTimeoutOffsetS } from '../stack/exporters/exporter-invocation.ts';
@@ -86,7 +87,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     await poller.stop();
     const endedAtMs = Date.now();
     const faults = stack.faults.records();
-    const scaledForOf = (name: string) => compiled.alerts.find((a) => a.alertname === name)?.scaledForMs ?? 0;
+    const scaledForOf = (name: string, labels: Readonly<Record<string, string>>) => ruleOrFirst(compiled.alerts, name, labels)?.scaledForMs ?? 0;
     const histories = await readAlertHistories(prometheus, evaluationIntervalOf(compiled), startedAtMs - compiled.evaluationIntervalMs, endedAtMs, scaledForOf).catch(blameTheStack);
     const alerts = buildAlertTraces({
       rules: compiled.alerts,

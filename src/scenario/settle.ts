@@ -1,4 +1,5 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
+import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { faultCatalogue } from '../faults/fault-catalogue.ts';
 import { inFlightDelayMs } from '../faults/in-flight-delay.ts';
 import { FiredrillError } from '../errors.ts';
@@ -18,8 +19,8 @@ export function injectedDelayMs(scenario: Scenario, compiled: CompiledSystem): n
   return Math.max(0, ...scenario.faults.map(({ fault }) => inFlightDelayMs(fault, catalogue.get(fault.target)?.kinds.get(fault.kind)?.driver === 'dependency-proxy')));
 }
 
-export function evaluationIntervalOf(compiled: CompiledSystem): (alertname: string) => number {
-  return (name) => compiled.alerts.find((a) => a.alertname === name)?.scaledEvaluationIntervalMs ?? compiled.evaluationIntervalMs;
+export function evaluationIntervalOf(compiled: CompiledSystem): (alertname: string, labels: Readonly<Record<string, string>>) => number {
+  return (name, labels) => ruleOrFirst(compiled.alerts, name, labels)?.scaledEvaluationIntervalMs ?? compiled.evaluationIntervalMs;
 }
 
 /**

@@ -68,6 +68,15 @@ describe('vacuousExpectations', () => {
     expect(vacuousExpectations(apiOutage, piyasa)).toEqual([]);
   });
 
+  it('settles an expectation on an alert of several tiers only when it is settled for every tier its selector may mean', () => {
+    // A second APIDown, a warning tier that watches the worker: a kill of the worker can fire that one.
+    const workerDown = piyasa.alerts.find((a) => a.alertname === 'WorkerDown')!;
+    const tiered = { ...piyasa, alerts: [...piyasa.alerts, { ...workerDown, alertname: 'APIDown', labels: { ...workerDown.labels, severity: 'warning' } }] };
+    const workerOnly = { ...apiOutage, faults: [{ at: '1m', hold: '6m', fault: fault.kill('worker') }], expect: [expectAlert('APIDown').toFire(), expectAlert('APIDown', { severity: 'critical' }).toFire()] };
+    expect(vacuousExpectations(workerOnly, tiered).map((v) => v.index)).toEqual([1]);
+    expect(vacuousExpectations(workerOnly, piyasa).map((v) => v.index)).toEqual([0, 1]);
+  });
+
   it('names a toBeInhibitedBy() that cannot hold: no inhibit rule can mute the target by the source, by their names and fixed labels', () => {
     const scenario = { ...apiOutage, expect: [expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'), expectAlert('WorkerDown').toBeInhibitedBy('APIDown')] };
     expect(vacuousExpectations(scenario, piyasa)).toEqual([

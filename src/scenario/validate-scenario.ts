@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { describeZodIssues } from '../config/describe-issues.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
+import { fixedLabels } from '../compile/rule-of-series.ts';
 import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
 import { mayInhibit } from '../gate/inhibit-link.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
@@ -123,9 +124,9 @@ export interface VacuousExpectation {
 export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem): VacuousExpectation[] {
   const durationMs = parseDurationMs(scenario.duration, 'duration');
   return scenario.expect.flatMap((e, index) => {
-    const rule = compiled.alerts.find((a) => a.alertname === e.alert);
-    if (!rule) return [];
-    const reason =
+    // Every rule of the name the selector may mean (the tiers of one alert): settled only when it is settled for each.
+    const rules = compiled.alerts.filter((a) => a.alertname === e.alert && Object.entries(fixedLabels(a)).every(([key, value]) => e.labels?.[key] === undefined || e.labels[key] === value));
+    const reasonFor = (rule: CompiledRule) =>
       e.kind === 'doesNotFire'
         ? vacuousNotFire(rule, scenario, durationMs, compiled.scale)
         : e.kind === 'fires'
@@ -133,7 +134,9 @@ export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem
           : e.kind === 'inhibitedBy'
             ? unlinkedInhibition(e.alert, e.source, compiled)
             : undefined;
-    return reason ? [{ index, reason }] : [];
+    const reasons = rules.map(reasonFor);
+    const [reason] = reasons;
+    return reason && reasons.every((r) => r !== undefined) ? [{ index, reason }] : [];
   });
 }
 
