@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,16 @@ describe('findCpuHierarchy', () => {
   });
 });
 
+describe('newCpuGroup', () => {
+  it('makes its group again where an earlier process with the same pid left an empty one, and skips a busy one', () => {
+    const sysfs = fakeSysfs({});
+    // Every name this process could draw next, each left behind: empty, or holding something.
+    for (let n = 1; n <= 400; n++) mkdirSync(path.join(sysfs, `firedrill-${process.pid}-${n}`));
+    for (let n = 1; n <= 400; n += 2) writeFileSync(path.join(sysfs, `firedrill-${process.pid}-${n}`, 'busy'), '');
+    expect(newCpuGroup({ dir: sysfs })).toBeDefined();
+  });
+});
+
 describe('removeStaleGroups', () => {
   it('removes the empty groups of firedrill processes that are gone, and keeps a live one\'s and everything else', () => {
     const sysfs = fakeSysfs({ 'cpu/cpu.shares': '1024' });
@@ -69,6 +79,16 @@ describe('removeStaleGroups', () => {
     });
   });
 });
+
+/** Whether a process runs: not gone, and not a zombie (killed, its exit not yet reaped). */
+const running = (pid: number) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+};
 
 // The real kernel's cgroups: the suite runs as root on Linux, where the cpu hierarchy is writable.
 const real = findCpuHierarchy();
@@ -110,6 +130,39 @@ describe.skipIf(!real)('CPU groups in the kernel', () => {
     expect(existsSync(dir)).toBe(true);
     signalTree(shell.pid!, 'SIGKILL');
     await waitFor(`group ${dir} to be removed after its processes were killed`, async () => (existsSync(dir) ? { seen: 'still there' } : { value: true, seen: 'gone' }), { timeoutMs: 15_000, pollMs: 20 });
+  });
+
+  it('kills what a gone part left in its group (an orphan), then removes the group', async () => {
+    const group = newCpuGroup(real)!;
+    groups.push(group);
+    // A shell that starts a sleep and exits: the sleep, re-parented, stays in the group.
+    const shell = spawn('sh', ['-c', 'sleep 30 & echo $!'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    group.join(shell.pid!);
+    const orphan = Number(await new Promise<string>((resolve) => shell.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
+    started.push({ pid: orphan });
+    await new Promise<void>((resolve) => (shell.exitCode === null ? shell.once('exit', () => resolve()) : resolve()));
+    const dir = path.join(real!.dir, path.basename(groupPathOf(orphan)!));
+    expect(running(orphan)).toBe(true);
+    group.remove();
+    await waitFor(`group ${dir} and its orphan ${orphan} to be gone`, async () => (existsSync(dir) || running(orphan) ? { seen: `group ${existsSync(dir)}, orphan running ${running(orphan)}` } : { value: true, seen: 'gone' }), { timeoutMs: 15_000, pollMs: 20 });
+  });
+
+  it('kills the processes of every group and removes the groups when firedrill exits with parts still running', () => {
+    // In a process of its own that exits without stopping its part, as a crash would.
+    const script = `import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { newCpuGroup } from ${JSON.stringify(path.resolve('src/stack/cpu-group.ts'))};
+const group = newCpuGroup();
+const sleeper = spawn('sleep', ['30'], { stdio: 'ignore', detached: true });
+group.join(sleeper.pid);
+process.stdout.write(sleeper.pid + ' ' + /firedrill-[0-9]+-[0-9]+/.exec(readFileSync('/proc/' + sleeper.pid + '/cgroup', 'utf8'))[0]);
+process.exit(0);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const [pid, name] = child.stdout.split(' ');
+    expect({ code: child.status, stderr: child.stderr, name }).toEqual({ code: 0, stderr: '', name: expect.stringMatching(/^firedrill-\d+-\d+$/) });
+    started.push({ pid: Number(pid) });
+    // Killed: gone, or a zombie where no init reaps the orphans of the process that exited.
+    expect([running(Number(pid)), existsSync(path.join(real!.dir, name!))]).toEqual([false, false]);
   });
 
   it('a managed process asked for a group of its own runs in one, and the group goes when it exits', async () => {

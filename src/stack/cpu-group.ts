@@ -19,7 +19,11 @@ export interface CpuGroup {
   join(pid: number): void;
   /** Moves the process and every descendant it has now: those forked before `join` stayed behind. */
   gather(pid: number): void;
-  /** Removes the group once its processes are gone; retried until it can be (a killed server's orphans take a moment to exit). */
+  /**
+   * The part is gone: what is left in its group (orphans of a killed server, a wrapper's
+   * re-parented children) is killed, and the group removed once they have exited, retried for a
+   * while and once more as firedrill exits. One that still cannot go is removed by the next run.
+   */
   remove(): void;
 }
 
@@ -52,17 +56,17 @@ export function findCpuHierarchy(sysfs = '/sys/fs/cgroup', selfCgroup = readSelf
 
 let sequence = 0;
 let hierarchy: { found: CpuHierarchy | undefined } | undefined;
+/** Each group not yet removed, by directory: at exit its processes are killed and it is removed. */
+const live = new Map<string, () => boolean>();
 
-/** A new group for one part, or undefined where groups cannot be made (the part then runs ungrouped). */
+/**
+ * A new group for one part, or undefined where groups cannot be made (the part then runs
+ * ungrouped). Make it before spawning the part, and `join` the new process at once.
+ */
 export function newCpuGroup(within: CpuHierarchy | undefined = defaultHierarchy()): CpuGroup | undefined {
   if (!within) return undefined;
-  sequence += 1;
-  const dir = path.join(within.dir, `firedrill-${process.pid}-${sequence}`);
-  try {
-    mkdirSync(dir);
-  } catch {
-    return undefined;
-  }
+  const dir = makeGroupDir(within);
+  if (!dir) return undefined;
   const procs = path.join(dir, 'cgroup.procs');
   const join = (pid: number) => {
     try {
@@ -71,25 +75,26 @@ export function newCpuGroup(within: CpuHierarchy | undefined = defaultHierarchy(
       // gone already, or a kernel thread: nothing to weigh
     }
   };
-  let removed = false;
   const tryRemove = (): boolean => {
+    killMembers(procs);
     try {
       rmdirSync(dir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
     }
-    leftover.delete(tryRemove);
+    live.delete(dir);
     return true;
   };
+  live.set(dir, tryRemove);
+  onProcessExit(removeAllNow);
+  let removing = false;
   return {
     join,
     gather: (pid) => processTree(pid).forEach(join),
     remove: () => {
-      if (removed) return;
-      removed = true;
+      if (removing) return;
+      removing = true;
       if (tryRemove()) return;
-      leftover.add(tryRemove);
-      onProcessExit(removeLeftoversNow);
       let tries = 0;
       const retry = setInterval(() => {
         tries += 1;
@@ -100,11 +105,60 @@ export function newCpuGroup(within: CpuHierarchy | undefined = defaultHierarchy(
   };
 }
 
-/** Groups whose removal is still due: tried once more as this process exits. */
-const leftover = new Set<() => boolean>();
+/**
+ * A new group directory, `firedrill-<pid>-<n>`. A directory of that name may be left by an earlier
+ * process that had the same pid (pids repeat in a container): an empty one is removed and made
+ * again, a busy one skipped for the next number.
+ */
+function makeGroupDir(within: CpuHierarchy): string | undefined {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    sequence += 1;
+    const dir = path.join(within.dir, `firedrill-${process.pid}-${sequence}`);
+    if (tryMkdir(dir)) return dir;
+  }
+  return undefined;
+}
 
-function removeLeftoversNow(): void {
-  for (const tryRemove of leftover) tryRemove();
+function tryMkdir(dir: string): boolean {
+  try {
+    mkdirSync(dir);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+  }
+  try {
+    rmdirSync(dir);
+    mkdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILL to every process the group lists. */
+function killMembers(procs: string): void {
+  const listed = readOr(procs);
+  for (const pid of listed?.split('\n').filter(Boolean).map(Number) ?? []) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+/** How long firedrill, exiting, waits for the processes it killed to leave their groups. */
+const EXIT_REMOVE_MS = 500;
+
+/** At exit, however it comes: kill what every group still holds and remove the groups, waiting a moment for the kills to land. */
+function removeAllNow(): void {
+  const deadline = Date.now() + EXIT_REMOVE_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (live.size > 0) {
+    for (const tryRemove of [...live.values()]) tryRemove();
+    if (live.size === 0 || Date.now() >= deadline) return;
+    Atomics.wait(pause, 0, 0, 10); // a synchronous sleep: an exit hook cannot await
+  }
 }
 
 /**
@@ -141,13 +195,13 @@ function defaultHierarchy(): CpuHierarchy | undefined {
 /** The directory, when a group can be made in it (made and removed again to find out). */
 function writable(dir: string): CpuHierarchy | undefined {
   const probe = path.join(dir, `firedrill-${process.pid}-0`);
+  if (!tryMkdir(probe)) return undefined;
   try {
-    mkdirSync(probe);
     rmdirSync(probe);
-    return { dir };
   } catch {
-    return undefined;
+    // an empty directory of ours: gone with the stale ones at the next run
   }
+  return { dir };
 }
 
 function readSelfCgroup(): string {

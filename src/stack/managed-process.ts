@@ -40,6 +40,9 @@ export class ManagedProcess {
     // A log that cannot be written (its run directory removed while a container's log follower
     // still runs) loses lines, never the run: an unhandled 'error' event would end the process.
     this.#log.on('error', () => undefined);
+    // Made before the spawn, joined right after it: the new process has not started forking yet
+    // (PostgreSQL's postmaster takes milliseconds to); `gatherTree` later brings any child that was quicker.
+    this.#cpuGroup = spec.ownCpuGroup ? newCpuGroup() : undefined;
     this.#child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
@@ -47,9 +50,6 @@ export class ManagedProcess {
       ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
     });
     trackChild(this.#child);
-    // Joined at once, before the new process has started forking (PostgreSQL's postmaster takes
-    // milliseconds to); `gatherTree` later brings any child that was quicker.
-    this.#cpuGroup = spec.ownCpuGroup && this.#child.pid !== undefined ? newCpuGroup() : undefined;
     if (this.#child.pid !== undefined) this.#cpuGroup?.join(this.#child.pid);
     const keep = (chunk: Buffer) => {
       this.#log.write(chunk);
