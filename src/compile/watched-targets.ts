@@ -35,6 +35,16 @@ export function jobsWatchedBy(rule: CompiledRule, system: ResolvedSystem): Set<s
   return new Set(jobs.filter((job) => positive.some((m) => (m.op === '=' ? job === m.value : new RegExp(`^(?:${m.value})$`).test(job)))));
 }
 
+/** Every part's name, with the jobs that scrape it itself: its own job, and those of the exporters that read or probe it. */
+export function jobsScrapingPart(system: ResolvedSystem): Map<string, Set<string>> {
+  const scraping = new Map<string, Set<string>>();
+  const add = (part: string, job: string) => scraping.set(part, new Set([...(scraping.get(part) ?? []), job]));
+  for (const target of scrapeTargets(system)) add(target.name, target.job);
+  for (const exporter of system.exporters) for (const source of exporterSources(exporter)) add(source, exporter.job);
+  for (const part of [...system.services, ...system.exporters, ...system.dependencies, ...system.hosts]) if (!scraping.has(part.name)) scraping.set(part.name, new Set());
+  return scraping;
+}
+
 /** Every part's name, with the scrape jobs whose series its faults can change. */
 export function jobsReachedByPart(system: ResolvedSystem): Map<string, Set<string>> {
   const reach = new Map<string, Set<string>>();

@@ -21,7 +21,8 @@ describe('starvedScrapes', () => {
 
   // The drill seen in CI: PostgreSQL stopped, the backend (which uses it) and the Redis exporter (which does not) timed out together.
   const stopDb: FaultRecord = { ...pause(3_000, 15_000), spec: { target: 'db', kind: 'stop' } };
-  const reaches = (target: string, job: string) => target === 'db' && ['django', 'postgres'].includes(job);
+  // db reaches the backend (which uses it) and its exporter, and is scraped itself by the exporter alone.
+  const reaches = { reaches: (target: string, job: string) => target === 'db' && ['django', 'postgres'].includes(job), direct: (target: string, job: string) => target === 'db' && job === 'postgres' };
 
   it('counts a timeout that the faults in effect cannot reach as the machine\u2019s', () => {
     expect(starvedScrapes([scrape(5_000, 'redis')], [stopDb], 0, 20_000, reaches)).toEqual([{ ...scrape(5_000, 'redis'), besideFaults: true }]);
@@ -35,6 +36,11 @@ describe('starvedScrapes', () => {
       { ...redis, besideFaults: true },
       { ...django, stalledWith: redis },
     ]);
+  });
+
+  it('leaves a timeout on what a fault acts on itself to the fault, stall or not', () => {
+    const exporter = scrape(5_100, 'postgres');
+    expect(starvedScrapes([scrape(5_000, 'redis'), exporter], [stopDb], 0, 20_000, reaches).map((s) => s.job)).toEqual(['redis']);
   });
 
   it('extends a kill to when its target came back, not only to its revert', () => {
@@ -57,6 +63,14 @@ describe('machineInterference', () => {
     expect(machineInterference([redis, { ...scrape(12_100, 'django'), stalledWith: redis }], 10_000)).toEqual([
       'a scrape of job redis (redis:8080) at +2.0s ran out its 250 ms timeout with no fault in effect that reaches it: the machine starved it',
       'a scrape of job django (django:8080) at +2.1s ran out its 250 ms timeout while a scrape of job redis, which no fault in effect reaches, timed out too: the machine starved it',
+    ]);
+  });
+
+  it('says a target\u2019s scrapes of different reasons on lines of their own', () => {
+    const redis = { ...scrape(12_000, 'redis'), besideFaults: true as const };
+    expect(machineInterference([scrape(11_000, 'django'), { ...scrape(12_000, 'django'), stalledWith: redis }, scrape(13_000, 'django')], 10_000)).toEqual([
+      '2 scrapes of job django (django:8080) from +1.0s to +3.0s ran out their 250 ms timeout with no fault in effect: the machine starved them',
+      'a scrape of job django (django:8080) at +2.0s ran out its 250 ms timeout while a scrape of job redis, which no fault in effect reaches, timed out too: the machine starved it',
     ]);
   });
 

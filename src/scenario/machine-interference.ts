@@ -16,8 +16,16 @@ export interface StarvedScrape extends TimedOutScrape {
   readonly stalledWith?: TimedOutScrape;
 }
 
-/** Whether a fault on a part (service, dependency, exporter, host) can change a scrape job's series. */
-export type FaultReach = (faultTarget: string, job: string) => boolean;
+/** What a fault on a part (service, dependency, exporter, host) can do to a scrape job. */
+export interface FaultReach {
+  /** It can change the job's series: the job scrapes the part or something that depends on it. */
+  reaches(faultTarget: string, job: string): boolean;
+  /** It acts on what the job scrapes itself: the part's own job, or an exporter's that reads or probes it. */
+  direct(faultTarget: string, job: string): boolean;
+}
+
+/** Without the system's shape: every fault reaches and acts on every job (no timeout in a fault's window is the machine's). */
+const EVERYWHERE: FaultReach = { reaches: () => true, direct: () => true };
 
 /**
  * The timed-out scrapes and probes the machine accounts for. A target of this machine answers a
@@ -31,14 +39,17 @@ export type FaultReach = (faultTarget: string, job: string) => boolean;
  * backends exiting at once kept the backend's scrapes, which a database fault may slow, and the
  * Redis exporter's, which it cannot, past their timeout together.
  */
-export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: readonly FaultRecord[], graceMs: number, endedAtMs: number, reaches: FaultReach = () => true): StarvedScrape[] {
+export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: readonly FaultRecord[], graceMs: number, endedAtMs: number, reach: FaultReach = EVERYWHERE): StarvedScrape[] {
   const windows = faults.map((f) => ({ target: f.spec.target, fromMs: f.injectedAtMs, toMs: Math.max(f.revertedAtMs ?? endedAtMs, f.injectedAtMs + (f.downMs ?? 0)) + graceMs }));
   // A sample carries its scrape's start: a scrape begun just before a fault ran into it.
   const inEffect = (s: TimedOutScrape) => windows.filter((w) => s.atMs + s.durationMs >= w.fromMs && s.atMs <= w.toMs);
-  const explained = (s: TimedOutScrape) => inEffect(s).some((w) => reaches(w.target, s.job));
+  const explained = (s: TimedOutScrape) => inEffect(s).some((w) => reach.reaches(w.target, s.job));
+  // A fault on the scraped part itself (a latency, a pause, a scrape timeout) keeps its own account of the timeout, stall or not.
+  const direct = (s: TimedOutScrape) => inEffect(s).some((w) => reach.direct(w.target, s.job));
   const unexplained = timedOut.filter((s) => !explained(s));
   return timedOut.flatMap((s): StarvedScrape[] => {
     if (!explained(s)) return [inEffect(s).length > 0 ? { ...s, besideFaults: true } : s];
+    if (direct(s)) return [];
     const witness = unexplained.find((u) => u.atMs <= s.atMs + s.durationMs && s.atMs <= u.atMs + u.durationMs);
     return witness ? [{ ...s, stalledWith: witness }] : [];
   });
@@ -54,9 +65,11 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
  */
 export function machineInterference(starved: readonly StarvedScrape[], startedAtMs: number): string[] {
   const at = (ms: number) => sinceStart(ms, startedAtMs);
+  const reason = (s: StarvedScrape) => (s.stalledWith ? 'stall' : s.besideFaults ? 'unreached' : 'no fault');
+  // One line per target and reason: each line's reason holds for every scrape it counts.
   const byTarget = new Map<string, StarvedScrape[]>();
   for (const s of starved) {
-    const key = `${s.what} ${s.job} ${s.instance}`;
+    const key = `${s.what} ${s.job} ${s.instance} ${reason(s)}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), s]);
   }
   return [...byTarget.values()].map((group) => {
@@ -65,10 +78,9 @@ export function machineInterference(starved: readonly StarvedScrape[], startedAt
     const what = first.what === 'probe' ? 'probe' : 'scrape';
     const one = group.length === 1;
     const when = one ? `a ${what} of job ${first.job} (${first.instance}) at ${at(first.atMs)} ran out its` : `${group.length} ${what}s of job ${first.job} (${first.instance}) from ${at(first.atMs)} to ${at(last.atMs)} ran out their`;
-    const witness = group.every((s) => s.stalledWith) ? first.stalledWith : undefined;
-    const why = witness
-      ? `while a ${witness.what} of job ${witness.job}, which no fault in effect reaches, timed out too`
-      : group.some((s) => s.besideFaults) ? `with no fault in effect that reaches ${one ? 'it' : 'them'}` : 'with no fault in effect';
+    const why = first.stalledWith
+      ? `while a ${first.stalledWith.what} of job ${first.stalledWith.job}, which no fault in effect reaches, timed out too`
+      : first.besideFaults ? `with no fault in effect that reaches ${one ? 'it' : 'them'}` : 'with no fault in effect';
     return `${when} ${first.timeoutMs} ms timeout ${why}: the machine starved ${one ? 'it' : 'them'}`;
   });
 }

@@ -16,7 +16,7 @@ import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
 import { machineInterference, starvedScrapes, startUpPastFor, unhealthyBeforeFaults } from './machine-interference.ts';
 import { ruleOrFirst } from '../compile/rule-of-series.ts';
-import { jobsReachedByPart, jobsWatchedBy } from '../compile/watched-targets.ts';
+import { jobsReachedByPart, jobsScrapingPart, jobsWatchedBy } from '../compile/watched-targets.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
 import { blackboxTimeoutOffsetS } from '../stack/exporters/exporter-invocation.ts';
 import type { CompiledSystem } from '../compile/compile-system.ts';
@@ -154,9 +154,13 @@ async function interferenceOf(
 ): Promise<Interference> {
   const timedOut = await timedOutScrapes(prometheus, scrapeTimeouts(compiled), drill.startedAtMs, drill.endedAtMs);
   const graceMs = drill.inFlightMs + 2 * compiled.scrapeIntervalMs;
-  const reach = jobsReachedByPart(compiled.system);
-  // A target firedrill does not know (none, on a compiled stack) is taken to reach every job.
-  const starved = starvedScrapes(timedOut, faults, graceMs, drill.endedAtMs, (target, job) => reach.get(target)?.has(job) ?? true);
+  const reached = jobsReachedByPart(compiled.system);
+  const scraping = jobsScrapingPart(compiled.system);
+  // A target firedrill does not know (none, on a compiled stack) is taken to reach and act on every job.
+  const starved = starvedScrapes(timedOut, faults, graceMs, drill.endedAtMs, {
+    reaches: (target, job) => reached.get(target)?.has(job) ?? true,
+    direct: (target, job) => scraping.get(target)?.has(job) ?? true,
+  });
   // A failed drill counts only what its failed alerts read: a starved node_exporter says nothing
   // of an API alert's verdict, and a traffic ratio reads no scrape. A passing one shows them all.
   const read = drill.failed.length === 0 ? undefined : jobsReadBy(drill.failed, compiled);
