@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { signalTree } from '../src/stack/process-tree.ts';
 import { brokenPythonShop, PYTHON_SHOP } from './python-shop-project.ts';
 
 /** One finished command: how it ended and the last of what it wrote to stderr. */
@@ -49,6 +50,8 @@ const running = new Map<ChildProcess, Promise<unknown>>();
  * last lines, leaves the suite time to say so instead of being killed silently at the budget's end.
  */
 const COMMAND_DEADLINE_MS = 45 * 60_000;
+/** After a command exits, how long its stderr may take to end. */
+const PIPE_GRACE_MS = 10_000;
 /** After SIGTERM, how long a command gets to stop its stacks before SIGKILL. */
 const STOP_GRACE_MS = 60_000;
 
@@ -59,19 +62,24 @@ function run(what: string, args: string[], cwd = process.cwd()): Promise<Command
   const deadline = setTimeout(() => {
     overdue = true;
     child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS).unref();
+    // Its whole tree: a gate that will not stop leaves its Prometheus, services and groups otherwise.
+    setTimeout(() => child.pid !== undefined && signalTree(child.pid, 'SIGKILL'), STOP_GRACE_MS).unref();
   }, COMMAND_DEADLINE_MS);
   const ended = new Promise<CommandOutcome>((resolve, reject) => {
     let tail = '';
     child.stderr!.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-3000)));
     child.once('error', reject);
-    child.once('close', (code, signal) => {
+    const end = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(deadline);
       running.delete(child);
       if (overdue) reject(new Error(`${what} was still running after ${COMMAND_DEADLINE_MS / 60_000} minutes and was stopped (${code ?? signal}); last output:\n${tail}`));
       else if (code === 0 || code === 1) resolve({ code, stderrTail: tail });
       else reject(new Error(`${what} exited ${code ?? signal}; last output:\n${tail}`));
-    });
+    };
+    child.once('close', end);
+    // After 'exit', its last output comes with 'close'; a grandchild that kept the stderr pipe
+    // open would hold 'close' back for good, so the end is taken without it after a moment.
+    child.once('exit', (code, signal) => setTimeout(() => end(code, signal), PIPE_GRACE_MS).unref());
   });
   running.set(child, ended.catch(() => undefined));
   return ended;
