@@ -6,7 +6,7 @@ const system = { prometheus: 'p.yml', alertmanager: 'a.yml', services: { api: { 
 const problems = (config: unknown) => {
   const parsed = configSchema.safeParse(config);
   if (parsed.success) throw new Error('the config was accepted');
-  return describeZodIssues(parsed.error, configSchema);
+  return describeZodIssues(parsed.error, configSchema, config);
 };
 
 describe('describeZodIssues', () => {
@@ -21,6 +21,12 @@ describe('describeZodIssues', () => {
       'systems.shop.dependencies.db: unknown key "databses" (did you mean "databases"?)',
     );
     expect(problems({ systems: { shop: system }, scenarios: 's', sytems: {} })).toBe('(top level): unknown key "sytems" (did you mean "systems"?)');
+  });
+
+  it('under a discriminated union, knows only the keys of the branch the input names', () => {
+    expect(problems({ systems: { shop: { ...system, dependencies: { cache: { type: 'redis', databses: ['shop'] } } } }, scenarios: 's' })).toBe(
+      'systems.shop.dependencies.cache: unknown key "databses"; known: type',
+    );
   });
 
   it('lists the known keys when nothing is close, and keeps every other error as it is', () => {

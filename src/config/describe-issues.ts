@@ -6,12 +6,12 @@ import type { z } from 'zod';
  * that are known there, and the "missing" error of the key it meant is left out: a typo is one
  * mistake, not two.
  */
-export function describeZodIssues(error: z.ZodError, schema?: z.ZodType): string {
+export function describeZodIssues(error: z.ZodError, schema?: z.ZodType, input?: unknown): string {
   if (error.issues.length === 0) return 'invalid';
   const meant = new Map<z.core.$ZodIssue, string[]>();
   for (const issue of error.issues) {
     if (issue.code !== 'unrecognized_keys' || !schema) continue;
-    const known = knownKeysAt(schema, issue.path);
+    const known = knownKeysAt(schema, issue.path, input);
     meant.set(issue, issue.keys.map((key) => closest(key, known) ?? ''));
   }
   const impliedMissing = (issue: z.core.$ZodIssue) =>
@@ -20,13 +20,13 @@ export function describeZodIssues(error: z.ZodError, schema?: z.ZodType): string
     [...meant].some(([typo, keys]) => keys.includes(String(issue.path.at(-1))) && sameParent(typo.path, issue.path));
   return error.issues
     .filter((issue) => !impliedMissing(issue))
-    .map((issue) => `${issue.path.length > 0 ? pathText(issue.path) : '(top level)'}: ${messageOf(issue, schema, meant.get(issue))}`)
+    .map((issue) => `${issue.path.length > 0 ? pathText(issue.path) : '(top level)'}: ${messageOf(issue, schema, meant.get(issue), input)}`)
     .join('; ');
 }
 
-function messageOf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, meant: string[] | undefined): string {
+function messageOf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, meant: string[] | undefined, input: unknown): string {
   if (issue.code !== 'unrecognized_keys' || !schema || !meant) return issue.message;
-  const known = knownKeysAt(schema, issue.path);
+  const known = knownKeysAt(schema, issue.path, input);
   return issue.keys
     .map((key, i) => {
       const guess = meant[i];
@@ -45,9 +45,13 @@ function sameParent(objectPath: readonly PropertyKey[], fieldPath: readonly Prop
   return fieldPath.length === objectPath.length + 1 && objectPath.every((part, i) => part === fieldPath[i]);
 }
 
-/** The keys an object of `schema` may have at `path` (every branch's, under a union); none when the path leads to no object. */
-export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+/**
+ * The keys an object of `schema` may have at `path`; none when the path leads to no object. Under
+ * a discriminated union, those of the branch `input` names (`type: 'redis'`), else every branch's.
+ */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[], input?: unknown): string[] {
   const keys = new Set<string>();
+  const valueAt = (depth: number): unknown => path.slice(0, depth).reduce<unknown>((value, part) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined), input);
   const visit = (node: z.ZodType, rest: readonly PropertyKey[]): void => {
     const def = (node as unknown as { def: { type: string } & Record<string, unknown> }).def;
     const inner = (key: string) => def[key] as z.ZodType;
@@ -59,8 +63,12 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
         return visit(inner('innerType'), rest);
       case 'pipe':
         return visit(inner('in'), rest);
-      case 'union':
-        return (def.options as z.ZodType[]).forEach((option) => visit(option, rest));
+      case 'union': {
+        const options = def.options as z.ZodType[];
+        const named = (valueAt(path.length - rest.length) as Record<string, unknown> | undefined)?.[String(def.discriminator)];
+        const chosen = typeof def.discriminator === 'string' && named !== undefined ? options.filter((option) => literalOf(option, def.discriminator as string).includes(named)) : [];
+        return (chosen.length > 0 ? chosen : options).forEach((option) => visit(option, rest));
+      }
       case 'array':
         return rest.length > 0 && typeof rest[0] === 'number' ? visit(inner('element'), rest.slice(1)) : undefined;
       case 'record':
@@ -77,6 +85,13 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
   };
   visit(schema, path);
   return [...keys];
+}
+
+/** The values a branch of a discriminated union takes for its discriminator. */
+function literalOf(option: z.ZodType, discriminator: string): unknown[] {
+  const shape = (option as unknown as { def: { shape?: Record<string, { def: { type: string; values?: unknown[] } }> } }).def.shape;
+  const field = shape?.[discriminator]?.def;
+  return field?.type === 'literal' ? (field.values ?? []) : [];
 }
 
 /** The known key `key` is most likely a misspelling of: a few edits away (case aside), or undefined. */

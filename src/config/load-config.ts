@@ -37,7 +37,7 @@ export async function loadConfig(file = DEFAULT_CONFIG_FILE): Promise<LoadedConf
 
 export function resolveConfig(exported: unknown, file: string): LoadedConfig {
   const parsed = configSchema.safeParse(exported);
-  if (!parsed.success) throw badInput(`${path.basename(file)}: ${describeZodIssues(parsed.error, configSchema)}`);
+  if (!parsed.success) throw badInput(`${path.basename(file)}: ${describeZodIssues(parsed.error, configSchema, exported)}`);
   const config: FiredrillConfig = parsed.data;
   const dir = path.dirname(file);
   const systems = Object.entries(config.systems).map(([name, system]) => resolveSystem(name, system, dir, file));

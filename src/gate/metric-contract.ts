@@ -16,8 +16,9 @@ const schema = z.strictObject({
 });
 
 export function loadMetricContract(file: string): MetricContract {
-  const parsed = schema.safeParse(readYamlMap(file));
-  if (!parsed.success) throw badInput(`${relativeName(file)}: ${describeZodIssues(parsed.error, schema)}`);
+  const doc = readYamlMap(file);
+  const parsed = schema.safeParse(doc);
+  if (!parsed.success) throw badInput(`${relativeName(file)}: ${describeZodIssues(parsed.error, schema, doc)}`);
   return { file, families: new Map(Object.entries(parsed.data.families)) };
 }
 

@@ -55,7 +55,7 @@ const scenarioSchema = z.strictObject({
  */
 export function validateScenario(raw: unknown, file: string, systemsByName: ReadonlyMap<string, CompiledSystem>): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw badInput(`${file}: ${describeZodIssues(parsed.error, scenarioSchema)}`);
+  if (!parsed.success) throw badInput(`${file}: ${describeZodIssues(parsed.error, scenarioSchema, raw)}`);
   const scenario = parsed.data as Scenario;
   const at = (field: string) => `${file}: ${field}`;
   const compiled = systemsByName.get(scenario.system);
