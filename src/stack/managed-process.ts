@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { FiredrillError } from '../errors.ts';
-import { newCpuGroup, type CpuGroup } from './cpu-group.ts';
 import { listenerInodes, listensOn } from './port-owner.ts';
 import { trackChild } from './process-registry.ts';
 import { signalTree } from './process-tree.ts';
@@ -21,8 +20,6 @@ export interface ProcessSpec {
   readonly user?: { readonly uid: number; readonly gid: number };
   /** What asks it to shut down cleanly; default SIGTERM (PostgreSQL: SIGINT, its fast shutdown). */
   readonly stopSignal?: NodeJS.Signals;
-  /** Run in a CPU cgroup of its own (cpu-group.ts): a part of the system under test, weighing as one process. */
-  readonly ownCpuGroup?: boolean;
 }
 
 /** A child process whose output is kept (log file plus last lines) and that can be stopped or killed. */
@@ -33,16 +30,12 @@ export class ManagedProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   #expectedExit = false;
   #pausedOnPurpose = false;
-  readonly #cpuGroup: CpuGroup | undefined;
 
   constructor(readonly spec: ProcessSpec) {
     this.#log = createWriteStream(spec.logFile, { flags: 'a' });
     // A log that cannot be written (its run directory removed while a container's log follower
     // still runs) loses lines, never the run: an unhandled 'error' event would end the process.
     this.#log.on('error', () => undefined);
-    // Made before the spawn, joined right after it: the new process has not started forking yet
-    // (PostgreSQL's postmaster takes milliseconds to); `gatherTree` later brings any child that was quicker.
-    this.#cpuGroup = spec.ownCpuGroup ? newCpuGroup() : undefined;
     this.#child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
@@ -50,7 +43,6 @@ export class ManagedProcess {
       ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
     });
     trackChild(this.#child);
-    if (this.#child.pid !== undefined) this.#cpuGroup?.join(this.#child.pid);
     const keep = (chunk: Buffer) => {
       this.#log.write(chunk);
       for (const line of chunk.toString('utf8').split('\n')) {
@@ -68,10 +60,7 @@ export class ManagedProcess {
       });
       this.#child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    void this.exited.then(() => {
-      this.#log.end();
-      this.#cpuGroup?.remove();
-    });
+    void this.exited.then(() => this.#log.end());
   }
 
   get pid(): number | undefined {
@@ -125,11 +114,6 @@ export class ManagedProcess {
   /** True when this process (or a child of it) is the one listening on `port`. */
   ownsPort(port: number): boolean {
     return this.pid !== undefined && this.running && listensOn(port, this.pid);
-  }
-
-  /** Brings every process of its tree into its CPU group (those forked before it joined stayed outside). */
-  gatherTree(): void {
-    if (this.running && this.pid !== undefined) this.#cpuGroup?.gather(this.pid);
   }
 
   lastLines(): string[] {

@@ -48,7 +48,7 @@ export class RestartableProcess implements StackPart {
   /** Starts the process and waits until it answers; `signal` ends the wait at once (another part of the start failed). */
   async start(signal?: AbortSignal): Promise<void> {
     if (this.#process?.running) throw new FiredrillError('ENVIRONMENT', `${this.name} is already running`);
-    const current = new ManagedProcess({ ...this.options.launch(), ownCpuGroup: true });
+    const current = new ManagedProcess(this.options.launch());
     this.#process = current;
     this.generation += 1;
     await waitUntilServing(current, this.port, () =>
@@ -62,7 +62,6 @@ export class RestartableProcess implements StackPart {
         { timeoutMs: PROCESS_START_TIMEOUT_MS, pollMs: START_POLL_MS, abortIf: () => current.unexpectedTrouble(), signal },
       ),
     );
-    current.gatherTree();
   }
 
   /** SIGKILL to it and its children: a crash. */
