@@ -1,3 +1,4 @@
+import { labelsMatch } from '../labels-match.ts';
 import type { CompiledRule } from './rule-files.ts';
 
 // Rules may share an alertname: a warning and a critical tier of one alert, each with its own
@@ -22,17 +23,12 @@ export function fixedLabels(rule: Pick<CompiledRule, 'labels'>): Record<string, 
  * with the same fixed labels count as one, the first of them answering.
  */
 export function ruleOfSeries(rules: readonly CompiledRule[], alertname: string, labels: Readonly<Record<string, string>>): CompiledRule | undefined {
-  const fitting = rules.filter((rule) => rule.alertname === alertname && holds(labels, fixedLabels(rule)));
-  const widest = fitting.filter((rule) => fitting.every((other) => holds(fixedLabels(rule), fixedLabels(other))));
+  const fitting = rules.filter((rule) => rule.alertname === alertname && labelsMatch(fixedLabels(rule), labels));
+  const widest = fitting.filter((rule) => fitting.every((other) => labelsMatch(fixedLabels(other), fixedLabels(rule))));
   return widest[0];
 }
 
 /** The rule a series is of, or, when no rule can be told, the first rule of its name: what a verdict about the alert as a whole reads. */
 export function ruleOrFirst(rules: readonly CompiledRule[], alertname: string, labels: Readonly<Record<string, string>> = {}): CompiledRule | undefined {
   return ruleOfSeries(rules, alertname, labels) ?? rules.find((rule) => rule.alertname === alertname);
-}
-
-/** Every label of `subset` has the same value in `labels`. */
-function holds(labels: Readonly<Record<string, string>>, subset: Readonly<Record<string, string>>): boolean {
-  return Object.entries(subset).every(([key, value]) => labels[key] === value);
 }

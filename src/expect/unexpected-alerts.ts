@@ -1,4 +1,5 @@
-import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
+import { labelsMatch } from '../labels-match.ts';
+import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import type { Expectation } from './expectation.ts';

@@ -1,7 +1,8 @@
 import { fixedLabels, ruleOfSeries } from '../compile/rule-of-series.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import type { YamlMap } from '../compile/yaml-file.ts';
-import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
+import { labelsMatch } from '../labels-match.ts';
+import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult, RunResult, ScenarioResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import { toInhibitRule, type InhibitRule } from './inhibit-link.ts';

@@ -1,6 +1,7 @@
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { seconds } from '../duration.ts';
+import { labelsMatch } from '../labels-match.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import { causingFault } from '../faults/causing-fault.ts';
 import type { AlertEpisode, AlertHistory } from './alert-episodes.ts';
@@ -39,11 +40,6 @@ export interface AlertTrace {
 }
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-/** Every label of `subset` has the same value in `full`. */
-export function labelsMatch(subset: Readonly<Record<string, string>>, full: Readonly<Record<string, string>>): boolean {
-  return Object.entries(subset).every(([k, v]) => full[k] === v);
-}
 
 export interface TraceInputs {
   readonly rules: readonly CompiledRule[];

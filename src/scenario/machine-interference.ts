@@ -1,5 +1,6 @@
 import type { FaultRecord } from '../faults/fault-controller.ts';
-import { labelsMatch, type AlertTrace } from '../observe/alert-trace.ts';
+import { labelsMatch } from '../labels-match.ts';
+import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';

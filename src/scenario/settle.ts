@@ -5,7 +5,7 @@ import { inFlightDelayMs } from '../faults/in-flight-delay.ts';
 import { FiredrillError } from '../errors.ts';
 import { selectorName } from '../expect/expectation.ts';
 import { readAlertHistories } from '../observe/alert-episodes.ts';
-import { labelsMatch } from '../observe/alert-trace.ts';
+import { labelsMatch } from '../labels-match.ts';
 import { AlertmanagerClient } from '../observe/alertmanager-client.ts';
 import type { PrometheusClient } from '../observe/prometheus-client.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
