@@ -37,11 +37,9 @@ export function jobsWatchedBy(rule: CompiledRule, system: ResolvedSystem): Set<s
 
 /** Every part's name, with the jobs that scrape it itself: its own job, and those of the exporters that read or probe it. */
 export function jobsScrapingPart(system: ResolvedSystem): Map<string, Set<string>> {
-  const scraping = new Map<string, Set<string>>();
-  const add = (part: string, job: string) => scraping.set(part, new Set([...(scraping.get(part) ?? []), job]));
-  for (const target of scrapeTargets(system)) add(target.name, target.job);
-  for (const exporter of system.exporters) for (const source of exporterSources(exporter)) add(source, exporter.job);
-  for (const part of [...system.services, ...system.exporters, ...system.dependencies, ...system.hosts]) if (!scraping.has(part.name)) scraping.set(part.name, new Set());
+  const scraping = new Map(partNames(system).map((name) => [name, new Set<string>()]));
+  for (const target of scrapeTargets(system)) scraping.get(target.name)?.add(target.job);
+  for (const exporter of system.exporters) for (const source of exporterSources(exporter)) scraping.get(source)?.add(exporter.job);
   return scraping;
 }
 
@@ -55,8 +53,7 @@ export function jobsReachedByPart(system: ResolvedSystem): Map<string, Set<strin
   for (const service of system.services) for (const dep of service.uses) edge(dep, service.name);
   for (const dep of system.dependencies) if (dep.type === 'http' && dep.service) edge(dep.service, dep.name);
   for (const exporter of system.exporters) for (const source of exporterSources(exporter)) edge(source, exporter.name);
-  const parts = [...system.services, ...system.exporters, ...system.dependencies, ...system.hosts].map((p) => p.name);
-  for (const part of parts) {
+  for (const part of partNames(system)) {
     const jobs = new Set<string>();
     const seen = new Set<string>();
     const visit = (name: string) => {
@@ -70,4 +67,9 @@ export function jobsReachedByPart(system: ResolvedSystem): Map<string, Set<strin
     reach.set(part, jobs);
   }
   return reach;
+}
+
+/** Every part of the system a fault can name: services, exporters, dependencies and simulated hosts. */
+function partNames(system: ResolvedSystem): string[] {
+  return [...system.services, ...system.exporters, ...system.dependencies, ...system.hosts].map((part) => part.name);
 }

@@ -8,30 +8,30 @@ import type { z } from 'zod';
  */
 export function describeZodIssues(error: z.ZodError, schema?: z.ZodType, input?: unknown): string {
   if (error.issues.length === 0) return 'invalid';
-  const meant = new Map<z.core.$ZodIssue, string[]>();
+  // Each unknown key's issue, with the keys known where it is and the one each unknown key meant ('' for none).
+  const unknown = new Map<z.core.$ZodIssue, { known: string[]; meant: string[] }>();
   for (const issue of error.issues) {
     if (issue.code !== 'unrecognized_keys' || !schema) continue;
     const known = knownKeysAt(schema, issue.path, input);
-    meant.set(issue, issue.keys.map((key) => closest(key, known) ?? ''));
+    unknown.set(issue, { known, meant: issue.keys.map((key) => closest(key, known) ?? '') });
   }
   const impliedMissing = (issue: z.core.$ZodIssue) =>
     issue.code === 'invalid_type' &&
     /received undefined/.test(issue.message) &&
-    [...meant].some(([typo, keys]) => keys.includes(String(issue.path.at(-1))) && sameParent(typo.path, issue.path));
+    [...unknown].some(([typo, { meant }]) => meant.includes(String(issue.path.at(-1))) && sameParent(typo.path, issue.path));
   return error.issues
     .filter((issue) => !impliedMissing(issue))
-    .map((issue) => `${issue.path.length > 0 ? pathText(issue.path) : '(top level)'}: ${messageOf(issue, schema, meant.get(issue), input)}`)
+    .map((issue) => `${issue.path.length > 0 ? pathText(issue.path) : '(top level)'}: ${messageOf(issue, unknown.get(issue))}`)
     .join('; ');
 }
 
-function messageOf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, meant: string[] | undefined, input: unknown): string {
-  if (issue.code !== 'unrecognized_keys' || !schema || !meant) return issue.message;
-  const known = knownKeysAt(schema, issue.path, input);
+function messageOf(issue: z.core.$ZodIssue, unknown: { known: string[]; meant: string[] } | undefined): string {
+  if (issue.code !== 'unrecognized_keys' || !unknown) return issue.message;
   return issue.keys
     .map((key, i) => {
-      const guess = meant[i];
+      const guess = unknown.meant[i];
       if (guess) return `unknown key "${key}" (did you mean "${guess}"?)`;
-      return known.length > 0 ? `unknown key "${key}"; known: ${known.join(', ')}` : `unknown key "${key}"`;
+      return unknown.known.length > 0 ? `unknown key "${key}"; known: ${unknown.known.join(', ')}` : `unknown key "${key}"`;
     })
     .join('; ');
 }
