@@ -1,6 +1,6 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { assertLoopback } from '../engine/loopback.ts';
-import { sendTraffic } from '../engine/threaded-traffic.ts';
+import { loadTrafficThread, sendTraffic } from '../engine/threaded-traffic.ts';
 import { FiredrillError } from '../errors.ts';
 import { abortableDelay } from '../faults/play-fault-calls.ts';
 import { planContextFor } from '../scenario/plan-context.ts';
@@ -33,6 +33,9 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
     assertLoopback(url);
     return url;
   });
+  // The thread takes a second or two to load: the first segment's settling and measuring would
+  // pass without its traffic (the night level, recorded first, came out 25% short).
+  await loadTrafficThread();
   const recorded: RecordedSegment[] = [];
   for (const segment of segments) {
     if (signal.aborted) break;
