@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { FiredrillError } from '../errors.ts';
+import { HelperThread } from '../helper-thread.ts';
 import type { StreamClock, StreamsTally, StreamTarget } from './paced-stream.ts';
 import type { LiveTraffic } from './traffic.ts';
 import type { TrafficThreadReply, TrafficThreadRequest } from './traffic-thread-protocol.ts';
@@ -28,7 +28,7 @@ interface PendingRun {
 
 /** A thread that runs traffic streams. The process has one (`sendTraffic`); tests start their own from another entry. */
 export class TrafficThread {
-  readonly #worker: Worker;
+  readonly #thread: HelperThread<TrafficThreadRequest, TrafficThreadReply>;
   readonly #runs = new Map<number, PendingRun>();
   readonly #loaded = loading();
   #seq = 0;
@@ -38,18 +38,11 @@ export class TrafficThread {
     entry: URL = ENTRY,
     private readonly onStopped: () => void = () => undefined,
   ) {
-    // Not this process's flags: `--input-type` or `--eval` (a script run with `node -e`) would stop the thread loading.
-    this.#worker = new Worker(entry, { execArgv: [] });
+    this.#thread = new HelperThread(entry, (reply: TrafficThreadReply) => this.#receive(reply), (cause) => this.#stopped(cause));
     this.#loaded.promise.catch(() => undefined); // a failure to load is also each caller's, when it asks
-    // Held (not unref'd): while a caller waits for the thread to load, it is what keeps the process alive.
+    // Held: while a caller waits for the thread to load, it is what keeps the process alive.
     const loadDeadline = setTimeout(() => this.#stopped(new Error(`it did not load within ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
     void this.#loaded.promise.finally(() => clearTimeout(loadDeadline)).catch(() => undefined);
-    this.#worker.on('message', (reply: TrafficThreadReply) => this.#receive(reply));
-    this.#worker.on('error', (error: Error) => this.#stopped(error));
-    this.#worker.on('exit', (code) => this.#stopped(new Error(`it exited with code ${code}`)));
-    // Each pending run's deadline keeps the process alive while it runs; the thread itself never
-    // does, so an idle one lets the process end. After the listeners: a 'message' listener holds it again.
-    this.#worker.unref();
   }
 
   /** Resolves once the thread has loaded: a timeline started after it loses no arrival to the loading. */
@@ -90,7 +83,7 @@ export class TrafficThread {
 
   #post(request: TrafficThreadRequest): void {
     try {
-      this.#worker.postMessage(request);
+      this.#thread.post(request);
     } catch (error) {
       this.#stopped(error as Error);
     }
@@ -118,7 +111,7 @@ export class TrafficThread {
     this.#loaded.reject(this.#failure);
     for (const pending of [...this.#runs.values()]) pending.reject(this.#failure);
     this.onStopped();
-    void this.#worker.terminate();
+    this.#thread.terminate();
   }
 }
 

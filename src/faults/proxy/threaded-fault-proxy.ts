@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { FiredrillError } from '../../errors.ts';
+import { HelperThread } from '../../helper-thread.ts';
 import { bindOnFreePort, releasePort } from '../../stack/free-port.ts';
 import { runAllTeardowns } from '../../stack/teardown.ts';
 import type { DriverFault } from '../fault-driver.ts';
@@ -25,23 +25,15 @@ type Call = ProxyThreadRequest extends infer R ? (R extends ProxyThreadRequest ?
 /** The thread's code; a test of a crash swaps in its own (`useProxyThreadEntry`). */
 let entry = new URL('./proxy-thread.mjs', import.meta.url);
 
-/** The one thread of this process that runs its proxies, started with the first. */
+/**
+ * The one thread of this process that runs its proxies, started with the first. The stacks keep
+ * the process alive while they run, and each awaited answer's timer while it is awaited.
+ */
 class ProxyThread {
-  // Not this process's flags: `--input-type` or `--eval` (a script run with `node -e`) would stop the thread loading.
-  readonly #worker = new Worker(entry, { execArgv: [] });
+  readonly #thread = new HelperThread<ProxyThreadRequest, ProxyThreadReply>(entry, (reply) => this.#settle(reply), (cause) => this.#crashed(cause));
   readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   #seq = 0;
   #failure: Error | undefined;
-
-  constructor() {
-    this.#worker.on('message', (reply: ProxyThreadReply) => this.#settle(reply));
-    this.#worker.on('error', (error: Error) => this.#crashed(error));
-    this.#worker.on('exit', (code) => this.#crashed(new Error(`it exited with code ${code}`)));
-    // The stacks keep the process alive while they run, and each awaited answer's timer while it is
-    // awaited: the thread itself never does, so an idle one lets the process end. After the
-    // listeners: adding a 'message' listener holds the process again.
-    this.#worker.unref();
-  }
 
   get failed(): boolean {
     return this.#failure !== undefined;
@@ -54,7 +46,7 @@ class ProxyThread {
       const timer = setTimeout(() => this.#answer(seq, new FiredrillError('ENVIRONMENT', `firedrill's fault proxy thread did not answer '${request.op}' within ${ANSWER_TIMEOUT_MS / 1000} s; run again`)), ANSWER_TIMEOUT_MS);
       this.#pending.set(seq, { resolve, reject, timer });
       try {
-        this.#worker.postMessage({ ...request, seq });
+        this.#thread.post({ ...request, seq } as ProxyThreadRequest);
       } catch (error) {
         this.#answer(seq, error as Error);
       }
