@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { compileSystem, type CompiledSystem } from '../compile/compile-system.ts';
 import { recordingRules } from '../compile/recording-rules.ts';
 import type { YamlMap } from '../compile/yaml-file.ts';
+import { warmUp } from '../engine/warm-up.ts';
 import type { StackProvider } from '../stack/stack-provider.ts';
 import { withBlocksPrometheus } from './blocks-prometheus.ts';
 import { segmentsUsed } from './history-segments.ts';
@@ -61,7 +62,9 @@ export async function recordHistory(production: CompiledSystem, provider: StackP
   const recording = compileSystem(production.system, 'auto');
   const recordedJobs = new Map(recording.prometheus.jobs.map((j) => [j.job, j.scaledIntervalMs]));
   progress(`recording ${segments.length} segments (${segments.map((s) => s.key).join(', ')}) at scale ${recording.scale}`);
-  await using stack = await provider.start(recording, { signal, scrapeFaultTargets: 'all' });
+  // Warmed as a drill's stack is: a fresh process is slow at first, and the first level recorded would keep it all week.
+  const warm = (serviceUrls: ReadonlyMap<string, string>, warmUpSignal: AbortSignal) => warmUp(model.streams, serviceUrls, warmUpSignal);
+  await using stack = await provider.start(recording, { signal, scrapeFaultTargets: 'all', warmUp: warm });
   const recorded = await recordSegments(stack, model, segments, signal, progress);
   signal.throwIfAborted();
   const exclude = new Set(recordingRules(production.ruleFiles.map((f) => f.doc)).keys());
@@ -69,7 +72,7 @@ export async function recordHistory(production: CompiledSystem, provider: StackP
   const histories = targets.map((target): TargetHistory => {
     const stepMs = productionJobs.get(target.job) ?? production.scrapeIntervalMs;
     const recordedMs = recordedJobs.get(target.job) ?? recording.scrapeIntervalMs;
-    return { target, stepMs, drawsPerStep: Math.max(1, Math.round(stepMs / recordedMs)) };
+    return { target, stepMs, recordedMs };
   });
   return { production, histories, recorded, layout: { fromMs, toMs, schedule, seed: model.seed }, recordMs: Date.now() - startedAt };
 }

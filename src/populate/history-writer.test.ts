@@ -29,7 +29,7 @@ const segments: RecordedSegment[] = [
   { segment: { key: 'incident outage', level: 1, incident: { scenario: 'outage', faults: [], durationMs: 60_000 } }, fromMs: 2_500, toMs: 3_750 },
 ];
 // 10 s production scrapes from 40 recorded ones each; an hour of history with the outage from 03:20 to 03:21.
-const history: TargetHistory = { target, stepMs: 10_000, drawsPerStep: 40 };
+const history: TargetHistory = { target, stepMs: 10_000, recordedMs: 250 };
 const start = Date.parse('2026-11-30T03:00:00Z'); // the night's level, 0.4, all hour
 const outage = { startMs: start + 20 * 60_000, endMs: start + 21 * 60_000, what: segments[1]!.segment.incident! };
 const layout: HistoryLayout = { fromMs: start, toMs: start + 3_600_000, schedule: { bursts: [], incidents: [outage] }, seed: 1 };
@@ -102,6 +102,56 @@ describe('writeHistoryShard', () => {
     expect(() => writeHistoryShard(path.join(dir, 'short.om'), [history], short, layout, layout.fromMs, layout.toMs)).toThrow(
       'populate: api (api:8000) was not scraped twice while incident outage was recorded; the machine may be too busy',
     );
+  });
+});
+
+describe('writeHistoryShard, from an awkward recording', () => {
+  /** A target scraped at `scrapesMs` with `up` and one counter, recorded as one night segment over all of it. */
+  function counterSteps(name: string, scrapes: number[], up: number[], counter: number[], recordedMs: number): number[] {
+    const recordedTarget: RecordedTarget = {
+      job: 'api',
+      instance: 'api:8000',
+      scrapesMs: scrapes,
+      up: Float64Array.from(up),
+      series: [{ labels: { __name__: 'requests_total', job: 'api', instance: 'api:8000' }, kind: 'counter', values: Float64Array.from(counter) }],
+    };
+    const night: RecordedSegment[] = [{ segment: { key: 'level 0.4', level: 0.4 }, fromMs: scrapes[0]!, toMs: scrapes.at(-1)! }];
+    const file = path.join(dir, `${name}.om`);
+    const quiet = { ...layout, schedule: { bursts: [], incidents: [] } };
+    writeHistoryShard(file, [{ target: recordedTarget, stepMs: 10_000, recordedMs }], night, quiet, quiet.fromMs, quiet.toMs);
+    // per production step: a sample after a failed scrape holds the steps since the last one
+    const totals = of(read(file), 'requests_total');
+    return totals.slice(1).map((s, i) => (s.value - totals[i]!.value) / ((s.ms - totals[i]!.ms) / 10_000));
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const every = (n: number, ms: number) => Array.from({ length: n }, (_, i) => 1_000 + i * ms);
+
+  it('a counter missing from one scrape its target answered carries on from where it was, not from zero', () => {
+    // 1 request a scrape; the exporter could not collect the series at one scrape
+    const steps = counterSteps('missing', every(9, 250), [1, 1, 1, 1, 1, 1, 1, 1, 1], [100, 101, 102, 103, Number.NaN, 105, 106, 107, 108], 250);
+    expect(Math.max(...steps)).toBeLessThanOrEqual(80);
+    expect(mean(steps)).toBeCloseTo(40, -1);
+  });
+
+  it("a failed scrape's counts show at the next one, neither lost nor counted from zero", () => {
+    // up every other scrape, the counter +1 a scrape: 2 at each scrape that worked, 0 at each that failed
+    const counter = [0, Number.NaN, 2, Number.NaN, 4, Number.NaN, 6, Number.NaN, 8, Number.NaN, 10];
+    const steps = counterSteps('flapping', every(11, 250), [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1], counter, 250);
+    expect(mean(steps)).toBeGreaterThan(40 * 0.8);
+    expect(mean(steps)).toBeLessThan(40 * 1.2);
+  });
+
+  it('a 10 s step of 1.5 s scrapes draws 6.67 of them on average, not 7', () => {
+    const steps = counterSteps('fraction', every(9, 1_500), Array(9).fill(1), [0, 1, 2, 3, 4, 5, 6, 7, 8], 1_500);
+    expect(mean(steps)).toBeGreaterThan(6.4);
+    expect(mean(steps)).toBeLessThan(6.9);
+  });
+
+  it('a gap where Prometheus skipped a tick is not drawn as one interval', () => {
+    // 1 request every 250 ms; one gap of 500 ms holds 2 of them
+    const scrapes = [1_000, 1_250, 1_500, 2_000, 2_250, 2_500, 2_750];
+    const steps = counterSteps('skipped', scrapes, Array(7).fill(1), [0, 1, 2, 4, 5, 6, 7], 250);
+    expect(new Set(steps)).toEqual(new Set([40]));
   });
 });
 

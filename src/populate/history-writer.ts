@@ -6,13 +6,17 @@ import type { RecordedTarget } from './recorded-series.ts';
 import { seededRandom } from './seeded-random.ts';
 import type { ModelSchedule } from './traffic-model.ts';
 
-/** A recorded target and how its scrapes map to production's: `drawsPerStep` recorded scrapes make one production scrape. */
+/** A recorded target and how its scrapes map to production's: stepMs / recordedMs recorded scrapes make one production scrape. */
 export interface TargetHistory {
   readonly target: RecordedTarget;
   /** The job's scrape interval as written (rule time): the history's step for this target. */
   readonly stepMs: number;
-  readonly drawsPerStep: number;
+  /** The job's scrape interval in the recording (wall time). */
+  readonly recordedMs: number;
 }
+
+/** A recorded scrape gap longer than this many intervals (a tick Prometheus skipped) would count as one interval: not drawn. */
+const SKIPPED_TICK_GAP = 1.5;
 
 /** What history to lay out: its span in model time, the model's schedule, and the seed of the draws. */
 export interface HistoryLayout {
@@ -34,7 +38,7 @@ interface ProductionStep {
 
 /**
  * Writes the history from `shardFromMs` to `shardToMs` as OpenMetrics for promtool: for each
- * target, one sample per series per production scrape. Each production scrape is `drawsPerStep`
+ * target, one sample per series per production scrape. Each production scrape is stepMs / recordedMs
  * recorded scrapes of the segment the model is in then (a level of traffic, or an incident),
  * drawn at random: counters advance by what the services really counted in them, gauges read the
  * last. Every shard draws the same scrapes from the history's start (counters carry on across
@@ -69,10 +73,12 @@ export function writeHistoryShard(file: string, histories: readonly TargetHistor
         for (let s = 0; s < n; s++) {
           const value = target.series[s]!.values[step.last]!;
           if (counters[s]) {
-            if (Number.isNaN(value) && !(started[s] && up)) continue;
+            const increment = step.increments[s]!;
+            if (!started[s] && Number.isNaN(value) && increment === 0) continue;
             started[s] = 1;
-            totals[s] = totals[s]! + step.increments[s]!;
-            if (!write) continue;
+            totals[s] = totals[s]! + increment;
+            // A failed scrape stores no series; what was counted meanwhile shows at the next one.
+            if (!write || !up) continue;
             buffer += prefixes[s]! + totals[s]! + time;
           } else {
             if (!write || Number.isNaN(value)) continue;
@@ -95,33 +101,63 @@ export function writeHistoryShard(file: string, histories: readonly TargetHistor
   return { series, samples };
 }
 
-/** For each segment, STEPS_PER_SEGMENT production scrapes, each the sum of `drawsPerStep` recorded scrape deltas drawn at random. */
+/**
+ * For each segment, STEPS_PER_SEGMENT production scrapes, each the sum of stepMs / recordedMs
+ * recorded scrape deltas drawn at random (a fraction of one drawn that often: a 10 s step of 1.5 s
+ * scrapes is 6 or 7 of them, 6.67 on average), from the gaps of about one recorded interval.
+ */
 function productionSteps(history: TargetHistory, segments: readonly RecordedSegment[], random: () => number): Map<string, ProductionStep[]> {
   const { target } = history;
+  const increments = scrapeIncrements(target);
+  const draws = Math.max(1, history.stepMs / history.recordedMs);
   const out = new Map<string, ProductionStep[]>();
   for (const recorded of segments) {
-    const deltas: number[] = [];
+    const inside: number[] = [];
     for (let j = 1; j < target.scrapesMs.length; j++) {
-      if (target.scrapesMs[j - 1]! >= recorded.fromMs && target.scrapesMs[j]! <= recorded.toMs) deltas.push(j);
+      if (target.scrapesMs[j - 1]! >= recorded.fromMs && target.scrapesMs[j]! <= recorded.toMs) inside.push(j);
     }
+    const steady = inside.filter((j) => target.scrapesMs[j]! - target.scrapesMs[j - 1]! <= SKIPPED_TICK_GAP * history.recordedMs);
+    const deltas = steady.length > 0 ? steady : inside;
     if (deltas.length === 0) {
       throw new FiredrillError('ENVIRONMENT', `populate: ${target.job} (${target.instance}) was not scraped twice while ${recorded.segment.key} was recorded; the machine may be too busy`);
     }
     const steps: ProductionStep[] = [];
     for (let n = 0; n < STEPS_PER_SEGMENT; n++) {
-      const increments = new Float64Array(target.series.length);
+      const sums = new Float64Array(target.series.length);
       let last = deltas[0]!;
-      for (let d = 0; d < history.drawsPerStep; d++) {
+      const count = Math.floor(draws) + (random() < draws - Math.floor(draws) ? 1 : 0);
+      for (let d = 0; d < count; d++) {
         last = deltas[Math.floor(random() * deltas.length)]!;
-        target.series.forEach((series, s) => {
-          if (series.kind === 'counter') increments[s] = increments[s]! + counterIncrease(series.values[last - 1]!, series.values[last]!);
+        increments.forEach((series, s) => {
+          if (series) sums[s] = sums[s]! + series[last]!;
         });
       }
-      steps.push({ increments, last });
+      steps.push({ increments: sums, last });
     }
     out.set(recorded.segment.key, steps);
   }
   return out;
+}
+
+/**
+ * What each counter counted up to each scrape, since the last scrape that had it (gauges: null).
+ * A series missing from a scrape (the scrape failed, or its exporter could not collect it) carries
+ * on from where it was last seen instead of counting its whole value again; a series not seen
+ * before counts its value only when the scrape before it worked (it was born in between).
+ */
+function scrapeIncrements(target: RecordedTarget): (Float64Array | null)[] {
+  return target.series.map((series) => {
+    if (series.kind !== 'counter') return null;
+    const increments = new Float64Array(series.values.length);
+    let lastSeen = Number.NaN;
+    for (let j = 0; j < series.values.length; j++) {
+      const value = series.values[j]!;
+      if (Number.isNaN(value)) continue;
+      if (j > 0 && (!Number.isNaN(lastSeen) || target.up[j - 1] === 1)) increments[j] = counterIncrease(lastSeen, value);
+      lastSeen = value;
+    }
+    return increments;
+  });
 }
 
 /** What a counter counted between two scrapes: a drop is a restart from zero; a series new in the second counted all of its value then. */

@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompiledSystem } from '../compile/compile-system.ts';
+import { compileSystem, type CompiledSystem } from '../compile/compile-system.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { fault, type FaultSpec } from '../faults/fault-spec.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
-import { recordSegments, segmentTimings } from './record-segments.ts';
+import { addedDelayMs, recordSegments, segmentTimings } from './record-segments.ts';
 import type { TrafficModel } from './traffic-model.ts';
 
 // A real service (an HTTP server that notes when each request came) driven by the real traffic
@@ -11,13 +13,19 @@ import type { TrafficModel } from './traffic-model.ts';
 // segment's rate, not the thread's loading.
 
 const arrivals: number[] = [];
+/** When each answer left, and the delay a latency fault adds to the answers now. */
+const answers: number[] = [];
+let addedMs = 0;
 let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
   server = createServer((_req, res) => {
     arrivals.push(Date.now());
-    res.end('ok');
+    setTimeout(() => {
+      answers.push(Date.now());
+      res.end('ok');
+    }, addedMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -42,5 +50,26 @@ describe('recordSegments', () => {
     // Paced arrivals: off by one at each end of the stretch, and a little more for this thread's timers.
     expect(measured).toBeGreaterThanOrEqual(Math.floor(expected * 0.85) - 1);
     expect(measured).toBeLessThanOrEqual(Math.ceil(expected * 1.15) + 1);
+  });
+});
+
+describe('recordSegments, an incident whose fault delays answers', () => {
+  it('settles until the delay has passed: the measured stretch has answers at the full rate, not only those sent before the fault', async () => {
+    const piyasa = (await loadConfig('firedrill.config.ts')).systems.find((s) => s.name === 'piyasa')!;
+    const delayed = { ...stack, compiled: compileSystem(piyasa, 40), faults: { inject: async (f: FaultSpec) => void (addedMs = Number(f.params!.ms)), revertAll: async () => void (addedMs = 0) } } as unknown as StartedStack;
+    const latency = fault.latency('api', '900ms');
+    const incident = { key: 'incident api-latency', level: 1, incident: { scenario: 'api-latency', faults: [{ at: '1m', fault: latency }], durationMs: 540_000 } };
+    const [recorded] = await recordSegments(delayed, model, [incident], AbortSignal.timeout(30_000), () => undefined);
+    const answered = answers.filter((ms) => ms >= recorded!.fromMs && ms <= recorded!.toMs).length;
+    const expected = (20 * (recorded!.toMs - recorded!.fromMs)) / 1000;
+    expect(answered).toBeGreaterThanOrEqual(Math.floor(expected * 0.85) - 1);
+    expect(answered).toBeLessThanOrEqual(Math.ceil(expected * 1.15) + 1);
+  });
+
+  it('takes the longest delay of the faults, jitter included, and none from faults that add no delay', () => {
+    expect(addedDelayMs([fault.latency('api', '800ms', { jitter: '100ms' }), fault.slowQueries('db', '1500ms'), fault.kill('api')])).toBe(1_500);
+    expect(addedDelayMs([fault.latency('api', '800ms', { jitter: '900ms' })])).toBe(1_700);
+    expect(addedDelayMs([fault.kill('api'), fault.httpStatus('api', 503)])).toBe(0);
+    expect(addedDelayMs([])).toBe(0);
   });
 });

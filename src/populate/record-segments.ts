@@ -2,6 +2,7 @@ import type { CompiledSystem } from '../compile/compile-system.ts';
 import { assertLoopback } from '../engine/loopback.ts';
 import { loadTrafficThread, sendTraffic } from '../engine/threaded-traffic.ts';
 import { FiredrillError } from '../errors.ts';
+import type { FaultSpec } from '../faults/fault-spec.ts';
 import { abortableDelay } from '../faults/play-fault-calls.ts';
 import { planContextFor } from '../scenario/plan-context.ts';
 import { planScenario } from '../scenario/scenario-plan.ts';
@@ -23,7 +24,8 @@ export interface RecordedSegment {
 /**
  * Drives the stack through each segment in turn: the model's traffic at the segment's level (the
  * builtin pacer), the incident's faults injected for its span and reverted after. Each segment
- * lasts long enough for every target to be scraped RECORDED_DELTAS + 1 times after settling.
+ * lasts long enough for every target to be scraped RECORDED_DELTAS + 1 times after settling, and
+ * settles longer by the delay its faults add (or the last incident's added, still draining).
  */
 export async function recordSegments(stack: StartedStack, model: TrafficModel, segments: readonly Segment[], signal: AbortSignal, progress: (line: string) => void): Promise<RecordedSegment[]> {
   const { settleMs, measureMs } = segmentTimings(stack.compiled);
@@ -37,8 +39,13 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
   // pass without its traffic (the night level, recorded first, came out 25% short).
   await loadTrafficThread();
   const recorded: RecordedSegment[] = [];
+  // A delay the last incident added is still in its requests' and jobs' answers after the revert.
+  let drainMs = 0;
   for (const segment of segments) {
     if (signal.aborted) break;
+    const faults = incidentFaults(segment, stack.compiled);
+    // Until the faults' added delay has passed, what completes is what began before them.
+    const settlesMs = settleMs + Math.max(drainMs, addedDelayMs(faults));
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -49,7 +56,7 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
     // Traffic that fails (its thread died) ends the segment at once, and the recording with its error.
     const failed = new AbortController();
     let trafficError: unknown;
-    const traffic = sendTraffic(targets, { durationMs: settleMs + measureMs + 60_000 }, stop.signal).then(
+    const traffic = sendTraffic(targets, { durationMs: settlesMs + measureMs + 60_000 }, stop.signal).then(
       () => undefined,
       (error: unknown) => {
         trafficError = error;
@@ -58,13 +65,14 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
     );
     const waiting = AbortSignal.any([signal, failed.signal]);
     try {
-      for (const fault of incidentFaults(segment, stack.compiled)) await stack.faults.inject(fault);
-      await abortableDelay(settleMs, waiting);
+      for (const fault of faults) await stack.faults.inject(fault);
+      await abortableDelay(settlesMs, waiting);
       const fromMs = Date.now();
       await abortableDelay(measureMs, waiting);
       if (trafficError !== undefined) throw trafficError;
       recorded.push({ segment, fromMs, toMs: Date.now() });
-      progress(`recorded ${segment.key} (${((Date.now() - fromMs + settleMs) / 1000).toFixed(1)}s)`);
+      progress(`recorded ${segment.key} (${((Date.now() - fromMs + settlesMs) / 1000).toFixed(1)}s)`);
+      drainMs = addedDelayMs(faults);
     } finally {
       await stack.faults.revertAll();
       stop.abort();
@@ -85,6 +93,11 @@ export function segmentTimings(compiled: CompiledSystem): { settleMs: number; me
   const fastest = Math.min(...intervals);
   const slowest = Math.max(...intervals);
   return { settleMs: SETTLE_SCRAPES * fastest, measureMs: Math.max((RECORDED_DELTAS + 1.5) * fastest, 2.5 * slowest) };
+}
+
+/** The longest delay the faults add to an answer or a job (a latency, slow queries, slow generation): wall time, never scaled. */
+export function addedDelayMs(faults: readonly FaultSpec[]): number {
+  return Math.max(0, ...faults.map((f) => Number(f.params?.ms ?? 0) + Number(f.params?.jitterMs ?? 0)));
 }
 
 /** The incident's faults as its drill would inject them at this stack's scale (a restart's gap scaled too). */
