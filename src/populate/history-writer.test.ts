@@ -26,7 +26,7 @@ const target: RecordedTarget = {
 };
 const segments: RecordedSegment[] = [
   { segment: { key: 'level 0.4', level: 0.4 }, fromMs: 1_000, toMs: 2_250 },
-  { segment: { key: 'incident outage', level: 1, incident: { scenario: 'outage', faults: [], durationMs: 60_000 } }, fromMs: 2_500, toMs: 3_750 },
+  { segment: { key: 'incident outage', level: 1, incident: { scenario: 'outage', faults: [{ at: '0ms', hold: '60000ms', fault: { target: 'api', kind: 'kill' } }], durationMs: 60_000 } }, fromMs: 2_500, toMs: 3_750 },
 ];
 // 10 s production scrapes from 40 recorded ones each; an hour of history with the outage from 03:20 to 03:21.
 const history: TargetHistory = { target, stepMs: 10_000, recordedMs: 250 };

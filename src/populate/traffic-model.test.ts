@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../scenario/define-scenario.ts';
-import { segmentAt, segmentsUsed, roundedLevel } from './history-segments.ts';
+import { incidentPhases, segmentAt, segmentsUsed, roundedLevel } from './history-segments.ts';
 import { liveScenario } from './live-scenario.ts';
-import { BURSTS_PER_DAY, BURST_FACTOR, diurnalFactor, incidentAt, levelAt, modelSchedule, trafficModel } from './traffic-model.ts';
+import { BURSTS_PER_DAY, BURST_FACTOR, diurnalFactor, levelAt, placedIncidentAt, modelSchedule, trafficModel } from './traffic-model.ts';
 
 const requests = [{ method: 'GET' as const, path: '/' }];
 const scenarios: Scenario[] = [
@@ -59,9 +59,10 @@ describe('the traffic model', () => {
     const burst = schedule.bursts[0]!;
     expect(levelAt(schedule, burst.startMs + 1)).toBeCloseTo(diurnalFactor(burst.startMs + 1) * BURST_FACTOR, 6);
     const incident = schedule.incidents[0]!;
-    expect(incidentAt(schedule, incident.startMs)?.scenario).toBe(incident.what.scenario);
-    expect(segmentAt(schedule, incident.startMs)).toMatchObject({ key: `incident ${incident.what.scenario}`, level: 1 });
-    expect(incidentAt(schedule, incident.endMs)).toBeUndefined();
+    expect(placedIncidentAt(schedule, incident.startMs)?.what.scenario).toBe(incident.what.scenario);
+    expect(segmentAt(schedule, incident.startMs)).toMatchObject({ level: 1, incident: { scenario: incident.what.scenario } });
+    expect(segmentAt(schedule, incident.startMs).key).toMatch(new RegExp(`^incident ${incident.what.scenario}( 1/\\d+)?$`));
+    expect(placedIncidentAt(schedule, incident.endMs)).toBeUndefined();
   });
 });
 
@@ -78,8 +79,38 @@ describe('history segments', () => {
     const levels = used.filter((s) => !s.incident).map((s) => s.level);
     expect(levels).toEqual([...levels].sort((a, b) => a - b));
     expect(levels).toContain(0.4); // every night
-    expect(used.filter((s) => s.incident).map((s) => s.key).sort()).toEqual(['incident outage', 'incident slow']);
+    expect(used.filter((s) => s.incident).map((s) => s.key)).toEqual(['incident outage', 'incident slow 1/2', 'incident slow 2/2']);
     expect(new Set(used.map((s) => s.key)).size).toBe(used.length);
+  });
+});
+
+describe('incident phases', () => {
+  const minutes = (m: number) => m * 60_000;
+  it("records each set of faults in effect together once, in the order they first are: 'slow' is its db latency, then that and the api stop, then the latency again", () => {
+    const slow = trafficModel('shop', scenarios, 1).incidents[1]!;
+    const phases = incidentPhases(slow);
+    expect(phases.map((p) => [p.fromMs, p.toMs, p.segment.key])).toEqual([
+      [0, minutes(2), 'incident slow 1/2'],
+      [minutes(2), minutes(4), 'incident slow 2/2'],
+      [minutes(4), minutes(7), 'incident slow 1/2'],
+    ]);
+    expect(phases[0]!.segment).toBe(phases[2]!.segment);
+    // held from the recording's start, as long as the longest stretch they stand for
+    expect(phases[0]!.segment.incident).toEqual({ scenario: 'slow', faults: [{ ...slow.faults[0]!, at: '0ms', hold: `${minutes(3)}ms` }], durationMs: minutes(3) });
+    expect(phases[1]!.segment.incident!.faults.map((f) => f.fault.kind)).toEqual(['latency', 'stop']);
+  });
+
+  it("leaves a stretch with no fault in effect to the traffic level, and one set of faults (the same kill twice) keeps the drill's name", () => {
+    const gappy = trafficModel('shop', [scenarios[1]!, { name: 'twice', system: 'shop', duration: '5m', traffic: [], faults: [{ at: '0s', hold: '1m', fault: { target: 'api', kind: 'kill' } }, { at: '3m', hold: '1m', fault: { target: 'api', kind: 'kill' } }], expect: [] }], 1);
+    const twice = gappy.incidents[0]!;
+    expect(incidentPhases(twice).map((p) => [p.fromMs, p.toMs, p.segment.key])).toEqual([
+      [0, minutes(1), 'incident twice'],
+      [minutes(3), minutes(4), 'incident twice'],
+    ]);
+    const start = at('2026-11-25T00:00:00Z');
+    const schedule = { bursts: [], incidents: [{ startMs: start, endMs: start + twice.durationMs, what: twice }] };
+    expect(segmentAt(schedule, start + minutes(2)).key).toBe(`level ${roundedLevel(levelAt(schedule, start + minutes(2)))}`);
+    expect(incidentPhases(trafficModel('shop', scenarios, 1).incidents[0]!).map((p) => p.segment.key)).toEqual(['incident outage']);
   });
 });
 

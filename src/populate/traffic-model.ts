@@ -110,6 +110,6 @@ export function levelAt(schedule: ModelSchedule, ms: number): number {
   return diurnalFactor(ms) * (burst ? burst.what : 1);
 }
 
-export function incidentAt(schedule: ModelSchedule, ms: number): IncidentKind | undefined {
-  return schedule.incidents.find((i) => i.startMs <= ms && ms < i.endMs)?.what;
+export function placedIncidentAt(schedule: ModelSchedule, ms: number): Placed<IncidentKind> | undefined {
+  return schedule.incidents.find((i) => i.startMs <= ms && ms < i.endMs);
 }
