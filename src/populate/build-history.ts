@@ -5,7 +5,9 @@ import { compileSystem, type CompiledSystem } from '../compile/compile-system.ts
 import { recordingRules } from '../compile/recording-rules.ts';
 import type { YamlMap } from '../compile/yaml-file.ts';
 import { warmUp } from '../engine/warm-up.ts';
+import { PrometheusClient } from '../observe/prometheus-client.ts';
 import type { StackProvider } from '../stack/stack-provider.ts';
+import { waitFor } from '../stack/wait-for.ts';
 import { withBlocksPrometheus } from './blocks-prometheus.ts';
 import { segmentsUsed } from './history-segments.ts';
 import { writeHistoryShard, type HistoryLayout, type TargetHistory } from './history-writer.ts';
@@ -68,6 +70,7 @@ export async function recordHistory(production: CompiledSystem, provider: StackP
   const recorded = await recordSegments(stack, model, segments, signal, progress);
   signal.throwIfAborted();
   const exclude = new Set(recordingRules(production.ruleFiles.map((f) => f.doc)).keys());
+  await lastScrapesStored(stack.prometheusUrl, recorded.at(-1)!.toMs, recording, signal);
   const targets = await readRecording(stack.prometheusUrl, recorded[0]!.fromMs - recording.scrapeIntervalMs, recorded.at(-1)!.toMs, exclude);
   const histories = targets.map((target): TargetHistory => {
     const stepMs = productionJobs.get(target.job) ?? production.scrapeIntervalMs;
@@ -75,6 +78,25 @@ export async function recordHistory(production: CompiledSystem, provider: StackP
     return { target, stepMs, recordedMs };
   });
   return { production, histories, recorded, layout: { fromMs, toMs, schedule, seed: model.seed }, recordMs: Date.now() - startedAt };
+}
+
+/**
+ * Waits until every target has been scraped since `endMs`: a scrape that began inside the last
+ * segment is stored only once it ends (a slow exporter's, up to its timeout later), and reading
+ * before then would lose the segment's last delta.
+ */
+async function lastScrapesStored(prometheusUrl: string, endMs: number, recording: CompiledSystem, signal: AbortSignal): Promise<void> {
+  const client = new PrometheusClient(prometheusUrl);
+  const intervals = recording.prometheus.jobs.map((j) => j.scaledIntervalMs);
+  const slowestMs = Math.max(...intervals);
+  await waitFor(
+    `a scrape of every target after the recording's end`,
+    async () => {
+      const behind = await client.instant(`timestamp(up) < ${endMs / 1000}`, Date.now());
+      return behind.length === 0 ? { value: true, seen: 'every target' } : { seen: `not yet scraped since: ${behind.map((r) => `${r.metric.job} (${r.metric.instance})`).join(', ')}` };
+    },
+    { timeoutMs: 3 * slowestMs + 10_000, pollMs: Math.min(...intervals), signal },
+  );
 }
 
 /**
