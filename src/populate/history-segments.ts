@@ -39,11 +39,13 @@ const phasesOf = new WeakMap<IncidentKind, readonly IncidentPhase[]>();
 export function incidentPhases(incident: IncidentKind): readonly IncidentPhase[] {
   const known = phasesOf.get(incident);
   if (known) return known;
-  const windows = incident.faults.map((f) => {
+  const held = incident.faults.map((f) => {
     const atMs = parseDurationMs(f.at, `${incident.scenario}: at`);
     return { step: f, atMs, endMs: f.hold === undefined ? incident.durationMs : atMs + parseDurationMs(f.hold, `${incident.scenario}: hold`) };
   });
-  const bounds = [...new Set([0, incident.durationMs, ...windows.flatMap((w) => [w.atMs, w.endMs])])].filter((ms) => ms >= 0 && ms <= incident.durationMs).sort((a, b) => a - b);
+  const bounds = [...new Set([0, incident.durationMs, ...held.flatMap((w) => [w.atMs, w.endMs])])].filter((ms) => ms >= 0 && ms <= incident.durationMs).sort((a, b) => a - b);
+  // A fault of no length (a restart, held 0s) lasts until the next change of faults, not no time at all.
+  const windows = held.map((w) => (w.endMs > w.atMs ? w : { ...w, endMs: bounds.find((ms) => ms > w.atMs) ?? w.endMs }));
   const stretches = bounds.slice(1).flatMap((toMs, i) => {
     const fromMs = bounds[i]!;
     const active = windows.filter((w) => w.atMs <= fromMs && fromMs < w.endMs);
@@ -53,7 +55,7 @@ export function incidentPhases(incident: IncidentKind): readonly IncidentPhase[]
   const sets = [...new Set(stretches.map((s) => s.set))];
   const segments = sets.map((set, n): Segment => {
     const alike = stretches.filter((s) => s.set === set);
-    // Recorded once for all its stretches: as long as the longest, for a restart's gap to fit.
+    // The scenario its recording plans: as long as the longest stretch it stands for.
     const spanMs = Math.max(...alike.map((s) => s.toMs - s.fromMs));
     const faults = alike[0]!.active.map((w) => ({ ...w.step, at: '0ms', hold: `${spanMs}ms` }));
     const key = sets.length === 1 ? `incident ${incident.scenario}` : `incident ${incident.scenario} ${n + 1}/${sets.length}`;

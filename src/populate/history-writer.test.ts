@@ -147,6 +147,14 @@ describe('writeHistoryShard, from an awkward recording', () => {
     expect(mean(steps)).toBeLessThan(6.9);
   });
 
+  it('a scrape late by most of an interval: its long gap and the short one after are both drawn', () => {
+    // 1 request every 250 ms; the scrape at 1_500 came at 1_700
+    const scrapes = [1_000, 1_250, 1_700, 1_750, 2_000, 2_250, 2_500];
+    const steps = counterSteps('late', scrapes, Array(7).fill(1), [0, 1, 3, 3, 4, 5, 6], 250);
+    expect(mean(steps)).toBeGreaterThan(40 * 0.9);
+    expect(mean(steps)).toBeLessThan(40 * 1.1);
+  });
+
   it('a gap where Prometheus skipped a tick is not drawn as one interval', () => {
     // 1 request every 250 ms; one gap of 500 ms holds 2 of them
     const scrapes = [1_000, 1_250, 1_500, 2_000, 2_250, 2_500, 2_750];

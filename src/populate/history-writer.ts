@@ -15,8 +15,12 @@ export interface TargetHistory {
   readonly recordedMs: number;
 }
 
-/** A recorded scrape gap longer than this many intervals (a tick Prometheus skipped) would count as one interval: not drawn. */
-const SKIPPED_TICK_GAP = 1.5;
+/**
+ * A recorded scrape gap this many intervals long or more (a tick Prometheus skipped) would count as
+ * one interval: not drawn. Below two: a scrape late by most of an interval makes one gap long and
+ * the next short, and the pair is drawn alike.
+ */
+const SKIPPED_TICK_GAP = 1.9;
 
 /** What history to lay out: its span in model time, the model's schedule, and the seed of the draws. */
 export interface HistoryLayout {
@@ -116,7 +120,7 @@ function productionSteps(history: TargetHistory, segments: readonly RecordedSegm
     for (let j = 1; j < target.scrapesMs.length; j++) {
       if (target.scrapesMs[j - 1]! >= recorded.fromMs && target.scrapesMs[j]! <= recorded.toMs) inside.push(j);
     }
-    const steady = inside.filter((j) => target.scrapesMs[j]! - target.scrapesMs[j - 1]! <= SKIPPED_TICK_GAP * history.recordedMs);
+    const steady = inside.filter((j) => target.scrapesMs[j]! - target.scrapesMs[j - 1]! < SKIPPED_TICK_GAP * history.recordedMs);
     const deltas = steady.length > 0 ? steady : inside;
     if (deltas.length === 0) {
       throw new FiredrillError('ENVIRONMENT', `populate: ${target.job} (${target.instance}) was not scraped twice while ${recorded.segment.key} was recorded; the machine may be too busy`);

@@ -9,8 +9,8 @@ import { addedDelayMs, recordSegments, segmentTimings } from './record-segments.
 import type { TrafficModel } from './traffic-model.ts';
 
 // A real service (an HTTP server that notes when each request came) driven by the real traffic
-// thread, which this file has not loaded yet: the first segment's measured stretch must see the
-// segment's rate, not the thread's loading.
+// thread, which this file has not loaded yet (vitest gives each test file modules of its own): the
+// first segment's measured stretch must see the segment's rate, not the thread's loading.
 
 const arrivals: number[] = [];
 /** When each answer left, and the delay a latency fault adds to the answers now. */
@@ -47,9 +47,10 @@ describe('recordSegments', () => {
     const measured = arrivals.filter((ms) => ms >= first!.fromMs && ms <= first!.toMs).length;
     const expected = (20 * (first!.toMs - first!.fromMs)) / 1000;
     expect(first!.toMs - first!.fromMs).toBeGreaterThanOrEqual(segmentTimings(compiled).measureMs);
-    // Paced arrivals: off by one at each end of the stretch, and a little more for this thread's timers.
-    expect(measured).toBeGreaterThanOrEqual(Math.floor(expected * 0.85) - 1);
-    expect(measured).toBeLessThanOrEqual(Math.ceil(expected * 1.15) + 1);
+    // Paced arrivals: off by one at each end of the stretch, and more on a busy machine; without the
+    // thread loaded first, half of them were missing.
+    expect(measured).toBeGreaterThanOrEqual(Math.floor(expected * 0.7) - 1);
+    expect(measured).toBeLessThanOrEqual(Math.ceil(expected * 1.3) + 1);
   });
 });
 
@@ -62,8 +63,9 @@ describe('recordSegments, an incident whose fault delays answers', () => {
     const [recorded] = await recordSegments(delayed, model, [incident], AbortSignal.timeout(30_000), () => undefined);
     const answered = answers.filter((ms) => ms >= recorded!.fromMs && ms <= recorded!.toMs).length;
     const expected = (20 * (recorded!.toMs - recorded!.fromMs)) / 1000;
-    expect(answered).toBeGreaterThanOrEqual(Math.floor(expected * 0.85) - 1);
-    expect(answered).toBeLessThanOrEqual(Math.ceil(expected * 1.15) + 1);
+    // Without the longer settling, 40% of them: only those sent in the first half second or so.
+    expect(answered).toBeGreaterThanOrEqual(Math.floor(expected * 0.7) - 1);
+    expect(answered).toBeLessThanOrEqual(Math.ceil(expected * 1.3) + 1);
   });
 
   it('takes the longest delay of the faults, jitter included, and none from faults that add no delay', () => {
@@ -71,5 +73,6 @@ describe('recordSegments, an incident whose fault delays answers', () => {
     expect(addedDelayMs([fault.latency('api', '800ms', { jitter: '900ms' })])).toBe(1_700);
     expect(addedDelayMs([fault.kill('api'), fault.httpStatus('api', 503)])).toBe(0);
     expect(addedDelayMs([])).toBe(0);
+    expect(addedDelayMs([{ target: 'api', kind: 'slow', params: { ms: '2s' } }])).toBe(0);
   });
 });

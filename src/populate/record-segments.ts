@@ -97,7 +97,9 @@ export function segmentTimings(compiled: CompiledSystem): { settleMs: number; me
 
 /** The longest delay the faults add to an answer or a job (a latency, slow queries, slow generation): wall time, never scaled. */
 export function addedDelayMs(faults: readonly FaultSpec[]): number {
-  return Math.max(0, ...faults.map((f) => Number(f.params?.ms ?? 0) + Number(f.params?.jitterMs ?? 0)));
+  // A service's own fault endpoint takes any params: an `ms` that is no number adds nothing known.
+  const ms = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+  return Math.max(0, ...faults.map((f) => ms(f.params?.ms) + ms(f.params?.jitterMs)));
 }
 
 /** The incident's faults as its drill would inject them at this stack's scale (a restart's gap scaled too). */

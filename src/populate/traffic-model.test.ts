@@ -111,6 +111,12 @@ describe('incident phases', () => {
     const schedule = { bursts: [], incidents: [{ startMs: start, endMs: start + twice.durationMs, what: twice }] };
     expect(segmentAt(schedule, start + minutes(2)).key).toBe(`level ${roundedLevel(levelAt(schedule, start + minutes(2)))}`);
     expect(incidentPhases(trafficModel('shop', scenarios, 1).incidents[0]!).map((p) => p.segment.key)).toEqual(['incident outage']);
+    // a restart held 0s lasts until the next change of faults
+    const restart = trafficModel('shop', [scenarios[1]!, { name: 'bounce', system: 'shop', duration: '6m', traffic: [], faults: [{ at: '1m', hold: '3m', fault: { target: 'db', kind: 'latency' } }, { at: '2m', hold: '0s', fault: { target: 'api', kind: 'restart' } }], expect: [] }], 1).incidents[0]!;
+    expect(incidentPhases(restart).map((p) => [p.fromMs, p.toMs, p.segment.incident!.faults.map((f) => f.fault.kind).join('+')])).toEqual([
+      [0, minutes(1), 'latency'],
+      [minutes(1), minutes(3), 'latency+restart'],
+    ]);
   });
 });
 
