@@ -50,21 +50,23 @@ export interface ModelSchedule {
 
 /**
  * The model of a system from its scenarios: the mean traffic of its healthy scenario (no faults;
- * the first by name), incidents from every scenario with faults.
+ * the first by name), incidents from every scenario with faults. `restartGapMs` is how long a
+ * restart whose step names no gap keeps its target down (rule time; see `restartGapOf`).
  */
-export function trafficModel(system: string, scenarios: readonly Scenario[], seed: number): TrafficModel {
+export function trafficModel(system: string, scenarios: readonly Scenario[], seed: number, restartGapMs: (target: string) => number): TrafficModel {
   const own = [...scenarios].filter((s) => s.system === system).sort((a, b) => a.name.localeCompare(b.name));
   const healthy = own.find((s) => s.faults.length === 0 && s.traffic.length > 0) ?? own.find((s) => s.traffic.length > 0);
   if (!healthy) throw badInput(`populate: system ${system} has no scenario with traffic to take its mean traffic from; write a healthy one (traffic, no faults)`);
   const streams = healthy.traffic.map(({ ramp: _ramp, minOkRatio: _min, ...stream }) => stream);
-  const incidents = own.filter((s) => s.faults.length > 0).map((s) => incidentOf(s));
+  const incidents = own.filter((s) => s.faults.length > 0).map((s) => incidentOf(s, restartGapMs));
   return { system, streams, baseline: healthy.name, incidents, seed };
 }
 
-function incidentOf(scenario: Scenario): IncidentKind {
+function incidentOf(scenario: Scenario, restartGapMs: (target: string) => number): IncidentKind {
   const where = (i: number) => `${scenario.name}: faults[${i}]`;
   const durationMs = parseDurationMs(scenario.duration, `${scenario.name}: duration`);
-  const steps = scenario.faults.map((f, i) => {
+  const steps = scenario.faults.map((step, i) => {
+    const f = restartAsOutage(step, restartGapMs, `${where(i)}.fault.params.gap`);
     const atMs = parseDurationMs(f.at, `${where(i)}.at`);
     const endMs = f.hold === undefined ? durationMs : Math.min(durationMs, atMs + parseDurationMs(f.hold, `${where(i)}.hold`));
     return { step: f, atMs, endMs };
@@ -75,6 +77,18 @@ function incidentOf(scenario: Scenario): IncidentKind {
     faults: steps.map(({ step, atMs, endMs }) => ({ ...step, at: `${atMs - firstMs}ms`, hold: `${endMs - atMs}ms` })),
     durationMs: Math.max(...steps.map((s) => s.endMs)) - firstMs,
   };
+}
+
+/**
+ * A restart as what production sees of it: its target down for the gap, then back. As a kill held
+ * that long (whose revert starts it again), the history records the target down (`up` 0) where a
+ * restart recorded whole would only show it back. A restart with no gap is left as it is.
+ */
+function restartAsOutage(step: FaultStep, restartGapMs: (target: string) => number, where: string): FaultStep {
+  if (step.fault.kind !== 'restart') return step;
+  const gap = step.fault.params?.gap;
+  const gapMs = typeof gap === 'string' ? parseDurationMs(gap, where) : restartGapMs(step.fault.target);
+  return gapMs > 0 ? { at: step.at, hold: `${gapMs}ms`, fault: { target: step.fault.target, kind: 'kill' } } : step;
 }
 
 export function diurnalFactor(ms: number): number {

@@ -29,14 +29,19 @@ export function planContextFor(scenario: Scenario, compiled: CompiledSystem): Pl
   return {
     scale: compiled.scale,
     historyMs,
-    restartGapMs: (target) => {
-      // A dependency is seen through the exporter that reads it.
-      const system = compiled.system;
-      const job =
-        scrapeTargets(system).find((t) => t.name === target)?.job ??
-        system.exporters.find((e) => exporterSources(e).includes(target))?.job;
-      const intervalMs = compiled.prometheus.jobs.find((j) => j.job === job)?.scaledIntervalMs ?? compiled.scrapeIntervalMs;
-      return DEFAULT_RESTART_GAP_SCRAPES * intervalMs * compiled.scale;
-    },
+    restartGapMs: restartGapOf(compiled),
+  };
+}
+
+/** How long a restart keeps `target` down when its step names no gap: DEFAULT_RESTART_GAP_SCRAPES intervals of the job that scrapes it, in rule time. */
+export function restartGapOf(compiled: CompiledSystem): (target: string) => number {
+  return (target) => {
+    // A dependency is seen through the exporter that reads it.
+    const system = compiled.system;
+    const job =
+      scrapeTargets(system).find((t) => t.name === target)?.job ??
+      system.exporters.find((e) => exporterSources(e).includes(target))?.job;
+    const intervalMs = compiled.prometheus.jobs.find((j) => j.job === job)?.scaledIntervalMs ?? compiled.scrapeIntervalMs;
+    return DEFAULT_RESTART_GAP_SCRAPES * intervalMs * compiled.scale;
   };
 }

@@ -13,7 +13,7 @@ import { recordHistory, writeHistory, type BuiltHistory } from '../../populate/b
 import { liveScenario } from '../../populate/live-scenario.ts';
 import { trafficModel } from '../../populate/traffic-model.ts';
 import { checkGameDay } from '../../gameday/game-day-checks.ts';
-import { planContextFor } from '../../scenario/plan-context.ts';
+import { planContextFor, restartGapOf } from '../../scenario/plan-context.ts';
 import { planScenario } from '../../scenario/scenario-plan.ts';
 import { loadScenarios } from '../../scenario/load-scenarios.ts';
 import { moveBlocks } from '../../stack/tsdb-blocks.ts';
@@ -92,7 +92,7 @@ export function addPopulateCommand(program: Command): void {
       const served = compileSystem(system, scale);
       const everySystem = new Map(config.systems.map((s) => [s.name, s.name === system.name ? production : compileSystem(s, 1)]));
       const scenarios = (await loadScenarios(config.scenariosDir, everySystem)).map((l) => l.scenario);
-      const modelled = trafficModel(system.name, scenarios, seed);
+      const modelled = trafficModel(system.name, scenarios, seed, restartGapOf(production));
       // On a stack someone else runs, faults go through a game day (plan, confirmation, abort guards).
       const model = opts.stack === 'external' ? { ...modelled, incidents: [] } : modelled;
       if (opts.stack === 'external' && liveMs !== undefined) {
