@@ -140,4 +140,18 @@ describe('compileSystem', () => {
       'system shop: rule Slow (group g): window [30s] holds 3 samples of 10s, fewer than 4; widen the window or shorten the interval',
     );
   });
+
+  it('refuses a rule that reads the clock in a way no rewrite scales, at auto too (scale 1 drills hours of rule time in hours: the user asks for it)', () => {
+    const clocked = (expr: string) => ({ ...systemWith({ prometheus: PROMETHEUS, rules: RULES.replace('rate(x[1m])', expr), alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] });
+    const stale = clocked('last_success_timestamp_seconds < time() - 3600');
+    expect(() => compileSystem(stale, 10)).toThrow(
+      'system shop: rule job:x:rate1m (group g): time() reads the clock, which runs 10 times slower than rule time at scale 10; firedrill scales a difference of times (time() - x, x - time(), time() - timestamp(x)) but not this: write the rule as one, or use --scale 1',
+    );
+    expect(() => compileSystem(stale, 'auto')).toThrow(/time\(\) reads the clock, which runs 40 times slower than rule time at scale 40/);
+    expect(compileSystem(stale, 1).scale).toBe(1);
+    expect(() => compileSystem(clocked('hour() >= 9'), 2)).toThrow(/rule job:x:rate1m \(group g\): hour\(\) reads the clock/);
+    // the same staleness as a difference of times is scaled, at any scale
+    const age = compileSystem(clocked('time() - last_success_timestamp_seconds > 3600'), 'auto');
+    expect(age.scale).toBe(40);
+  });
 });

@@ -28,6 +28,8 @@ export interface CompiledRuleGroup {
   readonly file: string;
   readonly scaledIntervalMs: number;
   readonly windows: readonly { rule: string; window: PromqlWindow }[];
+  /** Reads of the clock no scale rewrite can make rule time (see `scalePromql`). */
+  readonly clockReads: readonly { rule: string; read: string }[];
 }
 
 export interface CompiledRuleFile {
@@ -59,6 +61,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
     const intervalMs = group.interval === undefined ? evaluationIntervalMs * scale : parseDurationMs(String(group.interval), `${at}: interval`);
     if (group.interval !== undefined) group.interval = formatDurationMs(intervalMs / scale);
     const windows: { rule: string; window: PromqlWindow }[] = [];
+    const clockReads: { rule: string; read: string }[] = [];
     group.rules = asList(group.rules, `${at}: rules`).map((rawRule, ruleIndex) => {
       const rule = { ...asMap(rawRule, `${at}: rules[${ruleIndex}]`) };
       const name = String(rule.alert ?? rule.record ?? `#${ruleIndex}`);
@@ -67,6 +70,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
       const scaled = scalePromql(String(rule.expr), scale, `${ruleAt}: expr`);
       rule.expr = scaled.expr;
       for (const window of scaled.windows) windows.push({ rule: name, window });
+      for (const read of scaled.clockReads) clockReads.push({ rule: name, read });
       const forMs = rule.for === undefined ? 0 : parseDurationMs(String(rule.for), `${ruleAt}: for`);
       const keepMs = rule.keep_firing_for === undefined ? 0 : parseDurationMs(String(rule.keep_firing_for), `${ruleAt}: keep_firing_for`);
       if (rule.for !== undefined) rule.for = formatDurationMs(forMs / scale);
@@ -89,7 +93,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
       }
       return rule;
     });
-    groups.push({ name: groupName, file, scaledIntervalMs: intervalMs / scale, windows });
+    groups.push({ name: groupName, file, scaledIntervalMs: intervalMs / scale, windows, clockReads });
     return group;
   });
   return { source: file, doc: { ...doc, groups: scaledGroups }, groups, alerts };

@@ -27,6 +27,30 @@ describe('scalePromql', () => {
     expect(scalePromql('rate(x[10s])', 3, 'r').expr).toBe('rate(x[3s333ms])');
   });
 
+  it('multiplies a count by the scale: a window of 1/scale the length holds 1/scale of the events', () => {
+    // At 10 rps with 1% errors, production's 5m holds 30 errors; the drill's 7.5 s holds 0.75, times 40: 30.
+    const scaled = scalePromql('sum(increase(http_requests_total{status=~"5.."}[5m])) > 20', 40, 'r');
+    expect(scaled.expr).toBe('sum(((increase(http_requests_total{status=~"5.."}[7s500ms])) * 40)) > 20');
+    expect(scaled.clockReads).toEqual([]);
+    // a ratio of counts, and a rate, come out as before
+    expect(scalePromql('increase(a[5m]) / increase(b[5m])', 20, 'r').expr).toBe('((increase(a[15s])) * 20) / ((increase(b[15s])) * 20)');
+    expect(scalePromql('rate(x[5m]) * 300 > 20', 20, 'r').expr).toBe('rate(x[15s]) * 300 > 20');
+    expect(scalePromql('increase(x[5m]) > 20', 1, 'r').expr).toBe('increase(x[5m]) > 20');
+  });
+
+  it('multiplies a difference of clock times by the scale: wall seconds of a world that runs scale times faster', () => {
+    expect(scalePromql('time() - process_start_time_seconds > 60', 40, 'r').expr).toBe('((time() - process_start_time_seconds) * 40) > 60');
+    expect(scalePromql('cert_expiry_seconds - time() < 86400', 40, 'r').expr).toBe('((cert_expiry_seconds - time()) * 40) < 86400');
+    expect(scalePromql('(time() - timestamp(up)) > 60', 40, 'r').expr).toBe('(((time() - timestamp(up)) * 40)) > 60');
+    expect(scalePromql('time() - on(job) last_success_timestamp_seconds > 3600', 40, 'r').clockReads).toEqual([]);
+  });
+
+  it('returns the reads of the clock it cannot scale: a clock time against a number, calendar functions', () => {
+    expect(scalePromql('last_success_timestamp_seconds < time() - 3600', 40, 'r')).toEqual({ expr: 'last_success_timestamp_seconds < time() - 3600', windows: [], clockReads: ['time()'] });
+    expect(scalePromql('up == 0 and on() hour() >= 9 and on() day_of_week() < 6', 40, 'r').clockReads).toEqual(['hour()', 'day_of_week()']);
+    expect(scalePromql('time() > 1700000000', 40, 'r').clockReads).toEqual(['time()']);
+  });
+
   it('refuses PromQL that does not parse, naming where', () => {
     expect(() => scalePromql('rate(x[5m]', 20, 'rules.yml: alert X: expr')).toThrow(
       'rules.yml: alert X: expr: PromQL does not parse near column 11: rate(x[5m]',

@@ -12,24 +12,48 @@ export interface PromqlWindow {
 export interface ScaledPromql {
   expr: string;
   windows: PromqlWindow[];
+  /** Reads of the wall clock no rewrite makes rule time (`hour()`, `time() > x`), as written. */
+  clockReads: string[];
 }
 
 const DURATION_LITERAL = 'NumberDurationLiteralInDurationContext';
+/** Functions of the clock: at scale N the wall clock runs N times slower than rule time. */
+const CLOCK_FUNCTIONS = new Set(['Time', 'Timestamp', 'Minute', 'Hour', 'DayOfWeek', 'DayOfMonth', 'DayOfYear', 'DaysInMonth', 'Month', 'Year']);
 
 /**
  * Divides every range, offset and subquery duration of a PromQL expression by `scale`,
  * walking the real PromQL syntax tree so that numbers outside duration context
  * (thresholds, quantiles) are never touched.
+ *
+ * Two quantities would still read 1/scale of production, since traffic keeps its rate per wall
+ * second while a window is 1/scale as long: a count (`increase()`, whose window holds 1/scale of
+ * the events) and a difference of clock times (`time() - process_start_time_seconds`, wall
+ * seconds of a world that runs scale times faster). Both are multiplied by `scale`, so that a
+ * threshold on them means what it means in production. Any other read of the clock is returned in
+ * `clockReads`: no rewrite makes it rule time.
  */
 export function scalePromql(expr: string, scale: number, where: string): ScaledPromql {
   const tree = parser.parse(expr);
   const edits: { from: number; to: number; text: string }[] = [];
   const windows: PromqlWindow[] = [];
+  const clockReads: string[] = [];
+  const timesScale = (node: { from: number; to: number }) => {
+    if (scale === 1) return;
+    edits.push({ from: node.from, to: node.from, text: '((' }, { from: node.to, to: node.to, text: `) * ${scale})` });
+  };
   let syntaxErrorAt: number | undefined;
 
   tree.iterate({
     enter(node) {
       if (node.type.isError && syntaxErrorAt === undefined) syntaxErrorAt = node.from;
+      if (node.name === 'FunctionCall' && functionOf(node.node) === 'Increase') timesScale(node);
+      if (node.name === 'BinaryExpr' && clockOperands(node.node).length > 0) {
+        timesScale(node);
+        return;
+      }
+      if (node.name === 'FunctionCall' && CLOCK_FUNCTIONS.has(functionOf(node.node) ?? '') && !isDifferenceOperand(node.node)) {
+        clockReads.push(expr.slice(node.from, node.to));
+      }
       if (node.name !== DURATION_LITERAL) return;
       const text = expr.slice(node.from, node.to);
       const scaledMs = parseDurationMs(text, where, 'seconds') / scale;
@@ -42,10 +66,49 @@ export function scalePromql(expr: string, scale: number, where: string): ScaledP
   }
 
   let scaled = expr;
+  // From the end, so that each edit's offsets still hold; an insertion at a duration's end goes first.
   for (const edit of [...edits].sort((a, b) => b.from - a.from)) {
     scaled = scaled.slice(0, edit.from) + edit.text + scaled.slice(edit.to);
   }
-  return { expr: scaled, windows };
+  return { expr: scaled, windows, clockReads };
+}
+
+type TreeNode = { name: string; from: number; to: number; parent: TreeNode | null; firstChild: TreeNode | null; nextSibling: TreeNode | null };
+
+function childrenOf(node: TreeNode): TreeNode[] {
+  const children: TreeNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) children.push(child);
+  return children;
+}
+
+/** The function a FunctionCall calls, as the grammar's token name (`Increase`, `Time`). */
+function functionOf(call: TreeNode): string | undefined {
+  const identifier = childrenOf(call).find((c) => c.name === 'FunctionIdentifier');
+  return identifier?.firstChild?.name;
+}
+
+function unparenthesised(node: TreeNode): TreeNode {
+  let inner = node;
+  while (inner.name === 'ParenExpr') inner = childrenOf(inner).find((c) => c.name !== '(' && c.name !== ')') ?? inner;
+  return inner;
+}
+
+/**
+ * The time() and timestamp() operands of a subtraction of clock times, which is a duration. One
+ * whose other side is a number (`time() - 3600`) is a clock time, not a duration.
+ */
+function clockOperands(binary: TreeNode): TreeNode[] {
+  const children = childrenOf(binary);
+  if (!children.some((c) => c.name === 'Sub')) return [];
+  const operands = children.filter((c) => c.name !== 'Sub' && c.name !== 'MatchingModifierClause').map(unparenthesised);
+  if (operands.some((c) => c.name === 'NumberDurationLiteral' || c.name === 'UnaryExpr' || c.name === 'StringLiteral')) return [];
+  return operands.filter((c) => c.name === 'FunctionCall' && (functionOf(c) === 'Time' || functionOf(c) === 'Timestamp'));
+}
+
+function isDifferenceOperand(call: TreeNode): boolean {
+  let holder = call.parent;
+  while (holder?.name === 'ParenExpr') holder = holder.parent;
+  return holder?.name === 'BinaryExpr' && clockOperands(holder).some((c) => c.from === call.from && c.to === call.to);
 }
 
 type SyntaxNodeLike = { name: string; parent: SyntaxNodeLike | null; firstChild: SyntaxNodeLike | null; from: number } | null | undefined;

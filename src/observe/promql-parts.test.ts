@@ -20,4 +20,10 @@ describe('counterWindows', () => {
     ]);
     expect(counterWindows('up == 0')).toEqual([]);
   });
+
+  it('sees the aggregation through a product with a number, as a compiled count is', () => {
+    expect(counterWindows('sum by (job) (((increase(e{code="500"}[7s500ms])) * 40)) > 20')).toEqual([{ selector: 'e{code="500"}', range: '7s500ms', grouping: 'by (job)', aggregated: true }]);
+    // a product of two series is no aggregation of either
+    expect(counterWindows('sum(rate(a[1m]) * on(p) b)').map((w) => w.aggregated)).toEqual([false]);
+  });
 });

@@ -72,7 +72,9 @@ export function counterWindows(expr: string): CounterWindow[] {
       const duration = matrix?.getChild('DurationExpr');
       if (!matrix || !vector || !duration) return;
       let aggregate: Node | null = node.parent;
-      while (aggregate && aggregate.name !== 'AggregateExpr' && aggregate.name !== 'BinaryExpr') aggregate = aggregate.parent;
+      // A product with a number (as a compiled count is: `(increase(x[7s500ms])) * 40`) combines no series.
+      const bySeries = (n: Node) => n.name === 'BinaryExpr' && !n.getChild('NumberDurationLiteral');
+      while (aggregate && aggregate.name !== 'AggregateExpr' && !bySeries(aggregate)) aggregate = aggregate.parent;
       const modifier = aggregate?.name === 'AggregateExpr' ? aggregate.getChild('AggregateModifier') : null;
       found.push({
         selector: expr.slice(vector.from, vector.to),
