@@ -46,3 +46,23 @@ describe('resolveSystem: compose services and probes', () => {
     );
   });
 });
+
+describe('resolveSystem: dependency references in a service environment', () => {
+  const withEnv = (env: Record<string, string>): SystemConfig => ({
+    ...base,
+    services: { api: { command: ['node', 'server.mjs'], job: 'shop', env } },
+    dependencies: { 'pricing-api': { type: 'tcp', address: '127.0.0.1:9' } },
+  });
+
+  it('refuses a reference that is no dependency reference, instead of handing the service the text as written', () => {
+    expect(() => resolve(withEnv({ PRICING_URL: 'http://{{pricing_api}}' }))).toThrow(
+      'firedrill.config.ts: systems.storefront.services.api.env.PRICING_URL: {{pricing_api}} is no dependency reference; write {{<dependency>}}, {{<dependency>.host}} or {{<dependency>.port}} (dependencies: pricing-api)',
+    );
+    expect(() => resolve(withEnv({ PRICING_HOST: '{{pricing-api.addr}}' }))).toThrow(/\{\{pricing-api\.addr\}\} is no dependency reference/);
+  });
+
+  it('takes well-formed references, and leaves a template of the service its own', () => {
+    const system = resolve(withEnv({ PRICING_URL: 'http://{{pricing-api}}', PORT_ONLY: '{{ pricing-api.port }}', FORMAT: '{{.Name}} at {{ .Time }}' }));
+    expect([...system.services[0]!.uses]).toEqual(['pricing-api']);
+  });
+});

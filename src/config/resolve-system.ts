@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { badInput } from '../errors.ts';
 import type { SystemConfig } from './define-config.ts';
-import { DEPENDENCY_REFERENCE, type ResolvedDependency, type ResolvedExporter, type ResolvedHost, type ResolvedService, type ResolvedSystem } from './resolved-system.ts';
+import { DEPENDENCY_REFERENCE, REFERENCE_LIKE, type ResolvedDependency, type ResolvedExporter, type ResolvedHost, type ResolvedService, type ResolvedSystem } from './resolved-system.ts';
 import { resolveCommand } from './which.ts';
 import { checkComposeService } from './compose-service-check.ts';
 
@@ -104,6 +104,12 @@ export function resolveSystem(name: string, system: SystemConfig, dir: string, f
     if (service.faults && faultPath === null) throw badInput(`${at(`services.${serviceName}.faults`)}: faults need a fault endpoint; set faultPath or drop faults (outside faults need none)`);
     const uses = new Set<string>();
     for (const [variable, value] of Object.entries(service.env ?? {})) {
+      const malformed = [...value.matchAll(REFERENCE_LIKE)].find((m) => !new RegExp(`^${DEPENDENCY_REFERENCE.source}$`).test(m[0]));
+      if (malformed) {
+        throw badInput(
+          `${at(`services.${serviceName}.env.${variable}`)}: ${malformed[0]} is no dependency reference; write {{<dependency>}}, {{<dependency>.host}} or {{<dependency>.port}} (dependencies: ${dependencies.map((d) => d.name).join(', ') || 'none'})`,
+        );
+      }
       for (const match of value.matchAll(DEPENDENCY_REFERENCE)) {
         const dep = match[1]!;
         if (!dependencies.some((d) => d.name === dep)) {

@@ -55,6 +55,8 @@ export function scrapeTargets(system: Pick<ResolvedSystem, 'services' | 'exporte
 
 /** `{{db}}`, `{{db.host}}`, `{{db.port}}` in an environment value. */
 export const DEPENDENCY_REFERENCE = /\{\{\s*([a-z][a-z0-9-]*)(?:\.(host|port))?\s*\}\}/g;
+/** Anything written like a reference (`{{pricing_api}}`, `{{db.addr}}`), to catch one that is none; a service's own template (`{{.Name}}`) is not. */
+export const REFERENCE_LIKE = /\{\{\s*[A-Za-z_][\w.-]*\s*\}\}/g;
 
 /** Replaces every dependency reference in `value` with the address the service must use. */
 export function expandDependencyReferences(value: string, addressOf: (dependency: string) => { host: string; port: number }): string {
