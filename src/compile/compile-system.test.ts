@@ -141,6 +141,16 @@ describe('compileSystem', () => {
     );
   });
 
+  it('refuses tiers of one alertname with different for, naming both places and how to drill them', () => {
+    const tiers = RULES.replace(
+      "      - record: job:x:rate1m",
+      "      - alert: Slow\n        expr: histogram_quantile(0.9, sum(rate(h_bucket[5m])) by (le)) > 3\n        for: 2m\n        labels: { severity: critical }\n      - record: job:x:rate1m",
+    );
+    expect(() => compileSystem({ ...systemWith({ prometheus: PROMETHEUS, rules: tiers, alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] }, 10)).toThrow(
+      /^alert Slow: defined twice with different 'for' \(.*rules\/a\.yml group g: for 10m; .*rules\/a\.yml group g: for 2m\); firedrill judges one timing per alertname: give each tier an alert name of its own \(SlowWarning, SlowCritical\) or one 'for'$/,
+    );
+  });
+
   it('refuses a rule that reads the clock in a way no rewrite scales, at auto too (scale 1 drills hours of rule time in hours: the user asks for it)', () => {
     const clocked = (expr: string) => ({ ...systemWith({ prometheus: PROMETHEUS, rules: RULES.replace('rate(x[1m])', expr), alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] });
     const stale = clocked('last_success_timestamp_seconds < time() - 3600');

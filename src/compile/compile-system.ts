@@ -7,6 +7,7 @@ import { badInput } from '../errors.ts';
 import { scaleAlertmanagerConfig, wireAlertmanagerConfig, type ScaledAlertmanagerConfig } from './alertmanager-config.ts';
 import { DEFAULT_RESEND_DELAY_MS, scalePrometheusConfig, wirePrometheusConfig, type ScaledPrometheusConfig } from './prometheus-config.ts';
 import { asList, readYamlMap, relativeName, type YamlMap } from './yaml-file.ts';
+import { formatDurationMs } from '../duration.ts';
 import { withRecordedWindows } from './recorded-windows.ts';
 import { compileRuleFile, resolveRuleFiles, type CompiledRule, type CompiledRuleFile } from './rule-files.ts';
 import { largestScaleAbove, MIN_SCALED_INTERVAL_MS, scaleProblems, type ScaledTimings } from './scale-safety.ts';
@@ -94,7 +95,10 @@ function compileAt(system: ResolvedSystem, sources: SourceDocs, scale: number): 
   for (const alert of alerts) {
     const other = seen.get(alert.alertname);
     if (other && other.scaledForMs !== alert.scaledForMs) {
-      throw badInput(`alert ${alert.alertname}: defined twice with different 'for' (groups ${other.group} and ${alert.group}); firedrill needs one timing per alertname`);
+      const where = (rule: CompiledRule) => `${relativeName(rule.file)} group ${rule.group}: for ${formatDurationMs(rule.forMs)}`;
+      throw badInput(
+        `alert ${alert.alertname}: defined twice with different 'for' (${where(other)}; ${where(alert)}); firedrill judges one timing per alertname: give each tier an alert name of its own (${alert.alertname}Warning, ${alert.alertname}Critical) or one 'for'`,
+      );
     }
     seen.set(alert.alertname, alert);
   }
