@@ -268,6 +268,9 @@ describe('exhaustive expectations', () => {
     );
     // A restart back within its gap explains nothing: the detail is the verdict alone.
     expect(verdict(judge([expectAlert('WorkerDown').toNotFire()], { traces: [worker], faults: [restartWith(5_000)] })).detail).toBe(`WorkerDown{service="worker"} fired at ${at(23)}`);
+    // Nor does one whose planned gap alone outlasts WorkerDown's for (2m: 3s at scale 40), late or not:
+    // the rule fired on the plan, as a rule with no for would (a regression, not the scale).
+    expect(verdict(judge([expectAlert('WorkerDown').toNotFire()], { traces: [worker], faults: [restartWith(3_500)] })).detail).toBe(`WorkerDown{service="worker"} fired at ${at(23)}`);
   });
 
   it('pending alone is no stranger', () => {

@@ -13,7 +13,7 @@ import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import { causedEpisodes, comebacks } from './causation.ts';
 import { detectionBound } from './detection-bound.ts';
-import { recoveryNote } from './recovery-note.ts';
+import { plannedDownMs, recoveryNote } from './recovery-note.ts';
 import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
 import { unexpectedAlerts } from './unexpected-alerts.ts';
 import { listText } from './list-text.ts';
@@ -72,7 +72,11 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
       if (candidates.length === 0) return { ok: true, detail: `${selectorName(e)} was never active` };
       const verdicts = candidates.map((t) => neverFires(t, traceName(t, inputs.traces)));
       const ok = verdicts.every((v) => v.ok);
-      const why = ok ? '' : recoveryNote(inputs.faults, inputs.compiled.scale, 'this scale cannot show an outage shorter than that start-up (a lower --scale can)');
+      // A late start-up explains a firing only where the plan kept the target down for less than the
+      // alert's `for`: a rule with no `for` (or one the plan outlasts) fires on the planned outage alone.
+      const forMs = Math.max(0, ...candidates.map((t) => ruleOrFirst(inputs.compiled.alerts, t.alertname, t.labels)?.scaledForMs ?? 0));
+      const withinFor = inputs.faults.filter((f) => (plannedDownMs(f) ?? Infinity) < forMs);
+      const why = ok ? '' : recoveryNote(withinFor, inputs.compiled.scale, 'this scale cannot show an outage shorter than that start-up (a lower --scale can)');
       return { ok, detail: `${verdicts.map((v) => v.detail).join('; ')}${why}` };
     }
     case 'mayFire':
