@@ -117,11 +117,14 @@ describe('compileSystem', () => {
     expect(am.inhibit_rules).toHaveLength(1);
   });
 
-  it('refuses a scrape job that maps to no service, saying how to fix it', () => {
-    const compiled = compileSystem(system, 20);
-    expect(() => writeCompiledSystem(compiled, { scrapeAddresses: new Map([['api', '127.0.0.1:1']]), alertmanagerPort: 2, sinkUrl: 'http://127.0.0.1:3' }, os.tmpdir())).toThrow(
-      /scrape job 'node' has no service or exporter; map it with job: 'node' in firedrill.config.ts or list it in ignoreJobs$/,
-    );
+  it('refuses a scrape job that maps to no service, saying how to fix it, before the rules are read', () => {
+    expect(() => compileSystem(system, 20)).toThrow(/prometheus\.yml: scrape job 'node' has no service or exporter; map it with job: 'node' in firedrill.config.ts or list it in ignoreJobs$/);
+  });
+
+  it("refuses a service whose job is no scrape job, naming the jobs there (a typo read as the rules' problem before)", () => {
+    const typo = { ...withNodeIgnored, services: [{ ...withNodeIgnored.services[0]!, job: 'apii' }] };
+    expect(() => compileSystem(typo, 20)).toThrow("system shop: services.api.job: 'apii' is no scrape job of ");
+    expect(() => compileSystem(typo, 20)).toThrow(/prometheus\.yml \(its jobs: api, node\); name one of them$/);
   });
 
   it("'auto' picks the largest scale that keeps every interval at or above the 250ms floor", () => {
