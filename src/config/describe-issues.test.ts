@@ -23,6 +23,16 @@ describe('describeZodIssues', () => {
     expect(problems({ systems: { shop: system }, scenarios: 's', sytems: {} })).toBe('(top level): unknown key "sytems" (did you mean "systems"?)');
   });
 
+  it('says a required field is missing, and names the kinds a discriminated union knows, with the one a typo meant', () => {
+    expect(problems({ systems: { shop: { ...system, services: { api: { command: ['node', 'api.js'] } } } }, scenarios: 's' })).toBe('systems.shop.services.api.job: missing; give it (string)');
+    expect(problems({ systems: { shop: { ...system, dependencies: { db: { type: 'postgress' } } } }, scenarios: 's' })).toBe(
+      'systems.shop.dependencies.db.type: "postgress" is not one firedrill knows (did you mean "postgres"?); known: postgres, redis, tcp, http',
+    );
+    expect(problems({ systems: { shop: { ...system, dependencies: { db: { type: 'mysql' } } } }, scenarios: 's' })).toBe(
+      'systems.shop.dependencies.db.type: "mysql" is not one firedrill knows; known: postgres, redis, tcp, http',
+    );
+  });
+
   it('under a discriminated union, knows only the keys of the branch the input names', () => {
     expect(problems({ systems: { shop: { ...system, dependencies: { cache: { type: 'redis', databses: ['shop'] } } } }, scenarios: 's' })).toBe(
       'systems.shop.dependencies.cache: unknown key "databses"; known: type',

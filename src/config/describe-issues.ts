@@ -19,13 +19,21 @@ export function describeZodIssues(error: z.ZodError, schema?: z.ZodType, input?:
     issue.code === 'invalid_type' &&
     /received undefined/.test(issue.message) &&
     [...unknown].some(([typo, { meant }]) => meant.includes(String(issue.path.at(-1))) && sameParent(typo.path, issue.path));
+  const valueAt = (path: readonly PropertyKey[]): unknown => path.reduce<unknown>((value, part) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined), input);
   return error.issues
     .filter((issue) => !impliedMissing(issue))
-    .map((issue) => `${issue.path.length > 0 ? pathText(issue.path) : '(top level)'}: ${messageOf(issue, unknown.get(issue))}`)
+    .map((issue) => `${issue.path.length > 0 ? pathText(issue.path) : '(top level)'}: ${messageOf(issue, unknown.get(issue), valueAt(issue.path))}`)
     .join('; ');
 }
 
-function messageOf(issue: z.core.$ZodIssue, unknown: { known: string[]; meant: string[] } | undefined): string {
+function messageOf(issue: z.core.$ZodIssue, unknown: { known: string[]; meant: string[] } | undefined, value: unknown): string {
+  // zod's own words for these name no fix: "expected string, received undefined", "Invalid discriminator value".
+  if (issue.code === 'invalid_type' && value === undefined && issue.path.length > 0) return `missing; give it (${issue.expected})`;
+  if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options) && issue.options.length > 0) {
+    const options = issue.options.map(String);
+    const guess = typeof value === 'string' ? closest(value, options) : undefined;
+    return `${JSON.stringify(value)} is not one firedrill knows${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${options.join(', ')}`;
+  }
   if (issue.code !== 'unrecognized_keys' || !unknown) return issue.message;
   return issue.keys
     .map((key, i) => {
