@@ -142,6 +142,11 @@ describe('compileSystem', () => {
     expect(() => compileSystem({ ...thin, ignoreJobs: ['node'] }, 10)).toThrow(
       'system shop: rule Slow (group g): window [30s] holds 3 samples of 10s, fewer than 4; widen the window or shorten the interval',
     );
+    // a ratio of two rates over that window says it once
+    const ratio = systemWith({ prometheus: PROMETHEUS, rules: RULES.replace('h_bucket[5m]', 'h_bucket[30s]').replace('rate(x[1m])', 'rate(e[30s]) / rate(x[30s])'), alertmanager: ALERTMANAGER });
+    expect(() => compileSystem({ ...ratio, ignoreJobs: ['node'] }, 10)).toThrow(
+      /^system shop: rule Slow \(group g\): window \[30s\] [^;]*; widen the window or shorten the interval; rule job:x:rate1m \(group g\): window \[30s\] [^;]*; widen the window or shorten the interval$/,
+    );
   });
 
   it('refuses tiers of one alertname with different for, naming both places and how to drill them', () => {

@@ -57,9 +57,10 @@ export function scaleProblems(t: ScaledTimings): string[] {
       const sampleEveryMs = window.kind === 'range' ? slowestScrapeMs : window.kind === 'subquery-range' ? group.scaledIntervalMs : 0;
       if (sampleEveryMs === 0 || window.scaledMs >= MIN_SCRAPES_PER_WINDOW * sampleEveryMs) continue;
       const samples = Math.floor(window.scaledMs / sampleEveryMs);
-      problems.push(
-        `rule ${rule} (group ${group.name}): window [${window.text}] holds ${samples} samples of ${formatDurationMs(sampleEveryMs * t.scale)}, fewer than ${MIN_SCRAPES_PER_WINDOW}; widen the window or shorten the interval`,
-      );
+      // A ratio of two rates over one window is one problem, not two.
+      const problem =
+        `rule ${rule} (group ${group.name}): window [${window.text}] holds ${samples} samples of ${formatDurationMs(sampleEveryMs * t.scale)}, fewer than ${MIN_SCRAPES_PER_WINDOW}; widen the window or shorten the interval`;
+      if (!problems.includes(problem)) problems.push(problem);
     }
   }
   if (t.scale > 1) {
