@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompiledRule } from './rule-files.ts';
-import { fixedLabels, ruleOfSeries, ruleOrFirst } from './rule-of-series.ts';
+import { fixedLabels, ruleOfSeries, ruleOrFirst, rulesOfSelector } from './rule-of-series.ts';
 
 const rule = (alertname: string, labels: Record<string, string>, forMs = 0) => ({ alertname, labels, forMs }) as unknown as CompiledRule;
 const warning = rule('HighErrorRate', { severity: 'warning' }, 300_000);
@@ -20,6 +20,14 @@ describe('ruleOfSeries', () => {
     expect(ruleOfSeries([bare, paged], 'Stale', { severity: 'ticket' })).toBe(bare);
     expect(ruleOfSeries([paged, team], 'Stale', { severity: 'page', team: 'api' })).toBeUndefined();
     expect(ruleOfSeries([warning, critical], 'HighErrorRate', { severity: 'info' })).toBeUndefined();
+  });
+
+  it("reads a selector that names fewer labels than a tier sets as that tier (the value and threshold shown are the tier's)", () => {
+    const teamWarning = rule('HighErrorRate', { severity: 'warning', team: 'shop' });
+    const teamCritical = rule('HighErrorRate', { severity: 'critical', team: 'shop' });
+    expect(ruleOrFirst([teamWarning, teamCritical], 'HighErrorRate', { severity: 'critical' })).toBe(teamCritical);
+    expect(rulesOfSelector([bare, paged], 'Stale', { severity: 'page' })).toEqual([paged, bare]);
+    expect(rulesOfSelector([teamWarning, teamCritical], 'HighErrorRate', { severity: 'info' })).toEqual([]);
   });
 
   it('falls back to the first rule of the name only when asked to', () => {

@@ -28,7 +28,19 @@ export function ruleOfSeries(rules: readonly CompiledRule[], alertname: string, 
   return widest[0];
 }
 
-/** The rule a series is of, or, when no rule can be told, the first rule of its name: what a verdict about the alert as a whole reads. */
+/**
+ * The rules of `alertname` an expectation's label selector can mean: those whose fixed labels
+ * agree with every label of the selector they set, the ones that set most of its labels first
+ * (`{severity: 'critical'}` means the tier that sets it, not a twin that sets none).
+ */
+export function rulesOfSelector(rules: readonly CompiledRule[], alertname: string, selector: Readonly<Record<string, string>>): CompiledRule[] {
+  const sets = (rule: CompiledRule) => Object.keys(selector).filter((key) => fixedLabels(rule)[key] !== undefined).length;
+  return rules
+    .filter((rule) => rule.alertname === alertname && Object.entries(selector).every(([key, value]) => (fixedLabels(rule)[key] ?? value) === value))
+    .sort((a, b) => sets(b) - sets(a));
+}
+
+/** The rule a series is of, or, when no rule can be told, the one its labels select, or the first rule of its name: what a verdict about the alert as a whole reads. */
 export function ruleOrFirst(rules: readonly CompiledRule[], alertname: string, labels: Readonly<Record<string, string>> = {}): CompiledRule | undefined {
-  return ruleOfSeries(rules, alertname, labels) ?? rules.find((rule) => rule.alertname === alertname);
+  return ruleOfSeries(rules, alertname, labels) ?? rulesOfSelector(rules, alertname, labels)[0] ?? rules.find((rule) => rule.alertname === alertname);
 }

@@ -49,6 +49,21 @@ describe('fires: the tiers of one alertname', () => {
   });
 });
 
+describe('fires: a tier that did not fire', () => {
+  const errorRate = compiled.alerts.find((a) => a.alertname === 'HighAPIErrorRate')!;
+  const apiDownRule = compiled.alerts.find((a) => a.alertname === 'APIDown')!;
+  const tiered = { ...compiled, alerts: [...compiled.alerts, { ...errorRate, alertname: 'APIDown', labels: { ...apiDownRule.labels, severity: 'warning' } }] };
+
+  it("is judged as that tier's rule that never fired, not as a mistyped label selector", () => {
+    const result = judge([expectAlert('APIDown', { severity: 'warning' }).toFire()], { compiled: tiered, traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result).ok).toBe(false);
+    expect(verdict(result).detail).not.toContain('check the label names and values');
+    // a selector no rule sets is still a likely typo
+    const typo = judge([expectAlert('APIDown', { severity: 'warn' }).toFire()], { compiled: tiered, traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
+    expect(verdict(typo).detail).toContain('check the label names and values');
+  });
+});
+
 describe('fires: caused by the drill', () => {
   it('holds for an episode that went pending after the fault, fired within for and was detected within the bound', () => {
     const result = judge([expectAlert('APIDown').toFire()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
