@@ -86,13 +86,13 @@ describe('unhealthyBeforeFaults', () => {
 
   it('names the alert of a failed verdict that went pending before the first fault, and when', () => {
     expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0)).toEqual([
-      'DjangoHighLatency{service="api"} went pending at +3.3s, 4.2s before the first fault: the system was not healthy when the faults began',
+      'DjangoHighLatency{service="api"} went pending at +3.3s, 4.2s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)',
     ]);
   });
 
   it('writes a time just before the drill began (its first evaluation comes one interval early) with its sign', () => {
     expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0 + 3_500)).toEqual([
-      'DjangoHighLatency{service="api"} went pending at -0.2s, 4.2s before the first fault: the system was not healthy when the faults began',
+      'DjangoHighLatency{service="api"} went pending at -0.2s, 4.2s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)',
     ]);
     expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0 + 3_320)[0]).toContain('went pending at +0.0s,');
   });

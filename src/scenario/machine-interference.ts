@@ -100,7 +100,7 @@ export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, '
     const early = t.episodes.find((e) => Date.parse(e.pendingAt) < firstFaultMs);
     if (!early) return [];
     const pendingMs = Date.parse(early.pendingAt);
-    return [`${traceName(t, traces)} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began`];
+    return [`${traceName(t, traces)} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)`];
   });
 }
 
