@@ -77,6 +77,14 @@ describe('vacuousExpectations', () => {
     expect(vacuousExpectations(workerOnly, piyasa).map((v) => v.index)).toEqual([0, 1]);
   });
 
+  it("names a selector every rule of the alert contradicts, whatever the expectation (a rule's labels overwrite the series')", () => {
+    const paging = { ...apiOutage, expect: [expectAlert('APIDown', { severity: 'page' }).toFire(), expectAlert('APIDown', { severity: 'page' }).toNotFire(), expectAlert('APIDown', { severity: 'page' }).toMayFire()] };
+    const reason = 'APIDown{severity="page"} can match no series: the rules of APIDown set {service="api",severity="critical"}, and a rule\'s labels overwrite the series\' own; select labels they set';
+    expect(vacuousExpectations(paging, piyasa)).toEqual([{ index: 0, reason }, { index: 1, reason }]);
+    // labels no rule sets (the expression's own) can match, and are left to the drill
+    expect(vacuousExpectations({ ...apiOutage, expect: [expectAlert('APIDown', { instance: 'api:8000' }).toFire()] }, piyasa)).toEqual([]);
+  });
+
   it('names a toBeInhibitedBy() that cannot hold: no inhibit rule can mute the target by the source, by their names and fixed labels', () => {
     const scenario = { ...apiOutage, expect: [expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'), expectAlert('WorkerDown').toBeInhibitedBy('APIDown')] };
     expect(vacuousExpectations(scenario, piyasa)).toEqual([

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { describeZodIssues } from '../config/describe-issues.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
-import { fixedLabels } from '../compile/rule-of-series.ts';
+import { fixedLabels, rulesOfSelector } from '../compile/rule-of-series.ts';
+import { selectorName } from '../expect/expectation.ts';
 import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
 import { mayInhibit } from '../gate/inhibit-link.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
@@ -125,7 +126,13 @@ export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem
   const durationMs = parseDurationMs(scenario.duration, 'duration');
   return scenario.expect.flatMap((e, index) => {
     // Every rule of the name the selector may mean (the tiers of one alert): settled only when it is settled for each.
-    const rules = compiled.alerts.filter((a) => a.alertname === e.alert && Object.entries(fixedLabels(a)).every(([key, value]) => e.labels?.[key] === undefined || e.labels[key] === value));
+    const rules = rulesOfSelector(compiled.alerts, e.alert, e.labels ?? {});
+    const named = compiled.alerts.filter((a) => a.alertname === e.alert);
+    // A rule's labels overwrite the series' own: a selector every rule of the name contradicts matches nothing.
+    if (rules.length === 0 && named.length > 0 && e.kind !== 'mayFire') {
+      const sets = [...new Set(named.map((a) => selectorName({ alert: '', labels: fixedLabels(a) }) || '{}'))].join(', ');
+      return [{ index, reason: `${selectorName(e)} can match no series: the rules of ${e.alert} set ${sets}, and a rule's labels overwrite the series' own; select labels they set` }];
+    }
     const reasonFor = (rule: CompiledRule) =>
       e.kind === 'doesNotFire'
         ? vacuousNotFire(rule, scenario, durationMs, compiled.scale)
