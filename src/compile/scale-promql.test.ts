@@ -38,15 +38,23 @@ describe('scalePromql', () => {
     expect(scalePromql('increase(x[5m]) > 20', 1, 'r').expr).toBe('increase(x[5m]) > 20');
   });
 
-  it('multiplies a difference of clock times by the scale: wall seconds of a world that runs scale times faster', () => {
+  it('multiplies an age by the scale: wall seconds of a world that runs scale times faster', () => {
     expect(scalePromql('time() - process_start_time_seconds > 60', 40, 'r').expr).toBe('((time() - process_start_time_seconds) * 40) > 60');
-    expect(scalePromql('cert_expiry_seconds - time() < 86400', 40, 'r').expr).toBe('((cert_expiry_seconds - time()) * 40) < 86400');
     expect(scalePromql('(time() - timestamp(up)) > 60', 40, 'r').expr).toBe('(((time() - timestamp(up)) * 40)) > 60');
-    expect(scalePromql('time() - on(job) last_success_timestamp_seconds > 3600', 40, 'r').clockReads).toEqual([]);
+    expect(scalePromql('vector(time()) - on() last_success_timestamp_seconds > 3600', 40, 'r').expr).toBe('((vector(time()) - on() last_success_timestamp_seconds) * 40) > 3600');
+    // Prometheus binds offset and @ to the selector: they stay inside the age
+    expect(scalePromql('time() - x offset 5m > 60', 40, 'r').expr).toBe('((time() - x offset 7s500ms) * 40) > 60');
+    expect(scalePromql('time() - x @ 123 > 60', 40, 'r').expr).toBe('((time() - x @ 123) * 40) > 60');
+    // what it reads of the clock inside the age is part of it
+    const sinceChange = scalePromql('time() - max_over_time(timestamp(changes(x[1m]) > 0)[1h:1m]) > 600', 40, 'r');
+    expect(sinceChange.expr).toBe('((time() - max_over_time(timestamp(changes(x[1s500ms]) > 0)[1m30s:1s500ms])) * 40) > 600');
+    expect(sinceChange.clockReads).toEqual([]);
   });
 
-  it('returns the reads of the clock it cannot scale: a clock time against a number, calendar functions', () => {
+  it('returns the reads of the clock it cannot scale: a clock time against numbers, a time less now, calendar functions', () => {
     expect(scalePromql('last_success_timestamp_seconds < time() - 3600', 40, 'r')).toEqual({ expr: 'last_success_timestamp_seconds < time() - 3600', windows: [], clockReads: ['time()'] });
+    expect(scalePromql('last_success_timestamp_seconds < time() - 24 * 3600', 40, 'r').clockReads).toEqual(['time()']);
+    expect(scalePromql('probe_ssl_earliest_cert_expiry - time() < 86400 * 7', 40, 'r').clockReads).toEqual(['time()']);
     expect(scalePromql('up == 0 and on() hour() >= 9 and on() day_of_week() < 6', 40, 'r').clockReads).toEqual(['hour()', 'day_of_week()']);
     expect(scalePromql('time() > 1700000000', 40, 'r').clockReads).toEqual(['time()']);
   });

@@ -37,6 +37,8 @@ export function scalePromql(expr: string, scale: number, where: string): ScaledP
   const edits: { from: number; to: number; text: string }[] = [];
   const windows: PromqlWindow[] = [];
   const clockReads: string[] = [];
+  // Ages already multiplied: what they read of the clock is part of the age.
+  const ages: { from: number; to: number }[] = [];
   const timesScale = (node: { from: number; to: number }) => {
     if (scale === 1) return;
     edits.push({ from: node.from, to: node.from, text: '((' }, { from: node.to, to: node.to, text: `) * ${scale})` });
@@ -47,11 +49,15 @@ export function scalePromql(expr: string, scale: number, where: string): ScaledP
     enter(node) {
       if (node.type.isError && syntaxErrorAt === undefined) syntaxErrorAt = node.from;
       if (node.name === 'FunctionCall' && functionOf(node.node) === 'Increase') timesScale(node);
-      if (node.name === 'BinaryExpr' && clockOperands(node.node).length > 0) {
-        timesScale(node);
-        return;
+      if (node.name === 'BinaryExpr' && isAge(node.node)) {
+        // Prometheus binds `offset` and `@` to the selector before them; the parser, to the whole subtraction.
+        let whole: TreeNode = node.node;
+        while (whole.parent && (whole.parent.name === 'OffsetExpr' || whole.parent.name === 'StepInvariantExpr')) whole = whole.parent;
+        timesScale(whole);
+        ages.push(whole);
       }
-      if (node.name === 'FunctionCall' && CLOCK_FUNCTIONS.has(functionOf(node.node) ?? '') && !isDifferenceOperand(node.node)) {
+      const withinAge = ages.some((age) => age.from <= node.from && node.to <= age.to);
+      if (node.name === 'FunctionCall' && CLOCK_FUNCTIONS.has(functionOf(node.node) ?? '') && !withinAge) {
         clockReads.push(expr.slice(node.from, node.to));
       }
       if (node.name !== DURATION_LITERAL) return;
@@ -94,21 +100,33 @@ function unparenthesised(node: TreeNode): TreeNode {
 }
 
 /**
- * The time() and timestamp() operands of a subtraction of clock times, which is a duration. One
- * whose other side is a number (`time() - 3600`) is a clock time, not a duration.
+ * An age: now, or a sample's time, less an earlier time of the drill's world (`time() -
+ * process_start_time_seconds`, `time() - timestamp(x)`). A clock time less a number (`time() -
+ * 3600`) is a clock time; a time less now (`cert_expiry - time()`, often a deadline of the real
+ * world, a certificate's) is not an age either: both stay clock reads.
  */
-function clockOperands(binary: TreeNode): TreeNode[] {
+function isAge(binary: TreeNode): boolean {
   const children = childrenOf(binary);
-  if (!children.some((c) => c.name === 'Sub')) return [];
-  const operands = children.filter((c) => c.name !== 'Sub' && c.name !== 'MatchingModifierClause').map(unparenthesised);
-  if (operands.some((c) => c.name === 'NumberDurationLiteral' || c.name === 'UnaryExpr' || c.name === 'StringLiteral')) return [];
-  return operands.filter((c) => c.name === 'FunctionCall' && (functionOf(c) === 'Time' || functionOf(c) === 'Timestamp'));
+  if (!children.some((c) => c.name === 'Sub')) return false;
+  const [left, right] = children.filter((c) => c.name !== 'Sub' && c.name !== 'MatchingModifierClause' && c.name !== 'BoolModifier').map(unparenthesised);
+  if (!left || !right || isNumber(right) || isNow(right)) return false;
+  return isNow(left) || (left.name === 'FunctionCall' && functionOf(left) === 'Timestamp');
 }
 
-function isDifferenceOperand(call: TreeNode): boolean {
-  let holder = call.parent;
-  while (holder?.name === 'ParenExpr') holder = holder.parent;
-  return holder?.name === 'BinaryExpr' && clockOperands(holder).some((c) => c.from === call.from && c.to === call.to);
+/** time(), or vector(time()). */
+function isNow(node: TreeNode): boolean {
+  if (node.name !== 'FunctionCall') return false;
+  if (functionOf(node) === 'Time') return true;
+  if (functionOf(node) !== 'Vector') return false;
+  const body = childrenOf(node).find((c) => c.name === 'FunctionCallBody');
+  const argument = body && childrenOf(body).map(unparenthesised).find((c) => c.name === 'FunctionCall');
+  return argument !== undefined && functionOf(argument) === 'Time';
+}
+
+/** An expression of numbers alone (`86400 * 7`): no selector and no function in it. */
+function isNumber(node: TreeNode): boolean {
+  if (node.name === 'VectorSelector' || node.name === 'MatrixSelector' || node.name === 'FunctionCall' || node.name === 'SubqueryExpr') return false;
+  return childrenOf(node).every(isNumber);
 }
 
 type SyntaxNodeLike = { name: string; parent: SyntaxNodeLike | null; firstChild: SyntaxNodeLike | null; from: number } | null | undefined;

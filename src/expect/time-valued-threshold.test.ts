@@ -21,6 +21,15 @@ describe('thresholds that are a time, passed no sooner than that time after the 
     expect(timeThresholdMs('rate(request_latency_seconds_sum[5m]) / rate(request_latency_seconds_count[5m]) > 2', RECORDS)).toBe(2_000);
   });
 
+  it('an age read off the clock is rule time: its threshold passes in threshold / scale of wall time', () => {
+    // A backup 10h stale can page no sooner than 15 min of wall time at scale 40, not 10 h: a late
+    // page (a threshold of 36000 for 3600) must not pass within such a bound.
+    expect(timeThresholdMs('time() - last_success_timestamp_seconds > 36000', RECORDS, 40)).toBe(900_000);
+    expect(timeThresholdMs('time() - process_start_time_seconds > 60', RECORDS, 40)).toBe(1_500);
+    const ages = new Map([...RECORDS, ['job:backup:age', 'time() - last_success_timestamp_seconds']]);
+    expect(timeThresholdMs('job:backup:age > 3600', ages, 40)).toBe(90_000);
+  });
+
   it('not a time: rates of _count or of buckets, counters, ratios, and "below" comparisons', () => {
     expect(timeThresholdMs('sum(rate(db_seconds_count[5m])) - sum(rate(db_seconds_bucket{le="0.5"}[5m])) > 10', RECORDS)).toBe(0);
     expect(timeThresholdMs('job:requests:rate5m > 100', RECORDS)).toBe(0);

@@ -18,17 +18,36 @@ const MAX_RECORD_DEPTH = 5;
  * `_count` or of buckets is a number of events, not a time. 0 for anything else.
  */
 export function timeValuedThresholdMs(rule: CompiledRule, compiled: CompiledSystem): number {
-  return timeThresholdMs(rule.expr, recordingRules(compiled.ruleFiles.map((f) => f.doc)));
+  return timeThresholdMs(rule.expr, recordingRules(compiled.ruleFiles.map((f) => f.doc)), compiled.scale);
 }
 
-/** timeValuedThresholdMs for an expression, with the recording rules it may read. */
-export function timeThresholdMs(expr: string, records: ReadonlyMap<string, string>): number {
+/**
+ * timeValuedThresholdMs for an expression, with the recording rules it may read. An age read off
+ * the clock (`time() - last_success_timestamp_seconds > 3600`) is rule time, compiled times the
+ * scale (scale-promql.ts): it passes its threshold in threshold / scale of wall time.
+ */
+export function timeThresholdMs(expr: string, records: ReadonlyMap<string, string>, scale = 1): number {
   const { value, threshold, direction } = valueAndThreshold(expr);
   if (direction !== 'above') return 0;
   const limit = Number(/-?\d+(\.\d+)?(e-?\d+)?/i.exec(threshold)?.[0]);
   if (!Number.isFinite(limit) || limit <= 0) return 0;
+  if (readsClock(value, records, 0)) return (limit * 1_000) / scale;
   const unit = timeUnitMs(value, records, 0);
   return unit === 0 ? 0 : limit * unit;
+}
+
+/** Whether an expression, or a recording rule it reads, takes time() or timestamp(). */
+function readsClock(expr: string, records: ReadonlyMap<string, string>, depth: number): boolean {
+  let reads = false;
+  parser.parse(expr).iterate({
+    enter(ref) {
+      if (ref.name === 'Time' || ref.name === 'Timestamp') reads = true;
+      if (ref.name !== 'Identifier' || ref.node.parent?.name !== 'VectorSelector' || depth >= MAX_RECORD_DEPTH) return;
+      const recorded = records.get(expr.slice(ref.from, ref.to));
+      if (recorded !== undefined && readsClock(recorded, records, depth + 1)) reads = true;
+    },
+  });
+  return reads;
 }
 
 /** Milliseconds per unit of the time an expression computes, or 0 when it computes no time. */

@@ -23,7 +23,8 @@ describe('counterWindows', () => {
 
   it('sees the aggregation through a product with a number, as a compiled count is', () => {
     expect(counterWindows('sum by (job) (((increase(e{code="500"}[7s500ms])) * 40)) > 20')).toEqual([{ selector: 'e{code="500"}', range: '7s500ms', grouping: 'by (job)', aggregated: true }]);
-    // a product of two series is no aggregation of either
+    // a product of two series is no aggregation of either, nor is a comparison with a number (a filter)
     expect(counterWindows('sum(rate(a[1m]) * on(p) b)').map((w) => w.aggregated)).toEqual([false]);
+    expect(counterWindows('count(rate(e[5m]) > 0.1)').map((w) => w.aggregated)).toEqual([false]);
   });
 });

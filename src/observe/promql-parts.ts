@@ -73,7 +73,7 @@ export function counterWindows(expr: string): CounterWindow[] {
       if (!matrix || !vector || !duration) return;
       let aggregate: Node | null = node.parent;
       // A product with a number (as a compiled count is: `(increase(x[7s500ms])) * 40`) combines no series.
-      const bySeries = (n: Node) => n.name === 'BinaryExpr' && !n.getChild('NumberDurationLiteral');
+      const bySeries = (n: Node) => n.name === 'BinaryExpr' && !(n.getChild('Mul') && n.getChild('NumberDurationLiteral'));
       while (aggregate && aggregate.name !== 'AggregateExpr' && !bySeries(aggregate)) aggregate = aggregate.parent;
       const modifier = aggregate?.name === 'AggregateExpr' ? aggregate.getChild('AggregateModifier') : null;
       found.push({
