@@ -62,7 +62,6 @@ export function compileSystem(system: ResolvedSystem, requested: ScaleRequest, m
   const sources = readSources(system, mutations);
   const atOne = compileAt(system, sources, 1);
   const scale = requested === 'auto' ? largestScaleAbove(timingsOf(atOne), AUTO_SCALE_FLOOR_MS, MAX_AUTO_SCALE) : requested;
-  checkJobMapping(system, atOne.prometheus);
   const compiled = scale === 1 ? atOne : compileAt(system, sources, scale);
   const problems = scaleProblems(timingsOf(compiled));
   if (problems.length > 0) throw badInput(`system ${system.name}: ${problems.join('; ')}`);
@@ -119,26 +118,6 @@ function compileAt(system: ResolvedSystem, sources: SourceDocs, scale: number): 
 /** Wall milliseconds each job's target needs to answer at worst, where that is known. */
 function scrapeTimeoutFloors(system: ResolvedSystem): Map<string, number> {
   return new Map(scrapeTargets(system).flatMap((t) => (t.minScrapeTimeoutMs === undefined ? [] : [[t.job, t.minScrapeTimeoutMs] as [string, number]])));
-}
-
-/**
- * Every service and exporter names a scrape job of the Prometheus config, and every job that is
- * not ignored has one: checked before anything reads the rules, whose checks (what a drill
- * watches) would otherwise explain a mistyped job as something else.
- */
-function checkJobMapping(system: ResolvedSystem, prometheus: ScaledPrometheusConfig): void {
-  const jobs = prometheus.jobs.map((j) => j.job);
-  const file = relativeName(system.prometheus);
-  for (const target of scrapeTargets(system)) {
-    if (jobs.includes(target.job)) continue;
-    const kind = system.services.some((s) => s.name === target.name) ? 'services' : 'exporters';
-    throw badInput(`system ${system.name}: ${kind}.${target.name}.job: '${target.job}' is no scrape job of ${file} (its jobs: ${jobs.join(', ') || 'none'}); name one of them`);
-  }
-  const mapped = new Set(scrapeTargets(system).map((t) => t.job));
-  const unmapped = scrapedJobs(prometheus, system).find((j) => !mapped.has(j.job));
-  if (unmapped) {
-    throw badInput(`${file}: scrape job '${unmapped.job}' has no service or exporter; map it with job: '${unmapped.job}' in firedrill.config.ts or list it in ignoreJobs`);
-  }
 }
 
 /** Jobs that stay in the compiled config: ignored jobs do not constrain the scale. */

@@ -28,6 +28,7 @@ describe('describeZodIssues', () => {
     expect(problems({ systems: { shop: { ...system, dependencies: { db: { type: 'postgress' } } } }, scenarios: 's' })).toBe(
       'systems.shop.dependencies.db.type: "postgress" is not one firedrill knows (did you mean "postgres"?); known: postgres, redis, tcp, http',
     );
+    expect(problems({ systems: { shop: { ...system, dependencies: { db: { databases: ['shop'] } } } }, scenarios: 's' })).toBe('systems.shop.dependencies.db.type: missing; give it (one of: postgres, redis, tcp, http)');
     expect(problems({ systems: { shop: { ...system, dependencies: { db: { type: 'mysql' } } } }, scenarios: 's' })).toBe(
       'systems.shop.dependencies.db.type: "mysql" is not one firedrill knows; known: postgres, redis, tcp, http',
     );

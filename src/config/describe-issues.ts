@@ -31,6 +31,7 @@ function messageOf(issue: z.core.$ZodIssue, unknown: { known: string[]; meant: s
   if (issue.code === 'invalid_type' && value === undefined && issue.path.length > 0) return `missing; give it (${issue.expected})`;
   if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options) && issue.options.length > 0) {
     const options = issue.options.map(String);
+    if (value === undefined) return `missing; give it (one of: ${options.join(', ')})`;
     const guess = typeof value === 'string' ? closest(value, options) : undefined;
     return `${JSON.stringify(value)} is not one firedrill knows${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${options.join(', ')}`;
   }

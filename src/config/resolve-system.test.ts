@@ -54,15 +54,17 @@ describe('resolveSystem: dependency references in a service environment', () => 
     dependencies: { 'pricing-api': { type: 'tcp', address: '127.0.0.1:9' } },
   });
 
-  it('refuses a reference that is no dependency reference, instead of handing the service the text as written', () => {
+  it('refuses a reference that is a mistyped dependency reference, instead of handing the service the text as written', () => {
     expect(() => resolve(withEnv({ PRICING_URL: 'http://{{pricing_api}}' }))).toThrow(
-      'firedrill.config.ts: systems.storefront.services.api.env.PRICING_URL: {{pricing_api}} is no dependency reference; write {{<dependency>}}, {{<dependency>.host}} or {{<dependency>.port}} (dependencies: pricing-api)',
+      "firedrill.config.ts: systems.storefront.services.api.env.PRICING_URL: {{pricing_api}} is no dependency reference (did you mean dependency 'pricing-api': {{pricing-api}}, {{pricing-api.host}} or {{pricing-api.port}}?)",
     );
-    expect(() => resolve(withEnv({ PRICING_HOST: '{{pricing-api.addr}}' }))).toThrow(/\{\{pricing-api\.addr\}\} is no dependency reference/);
+    expect(() => resolve(withEnv({ PRICING_HOST: '{{pricing-api.addr}}' }))).toThrow(
+      'systems.storefront.services.api.env.PRICING_HOST: {{pricing-api.addr}}: a dependency reference is {{pricing-api}}, {{pricing-api.host}} or {{pricing-api.port}}, not .addr',
+    );
   });
 
-  it('takes well-formed references, and leaves a template of the service its own', () => {
-    const system = resolve(withEnv({ PRICING_URL: 'http://{{pricing-api}}', PORT_ONLY: '{{ pricing-api.port }}', FORMAT: '{{.Name}} at {{ .Time }}' }));
+  it('takes well-formed references, and leaves a template of the service its own (one that names no dependency)', () => {
+    const system = resolve(withEnv({ PRICING_URL: 'http://{{pricing-api}}', PORT_ONLY: '{{ pricing-api.port }}', FORMAT: '{{.Name}} at {{ .Time }}', UPPER: '{{DB_URL}}' }));
     expect([...system.services[0]!.uses]).toEqual(['pricing-api']);
   });
 });

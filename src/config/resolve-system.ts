@@ -5,6 +5,7 @@ import type { SystemConfig } from './define-config.ts';
 import { DEPENDENCY_REFERENCE, REFERENCE_LIKE, type ResolvedDependency, type ResolvedExporter, type ResolvedHost, type ResolvedService, type ResolvedSystem } from './resolved-system.ts';
 import { resolveCommand } from './which.ts';
 import { checkComposeService } from './compose-service-check.ts';
+import { closest } from './describe-issues.ts';
 
 const DEFAULT_HOST_CPUS = 2;
 const DEFAULT_HOST_MEMORY = '8GiB';
@@ -104,12 +105,8 @@ export function resolveSystem(name: string, system: SystemConfig, dir: string, f
     if (service.faults && faultPath === null) throw badInput(`${at(`services.${serviceName}.faults`)}: faults need a fault endpoint; set faultPath or drop faults (outside faults need none)`);
     const uses = new Set<string>();
     for (const [variable, value] of Object.entries(service.env ?? {})) {
-      const malformed = [...value.matchAll(REFERENCE_LIKE)].find((m) => !new RegExp(`^${DEPENDENCY_REFERENCE.source}$`).test(m[0]));
-      if (malformed) {
-        throw badInput(
-          `${at(`services.${serviceName}.env.${variable}`)}: ${malformed[0]} is no dependency reference; write {{<dependency>}}, {{<dependency>.host}} or {{<dependency>.port}} (dependencies: ${dependencies.map((d) => d.name).join(', ') || 'none'})`,
-        );
-      }
+      const mistyped = mistypedReference(value, dependencies.map((d) => d.name));
+      if (mistyped) throw badInput(`${at(`services.${serviceName}.env.${variable}`)}: ${mistyped}`);
       for (const match of value.matchAll(DEPENDENCY_REFERENCE)) {
         const dep = match[1]!;
         if (!dependencies.some((d) => d.name === dep)) {
@@ -156,4 +153,23 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A `{{...}}` in an environment value that is meant for a dependency but is none firedrill expands
+ * (`{{pricing_api}}` for `pricing-api`, `{{db.addr}}`), said as the fix; undefined when there is
+ * none. A template of the service's own (`{{user}}`, `{{.Name}}`, `{{end}}`) names no dependency and
+ * is left to it.
+ */
+function mistypedReference(value: string, dependencies: readonly string[]): string | undefined {
+  const exact = new RegExp(`^${DEPENDENCY_REFERENCE.source}$`);
+  for (const [reference] of value.matchAll(REFERENCE_LIKE)) {
+    if (exact.test(reference)) continue;
+    const [name, ...parts] = reference.slice(2, -2).trim().split('.');
+    const forms = (dep: string) => `{{${dep}}}, {{${dep}.host}} or {{${dep}.port}}`;
+    if (dependencies.includes(name!)) return `${reference}: a dependency reference is ${forms(name!)}, not .${parts.join('.')}`;
+    const meant = closest(name!, dependencies);
+    if (meant) return `${reference} is no dependency reference (did you mean dependency '${meant}': ${forms(meant)}?)`;
+  }
+  return undefined;
 }

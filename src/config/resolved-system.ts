@@ -55,7 +55,7 @@ export function scrapeTargets(system: Pick<ResolvedSystem, 'services' | 'exporte
 
 /** `{{db}}`, `{{db.host}}`, `{{db.port}}` in an environment value. */
 export const DEPENDENCY_REFERENCE = /\{\{\s*([a-z][a-z0-9-]*)(?:\.(host|port))?\s*\}\}/g;
-/** Anything written like a reference (`{{pricing_api}}`, `{{db.addr}}`), to catch one that is none; a service's own template (`{{.Name}}`) is not. */
+/** Anything written like a reference (`{{pricing_api}}`, `{{db.addr}}`): a mistyped one is caught by its closeness to a dependency name. */
 export const REFERENCE_LIKE = /\{\{\s*[A-Za-z_][\w.-]*\s*\}\}/g;
 
 /** Replaces every dependency reference in `value` with the address the service must use. */

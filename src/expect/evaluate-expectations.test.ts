@@ -61,6 +61,9 @@ describe('fires: a tier that did not fire', () => {
     // a selector no rule sets is still a likely typo
     const typo = judge([expectAlert('APIDown', { severity: 'warn' }).toFire()], { compiled: tiered, traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
     expect(verdict(typo).detail).toContain('check the label names and values');
+    // nor is a tier's label beside a mistyped one
+    const beside = judge([expectAlert('APIDown', { severity: 'warning', servce: 'api' }).toFire()], { compiled: tiered, traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
+    expect(verdict(beside).detail).toContain('check the label names and values');
   });
 });
 

@@ -59,8 +59,8 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
   const trace = traceFor(inputs.traces, e.alert, e.labels);
   // A label selector that matches none of the alert's series: say that, not that the alert did nothing.
   const series = inputs.traces.filter((t) => t.alertname === e.alert);
-  // Unless a tier's rule sets those labels: then they are right, and that tier did not fire.
-  const namesTier = e.labels !== undefined && rulesOfSelector(inputs.compiled.alerts, e.alert, e.labels).some((rule) => Object.keys(e.labels!).some((key) => fixedLabels(rule)[key] !== undefined));
+  // Unless a tier's rule sets every one of those labels: then they are right, and that tier did not fire.
+  const namesTier = e.labels !== undefined && rulesOfSelector(inputs.compiled.alerts, e.alert, e.labels).some((rule) => Object.keys(e.labels!).every((key) => fixedLabels(rule)[key] !== undefined));
   if (e.labels && !namesTier && candidates.length === 0 && series.length > 0 && e.kind !== 'doesNotFire' && e.kind !== 'mayFire') {
     const labelSets = series.map((t) => `{${Object.entries(t.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}="${v}"`).join(',')}}`);
     return { ok: false, detail: `no series of ${e.alert} has the labels ${selectorName(e)} asks for; its series were ${[...new Set(labelSets)].join(', ')}: check the label names and values` };

@@ -68,6 +68,14 @@ describe('vacuousExpectations', () => {
     expect(vacuousExpectations(apiOutage, piyasa)).toEqual([]);
   });
 
+  it("says a toFire() cannot hold because the rule watches no part of the system: a part's job mistyped", () => {
+    const mistyped = { ...piyasa, system: { ...piyasa.system, services: piyasa.system.services.map((s) => (s.name === 'api' ? { ...s, job: 'piyasa-chatbot-apii' } : s)) } };
+    const [down] = vacuousExpectations({ ...apiOutage, expect: [expectAlert('APIDown').toFire()] }, mistyped);
+    expect(down!.reason).toBe(
+      'APIDown toFire() cannot hold: it watches no part of system piyasa (no service or exporter has the job its expression selects); check the job: of each part in firedrill.config.ts against fixtures/piyasa/prometheus.yml',
+    );
+  });
+
   it('settles an expectation on an alert of several tiers only when it is settled for every tier its selector may mean', () => {
     // A second APIDown, a warning tier that watches the worker: a kill of the worker can fire that one.
     const workerDown = piyasa.alerts.find((a) => a.alertname === 'WorkerDown')!;

@@ -3,6 +3,7 @@ import type { CompiledSystem } from '../compile/compile-system.ts';
 import { describeZodIssues } from '../config/describe-issues.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { fixedLabels, rulesOfSelector } from '../compile/rule-of-series.ts';
+import { relativeName } from '../compile/yaml-file.ts';
 import { selectorName } from '../expect/expectation.ts';
 import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
 import { mayInhibit } from '../gate/inhibit-link.ts';
@@ -163,6 +164,10 @@ function unlinkedInhibition(target: string, source: string, compiled: CompiledSy
 function unfaultedFire(rule: CompiledRule, scenario: Scenario, compiled: CompiledSystem): string | undefined {
   const watched = faultTargetsWatchedBy(rule, compiled);
   if (scenario.faults.some((f) => watched.includes(f.fault.target))) return undefined;
+  if (watched.length === 0) {
+    // Most often a service's `job` that is not the scrape job its rules select (a typo).
+    return `${rule.alertname} toFire() cannot hold: it watches no part of system ${compiled.system.name} (no service or exporter has the job its expression selects); check the job: of each part in firedrill.config.ts against ${relativeName(compiled.prometheus.source)}`;
+  }
   const faulted = scenario.faults.length === 0 ? 'the scenario has no fault' : `the scenario faults only ${[...new Set(scenario.faults.map((f) => f.fault.target))].join(', ')}`;
   return `${rule.alertname} toFire() cannot hold: ${faulted}, and only a firing after a fault on what it watches (${watched.join(', ')}) counts; add such a fault, or expect toNotFire()`;
 }
