@@ -165,7 +165,7 @@ describe('compileSystem', () => {
     expect(() => compileSystem(stale, 'auto')).toThrow(/time\(\) reads the clock, which runs 40 times slower than rule time at scale 40/);
     expect(compileSystem(stale, 1).scale).toBe(1);
     expect(() => compileSystem(clocked('hour() >= 9'), 2)).toThrow(/rule job:x:rate1m \(group g\): hour\(\) reads the clock/);
-    // the same staleness as a difference of times is scaled, at any scale
+    // the same staleness written as an age is scaled, at any scale
     const age = compileSystem(clocked('time() - last_success_timestamp_seconds > 3600'), 'auto');
     expect(age.scale).toBe(40);
   });
