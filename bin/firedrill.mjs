@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Loads TypeScript (CLI, config, scenarios) through tsx, then hands over to the CLI. Both hooks:
 // in a CommonJS project (npm's default) the user's firedrill.config.ts is a CommonJS module.
+import { readdirSync, readFileSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 import { register as registerCommonJs } from 'tsx/cjs/api';
 
@@ -10,6 +11,36 @@ registerCommonJs();
 // Node's own teardown after a natural exit was seen spinning at full CPU forever
 // (Environment::CleanupHandles, after a gate had written its result), which would hang a CI job.
 // 'beforeExit' comes only when nothing is pending, so no stop, removal or write is cut short.
-process.once('beforeExit', () => process.exit());
+process.once('beforeExit', () => {
+  stopTranspilers();
+  process.exit();
+});
+
+/**
+ * process.exit() waits for every worker thread to tear down, and a helper thread's teardown was
+ * seen spinning forever (gdb: the main thread in Worker::JoinThread, the worker in
+ * CleanupHandles) with only its pipes to the esbuild service tsx starts left open. Nothing is
+ * imported any more at exit, so those services are stopped first: their pipes close, and nothing
+ * is left for a teardown to wait on.
+ */
+function stopTranspilers() {
+  let entries;
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return; // no procfs: nothing to find them by
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces, so read from its closing parenthesis
+      const [comm, rest] = [stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), stat.slice(stat.lastIndexOf(')') + 2)];
+      if (comm === 'esbuild' && Number(rest.split(' ')[1]) === process.pid) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
 const { main } = await import('../src/cli/main.ts');
 await main(process.argv);
