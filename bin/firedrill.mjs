@@ -17,11 +17,12 @@ process.once('beforeExit', () => {
 });
 
 /**
- * process.exit() waits for every worker thread to tear down, and a helper thread's teardown was
- * seen spinning forever (gdb: the main thread in Worker::JoinThread, the worker in
- * CleanupHandles) with only its pipes to the esbuild service tsx starts left open. Nothing is
- * imported any more at exit, so those services are stopped first: their pipes close, and nothing
- * is left for a teardown to wait on.
+ * process.exit() waits for every worker thread to tear down (tsx's loader thread among them), and
+ * a thread's teardown was once seen spinning forever (gdb: the main thread in Worker::JoinThread,
+ * the worker in CleanupHandles) with only its pipes to an esbuild service left open. firedrill's
+ * own helper threads now run bundled code with no loader (helper-thread.ts); the esbuild services
+ * left (tsx's, and the bundler's) are stopped here, as nothing is imported or bundled any more at
+ * exit: their pipes close, and nothing is left for a teardown to wait on.
  */
 function stopTranspilers() {
   let entries;

@@ -12,12 +12,12 @@ import type { TrafficThreadReply, TrafficThreadRequest } from './traffic-thread-
 // streams run in a thread whose event loop does nothing else; the main thread hands each run over
 // and hears its counts (for live progress) and its tally at the end.
 
-/** Loading the thread (its TypeScript loader, undici) takes a second or two on a busy machine; nothing after this means it cannot load. */
+/** Loading the thread (bundling its code, then undici) takes a second or two on a busy machine; nothing after this means it cannot load. */
 const LOAD_TIMEOUT_MS = 60_000;
 /** After a run's timeline its last requests time out within seconds (paced-stream.ts); no tally after this means the thread is stuck. */
 const FINISH_TIMEOUT_MS = 60_000;
 
-const ENTRY = new URL('./traffic-thread.mjs', import.meta.url);
+const ENTRY = new URL('./traffic-thread.ts', import.meta.url);
 
 interface PendingRun {
   readonly live: LiveTraffic | undefined;

@@ -23,7 +23,7 @@ const ANSWER_TIMEOUT_MS = 60_000;
 type Call = ProxyThreadRequest extends infer R ? (R extends ProxyThreadRequest ? Omit<R, 'seq'> : never) : never;
 
 /** The thread's code; a test of a crash swaps in its own (`useProxyThreadEntry`). */
-let entry = new URL('./proxy-thread.mjs', import.meta.url);
+let entry = new URL('./proxy-thread.ts', import.meta.url);
 
 /**
  * The one thread of this process that runs its proxies, started with the first. The stacks keep
