@@ -114,8 +114,23 @@ describe('toNotify', () => {
     expect(() => expect(misrouted).toNotify('critical-alerts')).toThrow('APIDown{service="api"} reached default; expected only critical-alerts');
   });
 
-  it('fails when nothing was notified', () => {
-    expect(() => expect(suppressedLatency()).toNotify('warnings')).toThrow('reached no receiver; expected warnings');
+  it('fails when nothing was notified, saying where the alert stopped on its way', () => {
+    expect(() => expect(suppressedLatency()).toNotify('warnings')).toThrow(
+      `reached no receiver (it fired at ${at(16)}; Alertmanager suppressed it by APIDown from ${at(16.2)} to ${at(29.9)}); expected warnings`,
+    );
+    const silent = makeTrace({ alertname: 'APIDown', firingAt: null });
+    expect(() => expect(silent).toNotify('critical-alerts')).toThrow('APIDown{service="api"} reached no receiver: it never fired in Prometheus; expected critical-alerts');
+    // Dropped by Prometheus' alert relabelling, or sent to no Alertmanager at all.
+    const dropped = makeTrace({ alertname: 'APIDown', reachedAlertmanagerAt: null });
+    expect(() => expect(dropped).toNotify('critical-alerts')).toThrow(
+      `reached no receiver (it fired at ${at(13)} but Alertmanager never listed it: check prometheus.yml's alerting section and its alert_relabel_configs); expected critical-alerts`,
+    );
+    const unrouted = makeTrace({ alertname: 'APIDown', reachedAlertmanagerAt: at(13.1) });
+    expect(() => expect(unrouted).toNotify('critical-alerts')).toThrow(
+      `reached no receiver (it fired at ${at(13)} and Alertmanager had it from ${at(13.1)}, but sent it nowhere by the end: check its route's matchers, receiver and group_wait); expected critical-alerts`,
+    );
+    // No poll data (the polls failed, or an older result): nothing is claimed about Alertmanager.
+    expect(() => expect(makeTrace({ alertname: 'APIDown' })).toNotify('critical-alerts')).toThrow(`reached no receiver (it fired at ${at(13)}); expected critical-alerts`);
   });
 
   it('with several receivers (a route fanning out with continue: true): passes only when each got it and no other did', () => {

@@ -118,13 +118,27 @@ export function notifiesReceiver(trace: AlertTrace, receivers: string | readonly
   const wanted = listText(expected);
   const firing = trace.notifications.filter((n) => n.status === 'firing');
   const elsewhere = firing.filter((n) => !expected.includes(n.receiver));
-  if (firing.length === 0) return { ok: false, detail: `${name} reached no receiver; expected ${wanted}` };
+  if (firing.length === 0) return { ok: false, detail: `${name} reached no receiver${whyNoReceiver(trace)}; expected ${wanted}` };
   if (elsewhere.length > 0) {
     return { ok: false, detail: `${name} reached ${[...new Set(elsewhere.map((n) => n.receiver))].join(', ')}; expected only ${wanted}` };
   }
   const missed = expected.filter((r) => !firing.some((n) => n.receiver === r));
   if (missed.length > 0) return { ok: false, detail: `${name} reached ${[...new Set(firing.map((n) => n.receiver))].join(', ')} but not ${listText(missed)}; expected ${wanted}` };
   return { ok: true, detail: expected.map((r) => `${name} reached ${r} at ${firing.find((n) => n.receiver === r)!.at}`).join('; ') };
+}
+
+/** Where an alert that no receiver heard of stopped on its way: in Prometheus, before Alertmanager, or in its routes. */
+function whyNoReceiver(trace: AlertTrace): string {
+  const firedAt = trace.episodes.find((e) => e.firingAt !== null)?.firingAt ?? trace.firingAt;
+  if (firedAt === null) return ': it never fired in Prometheus';
+  if (trace.inhibitedBy.length > 0) return ` (it fired at ${firedAt}; Alertmanager suppressed it by ${listText(trace.inhibitedBy)} from ${trace.suppressedFrom} to ${trace.suppressedUntil})`;
+  if (trace.reachedAlertmanagerAt === null) {
+    return ` (it fired at ${firedAt} but Alertmanager never listed it: check prometheus.yml's alerting section and its alert_relabel_configs)`;
+  }
+  if (trace.reachedAlertmanagerAt !== undefined) {
+    return ` (it fired at ${firedAt} and Alertmanager had it from ${trace.reachedAlertmanagerAt}, but sent it nowhere by the end: check its route's matchers, receiver and group_wait)`;
+  }
+  return ` (it fired at ${firedAt})`;
 }
 
 /** It fired, and no firing notification reached `receiver`. */

@@ -34,6 +34,11 @@ export interface AlertTrace {
   inhibitedBy: string[];
   suppressedFrom: string | null;
   suppressedUntil: string | null;
+  /**
+   * When Alertmanager's API first listed it (polled), null if it never did; absent when the polls
+   * failed (no data), and in results written before firedrill recorded it.
+   */
+  reachedAlertmanagerAt?: string | null;
   notifications: { receiver: string; status: 'firing' | 'resolved'; at: string }[];
   /** Every pending/firing cycle; the top-level times are the first cycle that fired (else the first). */
   episodes: { pendingAt: string; firingAt: string | null; resolvedAt: string | null; missedEvaluationsAtFiring?: number }[];
@@ -81,6 +86,7 @@ export function buildAlertTraces(inputs: TraceInputs): AlertTrace[] {
       inhibitedBy,
       suppressedFrom: iso(suppressedTimes.length ? Math.min(...suppressedTimes) : null),
       suppressedUntil: iso(suppressedTimes.length ? Math.max(...suppressedTimes) : null),
+      ...(inputs.poller.gap() === undefined ? { reachedAlertmanagerAt: iso(suppression.length ? Math.min(...suppression.map((r) => r.firstSeenAtMs)) : null) } : {}),
       notifications: inputs.notifications
         .filter((n) => n.alertname === history.alertname && labelsMatch(history.labels, n.labels))
         .map((n) => ({ receiver: n.receiver, status: n.status, at: iso(n.atMs)! })),

@@ -5,6 +5,8 @@ export interface SuppressionRecord {
   readonly fingerprint: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly inhibitedBy: Set<string>; // fingerprints
+  /** The first poll that listed it. */
+  readonly firstSeenAtMs: number;
   firstSuppressedAtMs: number | null;
   lastSuppressedAtMs: number | null;
 }
@@ -64,7 +66,7 @@ export class AlertmanagerPoller {
       this.#alertnames.set(alert.fingerprint, alert.labels.alertname ?? alert.fingerprint);
       let record = this.#records.get(alert.fingerprint);
       if (!record) {
-        record = { fingerprint: alert.fingerprint, labels: alert.labels, inhibitedBy: new Set(), firstSuppressedAtMs: null, lastSuppressedAtMs: null };
+        record = { fingerprint: alert.fingerprint, labels: alert.labels, inhibitedBy: new Set(), firstSeenAtMs: now, firstSuppressedAtMs: null, lastSuppressedAtMs: null };
         this.#records.set(alert.fingerprint, record);
       }
       if (alert.status.state === 'suppressed' && alert.status.inhibitedBy.length > 0) {
