@@ -131,6 +131,9 @@ describe('fires: caused by the drill', () => {
   it('says when the fault holds less than for, so that the alert cannot fire in this drill', () => {
     const result = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11)] });
     expect(verdict(result).detail).toBe('APIDown never went pending after kill(api); it cannot fire in this drill: its faults hold at most 40s of rule time, its for is 1m');
+    // 1.4988 s of wall time at scale 40 is 59.952 s: said in whole seconds, rounded down so as never to read as the for.
+    const almost = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11.4988)] });
+    expect(verdict(almost).detail).toContain('its faults hold at most 59s of rule time, its for is 1m');
   });
 });
 

@@ -179,7 +179,8 @@ function delayInEffectMs(watched: readonly FaultRecord[], cause: FaultRecord, pe
 /** Why no fault of the drill could make the alert fire: every one ends before `for` could elapse. */
 function impossibility(forMs: number, faults: readonly FaultRecord[], inputs: EvaluationInputs): string {
   const heldMs = Math.max(...faults.map((f) => ((f.revertedAtMs ?? inputs.endedAtMs) - f.injectedAtMs) * inputs.compiled.scale));
-  return heldMs < forMs ? `; it cannot fire in this drill: its faults hold at most ${formatDurationMs(heldMs)} of rule time, its for is ${formatDurationMs(forMs)}` : '';
+  // Measured wall time times the scale: milliseconds past the second are noise beside a `for` (rounded down, so as never to reach it).
+  return heldMs < forMs ? `; it cannot fire in this drill: its faults hold at most ${formatDurationMs(heldMs >= 1000 ? Math.floor(heldMs / 1000) * 1000 : heldMs)} of rule time, its for is ${formatDurationMs(forMs)}` : '';
 }
 
 /**
