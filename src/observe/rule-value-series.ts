@@ -11,7 +11,7 @@ export interface DrillMarks {
 }
 
 export interface ValuePoint {
-  readonly label: 'before the fault' | 'at the fault' | 'at the revert' | 'at the end';
+  readonly label: 'before the fault' | 'at the fault' | 'at the revert' | 'at the end' | 'at its highest' | 'at its lowest';
   readonly at: string;
   /** The value at or just before `at`; null when the series had no value then. */
   readonly value: number | null;
@@ -55,9 +55,13 @@ export async function ruleValueSeries(prometheus: PrometheusClient, rule: Compil
     series: chosen.map((s) => {
       const values = s.values.map(([t, v]): [number, number] => [t, Number(v)]);
       const valueAt = (ms: number) => values.filter(([t]) => t * 1000 <= ms).at(-1)?.[1] ?? null;
+      const nearest = nearestToThreshold(values, threshold);
       return {
         labels: { ...(s.metric as Record<string, string>) },
-        points: wanted.flatMap(([label, ms]) => (ms === undefined ? [] : [{ label, at: new Date(ms).toISOString(), value: valueAt(ms) }])),
+        points: [
+          ...wanted.flatMap(([label, ms]) => (ms === undefined ? [] : [{ label, at: new Date(ms).toISOString(), value: valueAt(ms) }])),
+          ...(nearest ? [nearest] : []),
+        ],
         values,
       };
     }),
@@ -72,6 +76,22 @@ export function describeValueSeries(v: ValueSeries): string[] {
     const labels = Object.entries(s.labels).filter(([k]) => k !== '__name__').map(([k, val]) => `${k}="${val}"`).join(',');
     return `value${labels ? `{${labels}}` : ''}: ${s.points.map((p) => `${p.label} ${round(p.value)}`).join(', ')}${v.threshold ? `; threshold ${v.threshold}` : ''}`;
   });
+}
+
+/**
+ * The value that came closest to crossing the threshold: the highest for `> t` (or `t <`), the
+ * lowest for `< t`. A count or a rate can have fallen back by the end, and the marks alone would
+ * hide how near it came (or that it never moved).
+ */
+export function nearestToThreshold(values: readonly [number, number][], threshold: string): ValuePoint | undefined {
+  const trimmed = threshold.trim();
+  const upward = /^>/.test(trimmed) || /<=?$/.test(trimmed);
+  const downward = /^</.test(trimmed) || />=?$/.test(trimmed);
+  if (upward === downward) return undefined; // ==, != or no comparison: no side to come close from
+  const finite = values.filter(([, v]) => Number.isFinite(v));
+  if (finite.length === 0) return undefined;
+  const [t, v] = finite.reduce((best, point) => ((upward ? point[1] > best[1] : point[1] < best[1]) ? point : best));
+  return { label: upward ? 'at its highest' : 'at its lowest', at: new Date(t * 1000).toISOString(), value: v };
 }
 
 /** `> 0.05` -> 0.05, `2 <` -> 2; null for no threshold or a duration literal. */
