@@ -146,14 +146,28 @@ describe('compileSystem', () => {
     );
   });
 
-  it('refuses tiers of one alertname with different for, naming both places and how to drill them', () => {
+  it('compiles tiers of one alertname with different for, each with its own, when a label tells their series apart', () => {
     const tiers = RULES.replace(
       "      - record: job:x:rate1m",
       "      - alert: Slow\n        expr: histogram_quantile(0.9, sum(rate(h_bucket[5m])) by (le)) > 3\n        for: 2m\n        labels: { severity: critical }\n      - record: job:x:rate1m",
     );
-    expect(() => compileSystem({ ...systemWith({ prometheus: PROMETHEUS, rules: tiers, alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] }, 10)).toThrow(
-      /^alert Slow: defined twice with different 'for' \(.*rules\/a\.yml group g: for 10m; .*rules\/a\.yml group g: for 2m\); firedrill judges one timing per alertname: give each tier an alert name of its own \(SlowWarning, SlowCritical\) or one 'for'$/,
-    );
+    const compiled = compileSystem({ ...systemWith({ prometheus: PROMETHEUS, rules: tiers, alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] }, 10);
+    expect(compiled.alerts.map((a) => [a.labels.severity, a.forMs, a.scaledForMs])).toEqual([
+      ['warning', 600_000, 60_000],
+      ['critical', 120_000, 12_000],
+    ]);
+  });
+
+  it('refuses rules of one alertname with different for that no label tells apart, naming both places and how to drill them', () => {
+    for (const labels of ['{ severity: warning }', '{}']) {
+      const twins = RULES.replace(
+        "      - record: job:x:rate1m",
+        `      - alert: Slow\n        expr: histogram_quantile(0.9, sum(rate(h_bucket[5m])) by (le)) > 3\n        for: 2m\n        labels: ${labels}\n      - record: job:x:rate1m`,
+      );
+      expect(() => compileSystem({ ...systemWith({ prometheus: PROMETHEUS, rules: twins, alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] }, 10)).toThrow(
+        /^alert Slow: defined twice with different 'for' \(.*rules\/a\.yml group g: for 10m; .*rules\/a\.yml group g: for 2m\) and no label that tells their series apart; give each tier a label of its own value \(severity: warning \/ critical\), or one 'for'$/,
+      );
+    }
   });
 
   it('refuses a rule that reads the clock in a way no rewrite scales, at auto too (scale 1 drills hours of rule time in hours: the user asks for it)', () => {

@@ -11,6 +11,7 @@ import { formatDurationMs } from '../duration.ts';
 import { withRecordedWindows } from './recorded-windows.ts';
 import { compileRuleFile, resolveRuleFiles, type CompiledRule, type CompiledRuleFile } from './rule-files.ts';
 import { largestScaleAbove, MIN_SCALED_INTERVAL_MS, scaleProblems, type ScaledTimings } from './scale-safety.ts';
+import { fixedLabels } from './rule-of-series.ts';
 
 /**
  * The automatic scale keeps every interval at or above this. At 250 ms (scale 40 for the Piyasa
@@ -87,21 +88,33 @@ function readSources(system: ResolvedSystem, mutations: CompiledMutations): Sour
   };
 }
 
+/**
+ * Tiers of one alertname may differ in `for` (a warning after 5m, a critical after 15m) when their
+ * rules' fixed labels tell their series apart (rule-of-series.ts): each verdict then reads its own
+ * tier's timing. Two rules of a name with different `for` and no label that differs between them
+ * cannot be told apart by any series, so neither timing could be judged.
+ */
+function refuseUntoldTimings(alerts: readonly CompiledRule[]): void {
+  for (const [index, alert] of alerts.entries()) {
+    const other = alerts.slice(0, index).find((o) => o.alertname === alert.alertname && o.scaledForMs !== alert.scaledForMs && !labelsDiffer(fixedLabels(o), fixedLabels(alert)));
+    if (!other) continue;
+    const where = (rule: CompiledRule) => `${relativeName(rule.file)} group ${rule.group}: for ${formatDurationMs(rule.forMs)}`;
+    throw badInput(
+      `alert ${alert.alertname}: defined twice with different 'for' (${where(other)}; ${where(alert)}) and no label that tells their series apart; give each tier a label of its own value (severity: warning / critical), or one 'for'`,
+    );
+  }
+}
+
+/** Some label both set, to different values: no series can carry both. */
+function labelsDiffer(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  return Object.entries(a).some(([key, value]) => b[key] !== undefined && b[key] !== value);
+}
+
 function compileAt(system: ResolvedSystem, sources: SourceDocs, scale: number): CompiledSystem {
   const prometheus = scalePrometheusConfig(system.prometheus, sources.prometheus, scale, scrapeTimeoutFloors(system));
   const ruleFiles = sources.ruleFiles.map(({ file, doc }) => compileRuleFile(file, doc, scale, prometheus.scaledEvaluationIntervalMs));
   const alerts = withRecordedWindows(ruleFiles.flatMap((f) => f.alerts), ruleFiles);
-  const seen = new Map<string, CompiledRule>();
-  for (const alert of alerts) {
-    const other = seen.get(alert.alertname);
-    if (other && other.scaledForMs !== alert.scaledForMs) {
-      const where = (rule: CompiledRule) => `${relativeName(rule.file)} group ${rule.group}: for ${formatDurationMs(rule.forMs)}`;
-      throw badInput(
-        `alert ${alert.alertname}: defined twice with different 'for' (${where(other)}; ${where(alert)}); firedrill judges one timing per alertname: give each tier an alert name of its own (${alert.alertname}Warning, ${alert.alertname}Critical) or one 'for'`,
-      );
-    }
-    seen.set(alert.alertname, alert);
-  }
+  refuseUntoldTimings(alerts);
   return {
     system,
     scale,

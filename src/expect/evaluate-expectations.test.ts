@@ -32,7 +32,7 @@ function judge(expectations: Expectation[], inputs: Partial<EvaluationInputs>) {
 const verdict = (results: ReturnType<typeof judge>, index = 0) => results[index]!;
 
 describe('fires: the tiers of one alertname', () => {
-  // A warning tier of APIDown beside the critical one: HighAPIErrorRate's rule (a 5m window, for 2m) under APIDown's name.
+  // A warning tier of APIDown beside the critical one: HighAPIErrorRate's rule (a 5m window, for 5m) under APIDown's name.
   const errorRate = compiled.alerts.find((a) => a.alertname === 'HighAPIErrorRate')!;
   const apiDownRule = compiled.alerts.find((a) => a.alertname === 'APIDown')!;
   const tiered = { ...compiled, alerts: [...compiled.alerts, { ...errorRate, alertname: 'APIDown', labels: { ...apiDownRule.labels, severity: 'warning' } }] };
@@ -53,6 +53,16 @@ describe('fires: a tier that did not fire', () => {
   const errorRate = compiled.alerts.find((a) => a.alertname === 'HighAPIErrorRate')!;
   const apiDownRule = compiled.alerts.find((a) => a.alertname === 'APIDown')!;
   const tiered = { ...compiled, alerts: [...compiled.alerts, { ...errorRate, alertname: 'APIDown', labels: { ...apiDownRule.labels, severity: 'warning' } }] };
+
+  it('says it cannot fire only when no tier the selector may mean could have: the shortest for counts, whichever rule comes first', () => {
+    // The warning tier (for 5m) first; the kill holds 64 s of rule time, past the critical tier's 1m.
+    const warningFirst = { ...tiered, alerts: [tiered.alerts.at(-1)!, ...compiled.alerts] };
+    const either = judge([expectAlert('APIDown').toFire()], { compiled: warningFirst, faults: [killApi(10, 11.6)] });
+    expect(verdict(either)).toMatchObject({ ok: false });
+    expect(verdict(either).detail).not.toContain('cannot fire');
+    const warning = judge([expectAlert('APIDown', { severity: 'warning' }).toFire()], { compiled: warningFirst, faults: [killApi(10, 11.6)] });
+    expect(verdict(warning).detail).toContain('it cannot fire in this drill: its faults hold at most 1m4s of rule time, its for is 5m');
+  });
 
   it("is judged as that tier's rule that never fired, not as a mistyped label selector", () => {
     const result = judge([expectAlert('APIDown', { severity: 'warning' }).toFire()], { compiled: tiered, traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
@@ -131,7 +141,9 @@ describe('fires: caused by the drill', () => {
   it('says when the fault holds less than for, so that the alert cannot fire in this drill', () => {
     const result = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11)] });
     expect(verdict(result).detail).toBe('APIDown never went pending after kill(api); it cannot fire in this drill: its faults hold at most 40s of rule time, its for is 1m');
-    // 1.4988 s of wall time at scale 40 is 59.952 s: said in whole seconds, rounded down so as never to read as the for.
+    // Said in whole seconds: 1.2988 s of wall time at scale 40 is 51.952 s, and 1.4988 s is 59.952 s, rounded down so as never to read as the for.
+    const rounded = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11.2988)] });
+    expect(verdict(rounded).detail).toContain('its faults hold at most 52s of rule time, its for is 1m');
     const almost = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11.4988)] });
     expect(verdict(almost).detail).toContain('its faults hold at most 59s of rule time, its for is 1m');
   });

@@ -128,14 +128,16 @@ function faultsWatchedBy(alert: string, inputs: EvaluationInputs): { faults: Fau
  * watches fired within its `for` window, and went pending within the detection bound of that fault.
  */
 function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: readonly AlertTrace[], inputs: EvaluationInputs): Verdict {
-  const named = ruleOrFirst(inputs.compiled.alerts, e.alert, e.labels)!;
+  // Any tier the selector may mean could have fired: only the shortest `for` among them bounds what the faults could do.
+  const tiers = rulesOfSelector(inputs.compiled.alerts, e.alert, e.labels ?? {});
+  const shortestForMs = Math.min(...(tiers.length > 0 ? tiers : [ruleOrFirst(inputs.compiled.alerts, e.alert, e.labels)!]).map((rule) => rule.forMs));
   const watched = faultsWatchedBy(e.alert, inputs);
   if (watched.faults.length === 0) {
     return { ok: false, detail: `${selectorName(e)}: the drill has no fault on anything it watches (${watched.targets.join(', ')}), so no firing can be its doing` };
   }
   const caused = candidates.flatMap((trace) => causedEpisodes(trace, watched.faults).map((c) => ({ trace, ...c })));
   const fired = caused.filter((c) => c.episode.firingAt !== null).sort((a, b) => Date.parse(a.episode.firingAt!) - Date.parse(b.episode.firingAt!))[0];
-  const cannotFire = impossibility(named.forMs, watched.faults, inputs);
+  const cannotFire = impossibility(shortestForMs, watched.faults, inputs);
   if (!fired) {
     const pendingOnly = caused[0];
     if (pendingOnly) return { ok: false, detail: `${firesWithinFor(pendingOnly.trace, pendingOnly.episode, traceName(pendingOnly.trace, inputs.traces)).detail}${cannotFire}` };
@@ -179,8 +181,10 @@ function delayInEffectMs(watched: readonly FaultRecord[], cause: FaultRecord, pe
 /** Why no fault of the drill could make the alert fire: every one ends before `for` could elapse. */
 function impossibility(forMs: number, faults: readonly FaultRecord[], inputs: EvaluationInputs): string {
   const heldMs = Math.max(...faults.map((f) => ((f.revertedAtMs ?? inputs.endedAtMs) - f.injectedAtMs) * inputs.compiled.scale));
-  // Measured wall time times the scale: milliseconds past the second are noise beside a `for` (rounded down, so as never to reach it).
-  return heldMs < forMs ? `; it cannot fire in this drill: its faults hold at most ${formatDurationMs(heldMs >= 1000 ? Math.floor(heldMs / 1000) * 1000 : heldMs)} of rule time, its for is ${formatDurationMs(forMs)}` : '';
+  // Measured wall time times the scale: milliseconds past the second are noise beside a `for`
+  // (to the nearest second, but never rounded up to the `for` itself).
+  const shownMs = heldMs < 1000 ? heldMs : Math.round(heldMs / 1000) * 1000 < forMs ? Math.round(heldMs / 1000) * 1000 : Math.floor(heldMs / 1000) * 1000;
+  return heldMs < forMs ? `; it cannot fire in this drill: its faults hold at most ${formatDurationMs(shownMs)} of rule time, its for is ${formatDurationMs(forMs)}` : '';
 }
 
 /**

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { CompiledRule } from '../compile/rule-files.ts';
+import type { PrometheusClient } from './prometheus-client.ts';
+import { describeValueSeries, nearestToThreshold, ruleValueSeries } from './rule-value-series.ts';
+
+const at = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+describe('nearestToThreshold', () => {
+  // A count over a window: it rose to 18, short of 20, and had fallen back to 0 by the end.
+  const count: [number, number][] = [[100, 0], [101, 12], [102, 18], [103, 9], [104, 0]];
+
+  it('picks the highest value for an upper threshold, written either way round', () => {
+    expect(nearestToThreshold(count, '> 20')).toEqual({ label: 'at its highest', at: at(102), value: 18 });
+    expect(nearestToThreshold(count, '20 <=')).toEqual({ label: 'at its highest', at: at(102), value: 18 });
+  });
+
+  it('picks the lowest value for a lower threshold, skipping values that are not numbers', () => {
+    const ratio: [number, number][] = [[100, 0.99], [101, Number.NaN], [102, 0.97], [103, 0.98]];
+    expect(nearestToThreshold(ratio, '< 0.95')).toEqual({ label: 'at its lowest', at: at(102), value: 0.97 });
+    expect(nearestToThreshold(ratio, '0.95 >')).toEqual({ label: 'at its lowest', at: at(102), value: 0.97 });
+  });
+
+  it('picks none for an equality, no comparison or no values', () => {
+    expect(nearestToThreshold(count, '== 0')).toBeUndefined();
+    expect(nearestToThreshold(count, '!= 0')).toBeUndefined();
+    expect(nearestToThreshold(count, '')).toBeUndefined();
+    expect(nearestToThreshold([], '> 20')).toBeUndefined();
+  });
+});
+
+describe('ruleValueSeries', () => {
+  it('says each mark and how near the value came, so a count that fell back by the end does not read as never moving', async () => {
+    const prometheus = {
+      range: async () => [{ metric: { job: 'bot' }, values: [[100, '0'], [101, '12'], [102, '18'], [103, '9'], [104, '0']] }],
+    } as unknown as PrometheusClient;
+    const rule = { scaledExpr: 'sum by (job) (increase(trades_total[15s])) > 20', scaledEvaluationIntervalMs: 1000 } as CompiledRule;
+    const series = await ruleValueSeries(prometheus, rule, { job: 'bot' }, { startMs: 100_000, faultMs: 101_000, endMs: 104_000 });
+    expect(describeValueSeries(series)).toEqual(['value{job="bot"}: before the fault 0, at the fault 12, at the end 0, at its highest 18; threshold > 20']);
+  });
+});
