@@ -127,7 +127,7 @@ describe('toNotify', () => {
     );
     const unrouted = makeTrace({ alertname: 'APIDown', reachedAlertmanagerAt: at(13.1) });
     expect(() => expect(unrouted).toNotify('critical-alerts')).toThrow(
-      `reached no receiver (it fired at ${at(13)} and Alertmanager had it from ${at(13.1)}, but sent it nowhere by the end: check its route's matchers, receiver and group_wait); expected critical-alerts`,
+      `reached no receiver (it fired at ${at(13)} and Alertmanager had it from ${at(13.1)}, but sent it nowhere by the end: check its route's matchers, receiver, group_wait and mute or active time intervals); expected critical-alerts`,
     );
     // No poll data (the polls failed, or an older result): nothing is claimed about Alertmanager.
     expect(() => expect(makeTrace({ alertname: 'APIDown' })).toNotify('critical-alerts')).toThrow(`reached no receiver (it fired at ${at(13)}); expected critical-alerts`);

@@ -136,7 +136,7 @@ function whyNoReceiver(trace: AlertTrace): string {
     return ` (it fired at ${firedAt} but Alertmanager never listed it: check prometheus.yml's alerting section and its alert_relabel_configs)`;
   }
   if (trace.reachedAlertmanagerAt !== undefined) {
-    return ` (it fired at ${firedAt} and Alertmanager had it from ${trace.reachedAlertmanagerAt}, but sent it nowhere by the end: check its route's matchers, receiver and group_wait)`;
+    return ` (it fired at ${firedAt} and Alertmanager had it from ${trace.reachedAlertmanagerAt}, but sent it nowhere by the end: check its route's matchers, receiver, group_wait and mute or active time intervals)`;
   }
   return ` (it fired at ${firedAt})`;
 }
