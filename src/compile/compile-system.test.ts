@@ -119,9 +119,14 @@ describe('compileSystem', () => {
 
   it('refuses a scrape job that maps to no service, saying how to fix it', () => {
     const compiled = compileSystem(system, 20);
-    expect(() => writeCompiledSystem(compiled, { scrapeAddresses: new Map([['api', '127.0.0.1:1']]), alertmanagerPort: 2, sinkUrl: 'http://127.0.0.1:3' }, os.tmpdir())).toThrow(
-      /scrape job 'node' has no service or exporter; map it with job: 'node' in firedrill.config.ts or list it in ignoreJobs$/,
-    );
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compile-out-'));
+    try {
+      expect(() => writeCompiledSystem(compiled, { scrapeAddresses: new Map([['api', '127.0.0.1:1']]), alertmanagerPort: 2, sinkUrl: 'http://127.0.0.1:3' }, dir)).toThrow(
+        /scrape job 'node' has no service or exporter; map it with job: 'node' in firedrill.config.ts or list it in ignoreJobs$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("'auto' picks the largest scale that keeps every interval at or above the 250ms floor", () => {
