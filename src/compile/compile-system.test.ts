@@ -175,17 +175,22 @@ describe('compileSystem', () => {
     }
   });
 
-  it('refuses a rule that reads the clock in a way no rewrite scales, at auto too (scale 1 drills hours of rule time in hours: the user asks for it)', () => {
-    const clocked = (expr: string) => ({ ...systemWith({ prometheus: PROMETHEUS, rules: RULES.replace('rate(x[1m])', expr), alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] });
-    const stale = clocked('last_success_timestamp_seconds < time() - 3600');
-    expect(() => compileSystem(stale, 10)).toThrow(
-      'system shop: rule job:x:rate1m (group g): time() reads the clock, which runs 10 times slower than rule time at scale 10; firedrill scales an age (time() - x, time() - timestamp(x)) but not this: write the rule as one, or use --scale 1',
-    );
-    expect(() => compileSystem(stale, 'auto')).toThrow(/time\(\) reads the clock, which runs 40 times slower than rule time at scale 40/);
-    expect(compileSystem(stale, 1).scale).toBe(1);
-    expect(() => compileSystem(clocked('hour() >= 9'), 2)).toThrow(/rule job:x:rate1m \(group g\): hour\(\) reads the clock/);
-    // the same staleness written as an age is scaled, at any scale
+  it('compiles a rule that reads the clock in a way no rewrite scales at any scale, as written, and marks the alerts that read it, through recorded series too', () => {
+    const clocked = (expr: string) => ({
+      ...systemWith({ prometheus: PROMETHEUS, rules: RULES.replace('rate(x[1m])', expr).replace('      - record: job:x:rate1m', '      - alert: Stale\n        expr: job:x:rate1m > 0\n      - record: job:x:rate1m'), alertmanager: ALERTMANAGER }),
+      ignoreJobs: ['node'],
+    });
+    // A scale no longer refuses the whole system: only the drills that judge Stale are held to --scale 1 (validate-scenario.ts).
+    const stale = compileSystem(clocked('last_success_timestamp_seconds < time() - 3600'), 'auto');
+    expect(stale.scale).toBe(40);
+    expect(stale.alerts.map((a) => [a.alertname, a.clockReads])).toEqual([
+      ['Slow', []],
+      ['Stale', ['time() in job:x:rate1m']],
+    ]);
+    expect(stale.ruleFiles[0]!.doc).toMatchObject({ groups: [{ rules: [{}, {}, { expr: 'last_success_timestamp_seconds < time() - 3600' }] }] });
+    expect(compileSystem(clocked('hour() >= 9'), 2).alerts.find((a) => a.alertname === 'Stale')!.clockReads).toEqual(['hour() in job:x:rate1m']);
+    // the same staleness written as an age is scaled, and reads no clock the scale leaves behind
     const age = compileSystem(clocked('time() - last_success_timestamp_seconds > 3600'), 'auto');
-    expect(age.scale).toBe(40);
+    expect(age.alerts.find((a) => a.alertname === 'Stale')!.clockReads).toEqual([]);
   });
 });

@@ -21,6 +21,11 @@ export interface CompiledRule {
   readonly windows: readonly PromqlWindow[];
   /** The longest range (or subquery range) in the expression, rule time; 0 when it has none. */
   readonly longestRangeMs: number;
+  /**
+   * Reads of the clock no scale rewrite makes rule time (`scalePromql`), its own and those of the
+   * recording rules it reads: above scale 1 no verdict on the alert means what it would in production.
+   */
+  readonly clockReads: readonly string[];
 }
 
 export interface CompiledRuleGroup {
@@ -89,6 +94,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
           labels: stringMap(rule.labels, `${ruleAt}: labels`),
           windows: scaled.windows,
           longestRangeMs: Math.max(0, ...scaled.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `${ruleAt}: expr`, 'seconds'))),
+          clockReads: scaled.clockReads,
         });
       }
       return rule;

@@ -63,15 +63,6 @@ export function scaleProblems(t: ScaledTimings): string[] {
       if (!problems.includes(problem)) problems.push(problem);
     }
   }
-  if (t.scale > 1) {
-    for (const group of t.groups) {
-      for (const { rule, read } of group.clockReads) {
-        problems.push(
-          `rule ${rule} (group ${group.name}): ${read} reads the clock, which runs ${t.scale} times slower than rule time at scale ${t.scale}; firedrill scales an age (time() - x, time() - timestamp(x)) but not this: write the rule as one, or use --scale 1`,
-        );
-      }
-    }
-  }
   return problems;
 }
 

@@ -93,6 +93,17 @@ describe('vacuousExpectations', () => {
     expect(vacuousExpectations({ ...apiOutage, expect: [expectAlert('APIDown', { instance: 'api:8000' }).toFire()] }, piyasa)).toEqual([]);
   });
 
+  it('names every expectation on a rule that reads the clock above scale 1, and only those: the rule runs as written, the drills that judge it need --scale 1', () => {
+    const apiDown = piyasa.alerts.find((a) => a.alertname === 'APIDown')!;
+    // APIDown paging only in working hours: hour() is the wall clock's, 40 times slower than the drill's rule time.
+    const clocked = { ...piyasa, alerts: piyasa.alerts.map((a) => (a === apiDown ? { ...a, clockReads: ['hour()'] } : a)) };
+    const scenario = { ...apiOutage, expect: [expectAlert('APIDown').toFire(), expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'), expectAlert('HighAPILatency').toFire(), expectAlert('APIDown').toMayFire()] };
+    const reason = "APIDown cannot be judged at scale 40: its rule reads the clock (hour()), which runs 40 times slower than rule time at scale 40; firedrill scales an age (time() - x, time() - timestamp(x)) but not this: write the rule as an age, or run this scenario with --scale 1";
+    expect(vacuousExpectations(scenario, clocked)).toEqual([{ index: 0, reason }, { index: 1, reason }]);
+    expect(vacuousExpectations(scenario, { ...clocked, scale: 1 })).toEqual([]);
+    expect(vacuousExpectations(scenario, piyasa)).toEqual([]);
+  });
+
   it('names a toBeInhibitedBy() that cannot hold: no inhibit rule can mute the target by the source, by their names and fixed labels', () => {
     const scenario = { ...apiOutage, expect: [expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'), expectAlert('WorkerDown').toBeInhibitedBy('APIDown')] };
     expect(vacuousExpectations(scenario, piyasa)).toEqual([

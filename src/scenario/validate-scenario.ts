@@ -111,7 +111,10 @@ export function validateScenario(raw: unknown, file: string, systemsByName: Read
   return scenario;
 }
 
-/** An expectation whose outcome the rules as compiled settle before the drill runs (it cannot fail, or cannot hold), and why. */
+/**
+ * An expectation whose outcome the rules as compiled settle before the drill runs (it cannot fail,
+ * or cannot hold), or that no drill at the compiled scale can judge, and why.
+ */
 export interface VacuousExpectation {
   readonly index: number;
   readonly reason: string;
@@ -126,6 +129,8 @@ export interface VacuousExpectation {
 export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem): VacuousExpectation[] {
   const durationMs = parseDurationMs(scenario.duration, 'duration');
   return scenario.expect.flatMap((e, index) => {
+    const clockBound = clockBoundVerdict(e, compiled);
+    if (clockBound) return [{ index, reason: clockBound }];
     // Every rule of the name the selector may mean (the tiers of one alert): settled only when it is settled for each.
     const rules = rulesOfSelector(compiled.alerts, e.alert, e.labels ?? {});
     const named = compiled.alerts.filter((a) => a.alertname === e.alert);
@@ -146,6 +151,21 @@ export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem
     const [reason] = reasons;
     return reason && reasons.every((r) => r !== undefined) ? [{ index, reason }] : [];
   });
+}
+
+/**
+ * An expectation on a rule that reads the clock in a way no rewrite scales (`hour()`, a clock time
+ * against a number, `cert_expiry - time()`): above scale 1 the wall clock runs `scale` times slower
+ * than the drill's rule time, so its verdict would not mean what it means in production. Only the
+ * drills that judge such a rule are held to scale 1; the rule itself runs as written in every stack.
+ */
+function clockBoundVerdict(e: Scenario['expect'][number], compiled: CompiledSystem): string | undefined {
+  if (compiled.scale === 1 || e.kind === 'mayFire') return undefined;
+  const judged = [...rulesOfSelector(compiled.alerts, e.alert, e.labels ?? {}), ...(e.kind === 'inhibitedBy' ? compiled.alerts.filter((a) => a.alertname === e.source) : [])];
+  const rule = judged.find((r) => r.clockReads.length > 0);
+  if (!rule) return undefined;
+  const scale = compiled.scale;
+  return `${rule.alertname} cannot be judged at scale ${scale}: its rule reads the clock (${rule.clockReads[0]}), which runs ${scale} times slower than rule time at scale ${scale}; firedrill scales an age (time() - x, time() - timestamp(x)) but not this: write the rule as an age, or run this scenario with --scale 1`;
 }
 
 /** `toBeInhibitedBy()` that cannot hold: no inhibit rule can mute the target by the source (inhibit-link.ts). */
