@@ -22,3 +22,24 @@ export function metricNamesIn(expr: string): string[] {
   return [...names].sort();
 }
 
+
+/** Series firedrill cannot name from the expression: Prometheus' own alert series, or a selector with no metric name (`{__name__=~"job:.*"}`). */
+const OWN_SERIES = new Set(['ALERTS', 'ALERTS_FOR_STATE']);
+
+/**
+ * Whether the expression reads series whose origin its metric names do not tell: a selector without
+ * a metric name, or the `ALERTS` series of other rules. What such series carry could come from any rule.
+ */
+export function readsUnnamedSeries(expr: string): boolean {
+  let unnamed = false;
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (unnamed) return false;
+      if (node.name !== 'VectorSelector') return;
+      const names = metricNamesIn(expr.slice(node.from, node.to));
+      if (names.length === 0 || names.some((name) => OWN_SERIES.has(name))) unnamed = true;
+      return false;
+    },
+  });
+  return unnamed;
+}

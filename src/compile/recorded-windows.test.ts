@@ -40,3 +40,52 @@ describe('windows of recorded series', () => {
     expect(alerts.get('Own')!.windows).toHaveLength(1);
   });
 });
+
+describe('clock reads of recorded series', () => {
+  const compiled = (rules: string) => {
+    const file = compileRuleFile('rules.yml', parse(rules), 40, 250);
+    return new Map(withRecordedWindows(file.alerts, [file]).map((a) => [a.alertname, a.clockReads]));
+  };
+
+  it('follows every rule that records a name, not only the last, through chains', () => {
+    const reads = compiled(`
+groups:
+  - name: g
+    rules:
+      - record: job:stale:bool
+        expr: last_success_timestamp_seconds < bool time() - 3600
+      - record: job:problem:bool
+        expr: job:stale:bool
+      - record: job:problem:bool
+        expr: vector(0)
+      - alert: Stale
+        expr: job:problem:bool > 0
+      - alert: Own
+        expr: rate(errors_total[2m]) > 1
+`);
+    expect(reads.get('Stale')).toEqual(['time() in job:stale:bool']);
+    expect(reads.get('Own')).toEqual([]);
+  });
+
+  it("gives an alert over ALERTS, or over a selector with no metric name, every clock read of the rules", () => {
+    const reads = compiled(`
+groups:
+  - name: g
+    rules:
+      - record: job:hour
+        expr: hour()
+      - alert: OffHours
+        expr: hour() < 6 and rate(requests_total[5m]) > 0
+      - alert: Meta
+        expr: count(ALERTS{alertname="OffHours", alertstate="firing"}) > 0
+      - alert: Matched
+        expr: '{__name__=~"job:.*"} > 0'
+      - alert: Own
+        expr: rate(errors_total[2m]) > 1
+`);
+    expect(reads.get('OffHours')).toEqual(['hour()']);
+    expect(reads.get('Meta')).toEqual(['hour() in OffHours', 'hour() in job:hour']);
+    expect(reads.get('Matched')).toEqual(['hour() in OffHours', 'hour() in job:hour']);
+    expect(reads.get('Own')).toEqual([]);
+  });
+});

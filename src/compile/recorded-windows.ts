@@ -1,5 +1,5 @@
 import { parseDurationMs } from '../duration.ts';
-import { metricNamesIn } from './promql-metrics.ts';
+import { metricNamesIn, readsUnnamedSeries } from './promql-metrics.ts';
 import { recordingRules } from './recording-rules.ts';
 import type { CompiledRule, CompiledRuleFile } from './rule-files.ts';
 import type { PromqlWindow } from './scale-promql.ts';
@@ -13,7 +13,6 @@ import type { PromqlWindow } from './scale-promql.ts';
  */
 export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: readonly CompiledRuleFile[]): CompiledRule[] {
   const recordExprs = recordingRules(ruleFiles.map((f) => f.doc));
-  if (recordExprs.size === 0) return [...alerts];
   const ownWindows = new Map<string, PromqlWindow[]>();
   const ownClockReads = new Map<string, string[]>();
   for (const file of ruleFiles) {
@@ -36,8 +35,20 @@ export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: 
     return found;
   };
 
+  // An alert over ALERTS or over a selector with no metric name may read any rule's series: it gets every clock read there is.
+  const everyClockRead = [...alerts.flatMap((a) => a.clockReads.map((read) => `${read} in ${a.alertname}`)), ...[...ownClockReads].flatMap(([name, reads]) => reads.map((read) => `${read} in ${name}`))];
+  const readsAnything = (expr: string, seen: Set<string>): boolean =>
+    readsUnnamedSeries(expr) ||
+    metricNamesIn(expr).some((name) => {
+      const recorded = recordExprs.get(name);
+      if (recorded === undefined || seen.has(name)) return false;
+      seen.add(name);
+      return readsAnything(recorded, seen);
+    });
+
   return alerts.map((alert) => {
-    const extra = recordedRead(alert.scaledExpr, new Set());
+    const found = recordedRead(alert.scaledExpr, new Set());
+    const extra = everyClockRead.length > 0 && readsAnything(alert.scaledExpr, new Set()) ? { ...found, clockReads: [...new Set([...found.clockReads, ...everyClockRead.filter((r) => !r.endsWith(` in ${alert.alertname}`))])] } : found;
     if (extra.windows.length === 0 && extra.clockReads.length === 0) return alert;
     // `text` is the range as written: rule time.
     const ranges = extra.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `alert ${alert.alertname}`, 'seconds'));

@@ -1,14 +1,20 @@
 import { metricNamesIn } from './promql-metrics.ts';
 import { asList, asMap, type YamlMap } from './yaml-file.ts';
 
-/** Recording rule name -> its expression, across rule file documents. */
+/**
+ * Recording rule name -> its expression, across rule file documents. A name recorded by several
+ * rules (one per job, say) is all of them, `(a) or (b)`: a walk through recorded series must see
+ * every expression a series of that name can come from, not only the last.
+ */
 export function recordingRules(docs: readonly YamlMap[]): Map<string, string> {
   const records = new Map<string, string>();
   for (const doc of docs) {
     for (const group of asList(doc.groups, 'groups')) {
       for (const rule of asList(asMap(group, 'group').rules, 'rules')) {
         const r = asMap(rule, 'rule');
-        if (typeof r.record === 'string') records.set(r.record, String(r.expr));
+        if (typeof r.record !== 'string') continue;
+        const before = records.get(r.record);
+        records.set(r.record, before === undefined ? String(r.expr) : `(${before}) or (${String(r.expr)})`);
       }
     }
   }
