@@ -46,12 +46,41 @@ parentPort!.on('message', (n: number) => parentPort!.postMessage({ doubled: doub
     expect(gone).toBeUndefined();
   });
 
-  it('says it is gone, and why, when its code does not bundle', async () => {
-    writeFileSync(path.join(dir, 'entry.ts'), "import './missing.ts';\n");
+  it('says it is gone, and why, when its code does not bundle; refuses requests after; a later thread bundles again', async () => {
+    const entry = path.join(dir, 'entry.ts');
+    writeFileSync(entry, "import './missing.ts';\n");
+    let thread!: HelperThread<number, unknown>;
     const cause = await new Promise<Error>((resolve) => {
-      const thread = new HelperThread<number, unknown>(pathToFileURL(path.join(dir, 'entry.ts')), () => undefined, resolve);
+      thread = new HelperThread<number, unknown>(pathToFileURL(entry), () => undefined, resolve);
       thread.post(1);
     });
-    expect(cause.message).toMatch(/^its code did not bundle: .*missing\.ts/);
+    expect(cause.message).toMatch(/^its code did not bundle: .*entry\.ts:1: Could not resolve "\.\/missing\.ts"/);
+    expect(() => thread.post(2)).toThrow('the thread is gone');
+    // Mended meanwhile: the failure was not kept for the process's later threads.
+    writeFileSync(entry, "import { parentPort } from 'node:worker_threads';\nparentPort!.on('message', (n: number) => parentPort!.postMessage(n + 1));\n");
+    const reply = await new Promise<unknown>((resolve, reject) => {
+      const mended = new HelperThread<number, unknown>(pathToFileURL(entry), (r) => (mended.terminate(), resolve(r)), reject);
+      mended.post(41);
+    });
+    expect(reply).toBe(42);
+  });
+
+  it('is gone at once, with what was queued, when stopped before it loaded', async () => {
+    writeFileSync(path.join(dir, 'entry.ts'), "import { parentPort } from 'node:worker_threads';\nparentPort!.on('message', (n: number) => parentPort!.postMessage(n));\n");
+    const replies: unknown[] = [];
+    const causes: Error[] = [];
+    const thread = new HelperThread<number, unknown>(pathToFileURL(path.join(dir, 'entry.ts')), (r) => replies.push(r), (cause) => causes.push(cause));
+    thread.post(1);
+    thread.terminate();
+    expect(causes.map((c) => c.message)).toEqual(['it was stopped before it loaded']);
+    expect(() => thread.post(2)).toThrow('the thread is gone');
+    // A second thread of the same code: once it answers, the bundle both wait on has come, and the first did nothing with it.
+    const reply = await new Promise<unknown>((resolve, reject) => {
+      const second = new HelperThread<number, unknown>(pathToFileURL(path.join(dir, 'entry.ts')), (r) => (second.terminate(), resolve(r)), reject);
+      second.post(7);
+    });
+    expect(reply).toBe(7);
+    expect(replies).toEqual([]);
+    expect(causes).toHaveLength(1);
   });
 });

@@ -17,44 +17,49 @@ export class HelperThread<Request, Reply> {
   #worker: Worker | undefined;
   /** Requests posted while the code is still being bundled, handed over in order once it runs. */
   readonly #queued: Request[] = [];
-  #gone = false;
-  #terminated = false;
+  #isGone = false;
+  readonly #gone: (cause: Error) => void;
 
   constructor(entry: URL, onReply: (reply: Reply) => void, onGone: (cause: Error) => void) {
-    const gone = (cause: Error) => {
-      if (this.#gone) return;
-      this.#gone = true;
+    this.#gone = (cause: Error) => {
+      if (this.#isGone) return;
+      this.#isGone = true;
+      this.#queued.length = 0;
       onGone(cause);
     };
     bundled(entry).then(
       (code) => {
-        if (this.#terminated) return;
-        // Not this process's flags: `--input-type` or `--eval` (a script run with `node -e`) would stop the thread loading.
-        const worker = new Worker(code, { eval: true, execArgv: [] });
-        worker.on('message', onReply);
-        worker.on('error', gone);
-        worker.on('exit', (code) => gone(new Error(`it exited with code ${code}`)));
-        // After the listeners: adding a 'message' listener holds the process again.
-        worker.unref();
-        this.#worker = worker;
-        for (const request of this.#queued.splice(0)) worker.postMessage(request);
+        if (this.#isGone) return;
+        try {
+          // Not this process's flags: `--input-type` or `--eval` (a script run with `node -e`) would stop the thread loading.
+          const worker = new Worker(code, { eval: true, execArgv: [] });
+          worker.on('message', onReply);
+          worker.on('error', this.#gone);
+          worker.on('exit', (exitCode) => this.#gone(new Error(`it exited with code ${exitCode}`)));
+          // After the listeners: adding a 'message' listener holds the process again.
+          worker.unref();
+          this.#worker = worker;
+          for (const request of this.#queued.splice(0)) worker.postMessage(request);
+        } catch (error) {
+          this.#gone(error as Error);
+        }
       },
-      (error: Error) => gone(new Error(`its code did not bundle: ${firstBuildError(error)}`)),
+      (error: Error) => this.#gone(new Error(`its code did not bundle: ${firstBuildError(error)}`)),
     );
   }
 
-  /** Hands `request` to the thread; throws what `postMessage` throws (a request that cannot be copied). */
+  /** Hands `request` to the thread; throws what `postMessage` throws (a request that cannot be copied), or that the thread is gone. */
   post(request: Request): void {
+    if (this.#isGone) throw new Error('the thread is gone');
     if (this.#worker) this.#worker.postMessage(request);
-    else {
-      structuredClone(request); // the same refusal postMessage would give, now rather than later
-      this.#queued.push(request);
-    }
+    // A copy now, as postMessage makes one: the same refusal, and no later change of the caller's reaches the thread.
+    else this.#queued.push(structuredClone(request));
   }
 
+  /** Stops the thread; before it has loaded, it is gone at once and its queued requests with it. */
   terminate(): void {
-    this.#terminated = true;
-    void this.#worker?.terminate();
+    if (this.#worker) void this.#worker.terminate();
+    else this.#gone(new Error('it was stopped before it loaded'));
   }
 }
 
@@ -71,6 +76,8 @@ function bundled(entry: URL): Promise<string> {
       return output.text;
     });
     bundles.set(file, code);
+    // A failure is not kept: the next thread (a later drill's) bundles again.
+    code.catch(() => bundles.delete(file));
   }
   return code;
 }
