@@ -141,11 +141,12 @@ describe('fires: caused by the drill', () => {
   it('says when the fault holds less than for, so that the alert cannot fire in this drill', () => {
     const result = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11)] });
     expect(verdict(result).detail).toBe('APIDown never went pending after kill(api); it cannot fire in this drill: its faults hold at most 40s of rule time, its for is 1m');
-    // Said in whole seconds: 1.2988 s of wall time at scale 40 is 51.952 s, and 1.4988 s is 59.952 s, rounded down so as never to read as the for.
-    const rounded = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11.2988)] });
+    // Said in whole seconds, rounded up so that the bound stays true: 1.2888 s of wall time at scale 40 is 51.552 s;
+    // 1.4988 s is 59.952 s, which rounded up would read as the for itself.
+    const rounded = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11.2888)] });
     expect(verdict(rounded).detail).toContain('its faults hold at most 52s of rule time, its for is 1m');
     const almost = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11.4988)] });
-    expect(verdict(almost).detail).toContain('its faults hold at most 59s of rule time, its for is 1m');
+    expect(verdict(almost).detail).toContain('its faults hold just under 1m of rule time, its for is 1m');
   });
 });
 

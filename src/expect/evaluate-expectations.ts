@@ -181,10 +181,11 @@ function delayInEffectMs(watched: readonly FaultRecord[], cause: FaultRecord, pe
 /** Why no fault of the drill could make the alert fire: every one ends before `for` could elapse. */
 function impossibility(forMs: number, faults: readonly FaultRecord[], inputs: EvaluationInputs): string {
   const heldMs = Math.max(...faults.map((f) => ((f.revertedAtMs ?? inputs.endedAtMs) - f.injectedAtMs) * inputs.compiled.scale));
-  // Measured wall time times the scale: milliseconds past the second are noise beside a `for`
-  // (to the nearest second, but never rounded up to the `for` itself).
-  const shownMs = heldMs < 1000 ? heldMs : Math.round(heldMs / 1000) * 1000 < forMs ? Math.round(heldMs / 1000) * 1000 : Math.floor(heldMs / 1000) * 1000;
-  return heldMs < forMs ? `; it cannot fire in this drill: its faults hold at most ${formatDurationMs(shownMs)} of rule time, its for is ${formatDurationMs(forMs)}` : '';
+  // Measured wall time times the scale: milliseconds past the second are noise beside a `for`, so
+  // whole seconds, rounded up (a bound stays true), or "just under" when that would reach the `for`.
+  const upMs = heldMs < 1000 ? heldMs : Math.ceil(heldMs / 1000) * 1000;
+  const held = upMs < forMs ? `at most ${formatDurationMs(upMs)}` : `just under ${formatDurationMs(forMs)}`;
+  return heldMs < forMs ? `; it cannot fire in this drill: its faults hold ${held} of rule time, its for is ${formatDurationMs(forMs)}` : '';
 }
 
 /**

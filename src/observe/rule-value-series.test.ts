@@ -20,6 +20,10 @@ describe('nearestToThreshold', () => {
     expect(nearestToThreshold(ratio, '0.95 >')).toEqual({ label: 'at its lowest', at: at(102), value: 0.97 });
   });
 
+  it('keeps an infinite value, which comes closest of all (a ratio over a window with no requests)', () => {
+    expect(nearestToThreshold([[100, 0.01], [101, Infinity], [102, Number.NaN]], '> 0.05')).toEqual({ label: 'at its highest', at: at(101), value: Infinity });
+  });
+
   it('picks none for an equality, no comparison or no values', () => {
     expect(nearestToThreshold(count, '== 0')).toBeUndefined();
     expect(nearestToThreshold(count, '!= 0')).toBeUndefined();
@@ -31,10 +35,14 @@ describe('nearestToThreshold', () => {
 describe('ruleValueSeries', () => {
   it('says each mark and how near the value came, so a count that fell back by the end does not read as never moving', async () => {
     const prometheus = {
-      range: async () => [{ metric: { job: 'bot' }, values: [[100, '0'], [101, '12'], [102, '18'], [103, '9'], [104, '0']] }],
+      range: async () => [{ metric: { job: 'bot' }, values: [[100, '0'], [101, '12'], [102, '18'], [103, '9'], [104, '0']] }, { metric: { job: 'idle' }, values: [[100, 'NaN'], [101, '+Inf'], [104, '3']] }],
     } as unknown as PrometheusClient;
     const rule = { scaledExpr: 'sum by (job) (increase(trades_total[15s])) > 20', scaledEvaluationIntervalMs: 1000 } as CompiledRule;
-    const series = await ruleValueSeries(prometheus, rule, { job: 'bot' }, { startMs: 100_000, faultMs: 101_000, endMs: 104_000 });
-    expect(describeValueSeries(series)).toEqual(['value{job="bot"}: before the fault 0, at the fault 12, at the end 0, at its highest 18; threshold > 20']);
+    const series = await ruleValueSeries(prometheus, rule, {}, { startMs: 100_000, faultMs: 101_000, endMs: 104_000 });
+    expect(describeValueSeries(series)).toEqual([
+      'value{job="bot"}: before the fault 0, at the fault 12, at the end 0, at its highest 18; threshold > 20',
+      // Prometheus writes infinities and NaN as words: read as such, not as no number.
+      'value{job="idle"}: before the fault NaN, at the fault +Inf, at the end 3, at its highest +Inf; threshold > 20',
+    ]);
   });
 });

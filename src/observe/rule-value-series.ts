@@ -53,7 +53,7 @@ export async function ruleValueSeries(prometheus: PrometheusClient, rule: Compil
     threshold,
     thresholdValue: thresholdNumber(threshold),
     series: chosen.map((s) => {
-      const values = s.values.map(([t, v]): [number, number] => [t, Number(v)]);
+      const values = s.values.map(([t, v]): [number, number] => [t, sampleValue(String(v))]);
       const valueAt = (ms: number) => values.filter(([t]) => t * 1000 <= ms).at(-1)?.[1] ?? null;
       const nearest = nearestToThreshold(values, threshold);
       return {
@@ -70,7 +70,7 @@ export async function ruleValueSeries(prometheus: PrometheusClient, rule: Compil
 
 /** `before the fault 0.002, at the fault 0.004, ...; threshold > 0.05`, one line per series. */
 export function describeValueSeries(v: ValueSeries): string[] {
-  const round = (n: number | null) => (n === null ? 'none' : String(Math.round(n * 10_000) / 10_000));
+  const round = (n: number | null) => (n === null ? 'none' : Number.isFinite(n) ? String(Math.round(n * 10_000) / 10_000) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN');
   if (v.series.length === 0) return [`value of ${v.query.replace(/\s+/g, ' ')}: no data over the drill`];
   return v.series.map((s) => {
     const labels = Object.entries(s.labels).filter(([k]) => k !== '__name__').map(([k, val]) => `${k}="${val}"`).join(',');
@@ -88,10 +88,15 @@ export function nearestToThreshold(values: readonly [number, number][], threshol
   const upward = /^>/.test(trimmed) || /<=?$/.test(trimmed);
   const downward = /^</.test(trimmed) || />=?$/.test(trimmed);
   if (upward === downward) return undefined; // ==, != or no comparison: no side to come close from
-  const finite = values.filter(([, v]) => Number.isFinite(v));
-  if (finite.length === 0) return undefined;
-  const [t, v] = finite.reduce((best, point) => ((upward ? point[1] > best[1] : point[1] < best[1]) ? point : best));
+  const numbers = values.filter(([, v]) => !Number.isNaN(v));
+  if (numbers.length === 0) return undefined;
+  const [t, v] = numbers.reduce((best, point) => ((upward ? point[1] > best[1] : point[1] < best[1]) ? point : best));
   return { label: upward ? 'at its highest' : 'at its lowest', at: new Date(t * 1000).toISOString(), value: v };
+}
+
+/** A sample as Prometheus' API writes it: a number, or `+Inf`, `-Inf`, `NaN` (a ratio over no requests, say). */
+function sampleValue(text: string): number {
+  return text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text);
 }
 
 /** `> 0.05` -> 0.05, `2 <` -> 2; null for no threshold or a duration literal. */
