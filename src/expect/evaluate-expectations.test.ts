@@ -307,6 +307,12 @@ describe('exhaustive expectations', () => {
     expect(verdict(judge([expectAlert('WorkerDown').toNotFire()], { traces: [worker], faults: [restartWith(3_500)] })).detail).toBe(`WorkerDown{service="worker"} fired at ${at(23)}`);
   });
 
+  it('names the rules that read the clock, above scale 1: their not firing here proves nothing', () => {
+    const clocked = { ...compiled, alerts: compiled.alerts.map((a) => (a.alertname === 'WorkerDown' ? { ...a, clockReads: ['hour()'] } : a)) };
+    expect(judge([expectAlert('APIDown').toNotFire()], { compiled: clocked }).at(-1)).toMatchObject({ ok: true, detail: 'no alert fired; not judged at this scale, as their rules read the clock: WorkerDown' });
+    expect(judge([expectAlert('APIDown').toNotFire()], { compiled: { ...clocked, scale: 1 } }).at(-1)).toMatchObject({ ok: true, detail: 'no alert fired' });
+  });
+
   it('pending alone is no stranger', () => {
     const nearMiss = { ...worker, firingAt: null, episodes: [{ pendingAt: at(20), firingAt: null, resolvedAt: at(21) }] };
     expect(judge([expectAlert('APIDown').toNotFire()], { traces: [nearMiss] }).at(-1)).toMatchObject({ ok: true, detail: 'no alert fired' });

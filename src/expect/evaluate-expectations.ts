@@ -44,7 +44,8 @@ export function evaluateExpectations(inputs: EvaluationInputs): ExpectationResul
       ...(verdict.judgedLabels ? { judgedLabels: { ...verdict.judgedLabels } } : {}),
     };
   });
-  return [...judged, ...unexpectedAlerts(inputs.expectations, inputs.traces)];
+  const clockBound = inputs.compiled.scale > 1 ? [...new Set(inputs.compiled.alerts.filter((a) => a.clockReads.length > 0).map((a) => a.alertname))] : [];
+  return [...judged, ...unexpectedAlerts(inputs.expectations, inputs.traces, clockBound)];
 }
 
 /** The trace an expectation is about: labels must match; among several, the first that fired. */
