@@ -163,16 +163,23 @@ describe('compileSystem', () => {
     ]);
   });
 
-  it('refuses rules of one alertname with different for that no label tells apart, naming both places and how to drill them', () => {
-    for (const labels of ['{ severity: warning }', '{}']) {
-      const twins = RULES.replace(
+  it('refuses rules of one alertname with different timing that no label tells apart, naming both places and how to drill them', () => {
+    const twin = (labels: string, window: string, forText = '10m', keep = '2m') =>
+      RULES.replace(
         "      - record: job:x:rate1m",
-        `      - alert: Slow\n        expr: histogram_quantile(0.9, sum(rate(h_bucket[5m])) by (le)) > 3\n        for: 2m\n        labels: ${labels}\n      - record: job:x:rate1m`,
+        `      - alert: Slow\n        expr: histogram_quantile(0.9, sum(rate(h_bucket[${window}])) by (le)) > 3\n        for: ${forText}\n        keep_firing_for: ${keep}\n        labels: ${labels}\n      - record: job:x:rate1m`,
       );
-      expect(() => compileSystem({ ...systemWith({ prometheus: PROMETHEUS, rules: twins, alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] }, 10)).toThrow(
-        /^alert Slow: defined twice with different 'for' \(.*rules\/a\.yml group g: for 10m; .*rules\/a\.yml group g: for 2m\) and no label that tells their series apart; give each tier a label of its own value \(severity: warning \/ critical\), or one 'for'$/,
+    const compile = (rules: string) => () => compileSystem({ ...systemWith({ prometheus: PROMETHEUS, rules, alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] }, 10);
+    for (const labels of ['{ severity: warning }', '{}']) {
+      expect(compile(twin(labels, '5m', '2m'))).toThrow(
+        /^alert Slow: defined twice with different timing \(.*rules\/a\.yml group g: for 10m, longest window 5m; .*rules\/a\.yml group g: for 2m, longest window 5m\) and no label that tells their series apart; give each tier a label of its own value \(severity: warning \/ critical\), or one timing$/,
       );
+      // The same for over another window: a detection bound read from the wrong one would be an hour wide.
+      expect(compile(twin(labels, '1h'))).toThrow(/^alert Slow: defined twice with different timing \(.*group g: for 10m, longest window 5m; .*group g: for 10m, longest window 1h\) and no label/);
     }
+    expect(compile(twin('{}', '5m', '10m', '3m'))).toThrow(/longest window 5m, and their keep_firing_for or evaluation interval differ\) and no label/);
+    // Alike in every timing (the same alert in two files, one threshold apart): any series reads the same timing.
+    expect(compile(twin('{}', '5m'))().alerts.filter((a) => a.alertname === 'Slow')).toHaveLength(2);
   });
 
   it('compiles a rule that reads the clock in a way no rewrite scales at any scale, as written, and marks the alerts that read it, through recorded series too', () => {

@@ -89,20 +89,28 @@ function readSources(system: ResolvedSystem, mutations: CompiledMutations): Sour
 }
 
 /**
- * Tiers of one alertname may differ in `for` (a warning after 5m, a critical after 15m) when their
- * rules' fixed labels tell their series apart (rule-of-series.ts): each verdict then reads its own
- * tier's timing. Two rules of a name with different `for` and no label that differs between them
- * cannot be told apart by any series, so neither timing could be judged.
+ * Tiers of one alertname may differ in `for`, windows and group (a warning after 5m, a critical
+ * after 15m) when their rules' fixed labels tell their series apart (rule-of-series.ts): each
+ * verdict then reads its own tier's timing. Two rules of a name that differ in any timing a
+ * verdict reads (`for`, longest window, `keep_firing_for`, evaluation interval) and that no label
+ * tells apart cannot be told apart by any series: whichever rule a verdict read, it could be the
+ * other's timing, and a detection bound an hour wide where the rule's window is 5m passes a late one.
  */
 function refuseUntoldTimings(alerts: readonly CompiledRule[]): void {
   for (const [index, alert] of alerts.entries()) {
-    const other = alerts.slice(0, index).find((o) => o.alertname === alert.alertname && o.scaledForMs !== alert.scaledForMs && !labelsDiffer(fixedLabels(o), fixedLabels(alert)));
+    const other = alerts.slice(0, index).find((o) => o.alertname === alert.alertname && timingOf(o) !== timingOf(alert) && !labelsDiffer(fixedLabels(o), fixedLabels(alert)));
     if (!other) continue;
-    const where = (rule: CompiledRule) => `${relativeName(rule.file)} group ${rule.group}: for ${formatDurationMs(rule.forMs)}`;
+    const where = (rule: CompiledRule) => `${relativeName(rule.file)} group ${rule.group}: for ${formatDurationMs(rule.forMs)}, longest window ${formatDurationMs(rule.longestRangeMs)}`;
+    const also = other.forMs === alert.forMs && other.longestRangeMs === alert.longestRangeMs ? ', and their keep_firing_for or evaluation interval differ' : '';
     throw badInput(
-      `alert ${alert.alertname}: defined twice with different 'for' (${where(other)}; ${where(alert)}) and no label that tells their series apart; give each tier a label of its own value (severity: warning / critical), or one 'for'`,
+      `alert ${alert.alertname}: defined twice with different timing (${where(other)}; ${where(alert)}${also}) and no label that tells their series apart; give each tier a label of its own value (severity: warning / critical), or one timing`,
     );
   }
+}
+
+/** What a verdict reads of a rule's timing, as one comparable value. */
+function timingOf(rule: CompiledRule): string {
+  return JSON.stringify([rule.scaledForMs, rule.longestRangeMs, rule.scaledKeepFiringForMs, rule.scaledEvaluationIntervalMs]);
 }
 
 /** Some label both set, to different values: no series can carry both. */
