@@ -25,6 +25,7 @@ import { planScenario } from './scenario-plan.ts';
 import { settleDeadlineMs } from './settle-deadline.ts';
 import { shardOf, type Shard } from './shard.ts';
 import { planContextFor } from './plan-context.ts';
+import { vacuousExpectations } from './validate-scenario.ts';
 
 export type StackRequest = StackProviderName;
 
@@ -242,7 +243,9 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
             });
             const startedAtMs = Date.now();
             options.onScenarioStart?.(scenario, stack);
-            const { rerunScale, ...result } = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous });
+            // A rerun at a lower scale judges again what that scale settles (a clock-bound rule can be judged at 1).
+            const unjudgeable = system === compiled.get(scenario.system) ? vacuous : vacuousExpectations(scenario, system);
+            const { rerunScale, ...result } = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous: unjudgeable });
             usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs, result.traffic);
             const { name, ...rest } = result;
             if (!result.ok && result.machineInterference && voidAttempts.length + 1 < MAX_ATTEMPTS) {
