@@ -2,3 +2,8 @@
 export function labelsMatch(subset: Readonly<Record<string, string>>, full: Readonly<Record<string, string>>): boolean {
   return Object.entries(subset).every(([k, v]) => full[k] === v);
 }
+
+/** No label set in both has two values: a series could carry both (a selector against a rule's fixed labels, two rules' fixed labels). */
+export function labelsAgree(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  return Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
+}

@@ -12,6 +12,7 @@ import { withRecordedWindows } from './recorded-windows.ts';
 import { compileRuleFile, resolveRuleFiles, type CompiledRule, type CompiledRuleFile } from './rule-files.ts';
 import { largestScaleAbove, MIN_SCALED_INTERVAL_MS, scaleProblems, type ScaledTimings } from './scale-safety.ts';
 import { fixedLabels } from './rule-of-series.ts';
+import { labelsAgree } from '../labels-match.ts';
 
 /**
  * The automatic scale keeps every interval at or above this. At 250 ms (scale 40 for the Piyasa
@@ -98,7 +99,7 @@ function readSources(system: ResolvedSystem, mutations: CompiledMutations): Sour
  */
 function refuseUntoldTimings(alerts: readonly CompiledRule[]): void {
   for (const [index, alert] of alerts.entries()) {
-    const other = alerts.slice(0, index).find((o) => o.alertname === alert.alertname && timingOf(o) !== timingOf(alert) && !labelsDiffer(fixedLabels(o), fixedLabels(alert)));
+    const other = alerts.slice(0, index).find((o) => o.alertname === alert.alertname && timingOf(o) !== timingOf(alert) && labelsAgree(fixedLabels(o), fixedLabels(alert)));
     if (!other) continue;
     const where = (rule: CompiledRule) => `${relativeName(rule.file)} group ${rule.group}: for ${formatDurationMs(rule.forMs)}, longest window ${formatDurationMs(rule.longestRangeMs)}`;
     const also = other.forMs === alert.forMs && other.longestRangeMs === alert.longestRangeMs ? ', and their keep_firing_for or evaluation interval differ' : '';
@@ -111,11 +112,6 @@ function refuseUntoldTimings(alerts: readonly CompiledRule[]): void {
 /** What a verdict reads of a rule's timing, as one comparable value. */
 function timingOf(rule: CompiledRule): string {
   return JSON.stringify([rule.scaledForMs, rule.longestRangeMs, rule.scaledKeepFiringForMs, rule.scaledEvaluationIntervalMs]);
-}
-
-/** Some label both set, to different values: no series can carry both. */
-function labelsDiffer(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  return Object.entries(a).some(([key, value]) => b[key] !== undefined && b[key] !== value);
 }
 
 function compileAt(system: ResolvedSystem, sources: SourceDocs, scale: number): CompiledSystem {

@@ -22,8 +22,9 @@ export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: 
     }
   }
 
-  const recordedRead = (expr: string, seen: Set<string>): { windows: PromqlWindow[]; clockReads: string[] } => {
-    const found = { windows: [] as PromqlWindow[], clockReads: [] as string[] };
+  /** What an expression reads through recorded series: their windows and clock reads, and whether any level reads series no name tells. */
+  const recordedRead = (expr: string, seen: Set<string>): { windows: PromqlWindow[]; clockReads: string[]; unnamed: boolean } => {
+    const found = { windows: [] as PromqlWindow[], clockReads: [] as string[], unnamed: readsUnnamedSeries(expr) };
     for (const name of metricNamesIn(expr)) {
       const recorded = recordExprs.get(name);
       if (recorded === undefined || seen.has(name)) continue;
@@ -31,24 +32,17 @@ export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: 
       const deeper = recordedRead(recorded, seen);
       found.windows.push(...(ownWindows.get(name) ?? []), ...deeper.windows);
       found.clockReads.push(...(ownClockReads.get(name) ?? []).map((read) => `${read} in ${name}`), ...deeper.clockReads);
+      found.unnamed ||= deeper.unnamed;
     }
     return found;
   };
 
   // An alert over ALERTS or over a selector with no metric name may read any rule's series: it gets every clock read there is.
   const everyClockRead = [...alerts.flatMap((a) => a.clockReads.map((read) => `${read} in ${a.alertname}`)), ...[...ownClockReads].flatMap(([name, reads]) => reads.map((read) => `${read} in ${name}`))];
-  const readsAnything = (expr: string, seen: Set<string>): boolean =>
-    readsUnnamedSeries(expr) ||
-    metricNamesIn(expr).some((name) => {
-      const recorded = recordExprs.get(name);
-      if (recorded === undefined || seen.has(name)) return false;
-      seen.add(name);
-      return readsAnything(recorded, seen);
-    });
 
   return alerts.map((alert) => {
     const found = recordedRead(alert.scaledExpr, new Set());
-    const extra = everyClockRead.length > 0 && readsAnything(alert.scaledExpr, new Set()) ? { ...found, clockReads: [...new Set([...found.clockReads, ...everyClockRead.filter((r) => !r.endsWith(` in ${alert.alertname}`))])] } : found;
+    const extra = found.unnamed ? { ...found, clockReads: [...new Set([...found.clockReads, ...everyClockRead.filter((r) => !r.endsWith(` in ${alert.alertname}`))])] } : found;
     if (extra.windows.length === 0 && extra.clockReads.length === 0) return alert;
     // `text` is the range as written: rule time.
     const ranges = extra.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `alert ${alert.alertname}`, 'seconds'));

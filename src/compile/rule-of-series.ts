@@ -1,4 +1,4 @@
-import { labelsMatch } from '../labels-match.ts';
+import { labelsAgree, labelsMatch } from '../labels-match.ts';
 import type { CompiledRule } from './rule-files.ts';
 
 // Rules may share an alertname: a warning and a critical tier of one alert, each with its own
@@ -36,7 +36,7 @@ export function ruleOfSeries(rules: readonly CompiledRule[], alertname: string, 
 export function rulesOfSelector(rules: readonly CompiledRule[], alertname: string, selector: Readonly<Record<string, string>>): CompiledRule[] {
   const sets = (rule: CompiledRule) => Object.keys(selector).filter((key) => fixedLabels(rule)[key] !== undefined).length;
   return rules
-    .filter((rule) => rule.alertname === alertname && Object.entries(selector).every(([key, value]) => (fixedLabels(rule)[key] ?? value) === value))
+    .filter((rule) => rule.alertname === alertname && labelsAgree(selector, fixedLabels(rule)))
     .sort((a, b) => sets(b) - sets(a));
 }
 
