@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { FiredrillError } from '../errors.ts';
+import { claimPort, type PortClaim } from './port-claim.ts';
 
 /**
  * Ports handed out are drawn below Linux's ephemeral range (32768-60999), so no outgoing
@@ -8,14 +9,24 @@ import type { FiredrillError } from '../errors.ts';
  */
 const PORT_RANGE = { from: 20_000, to: 32_767 } as const;
 const ATTEMPTS = 50;
-const reserved = new Set<number>();
+const reserved = new Map<number, PortClaim>();
 
-/** A free TCP port on 127.0.0.1, never one this process handed out and has not released. */
+/**
+ * A free TCP port on 127.0.0.1, never one handed out by this or another firedrill process and not
+ * yet released: the claim (port-claim.ts) holds it while nothing listens on it, as when a fault has
+ * killed its process and it will restart there.
+ */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from + 1));
-    if (reserved.has(port) || !(await bindable(port))) continue;
-    reserved.add(port);
+    if (reserved.has(port)) continue;
+    const claim = await claimPort(port);
+    if (!claim) continue;
+    if (!(await bindable(port)) || reserved.has(port)) {
+      claim.release();
+      continue;
+    }
+    reserved.set(port, claim);
     return port;
   }
   throw new Error(`no free port on 127.0.0.1 between ${PORT_RANGE.from} and ${PORT_RANGE.to} after ${ATTEMPTS} tries`);
@@ -40,6 +51,7 @@ export async function bindOnFreePort<T>(bind: (port: number) => Promise<T>, atte
 
 /** Gives a port back once whatever listened on it has stopped. */
 export function releasePort(port: number): void {
+  reserved.get(port)?.release();
   reserved.delete(port);
 }
 
