@@ -14,6 +14,8 @@ export interface CompiledRule {
   readonly scaledExpr: string;
   readonly forMs: number;
   readonly scaledForMs: number;
+  /** As written (rule time); 0 without one. */
+  readonly keepFiringForMs: number;
   readonly scaledKeepFiringForMs: number;
   /** Wall milliseconds between evaluations of the rule's group. */
   readonly scaledEvaluationIntervalMs: number;
@@ -89,6 +91,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
           scaledExpr: scaled.expr,
           forMs,
           scaledForMs: Math.round(forMs / scale),
+          keepFiringForMs: keepMs,
           scaledKeepFiringForMs: Math.round(keepMs / scale),
           scaledEvaluationIntervalMs: intervalMs / scale,
           labels: stringMap(rule.labels, `${ruleAt}: labels`),

@@ -16,15 +16,9 @@ export interface DetectionBound {
  * a time (a transaction is 5 s old no sooner than 5 s after it began).
  */
 export function detectionBound(rule: CompiledRule, compiled: CompiledSystem, detectWithin: string | undefined, injectedMs: number): DetectionBound {
+  if (detectWithin !== undefined) return declaredBound('detectWithin', detectWithin, rule, compiled, injectedMs);
   const scale = compiled.scale;
-  const thresholdMs = timeValuedThresholdMs(rule, compiled);
-  const inFlightMs = injectedMs + thresholdMs;
-  const delay =
-    (injectedMs > 0 ? ` + ${formatDurationMs(injectedMs)} of injected delay` : '') + (thresholdMs > 0 ? ` + ${formatDurationMs(thresholdMs)} for a time-valued threshold to be passed` : '');
-  if (detectWithin !== undefined) {
-    const ruleMs = parseDurationMs(detectWithin, 'detectWithin');
-    return { seconds: (ruleMs / scale + inFlightMs) / 1000, derivation: `detectWithin ${detectWithin} of rule time${delay}` };
-  }
+  const { inFlightMs, delay } = realTime(rule, compiled, injectedMs);
   const scrapeMs = compiled.scrapeIntervalMs * scale;
   const evaluationMs = rule.scaledEvaluationIntervalMs * scale;
   const ruleMs = rule.longestRangeMs + 2 * scrapeMs + evaluationMs;
@@ -32,4 +26,23 @@ export function detectionBound(rule: CompiledRule, compiled: CompiledSystem, det
     seconds: (ruleMs / scale + inFlightMs) / 1000,
     derivation: `default: range ${formatDurationMs(rule.longestRangeMs)} + 2 scrapes of ${formatDurationMs(scrapeMs)} + 1 evaluation of ${formatDurationMs(evaluationMs)} = ${formatDurationMs(ruleMs)} of rule time${delay}`,
   };
+}
+
+/**
+ * A deadline the scenario declares (`detectWithin`, `fireWithin`: rule time after the fault), in
+ * wall seconds at the compiled scale, plus what is real time at any scale (injectedMs and a
+ * time-valued threshold, as for the default detection bound).
+ */
+export function declaredBound(field: string, ruleTime: string, rule: CompiledRule, compiled: CompiledSystem, injectedMs: number): DetectionBound {
+  const { inFlightMs, delay } = realTime(rule, compiled, injectedMs);
+  const ruleMs = parseDurationMs(ruleTime, field);
+  return { seconds: (ruleMs / compiled.scale + inFlightMs) / 1000, derivation: `${field} ${ruleTime} of rule time${delay}` };
+}
+
+/** What no scale shortens: delay injected into requests, and a threshold that is itself a time. */
+function realTime(rule: CompiledRule, compiled: CompiledSystem, injectedMs: number): { inFlightMs: number; delay: string } {
+  const thresholdMs = timeValuedThresholdMs(rule, compiled);
+  const delay =
+    (injectedMs > 0 ? ` + ${formatDurationMs(injectedMs)} of injected delay` : '') + (thresholdMs > 0 ? ` + ${formatDurationMs(thresholdMs)} for a time-valued threshold to be passed` : '');
+  return { inFlightMs: injectedMs + thresholdMs, delay };
 }

@@ -9,7 +9,7 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
 import { fault } from '../faults/fault-spec.ts';
 import { evaluateExpectations, type EvaluationInputs } from './evaluate-expectations.ts';
 import { expectAlert, type Expectation } from './expectation.ts';
-import { at, makeTrace } from './test-traces.ts';
+import { at, makeTrace, suppressedLatency } from './test-traces.ts';
 
 const compiled = compileSystem(resolveConfig(config, path.resolve('firedrill.config.ts')).systems[0]!, 'auto');
 const ms = (seconds: number) => Date.parse(at(seconds));
@@ -147,6 +147,48 @@ describe('fires: caused by the drill', () => {
     expect(verdict(rounded).detail).toContain('its faults hold at most 52s of rule time, its for is 1m');
     const almost = judge([expectAlert('APIDown').toFire()], { traces: [], faults: [killApi(10, 11.4988)] });
     expect(verdict(almost).detail).toContain('its faults hold just under 1m of rule time, its for is 1m');
+  });
+});
+
+describe('fires: within the deadline the scenario owes its pager (fireWithin)', () => {
+  // APIDown's for is 1m (1.5 s at scale 40). The same deadline, 1m30s (2.25 s of wall time):
+  const deadline = [expectAlert('APIDown').toFire({ fireWithin: '1m30s' })];
+
+  it('holds for the rule as written: killed at 10 s, firing at 12 s (2 s, 1m20s of rule time)', () => {
+    const result = judge(deadline, { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: true });
+    expect(verdict(result).detail).toContain('fired 2.000s after kill(api), deadline 2.250s (fireWithin 1m30s of rule time)');
+  });
+
+  it("fails the same rule with its for doubled, which the for-window check alone passes (it fires its own for after pending)", () => {
+    const doubled = { ...apiDown([{ pendingAt: 10.5, firingAt: 13.5, resolvedAt: 30 }]), forSeconds: 120, scaledForSeconds: 3 };
+    expect(verdict(judge([expectAlert('APIDown').toFire()], { traces: [doubled], faults: [killApi(10, 25)] }))).toMatchObject({ ok: true });
+    const result = judge(deadline, { traces: [doubled], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toContain('fired 3.500s after kill(api), deadline 2.250s (fireWithin 1m30s of rule time): too late; a longer for, an offset or a wider window');
+  });
+
+  it('does not count evaluations a starved Prometheus missed when the alert was due, as the for-window check does not', () => {
+    const starved = apiDown([{ pendingAt: 10.5, firingAt: 12.75, resolvedAt: 30 }]);
+    starved.episodes[0]!.missedEvaluationsAtFiring = 2;
+    const result = judge(deadline, { traces: [starved], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: true });
+    expect(verdict(result).detail).toContain('fired 2.000s after kill(api) (not counting 2 evaluations Prometheus missed when it was due)');
+  });
+});
+
+describe('resolves: within the deadline after the repair (resolveWithin)', () => {
+  const deadline = [expectAlert('APIDown').toResolve({ resolveWithin: '1m' })];
+
+  it('holds when it resolved within the deadline of the revert, and fails the same alert kept firing past it (a keep_firing_for added)', () => {
+    const ok = judge(deadline, { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 26 }])], faults: [killApi(10, 25)] });
+    expect(verdict(ok)).toMatchObject({ ok: true });
+    expect(verdict(ok).detail).toContain('1.000s after kill(api) was reverted, deadline 1.500s (resolveWithin 1m of rule time)');
+    const kept = judge(deadline, { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 40 }])], faults: [killApi(10, 25)] });
+    expect(verdict(kept)).toMatchObject({ ok: false });
+    expect(verdict(kept).detail).toContain('15.000s after kill(api) was reverted, deadline 1.500s (resolveWithin 1m of rule time): too late; a keep_firing_for or a window');
+    // Without a deadline the late resolution holds: only the order of revert and resolution is judged.
+    expect(verdict(judge([expectAlert('APIDown').toResolve()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 40 }])], faults: [killApi(10, 25)] }))).toMatchObject({ ok: true });
   });
 });
 
@@ -311,6 +353,26 @@ describe('exhaustive expectations', () => {
     const clocked = { ...compiled, alerts: compiled.alerts.map((a) => (a.alertname === 'WorkerDown' ? { ...a, clockReads: ['hour()'] } : a)) };
     expect(judge([expectAlert('APIDown').toNotFire()], { compiled: clocked }).at(-1)).toMatchObject({ ok: true, detail: 'no alert fired; not judged at this scale, as their rules read the clock: WorkerDown' });
     expect(judge([expectAlert('APIDown').toNotFire()], { compiled: { ...clocked, scale: 1 } }).at(-1)).toMatchObject({ ok: true, detail: 'no alert fired' });
+  });
+
+  it('an alert Alertmanager held back by a source no toBeInhibitedBy names fails the drill (an inhibit rule wider than meant), naming the source', () => {
+    // Prometheus shows HighAPILatency firing, so its toFire holds; only Alertmanager's suppression shows the muted page.
+    const source = apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }]);
+    const muted = { ...suppressedLatency(), labels: { alertname: 'HighAPILatency', service: 'api', severity: 'warning' } };
+    const unsaid = judge([expectAlert('APIDown').toFire(), expectAlert('HighAPILatency', { severity: 'warning' }).toFire()], { traces: [source, muted] });
+    expect(unsaid.at(-1)).toMatchObject({
+      ok: false,
+      kind: 'unexpected',
+      alert: 'HighAPILatency',
+      description: 'no alert is held back that no expectation names: HighAPILatency{service="api",severity="warning"}',
+    });
+    expect(unsaid.at(-1)!.detail).toBe(
+      `HighAPILatency{service="api",severity="warning"} fired and Alertmanager held it back (inhibited by APIDown from ${at(16.2)}), and no expectation says it is: an inhibit rule wider than meant mutes its pages; if that is meant, expect it (expectAlert('HighAPILatency').toBeInhibitedBy('APIDown')), else narrow the inhibit rule`,
+    );
+    // Expected by that source, or allowed: no stranger. Expected by another source: still one.
+    expect(judge([expectAlert('APIDown').toFire(), expectAlert('HighAPILatency').toBeInhibitedBy('APIDown')], { traces: [source, muted] }).at(-1)).toMatchObject({ ok: true, detail: expect.stringContaining('every alert held back is named: HighAPILatency') });
+    expect(judge([expectAlert('APIDown').toFire(), expectAlert('HighAPILatency').toMayFire()], { traces: [source, muted] }).at(-1)).toMatchObject({ ok: true });
+    expect(judge([expectAlert('APIDown').toFire(), expectAlert('HighAPILatency').toBeInhibitedBy('WorkerDown')], { traces: [source, muted] }).at(-1)).toMatchObject({ ok: false, alert: 'HighAPILatency' });
   });
 
   it('pending alone is no stranger', () => {

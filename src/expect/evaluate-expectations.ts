@@ -12,7 +12,9 @@ import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import { causedEpisodes, comebacks } from './causation.ts';
-import { detectionBound } from './detection-bound.ts';
+import { declaredBound, detectionBound } from './detection-bound.ts';
+import { missedMs } from '../report/timing-error.ts';
+import type { CompiledRule } from '../compile/rule-files.ts';
 import { plannedDownMs, recoveryNote } from './recovery-note.ts';
 import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
 import { unexpectedAlerts } from './unexpected-alerts.ts';
@@ -162,11 +164,31 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
   // Going pending only once the fault was over points at a condition that sees the repair, not the fault.
   const revertedMs = fired.cause.revertedAtMs;
   const afterRevert = revertedMs !== null && Date.parse(fired.episode.pendingAt) > revertedMs ? ` (${secondsText(Date.parse(fired.episode.pendingAt) - revertedMs)} after it was reverted: does the rule see the repair rather than the fault?)` : '';
+  const deadline = e.fireWithin === undefined ? undefined : firingDeadline(e.fireWithin, fired, rule, inputs, applyMs, applying);
   return {
-    ok: timing.ok && detected,
+    ok: timing.ok && detected && (deadline?.ok ?? true),
     judgedLabels: fired.trace.labels,
-    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}${afterRevert}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})`,
+    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}${afterRevert}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${deadline ? `; ${deadline.detail}` : ''}`,
   };
+}
+
+/**
+ * `fireWithin`: from the fault to firing, what a pager waits, against the scenario's deadline
+ * (rule time, scaled; real-time delay and the fault's apply time on top, as for detection).
+ * Evaluations a starved Prometheus skipped when the alert was due are not the rule's, so they
+ * are taken off, as `firesWithinFor` does.
+ */
+function firingDeadline(fireWithin: string, fired: { trace: AlertTrace; episode: AlertTrace['episodes'][number]; cause: FaultRecord }, rule: CompiledRule, inputs: EvaluationInputs, applyMs: number, applying: string): Verdict {
+  const injectedMs = delayInEffectMs(faultsWatchedBy(fired.trace.alertname, inputs).faults, fired.cause, Date.parse(fired.episode.firingAt!));
+  const bound = declaredBound('fireWithin', fireWithin, rule, inputs.compiled, injectedMs);
+  const boundMs = bound.seconds * 1000 + applyMs;
+  const missed = fired.episode.missedEvaluationsAtFiring ?? 0;
+  const lateMs = missedMs({ evaluationIntervalSeconds: fired.trace.evaluationIntervalSeconds, missedEvaluationsAtFiring: missed });
+  const tookMs = Date.parse(fired.episode.firingAt!) - fired.cause.injectedAtMs - lateMs;
+  const skipped = missed > 0 ? ` (not counting ${missed} evaluation${missed === 1 ? '' : 's'} Prometheus missed when it was due)` : '';
+  const ok = tookMs <= boundMs;
+  const why = ok ? '' : `: too late; a longer for, an offset or a wider window than the deadline allows (its for is ${formatDurationMs(rule.forMs)}, longest range ${formatDurationMs(rule.longestRangeMs)})`;
+  return { ok, detail: `fired ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${skipped}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${why}` };
 }
 
 /**
@@ -193,17 +215,17 @@ function impossibility(forMs: number, faults: readonly FaultRecord[], inputs: Ev
  * Resolves after its fault: inactive at the end, its last episode resolved after the revert of
  * the fault that caused it, and no episode began after a revert without a new fault (flapping).
  */
-function judgeResolves(e: Expectation, candidates: readonly AlertTrace[], inputs: EvaluationInputs): Verdict {
+function judgeResolves(e: Extract<Expectation, { kind: 'resolves' }>, candidates: readonly AlertTrace[], inputs: EvaluationInputs): Verdict {
   const watched = faultsWatchedBy(e.alert, inputs);
   const withCaused = candidates.map((trace) => ({ trace, caused: causedEpisodes(trace, watched.faults) }));
   // Every series the drill made fire must resolve: one that still pages is not made good by another that stopped.
   const subjects = withCaused.filter((c) => c.caused.some((x) => x.episode.firingAt !== null));
   if (subjects.length === 0) return { ok: false, detail: `${selectorName(e)} never fired after a fault on ${watched.targets.join(', ')}, so it cannot resolve` };
-  return everySeries(subjects.map(({ trace, caused }) => resolvesAfterItsFault(trace, caused, watched.faults, inputs)));
+  return everySeries(subjects.map(({ trace, caused }) => resolvesAfterItsFault(trace, caused, watched.faults, inputs, e.resolveWithin)));
 }
 
 /** One series' part of `resolves` (judgeResolves). */
-function resolvesAfterItsFault(trace: AlertTrace, caused: ReturnType<typeof causedEpisodes>, faults: readonly FaultRecord[], inputs: EvaluationInputs): Verdict {
+function resolvesAfterItsFault(trace: AlertTrace, caused: ReturnType<typeof causedEpisodes>, faults: readonly FaultRecord[], inputs: EvaluationInputs, resolveWithin: string | undefined): Verdict {
   const name = traceName(trace, inputs.traces);
   const flapped = comebacks(caused, true);
   if (flapped.length > 0) {
@@ -230,5 +252,12 @@ function resolvesAfterItsFault(trace: AlertTrace, caused: ReturnType<typeof caus
   if (afterMs < 0) return { ok: false, detail: `${name} resolved at ${last.resolvedAt}, before ${describeFault(cause.spec)} was reverted at ${new Date(cause.revertedAtMs).toISOString()}` };
   const flickers = comebacks(caused, false).map(({ episode }) => `${episode.pendingAt} to ${episode.resolvedAt}`);
   const flickered = flickers.length === 0 ? '' : `; pending again, never firing, ${flickers.join(', ')}: a flicker at the threshold that its for kept from paging`;
-  return { ok: true, detail: `${name} resolved at ${last.resolvedAt}, ${secondsText(afterMs)} after ${describeFault(cause.spec)} was reverted${flickered}` };
+  const resolved = `${name} resolved at ${last.resolvedAt}, ${secondsText(afterMs)} after ${describeFault(cause.spec)} was reverted`;
+  if (resolveWithin === undefined) return { ok: true, detail: `${resolved}${flickered}` };
+  // Requests the fault slowed are still answered after its revert: that delay is real time at any scale.
+  const rule = ruleOrFirst(inputs.compiled.alerts, trace.alertname, trace.labels)!;
+  const bound = declaredBound('resolveWithin', resolveWithin, rule, inputs.compiled, inFlightDelayMs(cause.spec, cause.driver === 'dependency-proxy'));
+  const ok = afterMs <= bound.seconds * 1000;
+  const why = ok ? '' : `: too late; a keep_firing_for or a window longer than the deadline allows (its keep_firing_for is ${formatDurationMs(rule.keepFiringForMs)}, longest range ${formatDurationMs(rule.longestRangeMs)})`;
+  return { ok, detail: `${resolved}, deadline ${bound.seconds.toFixed(3)}s (${bound.derivation})${why}${flickered}` };
 }

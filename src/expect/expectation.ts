@@ -9,11 +9,11 @@ import type { ExpectationKind } from '../report/run-result.ts';
 
 /** What a scenario asserts about one alert, as plain data. Timings are rule time (scaled by the harness). */
 export type Expectation =
-  | (AlertSelector & { readonly kind: 'fires'; readonly detectWithin?: string })
+  | (AlertSelector & { readonly kind: 'fires'; readonly detectWithin?: string; readonly fireWithin?: string })
   | (AlertSelector & { readonly kind: 'doesNotFire' })
   | (AlertSelector & { readonly kind: 'inhibitedBy'; readonly source: string })
   | (AlertSelector & { readonly kind: 'notifies'; readonly receiver: string | readonly string[] })
-  | (AlertSelector & { readonly kind: 'resolves' })
+  | (AlertSelector & { readonly kind: 'resolves'; readonly resolveWithin?: string })
   | (AlertSelector & { readonly kind: 'mayFire' });
 
 /**
@@ -26,9 +26,10 @@ export function expectAlert(alert: string, labels?: Record<string, string>) {
     /**
      * Goes pending after a fault on a service it watches, within `detectWithin` of it (default: its
      * longest range + 2 scrapes + 1 evaluation), then firing no earlier than `for` and no later
-     * than `for` + one evaluation interval.
+     * than `for` + one evaluation interval; and, given `fireWithin`, firing within that much rule
+     * time of the fault (the deadline a pager is owed: a `for` or an `offset` that grew past it fails).
      */
-    toFire: (options: { detectWithin?: string } = {}): Expectation => ({ kind: 'fires', ...selector, ...options }),
+    toFire: (options: { detectWithin?: string; fireWithin?: string } = {}): Expectation => ({ kind: 'fires', ...selector, ...options }),
     /** Never reaches firing during the scenario. The one way to say "does not fire" (Vitest: `expect(trace).toNotFire()`). */
     toNotFire: (): Expectation => ({ kind: 'doesNotFire', ...selector }),
     /** May fire or not; the verdict does not depend on it. Drills are exhaustive: an alert that fires unnamed fails the drill. */
@@ -37,8 +38,12 @@ export function expectAlert(alert: string, labels?: Record<string, string>) {
     toBeInhibitedBy: (source: string): Expectation => ({ kind: 'inhibitedBy', ...selector, source }),
     /** Its firing notifications reach `receiver`, and only `receiver`. */
     toNotify: (receiver: string | readonly string[]): Expectation => ({ kind: 'notifies', ...selector, receiver }),
-    /** Resolves after the fault that caused it is reverted, is inactive at the end, and does not come back without a new fault. */
-    toResolve: (): Expectation => ({ kind: 'resolves', ...selector }),
+    /**
+     * Resolves after the fault that caused it is reverted, is inactive at the end, and does not come
+     * back without a new fault; given `resolveWithin`, resolves within that much rule time of the
+     * revert (a `keep_firing_for` or a window that grew past it fails).
+     */
+    toResolve: (options: { resolveWithin?: string } = {}): Expectation => ({ kind: 'resolves', ...selector, ...options }),
   };
 }
 
@@ -61,7 +66,7 @@ export function describeExpectation(e: Expectation): string {
   const name = selectorName(e);
   switch (e.kind) {
     case 'fires':
-      return `${name} fires within its for window${e.detectWithin ? ` and is detected within ${e.detectWithin}` : ''}`;
+      return `${name} fires within its for window${e.detectWithin ? ` and is detected within ${e.detectWithin}` : ''}${e.fireWithin ? ` and fires within ${e.fireWithin} of its fault` : ''}`;
     case 'doesNotFire':
       return `${name} does not fire`;
     case 'inhibitedBy':
@@ -69,7 +74,7 @@ export function describeExpectation(e: Expectation): string {
     case 'notifies':
       return typeof e.receiver === 'string' ? `${name} notifies receiver ${e.receiver}` : `${name} notifies receivers ${listText(e.receiver)}, each of them`;
     case 'resolves':
-      return `${name} resolves after its fault is reverted`;
+      return `${name} resolves after its fault is reverted${e.resolveWithin ? `, within ${e.resolveWithin}` : ''}`;
     case 'mayFire':
       return `${name} may fire`;
   }

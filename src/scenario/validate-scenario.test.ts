@@ -54,6 +54,9 @@ describe('validateScenario', () => {
 
   it('rejects a bad duration, naming the field', () => {
     expect(check({ ...apiOutage, duration: '11 minutes' })).toThrow("scenarios/x.ts: duration: '11 minutes' is not a duration; write it like '30s', '5m' or '1h30m'");
+    expect(check({ ...apiOutage, expect: [expectAlert('APIDown').toFire({ fireWithin: '2 min' }), expectAlert('APIDown').toResolve({ resolveWithin: 'soon' })] })).toThrow(
+      "scenarios/x.ts: expect[0].fireWithin: '2 min' is not a duration; write it like '30s', '5m' or '1h30m'; scenarios/x.ts: expect[1].resolveWithin: 'soon' is not a duration",
+    );
   });
 });
 
@@ -102,6 +105,18 @@ describe('vacuousExpectations', () => {
     expect(vacuousExpectations(scenario, clocked)).toEqual([{ index: 0, reason }, { index: 1, reason }]);
     expect(vacuousExpectations(scenario, { ...clocked, scale: 1 })).toEqual([]);
     expect(vacuousExpectations(scenario, piyasa)).toEqual([]);
+  });
+
+  it("names a toFire({ fireWithin }) shorter than the rule's for, and a toResolve({ resolveWithin }) shorter than its keep_firing_for", () => {
+    // APIDown: for 1m, no keep_firing_for.
+    const scenario = { ...apiOutage, expect: [expectAlert('APIDown').toFire({ fireWithin: '2m' }), expectAlert('APIDown').toFire({ fireWithin: '50s' }), expectAlert('APIDown').toResolve({ resolveWithin: '10s' })] };
+    expect(vacuousExpectations(scenario, piyasa)).toEqual([
+      { index: 1, reason: expect.stringMatching(/^APIDown toFire\(\{ fireWithin: '50s' \}\) cannot hold: its for is 1m \(fixtures\/piyasa\/rules\/service_health\.yml, group service_health\), so it fires no sooner than that after its fault; shorten the for, or raise fireWithin/) },
+    ]);
+    // The same rule kept firing for 10m after it clears (a keep_firing_for added) cannot resolve within 10s.
+    const kept = { ...piyasa, alerts: piyasa.alerts.map((a) => (a.alertname === 'APIDown' ? { ...a, keepFiringForMs: 600_000 } : a)) };
+    expect(vacuousExpectations(scenario, kept).map((v) => v.index)).toEqual([1, 2]);
+    expect(vacuousExpectations(scenario, kept)[1]!.reason).toMatch(/^APIDown toResolve\(\{ resolveWithin: '10s' \}\) cannot hold: its keep_firing_for is 10m /);
   });
 
   it('names a toBeInhibitedBy() that cannot hold: no inhibit rule can mute the target by the source, by their names and fixed labels', () => {

@@ -40,11 +40,11 @@ const scenarioSchema = z.strictObject({
   expect: z
     .array(
       z.discriminatedUnion('kind', [
-        z.strictObject({ kind: z.literal('fires'), alert: z.string(), labels, detectWithin: duration.optional() }),
+        z.strictObject({ kind: z.literal('fires'), alert: z.string(), labels, detectWithin: duration.optional(), fireWithin: duration.optional() }),
         z.strictObject({ kind: z.literal('doesNotFire'), alert: z.string(), labels }),
         z.strictObject({ kind: z.literal('inhibitedBy'), alert: z.string(), labels, source: z.string() }),
         z.strictObject({ kind: z.literal('notifies'), alert: z.string(), labels, receiver: z.union([z.string(), z.array(z.string()).min(1)]) }),
-        z.strictObject({ kind: z.literal('resolves'), alert: z.string(), labels }),
+        z.strictObject({ kind: z.literal('resolves'), alert: z.string(), labels, resolveWithin: duration.optional() }),
         z.strictObject({ kind: z.literal('mayFire'), alert: z.string(), labels }),
       ]),
     )
@@ -106,6 +106,8 @@ export function validateScenario(raw: unknown, file: string, systemsByName: Read
       problems.push(`${where}.receiver: no receiver '${unknown}' in ${compiled.alertmanager.source}; known: ${receivers.join(', ')}`);
     }
     if (e.kind === 'fires' && e.detectWithin) ms(e.detectWithin, `${where}.detectWithin`);
+    if (e.kind === 'fires' && e.fireWithin) ms(e.fireWithin, `${where}.fireWithin`);
+    if (e.kind === 'resolves' && e.resolveWithin) ms(e.resolveWithin, `${where}.resolveWithin`);
   });
   if (problems.length > 0) throw badInput(problems.join('; '));
   return scenario;
@@ -143,10 +145,12 @@ export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem
       e.kind === 'doesNotFire'
         ? vacuousNotFire(rule, scenario, durationMs, compiled.scale)
         : e.kind === 'fires'
-          ? unfaultedFire(rule, scenario, compiled)
+          ? (unfaultedFire(rule, scenario, compiled) ?? deadlineBeforeFor(rule, e.fireWithin))
           : e.kind === 'inhibitedBy'
             ? unlinkedInhibition(e.alert, e.source, compiled)
-            : undefined;
+            : e.kind === 'resolves'
+              ? deadlineBeforeKeepFiring(rule, e.resolveWithin)
+              : undefined;
     const reasons = rules.map(reasonFor);
     const [reason] = reasons;
     return reason && reasons.every((r) => r !== undefined) ? [{ index, reason }] : [];
@@ -190,6 +194,18 @@ function unfaultedFire(rule: CompiledRule, scenario: Scenario, compiled: Compile
   }
   const faulted = scenario.faults.length === 0 ? 'the scenario has no fault' : `the scenario faults only ${[...new Set(scenario.faults.map((f) => f.fault.target))].join(', ')}`;
   return `${rule.alertname} toFire() cannot hold: ${faulted}, and only a firing after a fault on what it watches (${watched.join(', ')}) counts; add such a fault, or expect toNotFire()`;
+}
+
+/** `toFire({ fireWithin })` that cannot hold: the rule's `for` alone outlasts the deadline (a `for` raised past what the pager is owed). */
+function deadlineBeforeFor(rule: CompiledRule, fireWithin: string | undefined): string | undefined {
+  if (fireWithin === undefined || rule.forMs <= parseDurationMs(fireWithin, 'fireWithin')) return undefined;
+  return `${rule.alertname} toFire({ fireWithin: '${fireWithin}' }) cannot hold: its for is ${formatDurationMs(rule.forMs)} (${relativeName(rule.file)}, group ${rule.group}), so it fires no sooner than that after its fault; shorten the for, or raise fireWithin if the pager may wait that long`;
+}
+
+/** `toResolve({ resolveWithin })` that cannot hold: the rule keeps firing longer than the deadline after its condition clears. */
+function deadlineBeforeKeepFiring(rule: CompiledRule, resolveWithin: string | undefined): string | undefined {
+  if (resolveWithin === undefined || rule.keepFiringForMs <= parseDurationMs(resolveWithin, 'resolveWithin')) return undefined;
+  return `${rule.alertname} toResolve({ resolveWithin: '${resolveWithin}' }) cannot hold: its keep_firing_for is ${formatDurationMs(rule.keepFiringForMs)} (${relativeName(rule.file)}, group ${rule.group}), so it resolves no sooner than that after its fault is repaired; shorten keep_firing_for, or raise resolveWithin if the page may stay open that long`;
 }
 
 /**
