@@ -102,6 +102,8 @@ describe('npx firedrill init on a copy of THE_BOT monitoring files, then a drill
     // Each drill expects the receiver Alertmanager's own routing tree picks for the alert's labels.
     expect(readFileSync(path.join(cjs, 'scenarios/high-disk-io.ts'), 'utf8')).toContain("expectAlert('HighDiskIO').toNotify('ops-team')");
     expect(readFileSync(path.join(cjs, 'scenarios/postgre-sql-down.ts'), 'utf8')).toContain("expectAlert('PostgreSQLDown').toNotify('critical-team')");
+    // and the deadline the rule keeps today (pg_up == 0, for 1m; 15s scrapes and evaluations: 1m + 30s + 30s).
+    expect(readFileSync(path.join(cjs, 'scenarios/postgre-sql-down.ts'), 'utf8')).toContain("expectAlert('PostgreSQLDown').toFire({ fireWithin: '2m' })");
   });
 
   it('refuses to run before its TODOs are answered, naming the service command', async () => {
@@ -126,7 +128,8 @@ describe('npx firedrill init on a copy of THE_BOT monitoring files, then a drill
     expect(result.ok).toBe(true);
     expect(result.scenarios[0]!.expectations.map((e) => [e.description, e.ok])).toEqual(
       expect.arrayContaining([
-        ['HighCPUUsage fires within its for window', true],
+        // init wrote the deadline today's rule keeps (window 5m + 2 scrapes + for 5m + 2 evaluations, to the next 30 s).
+        ['HighCPUUsage fires within its for window, by 11m after its fault', true],
         ['HighCPUUsage notifies receiver critical-team', true],
       ]),
     );

@@ -66,7 +66,7 @@ export function describeExpectation(e: Expectation): string {
   const name = selectorName(e);
   switch (e.kind) {
     case 'fires':
-      return `${name} fires within its for window${e.detectWithin ? ` and is detected within ${e.detectWithin}` : ''}${e.fireWithin ? ` and fires within ${e.fireWithin} of its fault` : ''}`;
+      return `${name} fires within its for window${e.detectWithin ? ` and is detected within ${e.detectWithin}` : ''}${e.fireWithin ? `, by ${e.fireWithin} after its fault` : ''}`;
     case 'doesNotFire':
       return `${name} does not fire`;
     case 'inhibitedBy':

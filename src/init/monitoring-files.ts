@@ -12,6 +12,8 @@ export interface ScrapeJob {
   readonly metricsPath: string;
   /** The port of its first static target, when it has one: a hint of what it scrapes (9100 is node_exporter). */
   readonly port: number | undefined;
+  /** Its own scrape_interval, else the global one, else Prometheus' default (1m). */
+  readonly scrapeIntervalMs: number;
 }
 
 /** What `init` reads: the user's own Prometheus config, rule files and Alertmanager config. */
@@ -28,7 +30,9 @@ export interface MonitoringFiles {
 
 const PROMETHEUS_CANDIDATES = ['prometheus.yml', 'prometheus/prometheus.yml', 'monitoring/prometheus.yml', 'monitoring/prometheus/prometheus.yml'];
 const ALERTMANAGER_CANDIDATES = ['alertmanager.yml', 'alertmanager/alertmanager.yml', 'monitoring/alertmanager.yml', 'monitoring/alertmanager/alertmanager.yml'];
+// Prometheus' defaults for both.
 const DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
+const DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
 
 /** Finds and reads the monitoring files; a missing one is an exit-2 error saying which flag names it. */
 export function readMonitoringFiles(dir: string, given: { prometheus?: string; alertmanager?: string }): MonitoringFiles {
@@ -37,6 +41,7 @@ export function readMonitoringFiles(dir: string, given: { prometheus?: string; a
   const prometheusDoc = readYamlMap(prometheus);
   const global = asMap(prometheusDoc.global, 'global');
   const evaluationIntervalMs = global.evaluation_interval === undefined ? DEFAULT_EVALUATION_INTERVAL_MS : parseDurationMs(String(global.evaluation_interval), 'global.evaluation_interval');
+  const scrapeIntervalMs = global.scrape_interval === undefined ? DEFAULT_SCRAPE_INTERVAL_MS : parseDurationMs(String(global.scrape_interval), 'global.scrape_interval');
   const ruleFiles = resolveRuleFiles(asList(prometheusDoc.rule_files, 'rule_files').map(String), prometheus).map((file) => ({ file, doc: readYamlMap(file) }));
   const alerts = ruleFiles.flatMap(({ file, doc }) => compileRuleFile(file, doc, 1, evaluationIntervalMs).alerts);
   const records = recordingRules(ruleFiles.map((f) => f.doc));
@@ -44,7 +49,9 @@ export function readMonitoringFiles(dir: string, given: { prometheus?: string; a
     const job = asMap(raw, 'scrape_configs[]');
     const target = asList(asMap(asList(job.static_configs, 'static_configs')[0], 'static_configs[0]').targets, 'targets')[0];
     const port = typeof target === 'string' ? Number(target.split(':').at(-1)) : undefined;
-    return { name: String(job.job_name), metricsPath: typeof job.metrics_path === 'string' ? job.metrics_path : '/metrics', port: Number.isFinite(port) ? port : undefined };
+    const name = String(job.job_name);
+    const interval = job.scrape_interval === undefined ? scrapeIntervalMs : parseDurationMs(String(job.scrape_interval), `scrape_configs[${name}].scrape_interval`);
+    return { name, metricsPath: typeof job.metrics_path === 'string' ? job.metrics_path : '/metrics', port: Number.isFinite(port) ? port : undefined, scrapeIntervalMs: interval };
   });
   return { prometheus, prometheusDoc, alertmanager, ruleFiles, jobs, alerts, records };
 }

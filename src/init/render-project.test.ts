@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderConfig } from './render-project.ts';
+import type { CompiledRule } from '../compile/rule-files.ts';
+import { renderConfig, renderDrill } from './render-project.ts';
 import type { PlannedPart } from './system-parts-plan.ts';
 
 const job = (name: string) => ({ name, metricsPath: '/metrics' }) as never;
@@ -13,5 +14,18 @@ describe('renderConfig', () => {
     expect(redisOnly).toContain("cache: { type: 'redis' },");
     expect(config([service, { kind: 'exporter', name: 'pg', job: job('postgres'), type: 'postgres' }])).toContain("e.g. env: { DATABASE_URL: 'postgres://postgres@{{db}}/app' }.");
     expect(config([service])).toContain("with db: { type: 'postgres' } under dependencies.");
+  });
+});
+
+describe('renderDrill', () => {
+  const alert = { alertname: 'ApiErrors', file: '/p/rules.yml', group: 'api', expr: 'rate(errors[5m]) > 1', longestRangeMs: 300_000, forMs: 600_000, scaledEvaluationIntervalMs: 30_000 } as CompiledRule;
+  const parts = (...intervals: number[]): PlannedPart[] => intervals.map((ms, i) => ({ kind: 'service', name: `s${i}`, job: { name: `s${i}`, metricsPath: '/metrics', port: undefined, scrapeIntervalMs: ms } }));
+
+  it("writes the deadline today's rule keeps, from the slowest job's scrapes, so that a rule changed to page later fails its drill", () => {
+    // 5m window + 2 x 1m scrapes (the slower job) + 10m for + 2 x 30s evaluations = 18m.
+    const text = renderDrill('payments', { alert, receivers: [], fault: undefined }, parts(15_000, 60_000)).text;
+    expect(text).toContain("expectAlert('ApiErrors').toFire({ fireWithin: '18m' }),");
+    // Rounded up to the next 30 s: 5m + 2 x 15s + 10m + 1m = 16m30s.
+    expect(renderDrill('payments', { alert, receivers: [], fault: undefined }, parts(15_000)).text).toContain("fireWithin: '16m30s'");
   });
 });

@@ -114,13 +114,25 @@ export function renderDrill(system: string, drill: DrillSkeleton, parts: readonl
     ...trafficLines(parts),
     drill.fault ? `  faults: [{ at: '${formatDurationMs(FAULT_AT_MS)}', hold: '${minutes(holdMs)}', fault: ${drill.fault.code} }],` : '  faults: [],',
     '  expect: [',
-    `    expectAlert('${drill.alert.alertname}').toFire(),`,
+    `    // The deadline today's rule keeps (window ${formatDurationMs(drill.alert.longestRangeMs)} + 2 scrapes + for ${formatDurationMs(drill.alert.forMs)} + 2 evaluations): a rule changed to page later (a longer for, an offset) fails it.`,
+    `    expectAlert('${drill.alert.alertname}').toFire({ fireWithin: '${formatDurationMs(fireDeadlineMs(drill.alert, parts))}' }),`,
     ...drill.receivers.map((r) => `    expectAlert('${drill.alert.alertname}').toNotify('${r}'), // the receiver Alertmanager's routing tree picks`),
     '  ],',
     '});',
     '',
   ];
   return { path: `scenarios/${name}.ts`, text: lines.join('\n') };
+}
+
+/**
+ * What the rule needs from a fault to firing as written today: its longest window, two scrapes of
+ * the slowest job, its `for` and two evaluations, rounded up to the next 30 s. Written into the
+ * drill, it pins the timing a later edit of the rule could otherwise move unnoticed.
+ */
+function fireDeadlineMs(alert: CompiledRule, parts: readonly PlannedPart[]): number {
+  const scrapeMs = Math.max(0, ...parts.map((p) => p.job.scrapeIntervalMs));
+  const needMs = alert.longestRangeMs + 2 * scrapeMs + alert.forMs + 2 * alert.scaledEvaluationIntervalMs;
+  return Math.ceil(needMs / 30_000) * 30_000;
 }
 
 function trafficLines(parts: readonly PlannedPart[]): string[] {
