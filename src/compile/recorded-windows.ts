@@ -46,6 +46,8 @@ export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: 
     if (extra.windows.length === 0 && extra.clockReads.length === 0) return alert;
     // `text` is the range as written: rule time.
     const ranges = extra.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `alert ${alert.alertname}`, 'seconds'));
-    return { ...alert, windows: [...alert.windows, ...extra.windows], longestRangeMs: Math.max(alert.longestRangeMs, ...ranges), clockReads: [...alert.clockReads, ...extra.clockReads] };
+    // A recorded series' offsets are not followed: its ranges alone lengthen what the alert reads.
+    const longestRangeMs = Math.max(alert.longestRangeMs, ...ranges);
+    return { ...alert, windows: [...alert.windows, ...extra.windows], longestRangeMs, lookbackMs: Math.max(alert.lookbackMs, longestRangeMs), clockReads: [...alert.clockReads, ...extra.clockReads] };
   });
 }

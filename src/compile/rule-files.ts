@@ -2,7 +2,7 @@ import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { badInput } from '../errors.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
-import { scalePromql, type PromqlWindow } from './scale-promql.ts';
+import { scalePromql, type PromqlWindow, type ScaledPromql } from './scale-promql.ts';
 import { asList, asMap, relativeName, type YamlMap } from './yaml-file.ts';
 
 /** An alerting rule as written and as compiled. */
@@ -21,8 +21,19 @@ export interface CompiledRule {
   readonly scaledEvaluationIntervalMs: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly windows: readonly PromqlWindow[];
-  /** The longest range (or subquery range) in the expression, rule time; 0 when it has none. */
+  /**
+   * The longest range a selector of the expression reads through, rule time: its own range and the
+   * subquery ranges around it, summed; 0 when it has none.
+   */
   readonly longestRangeMs: number;
+  /**
+   * The offset every selector of the expression is read at (the least of theirs, rule time; 0 when
+   * one has none): it delays every sight of a fault (`x offset 5m > 1`). An offset on only some
+   * selectors is a comparison with the past (`> 2 * rate(x[5m] offset 1d)`) and delays nothing.
+   */
+  readonly sharedOffsetMs: number;
+  /** The furthest back any selector reads (its ranges plus its offsets, rule time): the history a drill needs before its first fault. */
+  readonly lookbackMs: number;
   /**
    * Reads of the clock no scale rewrite makes rule time (`scalePromql`), its own and those of the
    * recording rules it reads: above scale 1 no verdict on the alert means what it would in production.
@@ -96,7 +107,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
           scaledEvaluationIntervalMs: intervalMs / scale,
           labels: stringMap(rule.labels, `${ruleAt}: labels`),
           windows: scaled.windows,
-          longestRangeMs: Math.max(0, ...scaled.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `${ruleAt}: expr`, 'seconds'))),
+          ...reach(scaled, ruleAt),
           clockReads: scaled.clockReads,
         });
       }
@@ -106,6 +117,14 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
     return group;
   });
   return { source: file, doc: { ...doc, groups: scaledGroups }, groups, alerts };
+}
+
+/** longestRangeMs, sharedOffsetMs and lookbackMs of an expression (see CompiledRule). */
+function reach(scaled: ScaledPromql, ruleAt: string): Pick<CompiledRule, 'longestRangeMs' | 'sharedOffsetMs' | 'lookbackMs'> {
+  const subqueryRangesMs = scaled.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `${ruleAt}: expr`, 'seconds'));
+  const longestRangeMs = Math.max(0, ...subqueryRangesMs, ...scaled.reads.map((r) => r.rangeMs));
+  const sharedOffsetMs = scaled.reads.length === 0 ? 0 : Math.max(0, Math.min(...scaled.reads.map((r) => r.offsetMs)));
+  return { longestRangeMs, sharedOffsetMs, lookbackMs: Math.max(longestRangeMs, ...scaled.reads.map((r) => r.rangeMs + r.offsetMs)) };
 }
 
 function stringMap(value: unknown, where: string): Record<string, string> {

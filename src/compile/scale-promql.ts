@@ -14,6 +14,18 @@ export interface ScaledPromql {
   windows: PromqlWindow[];
   /** Reads of the wall clock no rewrite makes rule time (`hour()`, `time() > x`), as written. */
   clockReads: string[];
+  /** How far back each selector reads, as written (rule time): see `seriesReads`. */
+  reads: SeriesRead[];
+}
+
+/**
+ * How far back one selector reads: `rangeMs`, its range and the ranges of the subqueries around
+ * it (`max_over_time(rate(x[5m])[10m:1m])` reads x 15m back); `offsetMs`, the offsets bound to it
+ * and to those subqueries (negative ones count against it).
+ */
+export interface SeriesRead {
+  readonly rangeMs: number;
+  readonly offsetMs: number;
 }
 
 const DURATION_LITERAL = 'NumberDurationLiteralInDurationContext';
@@ -76,7 +88,32 @@ export function scalePromql(expr: string, scale: number, where: string): ScaledP
   for (const edit of [...edits].sort((a, b) => b.from - a.from)) {
     scaled = scaled.slice(0, edit.from) + edit.text + scaled.slice(edit.to);
   }
-  return { expr: scaled, windows, clockReads };
+  return { expr: scaled, windows, clockReads, reads: seriesReads(tree.topNode as unknown as TreeNode, expr, where) };
+}
+
+/** Every selector's reach back in time (SeriesRead), from the syntax tree around it. */
+function seriesReads(top: TreeNode, expr: string, where: string): SeriesRead[] {
+  const reads: SeriesRead[] = [];
+  const durationMs = (node: TreeNode | undefined) => {
+    if (!node) return 0;
+    const text = expr.slice(node.from, node.to).replace(/\s+/g, '');
+    return text.startsWith('-') ? -parseDurationMs(text.slice(1), where, 'seconds') : parseDurationMs(text, where, 'seconds');
+  };
+  const visit = (node: TreeNode) => {
+    if (node.name === 'VectorSelector') {
+      let rangeMs = 0;
+      let offsetMs = 0;
+      for (let around = node.parent; around; around = around.parent) {
+        const parts = childrenOf(around);
+        if (around.name === 'MatrixSelector' || around.name === 'SubqueryExpr') rangeMs += durationMs(parts.find((c) => c.name === 'DurationExpr'));
+        if (around.name === 'OffsetExpr') offsetMs += durationMs(parts.find((c) => c.name === 'OffsetDurationExpr'));
+      }
+      reads.push({ rangeMs, offsetMs });
+    }
+    childrenOf(node).forEach(visit);
+  };
+  visit(top);
+  return reads;
 }
 
 type TreeNode = { name: string; from: number; to: number; parent: TreeNode | null; firstChild: TreeNode | null; nextSibling: TreeNode | null };

@@ -11,7 +11,7 @@ export interface DetectionBound {
 
 /**
  * The scenario's `detectWithin`, or by default what the rule needs to see a fault: its longest
- * range, two scrapes and one evaluation (rule time, scaled); plus what is real time at any scale:
+ * range, the offset all its selectors share, two scrapes and one evaluation (rule time, scaled); plus what is real time at any scale:
  * injected delay (a request slowed by 11 s is observed 11 s later) and a threshold that is itself
  * a time (a transaction is 5 s old no sooner than 5 s after it began).
  */
@@ -21,10 +21,11 @@ export function detectionBound(rule: CompiledRule, compiled: CompiledSystem, det
   const { inFlightMs, delay } = realTime(rule, compiled, injectedMs);
   const scrapeMs = compiled.scrapeIntervalMs * scale;
   const evaluationMs = rule.scaledEvaluationIntervalMs * scale;
-  const ruleMs = rule.longestRangeMs + 2 * scrapeMs + evaluationMs;
+  const ruleMs = rule.longestRangeMs + rule.sharedOffsetMs + 2 * scrapeMs + evaluationMs;
+  const offset = rule.sharedOffsetMs > 0 ? ` + offset ${formatDurationMs(rule.sharedOffsetMs)}` : '';
   return {
     seconds: (ruleMs / scale + inFlightMs) / 1000,
-    derivation: `default: range ${formatDurationMs(rule.longestRangeMs)} + 2 scrapes of ${formatDurationMs(scrapeMs)} + 1 evaluation of ${formatDurationMs(evaluationMs)} = ${formatDurationMs(ruleMs)} of rule time${delay}`,
+    derivation: `default: range ${formatDurationMs(rule.longestRangeMs)}${offset} + 2 scrapes of ${formatDurationMs(scrapeMs)} + 1 evaluation of ${formatDurationMs(evaluationMs)} = ${formatDurationMs(ruleMs)} of rule time${delay}`,
   };
 }
 

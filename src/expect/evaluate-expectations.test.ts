@@ -187,6 +187,12 @@ describe('resolves: within the deadline after the repair (resolveWithin)', () =>
     const kept = judge(deadline, { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 40 }])], faults: [killApi(10, 25)] });
     expect(verdict(kept)).toMatchObject({ ok: false });
     expect(verdict(kept).detail).toContain('15.000s after kill(api) was reverted, deadline 1.500s (resolveWithin 1m of rule time): too late; a keep_firing_for or a window');
+    // A killed process starts in real time after the revert (here it answered 2 s after it): that is on top.
+    const restarted = { ...killApi(10, 25), downMs: 17_000 };
+    const slowStart = judge(deadline, { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 28 }])], faults: [restarted] });
+    expect(verdict(slowStart)).toMatchObject({ ok: true });
+    expect(verdict(slowStart).detail).toContain('3.000s after kill(api) was reverted, deadline 3.500s (resolveWithin 1m of rule time + 2s for api to answer again)');
+    expect(verdict(judge(deadline, { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 28 }])], faults: [killApi(10, 25)] }))).toMatchObject({ ok: false });
     // Without a deadline the late resolution holds: only the order of revert and resolution is judged.
     expect(verdict(judge([expectAlert('APIDown').toResolve()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 40 }])], faults: [killApi(10, 25)] }))).toMatchObject({ ok: true });
   });

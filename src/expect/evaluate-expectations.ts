@@ -254,10 +254,14 @@ function resolvesAfterItsFault(trace: AlertTrace, caused: ReturnType<typeof caus
   const flickered = flickers.length === 0 ? '' : `; pending again, never firing, ${flickers.join(', ')}: a flicker at the threshold that its for kept from paging`;
   const resolved = `${name} resolved at ${last.resolvedAt}, ${secondsText(afterMs)} after ${describeFault(cause.spec)} was reverted`;
   if (resolveWithin === undefined) return { ok: true, detail: `${resolved}${flickered}` };
-  // Requests the fault slowed are still answered after its revert: that delay is real time at any scale.
+  // Real time at any scale, after the revert: requests the fault slowed are still being answered,
+  // and a killed process is still starting (from the revert to its first answer).
   const rule = ruleOrFirst(inputs.compiled.alerts, trace.alertname, trace.labels)!;
   const bound = declaredBound('resolveWithin', resolveWithin, rule, inputs.compiled, inFlightDelayMs(cause.spec, cause.driver === 'dependency-proxy'));
-  const ok = afterMs <= bound.seconds * 1000;
+  const startMs = cause.downMs === undefined ? 0 : Math.max(0, cause.injectedAtMs + cause.downMs - cause.revertedAtMs);
+  const boundMs = bound.seconds * 1000 + startMs;
+  const starting = startMs > 0 ? ` + ${formatDurationMs(startMs)} for ${cause.spec.target} to answer again` : '';
+  const ok = afterMs <= boundMs;
   const why = ok ? '' : `: too late; a keep_firing_for or a window longer than the deadline allows (its keep_firing_for is ${formatDurationMs(rule.keepFiringForMs)}, longest range ${formatDurationMs(rule.longestRangeMs)})`;
-  return { ok, detail: `${resolved}, deadline ${bound.seconds.toFixed(3)}s (${bound.derivation})${why}${flickered}` };
+  return { ok, detail: `${resolved}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${starting})${why}${flickered}` };
 }

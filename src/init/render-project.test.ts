@@ -18,7 +18,7 @@ describe('renderConfig', () => {
 });
 
 describe('renderDrill', () => {
-  const alert = { alertname: 'ApiErrors', file: '/p/rules.yml', group: 'api', expr: 'rate(errors[5m]) > 1', longestRangeMs: 300_000, forMs: 600_000, scaledEvaluationIntervalMs: 30_000 } as CompiledRule;
+  const alert = { alertname: 'ApiErrors', file: '/p/rules.yml', group: 'api', expr: 'rate(errors[5m]) > 1', longestRangeMs: 300_000, sharedOffsetMs: 0, lookbackMs: 300_000, forMs: 600_000, scaledEvaluationIntervalMs: 30_000 } as CompiledRule;
   const parts = (...intervals: number[]): PlannedPart[] => intervals.map((ms, i) => ({ kind: 'service', name: `s${i}`, job: { name: `s${i}`, metricsPath: '/metrics', port: undefined, scrapeIntervalMs: ms } }));
 
   it("writes the deadline today's rule keeps, from the slowest job's scrapes, so that a rule changed to page later fails its drill", () => {

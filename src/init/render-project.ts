@@ -78,7 +78,7 @@ export function renderConfig(options: { system: string; dir: string; prometheus:
 
 /** A baseline: healthy traffic long enough for every alert's windows and `for`, expecting none to fire. */
 export function renderBaseline(system: string, alerts: readonly CompiledRule[], parts: readonly PlannedPart[]): ProjectFile {
-  const longestMs = Math.max(0, ...alerts.map((a) => a.longestRangeMs + a.forMs));
+  const longestMs = Math.max(0, ...alerts.map((a) => a.lookbackMs + a.forMs));
   const lines = [
     "import { defineScenario, expectAlert } from 'firedrill';",
     '',
@@ -101,7 +101,7 @@ export function renderBaseline(system: string, alerts: readonly CompiledRule[], 
 /** One drill per alert: the guessed fault (or a TODO), expecting the alert to fire and reach the receiver routing picks. */
 export function renderDrill(system: string, drill: DrillSkeleton, parts: readonly PlannedPart[]): ProjectFile {
   const name = kebab(drill.alert.alertname);
-  const holdMs = drill.alert.longestRangeMs + drill.alert.forMs + MARGIN_MS;
+  const holdMs = drill.alert.longestRangeMs + drill.alert.sharedOffsetMs + drill.alert.forMs + MARGIN_MS;
   const lines = [
     `import { defineScenario, expectAlert${drill.fault ? ', fault' : ''} } from 'firedrill';`,
     '',
@@ -125,13 +125,13 @@ export function renderDrill(system: string, drill: DrillSkeleton, parts: readonl
 }
 
 /**
- * What the rule needs from a fault to firing as written today: its longest window, two scrapes of
+ * What the rule needs from a fault to firing as written today: its longest window and shared offset, two scrapes of
  * the slowest job, its `for` and two evaluations, rounded up to the next 30 s. Written into the
  * drill, it pins the timing a later edit of the rule could otherwise move unnoticed.
  */
 function fireDeadlineMs(alert: CompiledRule, parts: readonly PlannedPart[]): number {
   const scrapeMs = Math.max(0, ...parts.map((p) => p.job.scrapeIntervalMs));
-  const needMs = alert.longestRangeMs + 2 * scrapeMs + alert.forMs + 2 * alert.scaledEvaluationIntervalMs;
+  const needMs = alert.longestRangeMs + alert.sharedOffsetMs + 2 * scrapeMs + alert.forMs + 2 * alert.scaledEvaluationIntervalMs;
   return Math.ceil(needMs / 30_000) * 30_000;
 }
 

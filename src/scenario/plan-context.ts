@@ -17,15 +17,16 @@ export interface PlanContext {
 export const DEFAULT_RESTART_GAP_SCRAPES = 2;
 
 /**
- * History: before its first fault a drill runs healthy traffic for at least the longest range of
- * every rule it judges, so that windows are full of healthy data when the fault comes, as in
- * production, and a lengthened window changes what the drill sees. A drill without faults needs none.
+ * History: before its first fault a drill runs healthy traffic for at least as far back as every
+ * rule it judges reads (its ranges and offsets), so that windows are full of healthy data when the
+ * fault comes, as in production, and a lengthened window (or a comparison with an hour ago) changes
+ * what the drill sees. A drill without faults needs none.
  */
 export function planContextFor(scenario: Scenario, compiled: CompiledSystem): PlanContext {
   const named = new Set(alertsNamedBy(scenario.expect.filter((e) => e.kind !== 'mayFire')));
-  const longestRangeMs = Math.max(0, ...compiled.alerts.filter((a) => named.has(a.alertname)).map((a) => a.longestRangeMs));
+  const lookbackMs = Math.max(0, ...compiled.alerts.filter((a) => named.has(a.alertname)).map((a) => a.lookbackMs));
   const firstFaultMs = Math.min(...scenario.faults.map((f) => parseDurationMs(f.at, `${scenario.name}: fault at`)));
-  const historyMs = scenario.faults.length === 0 ? 0 : Math.max(0, longestRangeMs - firstFaultMs);
+  const historyMs = scenario.faults.length === 0 ? 0 : Math.max(0, lookbackMs - firstFaultMs);
   return {
     scale: compiled.scale,
     historyMs,

@@ -216,9 +216,10 @@ function deadlineBeforeKeepFiring(rule: CompiledRule, resolveWithin: string | un
 function vacuousNotFire(rule: CompiledRule, scenario: Scenario, durationMs: number, scale: number): string | undefined {
   const firstFaultMs = scenario.faults.length === 0 ? 0 : Math.min(...scenario.faults.map((f) => parseDurationMs(f.at, 'at')));
   const evaluationMs = rule.scaledEvaluationIntervalMs * scale;
-  const needMs = rule.longestRangeMs + rule.forMs + evaluationMs;
+  const needMs = rule.longestRangeMs + rule.sharedOffsetMs + rule.forMs + evaluationMs;
+  const offset = rule.sharedOffsetMs > 0 ? ` + offset ${formatDurationMs(rule.sharedOffsetMs)}` : '';
   const spanMs = durationMs - firstFaultMs;
   if (spanMs >= needMs) return undefined;
   const span = scenario.faults.length === 0 ? `the drill lasts ${formatDurationMs(spanMs)}` : `${formatDurationMs(spanMs)} of the drill follow its first fault`;
-  return `${rule.alertname} toNotFire() cannot fail: ${span}, and the rule needs ${formatDurationMs(needMs)} to fire (range ${formatDurationMs(rule.longestRangeMs)} + for ${formatDurationMs(rule.forMs)} + one evaluation ${formatDurationMs(evaluationMs)}); make the scenario at least ${formatDurationMs(firstFaultMs + needMs)} long`;
+  return `${rule.alertname} toNotFire() cannot fail: ${span}, and the rule needs ${formatDurationMs(needMs)} to fire (range ${formatDurationMs(rule.longestRangeMs)}${offset} + for ${formatDurationMs(rule.forMs)} + one evaluation ${formatDurationMs(evaluationMs)}); make the scenario at least ${formatDurationMs(firstFaultMs + needMs)} long`;
 }
