@@ -24,11 +24,11 @@ export default defineScenario({
     { at: '4m', hold: '5m', fault: fault.kill('api') },
   ],
   expect: [
-    expectAlert('APIDown').toFire({ detectWithin: '1m' }),
+    expectAlert('APIDown').toFire({ detectWithin: '1m', fireWithin: '2m' }),
     expectAlert('APIDown').toNotify('critical-alerts'),
     expectAlert('HighAPILatency').toFire({ detectWithin: '2m' }),
     expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'),
-    expectAlert('APIDown').toResolve(),
+    expectAlert('APIDown').toResolve({ resolveWithin: '2m' }),
     expectAlert('HighAPILatency').toResolve(),
   ],
 });

@@ -5,6 +5,9 @@ import { apiTraffic } from './lib/piyasa-traffic.ts';
  * A leak holds 19 of the 20 DB connections; requests share the last one.
  *
  *   1m leak -> in_use/size = 0.95 -> pending ~1m10s, firing ~6m10s      8m released -> resolves
+ *
+ * Deadlines: paged within 6m of the leak (detection 1m at most, for 5m), resolved within 2m of its
+ * release; a for raised past 6m, or a keep_firing_for of 2m or more, fails the drill.
  */
 export default defineScenario({
   name: 'db-pool-exhausted',
@@ -14,8 +17,8 @@ export default defineScenario({
   traffic: [apiTraffic(20)],
   faults: [{ at: '1m', hold: '7m', fault: fault.dbPoolInUse('api', 19) }],
   expect: [
-    expectAlert('DatabaseConnectionPoolExhausted').toFire({ detectWithin: '1m' }),
+    expectAlert('DatabaseConnectionPoolExhausted').toFire({ detectWithin: '1m', fireWithin: '6m' }),
     expectAlert('DatabaseConnectionPoolExhausted').toNotify('high-priority'),
-    expectAlert('DatabaseConnectionPoolExhausted').toResolve(),
+    expectAlert('DatabaseConnectionPoolExhausted').toResolve({ resolveWithin: '2m' }),
   ],
 });

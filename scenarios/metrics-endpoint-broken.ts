@@ -16,9 +16,9 @@ export default defineScenario({
   traffic: [apiTraffic(10, { minOkRatio: 0.99 })],
   faults: [{ at: '1m', hold: '4m', fault: fault.metricsFailure('api') }],
   expect: [
-    expectAlert('APIDown').toFire({ detectWithin: '1m' }),
+    expectAlert('APIDown').toFire({ detectWithin: '1m', fireWithin: '2m' }),
     expectAlert('APIDown').toNotify('critical-alerts'),
-    expectAlert('APIDown').toResolve(),
+    expectAlert('APIDown').toResolve({ resolveWithin: '2m' }),
     expectAlert('HighAPIErrorRate').toNotFire(),
   ],
 });

@@ -23,9 +23,9 @@ export default defineScenario({
   traffic: [backendTraffic(20, { minOkRatio: 0.5 }), frontendTraffic(5, { minOkRatio: 0.5 })],
   faults: [{ at: '1m', hold: '3m', fault: fault.kill('backend') }],
   expect: [
-    expectAlert('DjangoServiceDown').toFire({ detectWithin: '1m' }),
+    expectAlert('DjangoServiceDown').toFire({ detectWithin: '1m', fireWithin: '2m' }),
     expectAlert('DjangoServiceDown').toNotify('critical-team'),
-    expectAlert('DjangoServiceDown').toResolve(),
+    expectAlert('DjangoServiceDown').toResolve({ resolveWithin: '2m' }),
     expectAlert('DjangoHighErrorRate').toNotFire(),
     expectAlert('DjangoHighLatency').toMayFire(),
   ],

@@ -1,10 +1,10 @@
-// Ten regressions of the Piyasa config, each aimed at a different alert, applied to the
+// Twelve regressions of the Piyasa config, each aimed at a different alert, applied to the
 // documents the gate compiles, as if the user had edited the files (the fixture files are never touched). Shared by the mutation test
-// (all seven in one gate run, inside CI's budget) and scripts/mutation-gate.ts (one gate run each).
+// (all of them in one gate run, inside CI's budget) and scripts/mutation-gate.ts (one gate run each).
 import type { CompiledMutations } from '../src/compile/compile-system.ts';
 import type { YamlMap } from '../src/compile/yaml-file.ts';
 
-type Rule = { alert?: string; expr: string; for?: string };
+type Rule = { alert?: string; expr: string; for?: string; keep_firing_for?: string };
 
 type InhibitRule = { source_match?: Record<string, string>; equal?: string[] };
 type Route = { match?: Record<string, string>; receiver: string };
@@ -102,6 +102,21 @@ export const PIYASA_MUTATIONS: readonly Mutation[] = [
     breaks: 'WorkerNoMessages',
     what: '[5m] becomes [1h] (12x): an hour of history holds messages, so a stall never empties it',
     apply: editRule('WorkerNoMessages', (rule) => (rule.expr = rule.expr.replace('[5m]', '[1h]'))),
+  },
+  // Timing a rule keeps with itself: only a deadline the scenario writes down catches them. Both
+  // outlast their deadline by themselves, so the verdict is settled from the rules, whatever the
+  // machine's speed (a for raised by less than the detection time would be caught only by as much).
+  {
+    name: 'forRaised',
+    breaks: 'DatabaseConnectionPoolExhausted',
+    what: 'for 5m becomes 6m30s: fires its own for after pending, inside the drill, but past the 6m page deadline',
+    apply: editRule('DatabaseConnectionPoolExhausted', (rule) => (rule.for = '6m30s')),
+  },
+  {
+    name: 'keepFiringAdded',
+    breaks: 'CircuitBreakerOpen',
+    what: 'keep_firing_for: 3m added: resolves after the repair, as before, but past the 2m resolution deadline',
+    apply: editRule('CircuitBreakerOpen', (rule) => (rule.keep_firing_for = '3m')),
   },
   {
     name: 'forRemoved',
