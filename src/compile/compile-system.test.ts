@@ -151,6 +151,17 @@ describe('compileSystem', () => {
     );
   });
 
+  it("counts a window's samples at the interval of the jobs its rule reads, not the slowest job's (a minutely probe refused every rule)", () => {
+    const withProbe = PROMETHEUS.replace('  - job_name: node', "  - job_name: probe\n    scrape_interval: 2m\n    static_configs: [{ targets: ['p:9115'] }]\n  - job_name: node");
+    const rules = (expr: string) => RULES.replace('rate(x[1m])', expr);
+    const compile = (expr: string) => () => compileSystem({ ...systemWith({ prometheus: withProbe, rules: rules(expr), alertmanager: ALERTMANAGER }), ignoreJobs: ['node'] }, 10);
+    expect(compile('rate(x{job="api"}[1m])')).not.toThrow();
+    // Without a job matcher its series may come from the fastest job.
+    expect(compile('rate(x[1m])')).not.toThrow();
+    expect(compile('rate(x{job="probe"}[1m])')).toThrow('system shop: rule job:x:rate1m (group g): window [1m] holds 0 samples of 2m, fewer than 4; widen the window or shorten the interval');
+    expect(compile('rate(x{job=~"api|probe"}[1m])')).toThrow('window [1m] holds 0 samples of 2m');
+  });
+
   it('compiles tiers of one alertname with different for, each with its own, when a label tells their series apart', () => {
     const tiers = RULES.replace(
       "      - record: job:x:rate1m",

@@ -45,7 +45,8 @@ export interface CompiledRuleGroup {
   readonly name: string;
   readonly file: string;
   readonly scaledIntervalMs: number;
-  readonly windows: readonly { rule: string; window: PromqlWindow }[];
+  /** `expr`: the rule's expression as written, for the scrape jobs its matchers name. */
+  readonly windows: readonly { rule: string; expr: string; window: PromqlWindow }[];
   /** Reads of the clock no scale rewrite can make rule time (see `scalePromql`). */
   readonly clockReads: readonly { rule: string; read: string }[];
 }
@@ -78,16 +79,17 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
     const at = `${where}: group ${groupName}`;
     const intervalMs = group.interval === undefined ? evaluationIntervalMs * scale : parseDurationMs(String(group.interval), `${at}: interval`);
     if (group.interval !== undefined) group.interval = formatDurationMs(intervalMs / scale);
-    const windows: { rule: string; window: PromqlWindow }[] = [];
+    const windows: { rule: string; expr: string; window: PromqlWindow }[] = [];
     const clockReads: { rule: string; read: string }[] = [];
     group.rules = asList(group.rules, `${at}: rules`).map((rawRule, ruleIndex) => {
       const rule = { ...asMap(rawRule, `${at}: rules[${ruleIndex}]`) };
       const name = String(rule.alert ?? rule.record ?? `#${ruleIndex}`);
       const ruleAt = `${at}: ${rule.alert ? 'alert' : 'record'} ${name}`;
       if (typeof rule.expr !== 'string' && typeof rule.expr !== 'number') throw badInput(`${ruleAt}: expr is missing`);
-      const scaled = scalePromql(String(rule.expr), scale, `${ruleAt}: expr`);
+      const written = String(rule.expr);
+      const scaled = scalePromql(written, scale, `${ruleAt}: expr`);
       rule.expr = scaled.expr;
-      for (const window of scaled.windows) windows.push({ rule: name, window });
+      for (const window of scaled.windows) windows.push({ rule: name, expr: written, window });
       for (const read of scaled.clockReads) clockReads.push({ rule: name, read });
       const forMs = rule.for === undefined ? 0 : parseDurationMs(String(rule.for), `${ruleAt}: for`);
       const keepMs = rule.keep_firing_for === undefined ? 0 : parseDurationMs(String(rule.keep_firing_for), `${ruleAt}: keep_firing_for`);

@@ -21,10 +21,14 @@ describe("a rule's reach", () => {
   });
 
   it('the default detection bound counts a shared offset, so a rule written for late data is not failed for its own delay', () => {
-    const compiled = { scale: 40, scrapeIntervalMs: 250, ruleFiles: [] } as unknown as CompiledSystem;
+    const compiled = { scale: 40, scrapeIntervalMs: 250, ruleFiles: [], prometheus: { jobs: [] } } as unknown as CompiledSystem;
     const late = detectionBound(rule('x offset 2m > 1'), compiled, undefined, 0);
     expect(late.derivation).toBe('default: range 0s + offset 2m + 2 scrapes of 10s + 1 evaluation of 15s = 2m35s of rule time');
     expect(detectionBound(rule('x > 1'), compiled, undefined, 0).seconds).toBeLessThan(late.seconds);
+    // Two scrapes of the job the rule reads, not of the slowest job (a minutely probe here).
+    const jobs = { ...compiled, scrapeIntervalMs: 1_500, prometheus: { jobs: [{ job: 'api', scaledIntervalMs: 250 }, { job: 'probe', scaledIntervalMs: 1_500 }] } } as unknown as CompiledSystem;
+    expect(detectionBound(rule('x{job="api"} > 1'), jobs, undefined, 0).derivation).toMatch(/^default: range 0s \+ 2 scrapes of 10s /);
+    expect(detectionBound(rule('x > 1'), jobs, undefined, 0).derivation).toMatch(/^default: range 0s \+ 2 scrapes of 1m /);
     // The comparison with an hour ago sees the fault through its present side: no longer a bound.
     expect(detectionBound(rule('rate(e[5m]) > 2 * rate(e[5m] offset 1h)'), compiled, undefined, 0).derivation).toMatch(/^default: range 5m \+ 2 scrapes/);
   });

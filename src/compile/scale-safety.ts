@@ -1,6 +1,7 @@
 import { formatDurationMs } from '../duration.ts';
 import type { CompiledRule, CompiledRuleGroup } from './rule-files.ts';
 import type { RouteTiming } from './alertmanager-config.ts';
+import { jobsNamedBy } from './job-matchers.ts';
 import type { ScrapeJobTiming } from './prometheus-config.ts';
 
 /** Below this, Prometheus 2.42 and Alertmanager 0.25 were not seen to keep time reliably. */
@@ -51,10 +52,9 @@ export function scaleProblems(t: ScaledTimings): string[] {
       `scale ${t.scale} makes ${first.name} ${formatDurationMs(first.scaledMs * t.scale)} -> ${formatDurationMs(first.scaledMs)}, below the ${MIN_SCALED_INTERVAL_MS}ms floor${more}; use --scale ${maxScale} or less`,
     );
   }
-  const slowestScrapeMs = Math.max(0, ...t.jobs.map((j) => j.scaledIntervalMs));
   for (const group of t.groups) {
-    for (const { rule, window } of group.windows) {
-      const sampleEveryMs = window.kind === 'range' ? slowestScrapeMs : window.kind === 'subquery-range' ? group.scaledIntervalMs : 0;
+    for (const { rule, expr, window } of group.windows) {
+      const sampleEveryMs = window.kind === 'range' ? scrapeIntervalReadBy(expr, t.jobs) : window.kind === 'subquery-range' ? group.scaledIntervalMs : 0;
       if (sampleEveryMs === 0 || window.scaledMs >= MIN_SCRAPES_PER_WINDOW * sampleEveryMs) continue;
       const samples = Math.floor(window.scaledMs / sampleEveryMs);
       // A ratio of two rates over one window is one problem, not two.
@@ -64,6 +64,19 @@ export function scaleProblems(t: ScaledTimings): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * How often the series a rule reads are sampled: the slowest of the jobs its `job` matchers name;
+ * without any, the fastest job, since its series may come from that one (a blackbox job probing
+ * every minute says nothing of a rule over the API's 15 s series). Scale-independent, like the
+ * sample count itself: a window this refuses holds as few samples in production.
+ */
+function scrapeIntervalReadBy(expr: string, jobs: readonly ScrapeJobTiming[]): number {
+  const named = jobsNamedBy(expr, jobs.map((j) => j.job));
+  const intervals = jobs.filter((j) => named === undefined || named.includes(j.job)).map((j) => j.scaledIntervalMs);
+  if (intervals.length === 0) return 0;
+  return named === undefined ? Math.min(...intervals) : Math.max(...intervals);
 }
 
 /** Largest scale (capped) at which every interval stays at or above `floorMs`. */

@@ -1,6 +1,6 @@
-import { parser } from '@prometheus-io/lezer-promql';
 import { exporterSources, scrapeTargets, type ResolvedSystem } from '../config/resolved-system.ts';
 import type { CompiledSystem } from './compile-system.ts';
+import { jobsNamedBy } from './job-matchers.ts';
 import type { CompiledRule } from './rule-files.ts';
 
 /**
@@ -17,23 +17,10 @@ export function faultTargetsWatchedBy(rule: CompiledRule, compiled: CompiledSyst
 
 /** The scrape jobs an alert's expression reads: those its `job` matchers name, or all of them when it names none. */
 export function jobsWatchedBy(rule: CompiledRule, system: ResolvedSystem): Set<string> {
-  const matchers: { op: string; value: string }[] = [];
-  parser.parse(rule.expr).iterate({
-    enter(node) {
-      if (node.name !== 'UnquotedLabelMatcher') return;
-      const name = node.node.getChild('LabelName');
-      const op = node.node.getChild('MatchOp');
-      const value = node.node.getChild('StringLiteral');
-      if (name && op && value && rule.expr.slice(name.from, name.to) === 'job') {
-        matchers.push({ op: rule.expr.slice(op.from, op.to), value: JSON.parse(rule.expr.slice(value.from, value.to).replace(/^'(.*)'$/, '"$1"')) as string });
-      }
-    },
-  });
   const jobs = scrapeTargets(system).map((t) => t.job);
-  const positive = matchers.filter((m) => m.op === '=' || m.op === '=~');
-  if (positive.length === 0) return new Set(jobs);
-  return new Set(jobs.filter((job) => positive.some((m) => (m.op === '=' ? job === m.value : new RegExp(`^(?:${m.value})$`).test(job)))));
+  return new Set(jobsNamedBy(rule.expr, jobs) ?? jobs);
 }
+
 
 /** Every part's name, with the jobs that scrape it itself: its own job, and those of the exporters that read or probe it. */
 export function jobsScrapingPart(system: ResolvedSystem): Map<string, Set<string>> {

@@ -1,6 +1,7 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
+import { jobsNamedBy } from '../compile/job-matchers.ts';
 import { timeValuedThresholdMs } from './time-valued-threshold.ts';
 
 /** How long after its fault an alert may go pending, wall seconds, and how that was derived. */
@@ -19,7 +20,7 @@ export function detectionBound(rule: CompiledRule, compiled: CompiledSystem, det
   if (detectWithin !== undefined) return declaredBound('detectWithin', detectWithin, rule, compiled, injectedMs);
   const scale = compiled.scale;
   const { inFlightMs, delay } = realTime(rule, compiled, injectedMs);
-  const scrapeMs = compiled.scrapeIntervalMs * scale;
+  const scrapeMs = scrapeIntervalReadBy(rule, compiled) * scale;
   const evaluationMs = rule.scaledEvaluationIntervalMs * scale;
   const ruleMs = rule.longestRangeMs + rule.sharedOffsetMs + 2 * scrapeMs + evaluationMs;
   const offset = rule.sharedOffsetMs > 0 ? ` + offset ${formatDurationMs(rule.sharedOffsetMs)}` : '';
@@ -38,6 +39,18 @@ export function declaredBound(field: string, ruleTime: string, rule: CompiledRul
   const { inFlightMs, delay } = realTime(rule, compiled, injectedMs);
   const ruleMs = parseDurationMs(ruleTime, field);
   return { seconds: (ruleMs / compiled.scale + inFlightMs) / 1000, derivation: `${field} ${ruleTime} of rule time${delay}` };
+}
+
+/**
+ * Wall milliseconds between scrapes of what the rule reads: the slowest of the jobs its `job`
+ * matchers name; without any, the slowest job of all (a bound stays generous where it cannot
+ * tell). A minutely probe job no longer widens the bound of a rule over 10 s API series.
+ */
+function scrapeIntervalReadBy(rule: CompiledRule, compiled: CompiledSystem): number {
+  const jobs = compiled.prometheus.jobs;
+  const named = jobsNamedBy(rule.expr, jobs.map((j) => j.job));
+  const read = jobs.filter((j) => named?.includes(j.job));
+  return read.length > 0 ? Math.max(...read.map((j) => j.scaledIntervalMs)) : compiled.scrapeIntervalMs;
 }
 
 /** What no scale shortens: delay injected into requests, and a threshold that is itself a time. */
