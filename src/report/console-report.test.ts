@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { at, makeTrace } from '../expect/test-traces.ts';
-import { formatRunSummary, formatScenario } from './console-report.ts';
+import { clock, formatRunSummary, formatScenario } from './console-report.ts';
 import type { RunResult, ScenarioResult } from './run-result.ts';
 
 const result: ScenarioResult = {
@@ -77,5 +77,15 @@ describe('formatRunSummary', () => {
     const summary = formatRunSummary({ ...run, interrupted: true });
     expect(summary.split('\n').slice(0, 2)).toEqual(['INTERRUPTED: 0 scenarios finished before it (0 passed), 0/0 expectations hold', 'stack native; scale 40, scrape every 0.25s, evaluate every 0.375s; engine builtin']);
     expect(formatRunSummary({ ...run, ok: true, stackReadySeconds: 8.2, scenarios: [{ ...result, ok: true }] }).split('\n')[1]).toBe('stack native ready in 8.2s; scale 40, scrape every 0.25s, evaluate every 0.375s; engine builtin');
+  });
+});
+
+describe('clock', () => {
+  it('marks a time before the drill started (during its history) with a minus, in wall and rule time (it read +-1.8s)', () => {
+    const from = clock(Date.parse(at(10)), 40);
+    expect(from(at(17.5))).toBe('+7.5s [5m]');
+    expect(from(at(8.2))).toBe('-1.8s [-1m12s]');
+    expect(clock(Date.parse(at(10)), 1)(at(8.2))).toBe('-1.8s');
+    expect(from(null)).toBe('-');
   });
 });

@@ -4,12 +4,17 @@ import { describeValueSeries } from '../observe/rule-value-series.ts';
 import { traceName } from './trace-name.ts';
 import { describePower, describeVoidAttempt, type RunResult, type ScenarioResult } from './run-result.ts';
 
-/** Wall seconds from the drill's start, with the rule time it stands for in brackets: `+7.5s [5m]`. */
-function clock(startMs: number, scale: number): (at: string | null) => string {
+/**
+ * Wall seconds from the drill's start, with the rule time it stands for in brackets: `+7.5s [5m]`;
+ * before the start (during the history) `-1.8s [-1m12s]`.
+ */
+export function clock(startMs: number, scale: number): (at: string | null) => string {
   return (at) => {
     if (at === null) return '-';
     const wallMs = Date.parse(at) - startMs;
-    return `+${(wallMs / 1000).toFixed(1)}s${scale === 1 ? '' : ` [${formatDurationMs(Math.round((Math.max(0, wallMs) * scale) / 1000) * 1000)}]`}`;
+    const sign = wallMs < 0 ? '-' : '+';
+    const ruleTime = formatDurationMs(Math.round((Math.abs(wallMs) * scale) / 1000) * 1000);
+    return `${sign}${(Math.abs(wallMs) / 1000).toFixed(1)}s${scale === 1 ? '' : ` [${sign === '-' ? '-' : ''}${ruleTime}]`}`;
   };
 }
 
