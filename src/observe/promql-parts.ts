@@ -58,6 +58,17 @@ export interface CounterWindow {
   readonly aggregated: boolean;
 }
 
+/** The text of every series selector in `expr` (`x{job="api"}`, without any range), through the parser. */
+export function vectorSelectors(expr: string): string[] {
+  const found: string[] = [];
+  parser.parse(expr).iterate({
+    enter(ref) {
+      if (ref.name === 'VectorSelector') found.push(expr.slice(ref.from, ref.to));
+    },
+  });
+  return found;
+}
+
 /** Every rate() and increase() over a range selector, through the parser. */
 export function counterWindows(expr: string): CounterWindow[] {
   const found: CounterWindow[] = [];

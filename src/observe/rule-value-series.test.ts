@@ -46,3 +46,23 @@ describe('ruleValueSeries', () => {
     ]);
   });
 });
+
+describe('ruleValueSeries with no data', () => {
+  const rule = { scaledExpr: 'sum(rate(cache_hit_total{job="api"}[15s])) / sum(rate(cache_requests_total{job="api"}[15s])) < 0.8', scaledEvaluationIntervalMs: 1000 } as CompiledRule;
+  const marks = { startMs: 100_000, endMs: 104_000 };
+  /** A Prometheus where only the named metrics have series. */
+  const prometheusWith = (...present: string[]) =>
+    ({ range: async (query: string) => (query.startsWith('count(') && present.some((m) => query.includes(m)) ? [{ metric: {}, values: [[100, '1']] }] : []) }) as unknown as PrometheusClient;
+
+  it('says which selector had no series at all (a renamed metric), rather than only that there was no data', async () => {
+    const series = await ruleValueSeries(prometheusWith('cache_requests_total'), rule, {}, marks);
+    expect(describeValueSeries(series)).toEqual([
+      'value of sum(rate(cache_hit_total{job="api"}[15s])) / sum(rate(cache_requests_total{job="api"}[15s])): no data over the drill: cache_hit_total{job="api"} had no series at all (a metric name or label value the targets do not expose, or a job that was not scraped)',
+    ]);
+  });
+
+  it('says when every selector had series and the expression joined none of them', async () => {
+    const series = await ruleValueSeries(prometheusWith('cache_hit_total', 'cache_requests_total'), rule, {}, marks);
+    expect(describeValueSeries(series)[0]).toMatch(/: no data over the drill: each of its selectors had series, but the expression matched none of them together/);
+  });
+});

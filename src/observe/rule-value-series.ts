@@ -1,6 +1,6 @@
 import type { CompiledRule } from '../compile/rule-files.ts';
 import type { PrometheusClient } from './prometheus-client.ts';
-import { valueAndThreshold } from './promql-parts.ts';
+import { valueAndThreshold, vectorSelectors } from './promql-parts.ts';
 
 /** Moments of a drill at which a failed verdict shows what the rule watched. */
 export interface DrillMarks {
@@ -24,6 +24,12 @@ export interface ValueSeries {
   /** The threshold's number (`0.05` of `> 0.05`); null when the expression compares against none. */
   readonly thresholdValue: number | null;
   readonly series: { readonly labels: Record<string, string>; readonly points: ValuePoint[]; readonly values: [number, number][] }[];
+  /**
+   * When `series` is empty: the selectors of the expression that had no series over the drill
+   * either (a metric or label the targets do not expose); empty when every selector had some,
+   * so that the expression itself matched none of them together. Absent in older results.
+   */
+  readonly emptySelectors?: readonly string[];
 }
 
 /** At most this many series of one expression are kept: the ones whose labels match the alert's. */
@@ -48,10 +54,12 @@ export async function ruleValueSeries(prometheus: PrometheusClient, rule: Compil
     ['at the revert', marks.revertMs],
     ['at the end', marks.endMs],
   ];
+  const emptySelectors = result.length > 0 ? undefined : await selectorsWithoutSeries(prometheus, value, marks, stepMs);
   return {
     query: value,
     threshold,
     thresholdValue: thresholdNumber(threshold),
+    ...(emptySelectors ? { emptySelectors } : {}),
     series: chosen.map((s) => {
       const values = s.values.map(([t, v]): [number, number] => [t, sampleValue(String(v))]);
       const valueAt = (ms: number) => values.filter(([t]) => t * 1000 <= ms).at(-1)?.[1] ?? null;
@@ -71,11 +79,24 @@ export async function ruleValueSeries(prometheus: PrometheusClient, rule: Compil
 /** `before the fault 0.002, at the fault 0.004, ...; threshold > 0.05`, one line per series. */
 export function describeValueSeries(v: ValueSeries): string[] {
   const round = (n: number | null) => (n === null ? 'none' : Number.isFinite(n) ? String(Math.round(n * 10_000) / 10_000) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN');
-  if (v.series.length === 0) return [`value of ${v.query.replace(/\s+/g, ' ')}: no data over the drill`];
+  if (v.series.length === 0) return [`value of ${v.query.replace(/\s+/g, ' ')}: no data over the drill${whyNoData(v.emptySelectors)}`];
   return v.series.map((s) => {
     const labels = Object.entries(s.labels).filter(([k]) => k !== '__name__').map(([k, val]) => `${k}="${val}"`).join(',');
     return `value${labels ? `{${labels}}` : ''}: ${s.points.map((p) => `${p.label} ${round(p.value)}`).join(', ')}${v.threshold ? `; threshold ${v.threshold}` : ''}`;
   });
+}
+
+function whyNoData(empty: readonly string[] | undefined): string {
+  if (empty === undefined) return '';
+  if (empty.length === 0) return ': each of its selectors had series, but the expression matched none of them together (check the labels its on()/by() and comparisons join on)';
+  return `: ${empty.join(', ')} had no series at all (a metric name or label value the targets do not expose, or a job that was not scraped)`;
+}
+
+/** Each distinct selector of `expr` whose series were absent over the whole drill. */
+async function selectorsWithoutSeries(prometheus: PrometheusClient, expr: string, marks: DrillMarks, stepMs: number): Promise<string[]> {
+  const selectors = [...new Set(vectorSelectors(expr))];
+  const empty = await Promise.all(selectors.map(async (selector) => ((await prometheus.range(`count(${selector})`, marks.startMs, marks.endMs, stepMs)).length === 0 ? selector : undefined)));
+  return empty.filter((s): s is string => s !== undefined);
 }
 
 /**
