@@ -105,6 +105,10 @@ describe('vacuousExpectations', () => {
     expect(vacuousExpectations(scenario, clocked)).toEqual([{ index: 0, reason }, { index: 1, reason }]);
     expect(vacuousExpectations(scenario, { ...clocked, scale: 1 })).toEqual([]);
     expect(vacuousExpectations(scenario, piyasa)).toEqual([]);
+    // HighAPILatency's page goes out or not as APIDown (its inhibitor) fires: that too reads the wall clock.
+    const notify = { ...apiOutage, expect: [expectAlert('HighAPILatency').toNotify('warnings'), expectAlert('WorkerDown').toNotify('critical-alerts')] };
+    expect(vacuousExpectations(notify, clocked)).toEqual([{ index: 0, reason }]);
+    expect(vacuousExpectations(notify, piyasa)).toEqual([]);
   });
 
   it("names a toFire({ fireWithin }) shorter than the rule's for, and a toResolve({ resolveWithin }) shorter than its keep_firing_for", () => {

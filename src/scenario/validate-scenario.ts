@@ -165,7 +165,10 @@ export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem
  */
 function clockBoundVerdict(e: Scenario['expect'][number], compiled: CompiledSystem): string | undefined {
   if (compiled.scale === 1 || e.kind === 'mayFire') return undefined;
-  const judged = [...rulesOfSelector(compiled.alerts, e.alert, e.labels ?? {}), ...(e.kind === 'inhibitedBy' ? compiled.alerts.filter((a) => a.alertname === e.source) : [])];
+  const own = rulesOfSelector(compiled.alerts, e.alert, e.labels ?? {});
+  // Whether a page goes out also rests on what may inhibit it: a source firing on the wall clock mutes it at the wrong times.
+  const inhibitors = e.kind === 'notifies' ? compiled.alerts.filter((source) => own.some((target) => mayInhibit(compiled.alertmanager.doc, source, target))) : [];
+  const judged = [...own, ...(e.kind === 'inhibitedBy' ? compiled.alerts.filter((a) => a.alertname === e.source) : []), ...inhibitors];
   const rule = judged.find((r) => r.clockReads.length > 0);
   if (!rule) return undefined;
   const scale = compiled.scale;
