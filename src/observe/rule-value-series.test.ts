@@ -48,7 +48,11 @@ describe('ruleValueSeries', () => {
 });
 
 describe('ruleValueSeries with no data', () => {
-  const rule = { scaledExpr: 'sum(rate(cache_hit_total{job="api"}[15s])) / sum(rate(cache_requests_total{job="api"}[15s])) < 0.8', scaledEvaluationIntervalMs: 1000 } as CompiledRule;
+  const rule = {
+    expr: 'sum(rate(cache_hit_total{job="api"}[10m])) / sum(rate(cache_requests_total{job="api"}[10m])) < 0.8',
+    scaledExpr: 'sum(rate(cache_hit_total{job="api"}[15s])) / sum(rate(cache_requests_total{job="api"}[15s])) < 0.8',
+    scaledEvaluationIntervalMs: 1000,
+  } as CompiledRule;
   const marks = { startMs: 100_000, endMs: 104_000 };
   /** A Prometheus where only the named metrics have series. */
   const prometheusWith = (...present: string[]) =>
@@ -57,7 +61,8 @@ describe('ruleValueSeries with no data', () => {
   it('says which selector had no series at all (a renamed metric), rather than only that there was no data', async () => {
     const series = await ruleValueSeries(prometheusWith('cache_requests_total'), rule, {}, marks);
     expect(describeValueSeries(series)).toEqual([
-      'value of sum(rate(cache_hit_total{job="api"}[15s])) / sum(rate(cache_requests_total{job="api"}[15s])): no data over the drill: cache_hit_total{job="api"} had no series at all (a metric name or label value the targets do not expose, or a job that was not scraped)',
+      // The expression as written ([10m]), though the query ran scaled ([15s]).
+      'value of sum(rate(cache_hit_total{job="api"}[10m])) / sum(rate(cache_requests_total{job="api"}[10m])): no data over the drill: cache_hit_total{job="api"} had no series at all (a metric name or label value the targets do not expose, or a job that was not scraped)',
     ]);
   });
 

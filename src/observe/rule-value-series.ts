@@ -19,6 +19,7 @@ export interface ValuePoint {
 
 /** What an alert's expression evaluated to over a drill, beside its threshold. */
 export interface ValueSeries {
+  /** The value's expression as the user wrote it (rule time); the query ran on its scaled form. */
   readonly query: string;
   readonly threshold: string;
   /** The threshold's number (`0.05` of `> 0.05`); null when the expression compares against none. */
@@ -56,7 +57,8 @@ export async function ruleValueSeries(prometheus: PrometheusClient, rule: Compil
   ];
   const emptySelectors = result.length > 0 ? undefined : await selectorsWithoutSeries(prometheus, value, marks, stepMs);
   return {
-    query: value,
+    // What the user wrote, not `[7s500ms]`: the scaled form is ours, and reads as a typo in a report.
+    query: rule.expr === undefined ? value : valueAndThreshold(rule.expr).value,
     threshold,
     thresholdValue: thresholdNumber(threshold),
     ...(emptySelectors ? { emptySelectors } : {}),
