@@ -37,5 +37,8 @@ describe("a rule's reach", () => {
     const compiled = { scale: 40, alerts: [{ ...rule('rate(e[5m]) > 2 * rate(e[5m] offset 1h)'), alertname: 'A' }], system: { services: [], exporters: [], dependencies: {} } } as unknown as CompiledSystem;
     const scenario = { name: 's', system: 'p', duration: '1h30m', traffic: [], faults: [{ at: '1m', fault: fault.kill('api') }], expect: [expectAlert('A').toFire()] } as unknown as Scenario;
     expect(planContextFor(scenario, compiled).historyMs).toBe(3_900_000 - 60_000);
+    // A week ago is over four hours of wall time at scale 40: the drill reads it without its past, as before, and not for hours.
+    const weekly = { ...compiled, alerts: [{ ...rule('rate(e[5m]) > 2 * rate(e[5m] offset 1w)'), alertname: 'A' }] } as unknown as CompiledSystem;
+    expect(planContextFor(scenario, weekly).historyMs).toBe(300_000 - 60_000);
   });
 });

@@ -83,5 +83,15 @@ describe('scalePromql: how far back each selector reads', () => {
       { rangeMs: 300_000, offsetMs: 86_400_000 },
     ]);
     expect(reads('vector(1)')).toEqual([]);
+    // Prometheus binds an offset to the selector before it; the parser, to the whole difference.
+    expect(reads('disk_used - disk_used offset 1h > 10e9')).toEqual([
+      { rangeMs: 0, offsetMs: 0 },
+      { rangeMs: 0, offsetMs: 3_600_000 },
+    ]);
+    expect(reads('a - b * c offset 5m')).toEqual([
+      { rangeMs: 0, offsetMs: 0 },
+      { rangeMs: 0, offsetMs: 0 },
+      { rangeMs: 0, offsetMs: 300_000 },
+    ]);
   });
 });

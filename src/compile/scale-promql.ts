@@ -91,6 +91,17 @@ export function scalePromql(expr: string, scale: number, where: string): ScaledP
   return { expr: scaled, windows, clockReads, reads: seriesReads(tree.topNode as unknown as TreeNode, expr, where) };
 }
 
+/**
+ * What an `offset` binds to: Prometheus binds it to the selector (or subquery) just before it; the
+ * parser to the whole binary expression before it (`a - b offset 1h` is `(a - b) offset 1h` in the
+ * tree), so the right-most operand is the one it shifts.
+ */
+function offsetTarget(offsetExpr: TreeNode): TreeNode | undefined {
+  let target = offsetExpr.firstChild ?? undefined;
+  while (target?.name === 'BinaryExpr') target = childrenOf(target).at(-1);
+  return target;
+}
+
 /** Every selector's reach back in time (SeriesRead), from the syntax tree around it. */
 function seriesReads(top: TreeNode, expr: string, where: string): SeriesRead[] {
   const reads: SeriesRead[] = [];
@@ -106,7 +117,8 @@ function seriesReads(top: TreeNode, expr: string, where: string): SeriesRead[] {
       for (let around = node.parent; around; around = around.parent) {
         const parts = childrenOf(around);
         if (around.name === 'MatrixSelector' || around.name === 'SubqueryExpr') rangeMs += durationMs(parts.find((c) => c.name === 'DurationExpr'));
-        if (around.name === 'OffsetExpr') offsetMs += durationMs(parts.find((c) => c.name === 'OffsetDurationExpr'));
+        const target = around.name === 'OffsetExpr' ? offsetTarget(around) : undefined;
+        if (target && target.from <= node.from && node.to <= target.to) offsetMs += durationMs(parts.find((c) => c.name === 'OffsetDurationExpr'));
       }
       reads.push({ rangeMs, offsetMs });
     }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { withRecordedWindows } from '../compile/recorded-windows.ts';
 import { compileRuleFile, resolveRuleFiles, type CompiledRule } from '../compile/rule-files.ts';
 import { recordingRules } from '../compile/recording-rules.ts';
 import { asList, asMap, readYamlMap, type YamlMap } from '../compile/yaml-file.ts';
@@ -43,7 +44,9 @@ export function readMonitoringFiles(dir: string, given: { prometheus?: string; a
   const evaluationIntervalMs = global.evaluation_interval === undefined ? DEFAULT_EVALUATION_INTERVAL_MS : parseDurationMs(String(global.evaluation_interval), 'global.evaluation_interval');
   const scrapeIntervalMs = global.scrape_interval === undefined ? DEFAULT_SCRAPE_INTERVAL_MS : parseDurationMs(String(global.scrape_interval), 'global.scrape_interval');
   const ruleFiles = resolveRuleFiles(asList(prometheusDoc.rule_files, 'rule_files').map(String), prometheus).map((file) => ({ file, doc: readYamlMap(file) }));
-  const alerts = ruleFiles.flatMap(({ file, doc }) => compileRuleFile(file, doc, 1, evaluationIntervalMs).alerts);
+  const compiledFiles = ruleFiles.map(({ file, doc }) => compileRuleFile(file, doc, 1, evaluationIntervalMs));
+  // An alert over a recorded series reads that rule's windows too: its deadline and hold need them.
+  const alerts = withRecordedWindows(compiledFiles.flatMap((f) => f.alerts), compiledFiles);
   const records = recordingRules(ruleFiles.map((f) => f.doc));
   const jobs = asList(prometheusDoc.scrape_configs, 'scrape_configs').map((raw): ScrapeJob => {
     const job = asMap(raw, 'scrape_configs[]');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompiledRule } from '../compile/rule-files.ts';
+import { readMonitoringFiles } from './monitoring-files.ts';
 import { renderConfig, renderDrill } from './render-project.ts';
 import type { PlannedPart } from './system-parts-plan.ts';
 
@@ -27,5 +28,16 @@ describe('renderDrill', () => {
     expect(text).toContain("expectAlert('ApiErrors').toFire({ fireWithin: '18m' }),");
     // Rounded up to the next 30 s: 5m + 2 x 15s + 10m + 1m = 16m30s.
     expect(renderDrill('payments', { alert, receivers: [], fault: undefined }, parts(15_000)).text).toContain("fireWithin: '16m30s'");
+  });
+});
+
+describe('renderDrill on an alert over a recorded series', () => {
+  it("counts the recording rule's window in the deadline (THE_BOT's DjangoHighLatency reads a p95 over 5m)", () => {
+    const files = readMonitoringFiles('fixtures/thebot', {});
+    const latency = files.alerts.find((a) => a.alertname === 'DjangoHighLatency')!;
+    expect(latency.longestRangeMs).toBe(300_000);
+    // 5m window + 2 x 15s scrapes + for 5m + 2 x 15s evaluations = 11m.
+    const parts: PlannedPart[] = [{ kind: 'service', name: 'django', job: files.jobs[0]! }];
+    expect(renderDrill('thebot', { alert: latency, receivers: [], fault: undefined }, parts).text).toContain("toFire({ fireWithin: '11m' })");
   });
 });

@@ -78,7 +78,7 @@ export function renderConfig(options: { system: string; dir: string; prometheus:
 
 /** A baseline: healthy traffic long enough for every alert's windows and `for`, expecting none to fire. */
 export function renderBaseline(system: string, alerts: readonly CompiledRule[], parts: readonly PlannedPart[]): ProjectFile {
-  const longestMs = Math.max(0, ...alerts.map((a) => a.lookbackMs + a.forMs));
+  const longestMs = Math.max(0, ...alerts.map((a) => a.longestRangeMs + a.sharedOffsetMs + a.forMs));
   const lines = [
     "import { defineScenario, expectAlert } from 'firedrill';",
     '',
@@ -131,6 +131,7 @@ export function renderDrill(system: string, drill: DrillSkeleton, parts: readonl
  */
 function fireDeadlineMs(alert: CompiledRule, parts: readonly PlannedPart[]): number {
   const scrapeMs = Math.max(0, ...parts.map((p) => p.job.scrapeIntervalMs));
+  // Two evaluations: the alert's own, and one of a recording rule it may read.
   const needMs = alert.longestRangeMs + alert.sharedOffsetMs + 2 * scrapeMs + alert.forMs + 2 * alert.scaledEvaluationIntervalMs;
   return Math.ceil(needMs / 30_000) * 30_000;
 }

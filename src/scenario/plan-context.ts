@@ -16,6 +16,9 @@ export interface PlanContext {
 /** Restarts keep the service unreachable for this many scrape intervals of its job unless told otherwise. */
 export const DEFAULT_RESTART_GAP_SCRAPES = 2;
 
+/** The most wall time of history a drill spends on the offsets of comparisons with the past. */
+export const MAX_PAST_WALL_MS = 5 * 60_000;
+
 /**
  * History: before its first fault a drill runs healthy traffic for at least as far back as every
  * rule it judges reads (its ranges and offsets), so that windows are full of healthy data when the
@@ -24,7 +27,12 @@ export const DEFAULT_RESTART_GAP_SCRAPES = 2;
  */
 export function planContextFor(scenario: Scenario, compiled: CompiledSystem): PlanContext {
   const named = new Set(alertsNamedBy(scenario.expect.filter((e) => e.kind !== 'mayFire')));
-  const lookbackMs = Math.max(0, ...compiled.alerts.filter((a) => named.has(a.alertname)).map((a) => a.lookbackMs));
+  const judged = compiled.alerts.filter((a) => named.has(a.alertname));
+  const windowsMs = Math.max(0, ...judged.map((a) => a.longestRangeMs + a.sharedOffsetMs));
+  // A comparison with the past is given that past when it fits in a few wall minutes; a week ago
+  // (`offset 1w`: over four hours at scale 40) is not, and reads as it did before: without it.
+  const pastMs = Math.max(0, ...judged.map((a) => a.lookbackMs));
+  const lookbackMs = pastMs / compiled.scale <= MAX_PAST_WALL_MS ? Math.max(windowsMs, pastMs) : windowsMs;
   const firstFaultMs = Math.min(...scenario.faults.map((f) => parseDurationMs(f.at, `${scenario.name}: fault at`)));
   const historyMs = scenario.faults.length === 0 ? 0 : Math.max(0, lookbackMs - firstFaultMs);
   return {
