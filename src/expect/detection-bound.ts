@@ -33,12 +33,14 @@ export function detectionBound(rule: CompiledRule, compiled: CompiledSystem, det
 /**
  * A deadline the scenario declares (`detectWithin`, `fireWithin`: rule time after the fault), in
  * wall seconds at the compiled scale, plus what is real time at any scale (injectedMs and a
- * time-valued threshold, as for the default detection bound).
+ * time-valued threshold, as for the default detection bound), at most `realTimeCapMs` of it.
  */
-export function declaredBound(field: string, ruleTime: string, rule: CompiledRule, compiled: CompiledSystem, injectedMs: number): DetectionBound {
+export function declaredBound(field: string, ruleTime: string, rule: CompiledRule, compiled: CompiledSystem, injectedMs: number, realTimeCapMs = Infinity): DetectionBound {
   const { inFlightMs, delay } = realTime(rule, compiled, injectedMs);
   const ruleMs = parseDurationMs(ruleTime, field);
-  return { seconds: (ruleMs / compiled.scale + inFlightMs) / 1000, derivation: `${field} ${ruleTime} of rule time${delay}` };
+  const allowedMs = Math.min(inFlightMs, realTimeCapMs);
+  const capped = allowedMs < inFlightMs ? ` (of which ${formatDurationMs(allowedMs)} before it went pending)` : '';
+  return { seconds: (ruleMs / compiled.scale + allowedMs) / 1000, derivation: `${field} ${ruleTime} of rule time${delay}${capped}` };
 }
 
 /**

@@ -168,6 +168,13 @@ describe('fires: within the deadline the scenario owes its pager (fireWithin)', 
     expect(verdict(result).detail).toContain('fired 3.500s after kill(api), deadline 2.250s (fireWithin 1m30s of rule time): too late; a longer for, an offset or a wider window');
   });
 
+  it('allows real-time delay only up to when the alert went pending: an 800ms delay excuses 0.2 s here, not 32 s of rule time after it', () => {
+    const slow: FaultRecord = { id: 'slow', spec: fault.latency('api', '800ms'), injectedAtMs: ms(10), revertedAtMs: ms(25), driver: 'service-endpoint' };
+    const result = judge(deadline, { traces: [apiDown([{ pendingAt: 10.2, firingAt: 12.6, resolvedAt: 30 }])], faults: [slow] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toContain('fired 2.600s after latency(api ms=800), deadline 2.450s (fireWithin 1m30s of rule time + 800ms of injected delay (of which 200ms before it went pending))');
+  });
+
   it('does not count evaluations a starved Prometheus missed when the alert was due, as the for-window check does not', () => {
     const starved = apiDown([{ pendingAt: 10.5, firingAt: 12.75, resolvedAt: 30 }]);
     starved.episodes[0]!.missedEvaluationsAtFiring = 2;
@@ -193,6 +200,10 @@ describe('resolves: within the deadline after the repair (resolveWithin)', () =>
     expect(verdict(slowStart)).toMatchObject({ ok: true });
     expect(verdict(slowStart).detail).toContain('3.000s after kill(api) was reverted, deadline 3.500s (resolveWithin 1m of rule time + 2s for api to answer again)');
     expect(verdict(judge(deadline, { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 28 }])], faults: [killApi(10, 25)] }))).toMatchObject({ ok: false });
+    // A second fault on what it watches, reverted later, kept it firing rightly: the deadline runs from that repair.
+    const overlapping = judge(deadline, { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 40 }])], faults: [killApi(10, 25), { ...killApi(20, 39), id: 'k2', spec: fault.pause('api') }] });
+    expect(verdict(overlapping)).toMatchObject({ ok: true });
+    expect(verdict(overlapping).detail).toContain('15.000s after kill(api) was reverted, and 1.000s after the last repair (pause(api)), deadline 1.500s');
     // Without a deadline the late resolution holds: only the order of revert and resolution is judged.
     expect(verdict(judge([expectAlert('APIDown').toResolve()], { traces: [apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 40 }])], faults: [killApi(10, 25)] }))).toMatchObject({ ok: true });
   });

@@ -180,7 +180,9 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
  */
 function firingDeadline(fireWithin: string, fired: { trace: AlertTrace; episode: AlertTrace['episodes'][number]; cause: FaultRecord }, rule: CompiledRule, inputs: EvaluationInputs, applyMs: number, applying: string): Verdict {
   const injectedMs = delayInEffectMs(faultsWatchedBy(fired.trace.alertname, inputs).faults, fired.cause, Date.parse(fired.episode.firingAt!));
-  const bound = declaredBound('fireWithin', fireWithin, rule, inputs.compiled, injectedMs);
+  // Real time only delays what the rule sees, so no more of it than passed before it went pending
+  // (at scale 40 an 11 s delay would otherwise excuse 7m20s of rule time after it).
+  const bound = declaredBound('fireWithin', fireWithin, rule, inputs.compiled, injectedMs, Math.max(0, Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs));
   const boundMs = bound.seconds * 1000 + applyMs;
   const missed = fired.episode.missedEvaluationsAtFiring ?? 0;
   const lateMs = missedMs({ evaluationIntervalSeconds: fired.trace.evaluationIntervalSeconds, missedEvaluationsAtFiring: missed });
@@ -254,14 +256,22 @@ function resolvesAfterItsFault(trace: AlertTrace, caused: ReturnType<typeof caus
   const flickered = flickers.length === 0 ? '' : `; pending again, never firing, ${flickers.join(', ')}: a flicker at the threshold that its for kept from paging`;
   const resolved = `${name} resolved at ${last.resolvedAt}, ${secondsText(afterMs)} after ${describeFault(cause.spec)} was reverted`;
   if (resolveWithin === undefined) return { ok: true, detail: `${resolved}${flickered}` };
+  // The deadline runs from the last repair on what it watches: another fault that outlasted its
+  // cause kept it firing rightly (both reverted before it resolved).
+  const resolvedMs = Date.parse(last.resolvedAt!);
+  const repair = faults
+    .filter((f) => f.revertedAtMs !== null && f.injectedAtMs <= resolvedMs && f.revertedAtMs >= cause.revertedAtMs! && f.revertedAtMs <= resolvedMs)
+    .reduce((latest, f) => (f.revertedAtMs! > latest.revertedAtMs! ? f : latest), cause);
+  const sinceRepairMs = resolvedMs - repair.revertedAtMs!;
+  const lastRepair = repair === cause ? '' : `, and ${secondsText(sinceRepairMs)} after the last repair (${describeFault(repair.spec)})`;
   // Real time at any scale, after the revert: requests the fault slowed are still being answered,
   // and a killed process is still starting (from the revert to its first answer).
   const rule = ruleOrFirst(inputs.compiled.alerts, trace.alertname, trace.labels)!;
-  const bound = declaredBound('resolveWithin', resolveWithin, rule, inputs.compiled, inFlightDelayMs(cause.spec, cause.driver === 'dependency-proxy'));
-  const startMs = cause.downMs === undefined ? 0 : Math.max(0, cause.injectedAtMs + cause.downMs - cause.revertedAtMs);
+  const bound = declaredBound('resolveWithin', resolveWithin, rule, inputs.compiled, inFlightDelayMs(repair.spec, repair.driver === 'dependency-proxy'));
+  const startMs = repair.downMs === undefined ? 0 : Math.max(0, repair.injectedAtMs + repair.downMs - repair.revertedAtMs!);
   const boundMs = bound.seconds * 1000 + startMs;
-  const starting = startMs > 0 ? ` + ${formatDurationMs(startMs)} for ${cause.spec.target} to answer again` : '';
-  const ok = afterMs <= boundMs;
+  const starting = startMs > 0 ? ` + ${formatDurationMs(startMs)} for ${repair.spec.target} to answer again` : '';
+  const ok = sinceRepairMs <= boundMs;
   const why = ok ? '' : `: too late; a keep_firing_for or a window longer than the deadline allows (its keep_firing_for is ${formatDurationMs(rule.keepFiringForMs)}, longest range ${formatDurationMs(rule.longestRangeMs)})`;
-  return { ok, detail: `${resolved}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${starting})${why}${flickered}` };
+  return { ok, detail: `${resolved}${lastRepair}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${starting})${why}${flickered}` };
 }

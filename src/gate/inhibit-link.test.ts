@@ -14,6 +14,16 @@ describe('mayInhibit', () => {
     expect(mayInhibit({}, rule('Down', {}), rule('Slow', {}))).toBe(false);
   });
 
+  it('is false when an equal label is fixed by both rules to different values (equal: [alertname] between two alerts)', () => {
+    const sameName = { inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname'] }] };
+    expect(mayInhibit(sameName, rule('CertExpiry', { severity: 'critical' }), rule('Slow', { severity: 'warning' }))).toBe(false);
+    expect(mayInhibit(sameName, rule('Slow', { severity: 'critical' }), rule('Slow', { severity: 'warning' }))).toBe(true);
+    // One side leaves it to the expression: it may be equal.
+    const byTeam = { inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['team'] }] };
+    expect(mayInhibit(byTeam, rule('Down', { severity: 'critical', team: 'a' }), rule('Slow', { severity: 'warning' }))).toBe(true);
+    expect(mayInhibit(byTeam, rule('Down', { severity: 'critical', team: 'a' }), rule('Slow', { severity: 'warning', team: 'b' }))).toBe(false);
+  });
+
   it('treats a templated label as unknown, not as its template text', () => {
     const tiered = rule('Slow', { severity: '{{ if gt $value 0.5 }}critical{{ else }}warning{{ end }}' });
     expect(mayInhibit(critMutesWarn, rule('Down', { severity: 'critical' }), tiered)).toBe(true);

@@ -18,10 +18,21 @@ function mayMatch(matchers: readonly Matcher[], rule: CompiledRule): boolean {
   return matchers.every((m) => !(m.name in fixed) || matches(m, fixed));
 }
 
+/** False only when an `equal` label is fixed by both rules, to different values (`equal: [alertname]` between two alerts). */
+function mayBeEqual(equal: readonly string[], source: CompiledRule, target: CompiledRule): boolean {
+  const [a, b] = [fixedLabels(source), fixedLabels(target)];
+  return equal.every((label) => !(label in a) || !(label in b) || a[label] === b[label]);
+}
+
 /** Whether some inhibit rule of the Alertmanager config may mute `target`'s alerts while `source`'s fire. */
 export function mayInhibit(alertmanagerDoc: YamlMap, source: CompiledRule, target: CompiledRule): boolean {
   const rules = (alertmanagerDoc.inhibit_rules as YamlMap[] | undefined) ?? [];
-  return rules.some((doc) => mayMatch(inhibitSideMatchers(doc, 'source'), source) && mayMatch(inhibitSideMatchers(doc, 'target'), target));
+  return rules.some(
+    (doc) =>
+      mayMatch(inhibitSideMatchers(doc, 'source'), source) &&
+      mayMatch(inhibitSideMatchers(doc, 'target'), target) &&
+      mayBeEqual(Array.isArray(doc.equal) ? doc.equal.map(String) : [], source, target),
+  );
 }
 
 type LabelMatch = (labels: Readonly<Record<string, string>>) => boolean;
