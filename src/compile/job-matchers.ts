@@ -18,3 +18,9 @@ export function jobsNamedBy(expr: string, jobs: readonly string[]): string[] | u
   if (positive.length === 0) return undefined;
   return jobs.filter((job) => positive.some((m) => (m.op === '=' ? job === m.value : new RegExp(`^(?:${m.value})$`).test(job))));
 }
+
+/** The scaled scrape intervals of the jobs an expression's `job` matchers name; undefined when it names none. */
+export function intervalsOfJobsNamed(expr: string, jobs: readonly { readonly job: string; readonly scaledIntervalMs: number }[]): number[] | undefined {
+  const named = jobsNamedBy(expr, jobs.map((j) => j.job));
+  return named && jobs.filter((j) => named.includes(j.job)).map((j) => j.scaledIntervalMs);
+}

@@ -123,8 +123,9 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
 
 /** longestRangeMs, sharedOffsetMs and lookbackMs of an expression (see CompiledRule). */
 function reach(scaled: ScaledPromql, ruleAt: string): Pick<CompiledRule, 'longestRangeMs' | 'sharedOffsetMs' | 'lookbackMs'> {
-  const subqueryRangesMs = scaled.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `${ruleAt}: expr`, 'seconds'));
-  const longestRangeMs = Math.max(0, ...subqueryRangesMs, ...scaled.reads.map((r) => r.rangeMs));
+  // Each range alone too: a subquery over no selector at all (`max_over_time(vector(1)[5m:1m])`) has no read.
+  const windowRangesMs = scaled.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `${ruleAt}: expr`, 'seconds'));
+  const longestRangeMs = Math.max(0, ...windowRangesMs, ...scaled.reads.map((r) => r.rangeMs));
   const sharedOffsetMs = scaled.reads.length === 0 ? 0 : Math.max(0, Math.min(...scaled.reads.map((r) => r.offsetMs)));
   return { longestRangeMs, sharedOffsetMs, lookbackMs: Math.max(longestRangeMs, ...scaled.reads.map((r) => r.rangeMs + r.offsetMs)) };
 }

@@ -1,7 +1,7 @@
 import { formatDurationMs } from '../duration.ts';
 import type { CompiledRule, CompiledRuleGroup } from './rule-files.ts';
 import type { RouteTiming } from './alertmanager-config.ts';
-import { jobsNamedBy } from './job-matchers.ts';
+import { intervalsOfJobsNamed } from './job-matchers.ts';
 import type { ScrapeJobTiming } from './prometheus-config.ts';
 
 /** Below this, Prometheus 2.42 and Alertmanager 0.25 were not seen to keep time reliably. */
@@ -73,8 +73,8 @@ export function scaleProblems(t: ScaledTimings): string[] {
  * sample count itself: a window this refuses holds as few samples in production.
  */
 function scrapeIntervalReadBy(expr: string, jobs: readonly ScrapeJobTiming[]): number {
-  const named = jobsNamedBy(expr, jobs.map((j) => j.job));
-  const intervals = jobs.filter((j) => named === undefined || named.includes(j.job)).map((j) => j.scaledIntervalMs);
+  const named = intervalsOfJobsNamed(expr, jobs);
+  const intervals = named ?? jobs.map((j) => j.scaledIntervalMs);
   if (intervals.length === 0) return 0;
   return named === undefined ? Math.min(...intervals) : Math.max(...intervals);
 }

@@ -21,7 +21,6 @@ export function jobsWatchedBy(rule: CompiledRule, system: ResolvedSystem): Set<s
   return new Set(jobsNamedBy(rule.expr, jobs) ?? jobs);
 }
 
-
 /** Every part's name, with the jobs that scrape it itself: its own job, and those of the exporters that read or probe it. */
 export function jobsScrapingPart(system: ResolvedSystem): Map<string, Set<string>> {
   const scraping = new Map(partNames(system).map((name) => [name, new Set<string>()]));

@@ -1,7 +1,7 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
-import { jobsNamedBy } from '../compile/job-matchers.ts';
+import { intervalsOfJobsNamed } from '../compile/job-matchers.ts';
 import { timeValuedThresholdMs } from './time-valued-threshold.ts';
 
 /** How long after its fault an alert may go pending, wall seconds, and how that was derived. */
@@ -49,10 +49,8 @@ export function declaredBound(field: string, ruleTime: string, rule: CompiledRul
  * tell). A minutely probe job no longer widens the bound of a rule over 10 s API series.
  */
 function scrapeIntervalReadBy(rule: CompiledRule, compiled: CompiledSystem): number {
-  const jobs = compiled.prometheus.jobs;
-  const named = jobsNamedBy(rule.expr, jobs.map((j) => j.job));
-  const read = jobs.filter((j) => named?.includes(j.job));
-  return read.length > 0 ? Math.max(...read.map((j) => j.scaledIntervalMs)) : compiled.scrapeIntervalMs;
+  const read = intervalsOfJobsNamed(rule.expr, compiled.prometheus.jobs) ?? [];
+  return read.length > 0 ? Math.max(...read) : compiled.scrapeIntervalMs;
 }
 
 /** What no scale shortens: delay injected into requests, and a threshold that is itself a time. */

@@ -13,13 +13,12 @@ import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import { causedEpisodes, comebacks } from './causation.ts';
 import { declaredBound, detectionBound } from './detection-bound.ts';
-import { missedMs } from '../report/timing-error.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { plannedDownMs, recoveryNote } from './recovery-note.ts';
 import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
 import { unexpectedAlerts } from './unexpected-alerts.ts';
 import { listText } from './list-text.ts';
-import { firedTogether, firesWithinFor, inhibitedBy, neverFires, notifiesReceiver, secondsText, type Verdict } from './verdicts.ts';
+import { firedTogether, firesWithinFor, inhibitedBy, missedAtFiring, neverFires, notifiesReceiver, secondsText, type Verdict } from './verdicts.ts';
 
 export interface EvaluationInputs {
   readonly expectations: readonly Expectation[];
@@ -164,7 +163,7 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
   // Going pending only once the fault was over points at a condition that sees the repair, not the fault.
   const revertedMs = fired.cause.revertedAtMs;
   const afterRevert = revertedMs !== null && Date.parse(fired.episode.pendingAt) > revertedMs ? ` (${secondsText(Date.parse(fired.episode.pendingAt) - revertedMs)} after it was reverted: does the rule see the repair rather than the fault?)` : '';
-  const deadline = e.fireWithin === undefined ? undefined : firingDeadline(e.fireWithin, fired, rule, inputs, applyMs, applying);
+  const deadline = e.fireWithin === undefined ? undefined : firingDeadline(e.fireWithin, fired, rule, watched.faults, inputs, applyMs, applying);
   return {
     ok: timing.ok && detected && (deadline?.ok ?? true),
     judgedLabels: fired.trace.labels,
@@ -178,16 +177,23 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
  * Evaluations a starved Prometheus skipped when the alert was due are not the rule's, so they
  * are taken off, as `firesWithinFor` does.
  */
-function firingDeadline(fireWithin: string, fired: { trace: AlertTrace; episode: AlertTrace['episodes'][number]; cause: FaultRecord }, rule: CompiledRule, inputs: EvaluationInputs, applyMs: number, applying: string): Verdict {
-  const injectedMs = delayInEffectMs(faultsWatchedBy(fired.trace.alertname, inputs).faults, fired.cause, Date.parse(fired.episode.firingAt!));
+function firingDeadline(
+  fireWithin: string,
+  fired: { trace: AlertTrace; episode: AlertTrace['episodes'][number]; cause: FaultRecord },
+  rule: CompiledRule,
+  watched: readonly FaultRecord[],
+  inputs: EvaluationInputs,
+  applyMs: number,
+  applying: string,
+): Verdict {
+  const injectedMs = delayInEffectMs(watched, fired.cause, Date.parse(fired.episode.firingAt!));
   // Real time only delays what the rule sees, so no more of it than passed before it went pending
   // (at scale 40 an 11 s delay would otherwise excuse 7m20s of rule time after it).
   const bound = declaredBound('fireWithin', fireWithin, rule, inputs.compiled, injectedMs, Math.max(0, Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs));
   const boundMs = bound.seconds * 1000 + applyMs;
-  const missed = fired.episode.missedEvaluationsAtFiring ?? 0;
-  const lateMs = missedMs({ evaluationIntervalSeconds: fired.trace.evaluationIntervalSeconds, missedEvaluationsAtFiring: missed });
+  const { missed, lateMs, evaluations } = missedAtFiring(fired.trace, fired.episode);
   const tookMs = Date.parse(fired.episode.firingAt!) - fired.cause.injectedAtMs - lateMs;
-  const skipped = missed > 0 ? ` (not counting ${missed} evaluation${missed === 1 ? '' : 's'} Prometheus missed when it was due)` : '';
+  const skipped = missed > 0 ? ` (not counting ${evaluations} Prometheus missed when it was due)` : '';
   const ok = tookMs <= boundMs;
   const why = ok ? '' : `: too late; a longer for, an offset or a wider window than the deadline allows (its for is ${formatDurationMs(rule.forMs)}, longest range ${formatDurationMs(rule.longestRangeMs)})`;
   return { ok, detail: `fired ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${skipped}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${why}` };

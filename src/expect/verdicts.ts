@@ -33,12 +33,20 @@ export function firesWithinFor(trace: AlertTrace, episode: Episode | undefined =
   if (pending === null) return { ok: false, detail: `${name} never went pending; ${window}` };
   if (firing === null) return { ok: false, detail: `${name} pending at ${episode!.pendingAt} but never fired; ${window}; hold the fault longer or check the expression` };
   const took = firing - pending;
-  // Evaluations Prometheus skipped when the alert was due (a starved machine) delay firing by whole
-  // intervals that are not the rule's: it fired at the first evaluation made after its `for`.
-  const missed = episode?.missedEvaluationsAtFiring ?? 0;
-  const late = missedMs({ evaluationIntervalSeconds: trace.evaluationIntervalSeconds, missedEvaluationsAtFiring: missed });
-  const skipped = missed > 0 ? `, of which ${secondsText(late)} are ${missed} evaluation${missed === 1 ? '' : 's'} Prometheus missed when it was due (machine busy)` : '';
+  const { missed, lateMs: late, evaluations } = missedAtFiring(trace, episode!);
+  const skipped = missed > 0 ? `, of which ${secondsText(late)} are ${evaluations} Prometheus missed when it was due (machine busy)` : '';
   return { ok: took - late >= lo && took - late <= hi, detail: `${name} fired ${secondsText(took)} after pending${skipped}; ${window}` };
+}
+
+/**
+ * Evaluations Prometheus skipped when the alert was due (a starved machine): they delay firing by
+ * whole intervals that are not the rule's (it fired at the first evaluation made after its `for`),
+ * so every timing of the firing takes `lateMs` off. `evaluations` names them: "2 evaluations".
+ */
+export function missedAtFiring(trace: AlertTrace, episode: Episode): { missed: number; lateMs: number; evaluations: string } {
+  const missed = episode.missedEvaluationsAtFiring ?? 0;
+  const lateMs = missedMs({ evaluationIntervalSeconds: trace.evaluationIntervalSeconds, missedEvaluationsAtFiring: missed });
+  return { missed, lateMs, evaluations: `${missed} evaluation${missed === 1 ? '' : 's'}` };
 }
 
 export function neverFires(trace: AlertTrace, name = traceName(trace)): Verdict {

@@ -5,7 +5,7 @@ import { labelsMatch } from '../labels-match.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult, RunResult, ScenarioResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
-import { toInhibitRule, type InhibitRule } from './inhibit-link.ts';
+import { equalLabels, toInhibitRule, type InhibitRule } from './inhibit-link.ts';
 
 export interface AlertCoverage {
   readonly percent: number;
@@ -136,5 +136,5 @@ function describeInhibitRule(doc: YamlMap): string {
       ...Object.entries((doc[`${s}_match_re`] as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=~"${v}"`),
       ...((doc[`${s}_matchers`] as string[] | undefined) ?? []),
     ].join(',');
-  return `{${side('source')}} mutes {${side('target')}} equal [${((doc.equal as string[] | undefined) ?? []).join(', ')}]`;
+  return `{${side('source')}} mutes {${side('target')}} equal [${equalLabels(doc).join(', ')}]`;
 }

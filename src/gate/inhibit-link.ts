@@ -18,6 +18,11 @@ function mayMatch(matchers: readonly Matcher[], rule: CompiledRule): boolean {
   return matchers.every((m) => !(m.name in fixed) || matches(m, fixed));
 }
 
+/** An inhibit rule's `equal` labels; none when it has no `equal`. */
+export function equalLabels(doc: YamlMap): string[] {
+  return Array.isArray(doc.equal) ? doc.equal.map(String) : [];
+}
+
 /** False only when an `equal` label is fixed by both rules, to different values (`equal: [alertname]` between two alerts). */
 function mayBeEqual(equal: readonly string[], source: CompiledRule, target: CompiledRule): boolean {
   const [a, b] = [fixedLabels(source), fixedLabels(target)];
@@ -31,7 +36,7 @@ export function mayInhibit(alertmanagerDoc: YamlMap, source: CompiledRule, targe
     (doc) =>
       mayMatch(inhibitSideMatchers(doc, 'source'), source) &&
       mayMatch(inhibitSideMatchers(doc, 'target'), target) &&
-      mayBeEqual(Array.isArray(doc.equal) ? doc.equal.map(String) : [], source, target),
+      mayBeEqual(equalLabels(doc), source, target),
   );
 }
 
@@ -49,7 +54,7 @@ export function toInhibitRule(doc: YamlMap): InhibitRule {
     const matchers = inhibitSideMatchers(doc, which);
     return (labels) => matchers.every((m) => matches(m, labels));
   };
-  return { source: side('source'), target: side('target'), equal: (doc.equal as string[] | undefined) ?? [] };
+  return { source: side('source'), target: side('target'), equal: equalLabels(doc) };
 }
 
 /**
