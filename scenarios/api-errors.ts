@@ -21,7 +21,7 @@ export default defineScenario({
   traffic: [apiTraffic(20)],
   faults: [{ at: '1m', hold: '8m', fault: fault.errorRatio('api', 0.5, '/api/messages') }],
   expect: [
-    expectAlert('HighAPIErrorRate').toFire({ detectWithin: '3m' }),
+    expectAlert('HighAPIErrorRate').toFire({ fireAfter: '5m', detectWithin: '3m' }),
     expectAlert('HighAPIErrorRate').toNotify('high-priority'),
     expectAlert('HighAPIErrorRate').toResolve(),
     expectAlert('APIDown').toNotFire(),

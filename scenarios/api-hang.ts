@@ -16,7 +16,7 @@ export default defineScenario({
   traffic: [apiTraffic(10)],
   faults: [{ at: '1m', hold: '3m', fault: fault.pause('api') }],
   expect: [
-    expectAlert('APIDown').toFire({ detectWithin: '1m', fireWithin: '2m' }),
+    expectAlert('APIDown').toFire({ fireAfter: '1m', detectWithin: '1m', fireWithin: '2m' }),
     expectAlert('APIDown').toNotify('critical-alerts'),
     expectAlert('APIDown').toResolve({ resolveWithin: '2m' }),
   ],

@@ -16,7 +16,7 @@ export default defineScenario({
   traffic: [apiTraffic(10, { ramp: [{ over: '3m', rps: 30 }] })],
   faults: [{ at: '1m', hold: '8m', fault: fault.latency('api', '800ms') }],
   expect: [
-    expectAlert('HighAPILatency').toFire({ detectWithin: '2m' }),
+    expectAlert('HighAPILatency').toFire({ fireAfter: '5m', detectWithin: '2m' }),
     expectAlert('HighAPILatency').toNotify('warnings'),
     expectAlert('HighAPILatency').toResolve(),
     expectAlert('APIDown').toNotFire(),

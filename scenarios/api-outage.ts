@@ -24,9 +24,9 @@ export default defineScenario({
     { at: '4m', hold: '5m', fault: fault.kill('api') },
   ],
   expect: [
-    expectAlert('APIDown').toFire({ detectWithin: '1m', fireWithin: '2m' }),
+    expectAlert('APIDown').toFire({ fireAfter: '1m', detectWithin: '1m', fireWithin: '2m' }),
     expectAlert('APIDown').toNotify('critical-alerts'),
-    expectAlert('HighAPILatency').toFire({ detectWithin: '2m' }),
+    expectAlert('HighAPILatency').toFire({ fireAfter: '5m', detectWithin: '2m' }),
     expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'),
     expectAlert('APIDown').toResolve({ resolveWithin: '2m' }),
     expectAlert('HighAPILatency').toResolve(),

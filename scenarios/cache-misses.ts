@@ -17,7 +17,7 @@ export default defineScenario({
   traffic: [apiTraffic(20)],
   faults: [{ at: '1m', hold: '15m', fault: fault.cacheMissRatio('api', 0.8) }],
   expect: [
-    expectAlert('LowCacheHitRate').toFire(),
+    expectAlert('LowCacheHitRate').toFire({ fireAfter: '10m' }),
     expectAlert('LowCacheHitRate').toNotify('warnings'),
     expectAlert('LowCacheHitRate').toResolve(),
   ],

@@ -18,9 +18,9 @@ export default defineScenario({
   traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '6m', fault: fault.circuitBreaker('worker', 'openai_api') }],
   expect: [
-    expectAlert('CircuitBreakerOpen', { service: 'openai_api' }).toFire({ detectWithin: '1m', fireWithin: '2m' }),
+    expectAlert('CircuitBreakerOpen', { service: 'openai_api' }).toFire({ fireAfter: '1m', detectWithin: '1m', fireWithin: '2m' }),
     expectAlert('CircuitBreakerOpen', { service: 'openai_api' }).toNotify('high-priority'),
-    expectAlert('LLMProviderFailure', { service: 'openai_api' }).toFire(),
+    expectAlert('LLMProviderFailure', { service: 'openai_api' }).toFire({ fireAfter: '2m' }),
     expectAlert('LLMProviderFailure', { service: 'openai_api' }).toBeInhibitedBy('CircuitBreakerOpen'),
     expectAlert('CircuitBreakerOpen', { service: 'openai_api' }).toResolve({ resolveWithin: '2m' }),
     expectAlert('LLMProviderFailure', { service: 'openai_api' }).toResolve(),

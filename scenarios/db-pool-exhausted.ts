@@ -17,7 +17,7 @@ export default defineScenario({
   traffic: [apiTraffic(20)],
   faults: [{ at: '1m', hold: '7m', fault: fault.dbPoolInUse('api', 19) }],
   expect: [
-    expectAlert('DatabaseConnectionPoolExhausted').toFire({ detectWithin: '1m', fireWithin: '6m' }),
+    expectAlert('DatabaseConnectionPoolExhausted').toFire({ fireAfter: '5m', detectWithin: '1m', fireWithin: '6m' }),
     expectAlert('DatabaseConnectionPoolExhausted').toNotify('high-priority'),
     expectAlert('DatabaseConnectionPoolExhausted').toResolve({ resolveWithin: '2m' }),
   ],

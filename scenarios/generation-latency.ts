@@ -16,7 +16,7 @@ export default defineScenario({
   traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '20m', fault: fault.slowGeneration('worker', '11s') }],
   expect: [
-    expectAlert('HighMessageGenerationLatency').toFire(),
+    expectAlert('HighMessageGenerationLatency').toFire({ fireAfter: '10m' }),
     expectAlert('HighMessageGenerationLatency').toNotify('warnings'),
     expectAlert('HighMessageGenerationLatency').toResolve(),
   ],

@@ -15,7 +15,7 @@ export default defineScenario({
   traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '13m', fault: fault.llmFailure('worker', { provider: 'gemini', ratio: 0.4 }) }],
   expect: [
-    expectAlert('HighLLMErrorRate', { provider: 'gemini' }).toFire({ detectWithin: '3m' }),
+    expectAlert('HighLLMErrorRate', { provider: 'gemini' }).toFire({ fireAfter: '5m', detectWithin: '3m' }),
     expectAlert('HighLLMErrorRate', { provider: 'gemini' }).toNotify('warnings'),
     expectAlert('HighLLMErrorRate', { provider: 'gemini' }).toResolve(),
     expectAlert('LLMProviderFailure').toNotFire(),

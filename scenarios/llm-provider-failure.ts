@@ -20,7 +20,7 @@ export default defineScenario({
     { at: '1m', hold: '8m', fault: fault.llmFailure('worker', { provider: 'openai' }) },
   ],
   expect: [
-    expectAlert('LLMProviderFailure', { service: 'openai_api' }).toFire(),
+    expectAlert('LLMProviderFailure', { service: 'openai_api' }).toFire({ fireAfter: '2m' }),
     expectAlert('LLMProviderFailure', { service: 'openai_api' }).toNotify('high-priority'),
     expectAlert('LLMProviderFailure', { service: 'openai_api' }).toResolve(),
     expectAlert('LLMProviderFailure', { service: 'gemini_api' }).toBeInhibitedBy('CircuitBreakerOpen'),

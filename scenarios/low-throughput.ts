@@ -16,7 +16,7 @@ export default defineScenario({
   traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '22m', fault: fault.stall('worker', 0.85) }],
   expect: [
-    expectAlert('LowMessageThroughput').toFire(),
+    expectAlert('LowMessageThroughput').toFire({ fireAfter: '10m' }),
     expectAlert('LowMessageThroughput').toNotify('info'),
     expectAlert('LowMessageThroughput').toResolve(),
     expectAlert('WorkerNoMessages').toNotFire(),

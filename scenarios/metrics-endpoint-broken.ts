@@ -16,7 +16,7 @@ export default defineScenario({
   traffic: [apiTraffic(10, { minOkRatio: 0.99 })],
   faults: [{ at: '1m', hold: '4m', fault: fault.metricsFailure('api') }],
   expect: [
-    expectAlert('APIDown').toFire({ detectWithin: '1m', fireWithin: '2m' }),
+    expectAlert('APIDown').toFire({ fireAfter: '1m', detectWithin: '1m', fireWithin: '2m' }),
     expectAlert('APIDown').toNotify('critical-alerts'),
     expectAlert('APIDown').toResolve({ resolveWithin: '2m' }),
     expectAlert('HighAPIErrorRate').toNotFire(),

@@ -16,7 +16,7 @@ export default defineScenario({
   traffic: [apiTraffic(20)],
   faults: [{ at: '1m', hold: '13m', fault: fault.slowQueries('api', '1500ms', 0.12) }],
   expect: [
-    expectAlert('SlowDatabaseQueries').toFire(),
+    expectAlert('SlowDatabaseQueries').toFire({ fireAfter: '10m' }),
     expectAlert('SlowDatabaseQueries').toNotify('warnings'),
     expectAlert('SlowDatabaseQueries').toResolve(),
     expectAlert('DatabaseConnectionPoolExhausted').toNotFire(),

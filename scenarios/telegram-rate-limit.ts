@@ -15,7 +15,7 @@ export default defineScenario({
   traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '8m', fault: fault.telegram429('worker', 0.3) }],
   expect: [
-    expectAlert('TelegramRateLimitHit').toFire({ detectWithin: '1m' }),
+    expectAlert('TelegramRateLimitHit').toFire({ fireAfter: '5m', detectWithin: '1m' }),
     expectAlert('TelegramRateLimitHit').toNotify('warnings'),
     expectAlert('TelegramRateLimitHit').toResolve(),
   ],

@@ -23,7 +23,7 @@ export default defineScenario({
   traffic: [backendTraffic(20, { minOkRatio: 0.5 }), frontendTraffic(5, { minOkRatio: 0.5 })],
   faults: [{ at: '1m', hold: '3m', fault: fault.kill('backend') }],
   expect: [
-    expectAlert('DjangoServiceDown').toFire({ detectWithin: '1m', fireWithin: '2m' }),
+    expectAlert('DjangoServiceDown').toFire({ fireAfter: '1m', detectWithin: '1m', fireWithin: '2m' }),
     expectAlert('DjangoServiceDown').toNotify('critical-team'),
     expectAlert('DjangoServiceDown').toResolve({ resolveWithin: '2m' }),
     expectAlert('DjangoHighErrorRate').toNotFire(),

@@ -15,7 +15,7 @@ export default defineScenario({
   traffic: [backendTraffic(20), frontendTraffic(5)],
   faults: [{ at: '1m', hold: '6m', fault: fault.reset('db') }],
   expect: [
-    expectAlert('DjangoHighErrorRate').toFire(),
+    expectAlert('DjangoHighErrorRate').toFire({ fireAfter: '2m' }),
     expectAlert('DjangoHighErrorRate').toNotify('critical-team'),
     expectAlert('DjangoHighErrorRate').toResolve(),
     expectAlert('DjangoSlowQueries').toNotFire(),

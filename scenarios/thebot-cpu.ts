@@ -13,7 +13,7 @@ export default defineScenario({
   traffic: [backendTraffic(5)],
   faults: [{ at: '1m', hold: '12m', fault: fault.cpu('web', 95) }],
   expect: [
-    expectAlert('HighCPUUsage').toFire(),
+    expectAlert('HighCPUUsage').toFire({ fireAfter: '5m' }),
     expectAlert('HighCPUUsage').toNotify('critical-team'),
     expectAlert('HighCPUUsage').toResolve(),
   ],

@@ -10,7 +10,7 @@ export default defineScenario({
   traffic: [backendTraffic(5)],
   faults: [{ at: '1m', hold: '12m', fault: fault.diskIo('web', 2500) }],
   expect: [
-    expectAlert('HighDiskIO').toFire(),
+    expectAlert('HighDiskIO').toFire({ fireAfter: '5m' }),
     expectAlert('HighDiskIO').toNotify('ops-team'),
     expectAlert('HighDiskIO').toResolve(),
   ],

@@ -14,9 +14,9 @@ export default defineScenario({
   traffic: [backendTraffic(5)],
   faults: [{ at: '1m', hold: '9m', fault: fault.memory('web', 97) }],
   expect: [
-    expectAlert('CriticalMemoryUsage').toFire(),
+    expectAlert('CriticalMemoryUsage').toFire({ fireAfter: '2m' }),
     expectAlert('CriticalMemoryUsage').toNotify('critical-team'),
-    expectAlert('HighMemoryUsage').toFire(),
+    expectAlert('HighMemoryUsage').toFire({ fireAfter: '5m' }),
     expectAlert('HighMemoryUsage').toBeInhibitedBy('CriticalMemoryUsage'),
     expectAlert('CriticalMemoryUsage').toResolve(),
   ],

@@ -14,7 +14,7 @@ export default defineScenario({
   traffic: [backendTraffic(5)],
   faults: [{ at: '1m', hold: '9m', fault: fault.memory('web', 88) }],
   expect: [
-    expectAlert('HighMemoryUsage').toFire(),
+    expectAlert('HighMemoryUsage').toFire({ fireAfter: '5m' }),
     expectAlert('HighMemoryUsage').toNotify('critical-team'),
     expectAlert('HighMemoryUsage').toResolve(),
     expectAlert('CriticalMemoryUsage').toNotFire(),

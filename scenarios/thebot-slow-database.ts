@@ -17,10 +17,10 @@ export default defineScenario({
   traffic: [backendTraffic(20), frontendTraffic(5)],
   faults: [{ at: '1m', hold: '12m', fault: fault.latency('db', '400ms', { jitter: '50ms' }) }],
   expect: [
-    expectAlert('DjangoSlowQueries').toFire(),
+    expectAlert('DjangoSlowQueries').toFire({ fireAfter: '2m' }),
     expectAlert('DjangoSlowQueries').toNotify('ops-team'),
     expectAlert('DjangoSlowQueries').toResolve(),
-    expectAlert('DjangoHighLatency').toFire(),
+    expectAlert('DjangoHighLatency').toFire({ fireAfter: '5m' }),
     expectAlert('DjangoHighLatency').toNotify('ops-team'),
     expectAlert('DjangoHighLatency').toResolve(),
     expectAlert('LongRunningQueries').toNotFire(),

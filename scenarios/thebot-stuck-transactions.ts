@@ -30,7 +30,7 @@ export default defineScenario({
   traffic: [backendTraffic(5), frontendTraffic(2)],
   faults: [{ at: '1m', hold: '12m', fault: fault.latency('db', '1500ms') }],
   expect: [
-    expectAlert('LongRunningQueries').toFire({ detectWithin: '5m' }),
+    expectAlert('LongRunningQueries').toFire({ fireAfter: '2m', detectWithin: '5m' }),
     expectAlert('LongRunningQueries').toNotify('ops-team'),
     expectAlert('LongRunningQueries').toResolve(),
     expectAlert('DjangoHighLatency').toMayFire(),

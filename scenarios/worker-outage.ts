@@ -16,7 +16,7 @@ export default defineScenario({
   traffic: [apiTraffic(10, { minOkRatio: 0.99 })],
   faults: [{ at: '1m', hold: '4m', fault: fault.kill('worker') }],
   expect: [
-    expectAlert('WorkerDown').toFire({ detectWithin: '1m', fireWithin: '3m' }),
+    expectAlert('WorkerDown').toFire({ fireAfter: '2m', detectWithin: '1m', fireWithin: '3m' }),
     expectAlert('WorkerDown').toNotify('critical-alerts'),
     expectAlert('WorkerDown').toResolve({ resolveWithin: '2m' }),
     expectAlert('WorkerNoMessages').toNotFire(),

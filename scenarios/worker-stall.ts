@@ -16,7 +16,7 @@ export default defineScenario({
   traffic: [], // the worker generates on its own; no API traffic keeps the drill on the worker alone
   faults: [{ at: '1m', hold: '13m', fault: fault.stall('worker') }],
   expect: [
-    expectAlert('WorkerNoMessages').toFire(),
+    expectAlert('WorkerNoMessages').toFire({ fireAfter: '5m' }),
     expectAlert('WorkerNoMessages').toNotify('high-priority'),
     expectAlert('WorkerNoMessages').toResolve(),
     expectAlert('WorkerDown').toNotFire(),

@@ -103,7 +103,7 @@ describe('npx firedrill init on a copy of THE_BOT monitoring files, then a drill
     expect(readFileSync(path.join(cjs, 'scenarios/high-disk-io.ts'), 'utf8')).toContain("expectAlert('HighDiskIO').toNotify('ops-team')");
     expect(readFileSync(path.join(cjs, 'scenarios/postgre-sql-down.ts'), 'utf8')).toContain("expectAlert('PostgreSQLDown').toNotify('critical-team')");
     // and the deadline the rule keeps today (pg_up == 0, for 1m; 15s scrapes and evaluations: 1m + 30s + 30s).
-    expect(readFileSync(path.join(cjs, 'scenarios/postgre-sql-down.ts'), 'utf8')).toContain("expectAlert('PostgreSQLDown').toFire({ fireWithin: '2m' })");
+    expect(readFileSync(path.join(cjs, 'scenarios/postgre-sql-down.ts'), 'utf8')).toContain("expectAlert('PostgreSQLDown').toFire({ fireAfter: '1m', fireWithin: '2m' })");
   });
 
   it('refuses to run before its TODOs are answered, naming the service command', async () => {

@@ -1,4 +1,4 @@
-// Twelve regressions of the Piyasa config, each aimed at a different alert, applied to the
+// Thirteen regressions of the Piyasa config, each aimed at a different alert, applied to the
 // documents the gate compiles, as if the user had edited the files (the fixture files are never touched). Shared by the mutation test
 // (all of them in one gate run, inside CI's budget) and scripts/mutation-gate.ts (one gate run each).
 import type { CompiledMutations } from '../src/compile/compile-system.ts';
@@ -117,6 +117,16 @@ export const PIYASA_MUTATIONS: readonly Mutation[] = [
     breaks: 'CircuitBreakerOpen',
     what: 'keep_firing_for: 3m added: resolves after the repair, as before, but past the 2m resolution deadline',
     apply: editRule('CircuitBreakerOpen', (rule) => (rule.keep_firing_for = '3m')),
+  },
+  // Firing too soon, which no check of a rule against itself sees: the scenario's fireAfter does.
+  // The healthy rule holds it exactly (it fires its own for after going pending, and goes pending
+  // no sooner than the fault), and without its for APIDown fires within a scrape and an evaluation
+  // of the kill, 35 s of rule time under the line at the least.
+  {
+    name: 'forDropped',
+    breaks: 'APIDown',
+    what: "APIDown's for: 1m removed: one failed scrape pages, sooner than the scenario's fireAfter: '1m'",
+    apply: editRule('APIDown', (rule) => delete rule.for),
   },
   {
     name: 'forRemoved',

@@ -184,6 +184,36 @@ describe('fires: within the deadline the scenario owes its pager (fireWithin)', 
   });
 });
 
+describe('fires: no sooner than the scenario holds it to (fireAfter)', () => {
+  // APIDown's for is 1m: 1.5 s of wall time at scale 40.
+  const patient = [expectAlert('APIDown').toFire({ fireAfter: '1m', fireWithin: '2m' })];
+
+  it('holds for the rule as written, even when it went pending the moment the fault was issued', () => {
+    const result = judge(patient, { traces: [apiDown([{ pendingAt: 10, firingAt: 11.5, resolvedAt: 30 }])], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: true });
+    expect(verdict(result).detail).toContain('fired 1.500s after kill(api), no sooner than 1.500s allowed (fireAfter 1m of rule time); fired 1.500s after kill(api), deadline 3.000s');
+    expect(verdict(result).description).toBe('APIDown fires within its for window, no sooner than 1m and by 2m after its fault');
+  });
+
+  it('fails the same alert with its for removed, which every other check passes (it fires when it goes pending, in time)', () => {
+    const removed = { ...apiDown([{ pendingAt: 10.5, firingAt: 10.5, resolvedAt: 30 }]), forSeconds: 0, scaledForSeconds: 0 };
+    expect(verdict(judge([expectAlert('APIDown').toFire({ fireWithin: '2m' })], { traces: [removed], faults: [killApi(10, 25)] }))).toMatchObject({ ok: true });
+    const result = judge(patient, { traces: [removed], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toContain(
+      'fired 0.500s after kill(api), no sooner than 1.500s allowed (fireAfter 1m of rule time): too soon; its for is 0s, shorter than the fireAfter the scenario holds it to',
+    );
+  });
+
+  it('takes off evaluations Prometheus missed when the alert was due, so that they cannot carry a for shortened to 30s past the line', () => {
+    const shortened = { ...apiDown([{ pendingAt: 10.2, firingAt: 11.7, resolvedAt: 30 }]), forSeconds: 30, scaledForSeconds: 0.75 };
+    shortened.episodes[0]!.missedEvaluationsAtFiring = 2;
+    const result = judge(patient, { traces: [shortened], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toContain('fired 0.950s after kill(api) (not counting 2 evaluations Prometheus missed when it was due), no sooner than 1.500s allowed');
+  });
+});
+
 describe('resolves: within the deadline after the repair (resolveWithin)', () => {
   const deadline = [expectAlert('APIDown').toResolve({ resolveWithin: '1m' })];
 

@@ -2,7 +2,7 @@ import type { CompiledSystem } from '../compile/compile-system.ts';
 import { fixedLabels, ruleOrFirst, rulesOfSelector } from '../compile/rule-of-series.ts';
 import { faultTargetsWatchedBy } from '../compile/watched-targets.ts';
 import { inhibits } from '../gate/inhibit-link.ts';
-import { formatDurationMs } from '../duration.ts';
+import { formatDurationMs, parseDurationMs } from '../duration.ts';
 import type { FaultRecord } from '../faults/fault-controller.ts';
 import { causingFault } from '../faults/causing-fault.ts';
 import { describeFault } from '../faults/fault-spec.ts';
@@ -164,11 +164,38 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
   const revertedMs = fired.cause.revertedAtMs;
   const afterRevert = revertedMs !== null && Date.parse(fired.episode.pendingAt) > revertedMs ? ` (${secondsText(Date.parse(fired.episode.pendingAt) - revertedMs)} after it was reverted: does the rule see the repair rather than the fault?)` : '';
   const deadline = e.fireWithin === undefined ? undefined : firingDeadline(e.fireWithin, fired, rule, watched.faults, inputs, applyMs, applying);
+  const earliest = e.fireAfter === undefined ? undefined : firingNotBefore(e.fireAfter, fired, inputs.compiled.scale);
+  const deadlines = [earliest, deadline].filter((v): v is Verdict => v !== undefined);
   return {
-    ok: timing.ok && detected && (deadline?.ok ?? true),
+    ok: timing.ok && detected && deadlines.every((v) => v.ok),
     judgedLabels: fired.trace.labels,
-    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}${afterRevert}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${deadline ? `; ${deadline.detail}` : ''}`,
+    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}${afterRevert}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${deadlines.map((v) => `; ${v.detail}`).join('')}`,
   };
+}
+
+/**
+ * `fireAfter`: from the fault to firing, no sooner than the scenario says. A healthy rule holds it
+ * exactly whenever fireAfter is at most its `for`: its episode went pending no sooner than the fault
+ * was issued, and fired no sooner than its scaled `for` after that (Prometheus' own timestamps, to
+ * the millisecond). A `for` shortened or removed below it fires sooner, whatever the machine's speed.
+ * Evaluations a starved Prometheus skipped when the alert was due are taken off, as `firesWithinFor`
+ * does, so a missed evaluation cannot carry a too-early firing past the line.
+ */
+function firingNotBefore(fireAfter: string, fired: { trace: AlertTrace; episode: AlertTrace['episodes'][number]; cause: FaultRecord }, scale: number): Verdict {
+  // Rounded as the compiler rounds a scaled `for`; a millisecond of slack for the timestamps' own rounding.
+  const fireAfterMs = parseDurationMs(fireAfter, 'fireAfter');
+  const earliestMs = Math.round(fireAfterMs / scale);
+  const { missed, lateMs, evaluations } = missedAtFiring(fired.trace, fired.episode);
+  const tookMs = Date.parse(fired.episode.firingAt!) - fired.cause.injectedAtMs - lateMs;
+  const skipped = missed > 0 ? ` (not counting ${evaluations} Prometheus missed when it was due)` : '';
+  const ok = tookMs >= earliestMs - 1;
+  const forMs = fired.trace.forSeconds * 1000;
+  const why = ok
+    ? ''
+    : forMs < fireAfterMs
+      ? `: too soon; its for is ${formatDurationMs(forMs)}, shorter than the fireAfter the scenario holds it to (a for shortened or removed pages on a blip)`
+      : `: too soon, sooner than its own for of ${formatDurationMs(forMs)} allows (see its for window above)`;
+  return { ok, detail: `fired ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${skipped}, no sooner than ${(earliestMs / 1000).toFixed(3)}s allowed (fireAfter ${fireAfter} of rule time)${why}` };
 }
 
 /**

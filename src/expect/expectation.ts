@@ -9,7 +9,7 @@ import type { ExpectationKind } from '../report/run-result.ts';
 
 /** What a scenario asserts about one alert, as plain data. Timings are rule time (scaled by the harness). */
 export type Expectation =
-  | (AlertSelector & { readonly kind: 'fires'; readonly detectWithin?: string; readonly fireWithin?: string })
+  | (AlertSelector & { readonly kind: 'fires'; readonly detectWithin?: string; readonly fireWithin?: string; readonly fireAfter?: string })
   | (AlertSelector & { readonly kind: 'doesNotFire' })
   | (AlertSelector & { readonly kind: 'inhibitedBy'; readonly source: string })
   | (AlertSelector & { readonly kind: 'notifies'; readonly receiver: string | readonly string[] })
@@ -27,9 +27,11 @@ export function expectAlert(alert: string, labels?: Record<string, string>) {
      * Goes pending after a fault on a service it watches, within `detectWithin` of it (default: its
      * longest range + 2 scrapes + 1 evaluation), then firing no earlier than `for` and no later
      * than `for` + one evaluation interval; and, given `fireWithin`, firing within that much rule
-     * time of the fault (the deadline a pager is owed: a `for` or an `offset` that grew past it fails).
+     * time of the fault (the deadline a pager is owed: a `for` or an `offset` that grew past it fails);
+     * given `fireAfter`, firing no sooner than that much rule time after the fault (the patience the
+     * alert owes a blip: a `for` shortened or removed below it fails).
      */
-    toFire: (options: { detectWithin?: string; fireWithin?: string } = {}): Expectation => ({ kind: 'fires', ...selector, ...options }),
+    toFire: (options: { detectWithin?: string; fireWithin?: string; fireAfter?: string } = {}): Expectation => ({ kind: 'fires', ...selector, ...options }),
     /** Never reaches firing during the scenario. The one way to say "does not fire" (Vitest: `expect(trace).toNotFire()`). */
     toNotFire: (): Expectation => ({ kind: 'doesNotFire', ...selector }),
     /** May fire or not; the verdict does not depend on it. Drills are exhaustive: an alert that fires unnamed fails the drill. */
@@ -62,11 +64,17 @@ export function selectorName(e: { readonly alert: string; readonly labels?: Read
   return labels.length === 0 ? e.alert : `${e.alert}{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}}`;
 }
 
+/** `, no sooner than 1m and by 2m after its fault`: the scenario's fireAfter and fireWithin, as one span. */
+function firingSpan(e: { readonly fireAfter?: string; readonly fireWithin?: string }): string {
+  const parts = [e.fireAfter ? `no sooner than ${e.fireAfter}` : '', e.fireWithin ? `by ${e.fireWithin}` : ''].filter((p) => p !== '');
+  return parts.length === 0 ? '' : `, ${parts.join(' and ')} after its fault`;
+}
+
 export function describeExpectation(e: Expectation): string {
   const name = selectorName(e);
   switch (e.kind) {
     case 'fires':
-      return `${name} fires within its for window${e.detectWithin ? ` and is detected within ${e.detectWithin}` : ''}${e.fireWithin ? `, by ${e.fireWithin} after its fault` : ''}`;
+      return `${name} fires within its for window${e.detectWithin ? ` and is detected within ${e.detectWithin}` : ''}${firingSpan(e)}`;
     case 'doesNotFire':
       return `${name} does not fire`;
     case 'inhibitedBy':

@@ -25,9 +25,17 @@ describe('renderDrill', () => {
   it("writes the deadline today's rule keeps, from the slowest job's scrapes, so that a rule changed to page later fails its drill", () => {
     // 5m window + 2 x 1m scrapes (the slower job) + 10m for + 2 x 30s evaluations = 18m.
     const text = renderDrill('payments', { alert, receivers: [], fault: undefined }, parts(15_000, 60_000)).text;
-    expect(text).toContain("expectAlert('ApiErrors').toFire({ fireWithin: '18m' }),");
+    expect(text).toContain("expectAlert('ApiErrors').toFire({ fireAfter: '10m', fireWithin: '18m' }),");
     // Rounded up to the next 30 s: 5m + 2 x 15s + 10m + 1m = 16m30s.
     expect(renderDrill('payments', { alert, receivers: [], fault: undefined }, parts(15_000)).text).toContain("fireWithin: '16m30s'");
+  });
+
+  it("holds the alert to its for as the earliest it may fire, so that a for shortened or removed fails its drill; a rule with no for gets none", () => {
+    const text = renderDrill('payments', { alert, receivers: [], fault: undefined }, parts(15_000)).text;
+    expect(text).toContain("// What today's rule keeps: no sooner than its for (10m), and by its window 5m + 2 scrapes + for 10m + 2 evaluations.");
+    const immediate = renderDrill('payments', { alert: { ...alert, forMs: 0 }, receivers: [], fault: undefined }, parts(15_000)).text;
+    expect(immediate).toContain("expectAlert('ApiErrors').toFire({ fireWithin: '6m30s' }),");
+    expect(immediate).not.toContain('fireAfter');
   });
 });
 
@@ -38,6 +46,6 @@ describe('renderDrill on an alert over a recorded series', () => {
     expect(latency.longestRangeMs).toBe(300_000);
     // 5m window + 2 x 15s scrapes + for 5m + 2 x 15s evaluations = 11m.
     const parts: PlannedPart[] = [{ kind: 'service', name: 'django', job: files.jobs[0]! }];
-    expect(renderDrill('thebot', { alert: latency, receivers: [], fault: undefined }, parts).text).toContain("toFire({ fireWithin: '11m' })");
+    expect(renderDrill('thebot', { alert: latency, receivers: [], fault: undefined }, parts).text).toContain("toFire({ fireAfter: '5m', fireWithin: '11m' })");
   });
 });

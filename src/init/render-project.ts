@@ -114,14 +114,27 @@ export function renderDrill(system: string, drill: DrillSkeleton, parts: readonl
     ...trafficLines(parts),
     drill.fault ? `  faults: [{ at: '${formatDurationMs(FAULT_AT_MS)}', hold: '${minutes(holdMs)}', fault: ${drill.fault.code} }],` : '  faults: [],',
     '  expect: [',
-    `    // The deadline today's rule keeps (window ${formatDurationMs(drill.alert.longestRangeMs)} + 2 scrapes + for ${formatDurationMs(drill.alert.forMs)} + 2 evaluations): a rule changed to page later (a longer for, an offset) fails it.`,
-    `    expectAlert('${drill.alert.alertname}').toFire({ fireWithin: '${formatDurationMs(fireDeadlineMs(drill.alert, parts))}' }),`,
+    ...firingSpanLines(drill.alert, parts),
     ...drill.receivers.map((r) => `    expectAlert('${drill.alert.alertname}').toNotify('${r}'), // the receiver Alertmanager's routing tree picks`),
     '  ],',
     '});',
     '',
   ];
   return { path: `scenarios/${name}.ts`, text: lines.join('\n') };
+}
+
+/**
+ * The span from the fault to firing that today's rule keeps: no sooner than its `for` (a rule
+ * changed to page sooner, a `for` shortened or removed, fails it) and by the deadline below (a rule
+ * changed to page later, a longer `for` or an offset, fails it).
+ */
+function firingSpanLines(alert: CompiledRule, parts: readonly PlannedPart[]): string[] {
+  const forText = formatDurationMs(alert.forMs);
+  const deadline = `fireWithin: '${formatDurationMs(fireDeadlineMs(alert, parts))}'`;
+  return [
+    `    // What today's rule keeps: ${alert.forMs > 0 ? `no sooner than its for (${forText}), and ` : ''}by its window ${formatDurationMs(alert.longestRangeMs)} + 2 scrapes + for ${forText} + 2 evaluations. A rule changed to page ${alert.forMs > 0 ? 'sooner (a shorter for) or ' : ''}later (a longer for, an offset) fails it.`,
+    `    expectAlert('${alert.alertname}').toFire({ ${alert.forMs > 0 ? `fireAfter: '${forText}', ` : ''}${deadline} }),`,
+  ];
 }
 
 /**

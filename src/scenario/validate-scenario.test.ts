@@ -58,6 +58,14 @@ describe('validateScenario', () => {
       "scenarios/x.ts: expect[0].fireWithin: '2 min' is not a duration; write it like '30s', '5m' or '1h30m'; scenarios/x.ts: expect[1].resolveWithin: 'soon' is not a duration",
     );
   });
+
+  it('rejects a fireAfter that leaves fireWithin no span, and takes one that does', () => {
+    expect(check({ ...apiOutage, expect: [expectAlert('APIDown').toFire({ fireAfter: '1m', fireWithin: '2m' })] })).not.toThrow();
+    expect(check({ ...apiOutage, expect: [expectAlert('APIDown').toFire({ fireAfter: '2m', fireWithin: '2m' })] })).toThrow(
+      'scenarios/x.ts: expect[0].fireAfter: 2m is not shorter than fireWithin 2m, which leaves the firing no time to land in',
+    );
+    expect(check({ ...apiOutage, expect: [expectAlert('APIDown').toFire({ fireAfter: 'a minute' })] })).toThrow("scenarios/x.ts: expect[0].fireAfter: 'a minute' is not a duration");
+  });
 });
 
 describe('vacuousExpectations', () => {

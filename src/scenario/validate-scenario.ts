@@ -40,7 +40,7 @@ const scenarioSchema = z.strictObject({
   expect: z
     .array(
       z.discriminatedUnion('kind', [
-        z.strictObject({ kind: z.literal('fires'), alert: z.string(), labels, detectWithin: duration.optional(), fireWithin: duration.optional() }),
+        z.strictObject({ kind: z.literal('fires'), alert: z.string(), labels, detectWithin: duration.optional(), fireWithin: duration.optional(), fireAfter: duration.optional() }),
         z.strictObject({ kind: z.literal('doesNotFire'), alert: z.string(), labels }),
         z.strictObject({ kind: z.literal('inhibitedBy'), alert: z.string(), labels, source: z.string() }),
         z.strictObject({ kind: z.literal('notifies'), alert: z.string(), labels, receiver: z.union([z.string(), z.array(z.string()).min(1)]) }),
@@ -106,7 +106,13 @@ export function validateScenario(raw: unknown, file: string, systemsByName: Read
       problems.push(`${where}.receiver: no receiver '${unknown}' in ${compiled.alertmanager.source}; known: ${receivers.join(', ')}`);
     }
     if (e.kind === 'fires' && e.detectWithin) ms(e.detectWithin, `${where}.detectWithin`);
-    if (e.kind === 'fires' && e.fireWithin) ms(e.fireWithin, `${where}.fireWithin`);
+    if (e.kind === 'fires') {
+      const within = e.fireWithin === undefined ? undefined : ms(e.fireWithin, `${where}.fireWithin`);
+      const after = e.fireAfter === undefined ? undefined : ms(e.fireAfter, `${where}.fireAfter`);
+      if (after !== undefined && within !== undefined && after >= within) {
+        problems.push(`${where}.fireAfter: ${e.fireAfter} is not shorter than fireWithin ${e.fireWithin}, which leaves the firing no time to land in; fireAfter is the earliest the alert may fire (at most its for), fireWithin the latest`);
+      }
+    }
     if (e.kind === 'resolves' && e.resolveWithin) ms(e.resolveWithin, `${where}.resolveWithin`);
   });
   if (problems.length > 0) throw badInput(problems.join('; '));
