@@ -30,9 +30,28 @@ describe('windows of recorded series', () => {
     expect(alerts.get('Slow')!.windows.map((w) => w.scaledMs)).toEqual([5_000]);
   });
 
-  it('follows chains of recording rules', () => {
-    expect(alerts.get('SlowSmoothed')!.longestRangeMs).toBe(10 * 60_000);
+  it('follows chains of recording rules, adding their ranges: a 10m average of a p95 over 5m sees a slow request for 15m', () => {
+    expect(alerts.get('SlowSmoothed')!.longestRangeMs).toBe(15 * 60_000);
+    expect(alerts.get('SlowSmoothed')!.lookbackMs).toBe(15 * 60_000);
     expect(alerts.get('SlowSmoothed')!.windows.map((w) => w.text).sort()).toEqual(['10m', '5m']);
+  });
+
+  it("adds the alert's own range over a recorded series to the series' reach, and its offset to the lookback", () => {
+    const file = compileRuleFile('rules.yml', parse(`
+groups:
+  - name: slo
+    rules:
+      - record: job:errors:ratio_rate5m
+        expr: sum(rate(errors_total[5m])) / sum(rate(requests_total[5m]))
+      - alert: BudgetBurn
+        expr: avg_over_time(job:errors:ratio_rate5m[30m]) > 0.02
+      - alert: WorseThanYesterday
+        expr: job:errors:ratio_rate5m > 2 * job:errors:ratio_rate5m offset 1h
+`), 40, 250);
+    const burn = new Map(withRecordedWindows(file.alerts, [file]).map((a) => [a.alertname, a]));
+    expect(burn.get('BudgetBurn')!.longestRangeMs).toBe(35 * 60_000);
+    expect(burn.get('WorseThanYesterday')!.longestRangeMs).toBe(5 * 60_000);
+    expect(burn.get('WorseThanYesterday')!.lookbackMs).toBe(65 * 60_000);
   });
 
   it('leaves an alert that reads no recorded series as it was', () => {

@@ -2,7 +2,7 @@ import { parseDurationMs } from '../duration.ts';
 import { metricNamesIn, readsUnnamedSeries } from './promql-metrics.ts';
 import { recordingRules } from './recording-rules.ts';
 import type { CompiledRule, CompiledRuleFile } from './rule-files.ts';
-import type { PromqlWindow } from './scale-promql.ts';
+import { scalePromql, type PromqlWindow, type SeriesRead } from './scale-promql.ts';
 
 /**
  * An alert over a recorded series watches the recording rule's windows too: `p95 > 1` over
@@ -37,6 +37,27 @@ export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: 
     return found;
   };
 
+  const ownReads = new Map<string, SeriesRead[]>();
+  for (const group of ruleFiles.flatMap((f) => f.groups)) {
+    for (const { rule, read } of group.reads) if (recordExprs.has(rule)) ownReads.set(rule, [...(ownReads.get(rule) ?? []), read]);
+  }
+  /**
+   * How far back a recorded series reaches into what it is recorded from: its selectors' ranges,
+   * each plus the reach of a recorded series it reads in turn. `avg_over_time(p95[10m])` over a p95
+   * of a 5m rate sees a fault's first request for 15m, not 10m.
+   */
+  const reachMemo = new Map<string, number>();
+  const reachOf = (name: string | undefined, seen: ReadonlySet<string>): number => {
+    if (name === undefined || !recordExprs.has(name) || seen.has(name)) return 0;
+    const known = reachMemo.get(name);
+    if (known !== undefined) return known;
+    const deeper = new Set([...seen, name]);
+    const selectorless = (ownWindows.get(name) ?? []).filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `record ${name}`, 'seconds'));
+    const reach = Math.max(0, ...selectorless, ...(ownReads.get(name) ?? []).map((r) => r.rangeMs + reachOf(r.metric, deeper)));
+    reachMemo.set(name, reach);
+    return reach;
+  };
+
   // An alert over ALERTS or over a selector with no metric name may read any rule's series: it gets every clock read there is.
   const everyClockRead = [...alerts.flatMap((a) => a.clockReads.map((read) => `${read} in ${a.alertname}`)), ...[...ownClockReads].flatMap(([name, reads]) => reads.map((read) => `${read} in ${name}`))];
 
@@ -46,8 +67,11 @@ export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: 
     if (extra.windows.length === 0 && extra.clockReads.length === 0) return alert;
     // `text` is the range as written: rule time.
     const ranges = extra.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `alert ${alert.alertname}`, 'seconds'));
-    // A recorded series' offsets are not followed: its ranges alone lengthen what the alert reads.
-    const longestRangeMs = Math.max(alert.longestRangeMs, ...ranges);
-    return { ...alert, windows: [...alert.windows, ...extra.windows], longestRangeMs, lookbackMs: Math.max(alert.lookbackMs, longestRangeMs), clockReads: [...alert.clockReads, ...extra.clockReads] };
+    // A range over a recorded series adds to the recorded series' own reach (reachOf). Its offsets
+    // are not followed: its ranges alone lengthen what the alert reads.
+    const reads = scalePromql(alert.expr, 1, `alert ${alert.alertname}`).reads.map((r) => ({ ...r, throughMs: reachOf(r.metric, new Set()) }));
+    const longestRangeMs = Math.max(alert.longestRangeMs, ...ranges, ...reads.map((r) => r.rangeMs + r.throughMs));
+    const lookbackMs = Math.max(alert.lookbackMs, longestRangeMs, ...reads.map((r) => r.rangeMs + r.offsetMs + r.throughMs));
+    return { ...alert, windows: [...alert.windows, ...extra.windows], longestRangeMs, lookbackMs, clockReads: [...alert.clockReads, ...extra.clockReads] };
   });
 }

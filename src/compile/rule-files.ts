@@ -2,7 +2,7 @@ import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { badInput } from '../errors.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
-import { scalePromql, type PromqlWindow, type ScaledPromql } from './scale-promql.ts';
+import { scalePromql, type PromqlWindow, type ScaledPromql, type SeriesRead } from './scale-promql.ts';
 import { asList, asMap, relativeName, type YamlMap } from './yaml-file.ts';
 
 /** An alerting rule as written and as compiled. */
@@ -49,6 +49,8 @@ export interface CompiledRuleGroup {
   readonly windows: readonly { rule: string; expr: string; window: PromqlWindow }[];
   /** Reads of the clock no scale rewrite can make rule time (see `scalePromql`). */
   readonly clockReads: readonly { rule: string; read: string }[];
+  /** How far back each selector of each rule reads, as written (see `SeriesRead`): an alert over a recorded series reads through them. */
+  readonly reads: readonly { rule: string; read: SeriesRead }[];
 }
 
 export interface CompiledRuleFile {
@@ -81,6 +83,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
     if (group.interval !== undefined) group.interval = formatDurationMs(intervalMs / scale);
     const windows: { rule: string; expr: string; window: PromqlWindow }[] = [];
     const clockReads: { rule: string; read: string }[] = [];
+    const reads: { rule: string; read: SeriesRead }[] = [];
     group.rules = asList(group.rules, `${at}: rules`).map((rawRule, ruleIndex) => {
       const rule = { ...asMap(rawRule, `${at}: rules[${ruleIndex}]`) };
       const name = String(rule.alert ?? rule.record ?? `#${ruleIndex}`);
@@ -91,6 +94,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
       rule.expr = scaled.expr;
       for (const window of scaled.windows) windows.push({ rule: name, expr: written, window });
       for (const read of scaled.clockReads) clockReads.push({ rule: name, read });
+      for (const read of scaled.reads) reads.push({ rule: name, read });
       const forMs = rule.for === undefined ? 0 : parseDurationMs(String(rule.for), `${ruleAt}: for`);
       const keepMs = rule.keep_firing_for === undefined ? 0 : parseDurationMs(String(rule.keep_firing_for), `${ruleAt}: keep_firing_for`);
       if (rule.for !== undefined) rule.for = formatDurationMs(forMs / scale);
@@ -115,7 +119,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
       }
       return rule;
     });
-    groups.push({ name: groupName, file, scaledIntervalMs: intervalMs / scale, windows, clockReads });
+    groups.push({ name: groupName, file, scaledIntervalMs: intervalMs / scale, windows, clockReads, reads });
     return group;
   });
   return { source: file, doc: { ...doc, groups: scaledGroups }, groups, alerts };

@@ -52,7 +52,7 @@ describe('scalePromql', () => {
   });
 
   it('returns the reads of the clock it cannot scale: a clock time against numbers, a time less now, calendar functions', () => {
-    expect(scalePromql('last_success_timestamp_seconds < time() - 3600', 40, 'r')).toEqual({ expr: 'last_success_timestamp_seconds < time() - 3600', windows: [], clockReads: ['time()'], reads: [{ rangeMs: 0, offsetMs: 0 }] });
+    expect(scalePromql('last_success_timestamp_seconds < time() - 3600', 40, 'r')).toEqual({ expr: 'last_success_timestamp_seconds < time() - 3600', windows: [], clockReads: ['time()'], reads: [{ rangeMs: 0, offsetMs: 0, metric: 'last_success_timestamp_seconds' }] });
     expect(scalePromql('last_success_timestamp_seconds < time() - 24 * 3600', 40, 'r').clockReads).toEqual(['time()']);
     expect(scalePromql('probe_ssl_earliest_cert_expiry - time() < 86400 * 7', 40, 'r').clockReads).toEqual(['time()']);
     expect(scalePromql('up == 0 and on() hour() >= 9 and on() day_of_week() < 6', 40, 'r').clockReads).toEqual(['hour()', 'day_of_week()']);
@@ -70,28 +70,33 @@ describe('scalePromql: how far back each selector reads', () => {
   const reads = (expr: string) => scalePromql(expr, 40, 'x').reads;
 
   it('sums a range with the subquery ranges around it, and the offsets bound to it or to them', () => {
-    expect(reads('max_over_time(rate(x[5m])[10m:1m] offset 2m)')).toEqual([{ rangeMs: 900_000, offsetMs: 120_000 }]);
-    expect(reads('rate(x[5m] offset 1h) > 1')).toEqual([{ rangeMs: 300_000, offsetMs: 3_600_000 }]);
-    expect(reads('x offset 5m > 1')).toEqual([{ rangeMs: 0, offsetMs: 300_000 }]);
+    expect(reads('max_over_time(rate(x[5m])[10m:1m] offset 2m)')).toEqual([{ rangeMs: 900_000, offsetMs: 120_000, metric: 'x' }]);
+    expect(reads('rate(x[5m] offset 1h) > 1')).toEqual([{ rangeMs: 300_000, offsetMs: 3_600_000, metric: 'x' }]);
+    expect(reads('x offset 5m > 1')).toEqual([{ rangeMs: 0, offsetMs: 300_000, metric: 'x' }]);
     // A negative offset reads the future: it counts against the reach.
-    expect(reads('avg_over_time(up[5m] offset -1m)')).toEqual([{ rangeMs: 300_000, offsetMs: -60_000 }]);
+    expect(reads('avg_over_time(up[5m] offset -1m)')).toEqual([{ rangeMs: 300_000, offsetMs: -60_000, metric: 'up' }]);
   });
 
   it('gives every selector its own: a comparison with yesterday reads one selector a day back and the other not at all', () => {
     expect(reads('rate(e[5m]) > 2 * rate(e[5m] offset 1d)')).toEqual([
-      { rangeMs: 300_000, offsetMs: 0 },
-      { rangeMs: 300_000, offsetMs: 86_400_000 },
+      { rangeMs: 300_000, offsetMs: 0, metric: 'e' },
+      { rangeMs: 300_000, offsetMs: 86_400_000, metric: 'e' },
     ]);
     expect(reads('vector(1)')).toEqual([]);
+    // A selector by __name__ names its metric too; one with no name names none.
+    expect(reads('{__name__="job:errors:rate5m"} > 1 or {job="api"} > 1')).toEqual([
+      { rangeMs: 0, offsetMs: 0, metric: 'job:errors:rate5m' },
+      { rangeMs: 0, offsetMs: 0 },
+    ]);
     // Prometheus binds an offset to the selector before it; the parser, to the whole difference.
     expect(reads('disk_used - disk_used offset 1h > 10e9')).toEqual([
-      { rangeMs: 0, offsetMs: 0 },
-      { rangeMs: 0, offsetMs: 3_600_000 },
+      { rangeMs: 0, offsetMs: 0, metric: 'disk_used' },
+      { rangeMs: 0, offsetMs: 3_600_000, metric: 'disk_used' },
     ]);
     expect(reads('a - b * c offset 5m')).toEqual([
-      { rangeMs: 0, offsetMs: 0 },
-      { rangeMs: 0, offsetMs: 0 },
-      { rangeMs: 0, offsetMs: 300_000 },
+      { rangeMs: 0, offsetMs: 0, metric: 'a' },
+      { rangeMs: 0, offsetMs: 0, metric: 'b' },
+      { rangeMs: 0, offsetMs: 300_000, metric: 'c' },
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { badInput } from '../errors.ts';
 import { formatDurationMs, parseDurationMs } from '../duration.ts';
+import { metricNamesIn } from './promql-metrics.ts';
 
 /** A time window found in a PromQL expression, after scaling. */
 export interface PromqlWindow {
@@ -26,6 +27,8 @@ export interface ScaledPromql {
 export interface SeriesRead {
   readonly rangeMs: number;
   readonly offsetMs: number;
+  /** The selector's metric name (its identifier, or a `__name__="..."` matcher); undefined when it names none. */
+  readonly metric?: string;
 }
 
 const DURATION_LITERAL = 'NumberDurationLiteralInDurationContext';
@@ -120,7 +123,8 @@ function seriesReads(top: TreeNode, expr: string, where: string): SeriesRead[] {
         const target = around.name === 'OffsetExpr' ? offsetTarget(around) : undefined;
         if (target && target.from <= node.from && node.to <= target.to) offsetMs += durationMs(parts.find((c) => c.name === 'OffsetDurationExpr'));
       }
-      reads.push({ rangeMs, offsetMs });
+      const [metric] = metricNamesIn(expr.slice(node.from, node.to));
+      reads.push(metric === undefined ? { rangeMs, offsetMs } : { rangeMs, offsetMs, metric });
     }
     childrenOf(node).forEach(visit);
   };
