@@ -25,7 +25,8 @@ export default defineScenario({
   ],
   expect: [
     expectAlert('APIDown').toFire({ fireAfter: '1m', detectWithin: '1m', fireWithin: '2m' }),
-    expectAlert('APIDown').toNotify('critical-alerts'),
+    // The page itself, routing included: firing by 2m and the critical route's 30s group_wait.
+    expectAlert('APIDown').toNotify('critical-alerts', { notifyWithin: '3m' }),
     expectAlert('HighAPILatency').toFire({ fireAfter: '5m', detectWithin: '2m' }),
     expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'),
     expectAlert('APIDown').toResolve({ resolveWithin: '2m' }),

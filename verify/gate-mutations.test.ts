@@ -1,4 +1,4 @@
-// The gate must catch regressions. Thirteen mutations of the Piyasa config,
+// The gate must catch regressions. Fourteen mutations of the Piyasa config,
 // each aimed at a different alert, go into one gate run: the gate must fail, name every broken
 // alert (and the dropped metric family), and leave the verdict of every other alert intact.
 // The global setup runs this combined gate beside the plain one; because the mutated alerts are

@@ -1,4 +1,4 @@
-// Thirteen regressions of the Piyasa config, each aimed at a different alert, applied to the
+// Fourteen regressions of the Piyasa config, each aimed at a different alert, applied to the
 // documents the gate compiles, as if the user had edited the files (the fixture files are never touched). Shared by the mutation test
 // (all of them in one gate run, inside CI's budget) and scripts/mutation-gate.ts (one gate run each).
 import type { CompiledMutations } from '../src/compile/compile-system.ts';
@@ -127,6 +127,17 @@ export const PIYASA_MUTATIONS: readonly Mutation[] = [
     breaks: 'APIDown',
     what: "APIDown's for: 1m removed: one failed scrape pages, sooner than the scenario's fireAfter: '1m'",
     apply: editRule('APIDown', (rule) => delete rule.for),
+  },
+  // A page held back by routing: only the scenario's notifyWithin sees it, since the page still
+  // reaches the right receiver while the alert fires.
+  {
+    name: 'groupWaitRaised',
+    breaks: 'HighMessageGenerationLatency',
+    what: 'a route added for HighMessageGenerationLatency waits 10m before its first page: past the scenario\'s notifyWithin: \'14m\'',
+    apply: editAlertmanager((doc) => {
+      const route = doc.route as { routes: (Route & { group_wait?: string })[] };
+      route.routes = [{ match: { alertname: 'HighMessageGenerationLatency' }, receiver: 'warnings', group_wait: '10m' }, ...route.routes];
+    }),
   },
   {
     name: 'forRemoved',

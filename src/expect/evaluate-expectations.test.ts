@@ -214,6 +214,32 @@ describe('fires: no sooner than the scenario holds it to (fireAfter)', () => {
   });
 });
 
+describe('notifies: within the deadline after the fault, routing included (notifyWithin)', () => {
+  // APIDown at scale 40: killed at 10 s, firing at 12 s; the deadline 1m30s is 2.25 s of wall time.
+  const paged = (at: number) => ({ ...apiDown([{ pendingAt: 10.5, firingAt: 12, resolvedAt: 30 }]), notifications: [{ receiver: 'critical-alerts', status: 'firing' as const, at: new Date(ms(at)).toISOString() }] });
+  const deadline = [expectAlert('APIDown').toNotify('critical-alerts', { notifyWithin: '1m30s' })];
+
+  it("holds when the page reached the receiver within the deadline of the fault", () => {
+    const result = judge(deadline, { traces: [paged(12.2)], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: true });
+    expect(verdict(result).description).toBe('APIDown notifies receiver critical-alerts, within 1m30s of its fault');
+    expect(verdict(result).detail).toContain('reached critical-alerts 2.200s after kill(api), deadline 2.250s (notifyWithin 1m30s of rule time)');
+  });
+
+  it('fails a page Alertmanager held past it (a group_wait raised), which toNotify alone passes', () => {
+    expect(verdict(judge([expectAlert('APIDown').toNotify('critical-alerts')], { traces: [paged(20)], faults: [killApi(10, 25)] }))).toMatchObject({ ok: true });
+    const result = judge(deadline, { traces: [paged(20)], faults: [killApi(10, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toContain('reached critical-alerts 10.000s after kill(api), deadline 2.250s (notifyWithin 1m30s of rule time): too late; it fired 2.000s after the fault, and Alertmanager sent it 8.000s after that');
+  });
+
+  it('counts from the fault that made it fire, and needs one: a firing with no fault before it has no deadline to meet', () => {
+    const result = judge(deadline, { traces: [paged(12.2)], faults: [killApi(11, 25)] });
+    expect(verdict(result)).toMatchObject({ ok: false });
+    expect(verdict(result).detail).toContain('fired with no fault on what it watches before it, so notifyWithin has nothing to count from');
+  });
+});
+
 describe('resolves: within the deadline after the repair (resolveWithin)', () => {
   const deadline = [expectAlert('APIDown').toResolve({ resolveWithin: '1m' })];
 

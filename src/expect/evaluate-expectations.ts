@@ -106,7 +106,11 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
       // Every series that fired goes by the route: one sent elsewhere is a misroute, whichever fired
       // first. Not one Alertmanager held back (inhibited) that reached no receiver: it was not to.
       const paging = candidates.filter((t) => t.episodes.some((ep) => ep.firingAt !== null) && (t.inhibitedBy.length === 0 || t.notifications.some((n) => n.status === 'firing')));
-      return everySeries((paging.length > 0 ? paging : [trace]).map((t) => notifiesReceiver(t, e.receiver, traceName(t, inputs.traces))));
+      const judged = paging.length > 0 ? paging : [trace];
+      const routed = everySeries(judged.map((t) => notifiesReceiver(t, e.receiver, traceName(t, inputs.traces))));
+      if (e.notifyWithin === undefined || !routed.ok) return routed;
+      const timed = everySeries(judged.map((t) => notifiedInTime(e.notifyWithin!, e.receiver, t, inputs)));
+      return { ok: timed.ok, detail: `${routed.detail}; ${timed.detail}` };
     }
   }
 }
@@ -224,6 +228,41 @@ function firingDeadline(
   const ok = tookMs <= boundMs;
   const why = ok ? '' : `: too late; a longer for, an offset or a wider window than the deadline allows (its for is ${formatDurationMs(rule.forMs)}, longest range ${formatDurationMs(rule.longestRangeMs)})`;
   return { ok, detail: `fired ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${skipped}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${why}` };
+}
+
+/**
+ * `notifyWithin`: from the fault that made a series fire to its first page at each receiver, what
+ * a pager waits with routing included (group_wait, group_interval), against the scenario's deadline.
+ * Allowances as for `fireWithin`: real-time delay up to when it went pending, the fault's apply time,
+ * and evaluations a starved Prometheus missed when the alert was due. Notification times are when
+ * firedrill's sink received them (on an outside Alertmanager without a copy routed to firedrill, when
+ * a poll saw the routing: later, never sooner).
+ */
+function notifiedInTime(notifyWithin: string, receivers: string | readonly string[], trace: AlertTrace, inputs: EvaluationInputs): Verdict {
+  const name = traceName(trace, inputs.traces);
+  const watched = faultsWatchedBy(trace.alertname, inputs).faults;
+  const fired = causedEpisodes(trace, watched).find((c) => c.episode.firingAt !== null);
+  if (!fired) return { ok: false, detail: `${name} fired with no fault on what it watches before it, so notifyWithin has nothing to count from` };
+  const rule = ruleOrFirst(inputs.compiled.alerts, trace.alertname, trace.labels)!;
+  const firingAtMs = Date.parse(fired.episode.firingAt!);
+  const injectedMs = delayInEffectMs(watched, fired.cause, firingAtMs);
+  const bound = declaredBound('notifyWithin', notifyWithin, rule, inputs.compiled, injectedMs, Math.max(0, Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs));
+  const applyMs = fired.cause.applyMs ?? 0;
+  const boundMs = bound.seconds * 1000 + applyMs;
+  const { missed, lateMs, evaluations } = missedAtFiring(trace, fired.episode);
+  const skipped = missed > 0 ? ` (not counting ${evaluations} Prometheus missed when it was due)` : '';
+  const applying = applyMs > 0 ? ` + ${formatDurationMs(applyMs)} the fault took to apply` : '';
+  const verdicts = (typeof receivers === 'string' ? [receivers] : receivers).map((receiver): Verdict => {
+    const page = trace.notifications.find((n) => n.status === 'firing' && n.receiver === receiver && Date.parse(n.at) >= firingAtMs);
+    if (!page) return { ok: false, detail: `${name} reached ${receiver} only before ${describeFault(fired.cause.spec)} made it fire at ${fired.episode.firingAt}` };
+    const tookMs = Date.parse(page.at) - fired.cause.injectedAtMs - lateMs;
+    const ok = tookMs <= boundMs;
+    const why = ok
+      ? ''
+      : `: too late; it fired ${secondsText(firingAtMs - fired.cause.injectedAtMs - lateMs)} after the fault, and Alertmanager sent it ${secondsText(Date.parse(page.at) - firingAtMs)} after that (its route's group_wait, or group_interval when its group had paged already)`;
+    return { ok, detail: `${name} reached ${receiver} ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${skipped}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${why}` };
+  });
+  return everySeries(verdicts);
 }
 
 /**

@@ -12,7 +12,7 @@ export type Expectation =
   | (AlertSelector & { readonly kind: 'fires'; readonly detectWithin?: string; readonly fireWithin?: string; readonly fireAfter?: string })
   | (AlertSelector & { readonly kind: 'doesNotFire' })
   | (AlertSelector & { readonly kind: 'inhibitedBy'; readonly source: string })
-  | (AlertSelector & { readonly kind: 'notifies'; readonly receiver: string | readonly string[] })
+  | (AlertSelector & { readonly kind: 'notifies'; readonly receiver: string | readonly string[]; readonly notifyWithin?: string })
   | (AlertSelector & { readonly kind: 'resolves'; readonly resolveWithin?: string })
   | (AlertSelector & { readonly kind: 'mayFire' });
 
@@ -38,8 +38,12 @@ export function expectAlert(alert: string, labels?: Record<string, string>) {
     toMayFire: (): Expectation => ({ kind: 'mayFire', ...selector }),
     /** Alertmanager suppresses it by `source` while `source` fires, and no receiver is notified of it meanwhile. */
     toBeInhibitedBy: (source: string): Expectation => ({ kind: 'inhibitedBy', ...selector, source }),
-    /** Its firing notifications reach `receiver`, and only `receiver`. */
-    toNotify: (receiver: string | readonly string[]): Expectation => ({ kind: 'notifies', ...selector, receiver }),
+    /**
+     * Its firing notifications reach `receiver`, and only `receiver`; given `notifyWithin`, the first
+     * reaches each receiver within that much rule time of the fault that made it fire (what a pager
+     * waits, routing included: a `group_wait` or `group_interval` that grew past it fails).
+     */
+    toNotify: (receiver: string | readonly string[], options: { notifyWithin?: string } = {}): Expectation => ({ kind: 'notifies', ...selector, receiver, ...options }),
     /**
      * Resolves after the fault that caused it is reverted, is inactive at the end, and does not come
      * back without a new fault; given `resolveWithin`, resolves within that much rule time of the
@@ -79,8 +83,10 @@ export function describeExpectation(e: Expectation): string {
       return `${name} does not fire`;
     case 'inhibitedBy':
       return `${name} is inhibited by ${e.source} and not notified while ${e.source} fires`;
-    case 'notifies':
-      return typeof e.receiver === 'string' ? `${name} notifies receiver ${e.receiver}` : `${name} notifies receivers ${listText(e.receiver)}, each of them`;
+    case 'notifies': {
+      const within = e.notifyWithin ? `, within ${e.notifyWithin} of its fault` : '';
+      return typeof e.receiver === 'string' ? `${name} notifies receiver ${e.receiver}${within}` : `${name} notifies receivers ${listText(e.receiver)}, each of them${within}`;
+    }
     case 'resolves':
       return `${name} resolves after its fault is reverted${e.resolveWithin ? `, within ${e.resolveWithin}` : ''}`;
     case 'mayFire':

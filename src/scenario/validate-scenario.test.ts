@@ -131,6 +131,14 @@ describe('vacuousExpectations', () => {
     expect(vacuousExpectations(scenario, kept)[1]!.reason).toMatch(/^APIDown toResolve\(\{ resolveWithin: '10s' \}\) cannot hold: its keep_firing_for is 10m /);
   });
 
+  it("names a toNotify(r, { notifyWithin }) shorter than the rule's for: it cannot page before it fires", () => {
+    const scenario = { ...apiOutage, expect: [expectAlert('APIDown').toNotify('critical-alerts', { notifyWithin: '2m' }), expectAlert('APIDown').toNotify('critical-alerts', { notifyWithin: '45s' })] };
+    expect(vacuousExpectations(scenario, piyasa)).toEqual([
+      { index: 1, reason: expect.stringMatching(/^APIDown toNotify\(\.\.\., \{ notifyWithin: '45s' \}\) cannot hold: its for is 1m \(fixtures\/piyasa\/rules\/service_health\.yml, group service_health\), so it fires, and so notifies, no sooner than that after its fault; shorten the for, or raise notifyWithin/) },
+    ]);
+    expect(check({ ...apiOutage, expect: [expectAlert('APIDown').toNotify('critical-alerts', { notifyWithin: 'quickly' })] })).toThrow("scenarios/x.ts: expect[0].notifyWithin: 'quickly' is not a duration");
+  });
+
   it('names a toBeInhibitedBy() that cannot hold: no inhibit rule can mute the target by the source, by their names and fixed labels', () => {
     const scenario = { ...apiOutage, expect: [expectAlert('HighAPILatency').toBeInhibitedBy('APIDown'), expectAlert('WorkerDown').toBeInhibitedBy('APIDown')] };
     expect(vacuousExpectations(scenario, piyasa)).toEqual([

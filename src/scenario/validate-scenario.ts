@@ -43,7 +43,7 @@ const scenarioSchema = z.strictObject({
         z.strictObject({ kind: z.literal('fires'), alert: z.string(), labels, detectWithin: duration.optional(), fireWithin: duration.optional(), fireAfter: duration.optional() }),
         z.strictObject({ kind: z.literal('doesNotFire'), alert: z.string(), labels }),
         z.strictObject({ kind: z.literal('inhibitedBy'), alert: z.string(), labels, source: z.string() }),
-        z.strictObject({ kind: z.literal('notifies'), alert: z.string(), labels, receiver: z.union([z.string(), z.array(z.string()).min(1)]) }),
+        z.strictObject({ kind: z.literal('notifies'), alert: z.string(), labels, receiver: z.union([z.string(), z.array(z.string()).min(1)]), notifyWithin: duration.optional() }),
         z.strictObject({ kind: z.literal('resolves'), alert: z.string(), labels, resolveWithin: duration.optional() }),
         z.strictObject({ kind: z.literal('mayFire'), alert: z.string(), labels }),
       ]),
@@ -114,6 +114,7 @@ export function validateScenario(raw: unknown, file: string, systemsByName: Read
       }
     }
     if (e.kind === 'resolves' && e.resolveWithin) ms(e.resolveWithin, `${where}.resolveWithin`);
+    if (e.kind === 'notifies' && e.notifyWithin) ms(e.notifyWithin, `${where}.notifyWithin`);
   });
   if (problems.length > 0) throw badInput(problems.join('; '));
   return scenario;
@@ -152,6 +153,8 @@ export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem
         ? vacuousNotFire(rule, scenario, durationMs, compiled.scale)
         : e.kind === 'fires'
           ? (unfaultedFire(rule, scenario, compiled) ?? deadlineBeforeFor(rule, e.fireWithin))
+          : e.kind === 'notifies' && e.notifyWithin !== undefined
+            ? deadlineBeforeFor(rule, e.notifyWithin, 'toNotify', 'notifyWithin')
           : e.kind === 'inhibitedBy'
             ? unlinkedInhibition(e.alert, e.source, compiled)
             : e.kind === 'resolves'
@@ -205,10 +208,14 @@ function unfaultedFire(rule: CompiledRule, scenario: Scenario, compiled: Compile
   return `${rule.alertname} toFire() cannot hold: ${faulted}, and only a firing after a fault on what it watches (${watched.join(', ')}) counts; add such a fault, or expect toNotFire()`;
 }
 
-/** `toFire({ fireWithin })` that cannot hold: the rule's `for` alone outlasts the deadline (a `for` raised past what the pager is owed). */
-function deadlineBeforeFor(rule: CompiledRule, fireWithin: string | undefined): string | undefined {
-  if (fireWithin === undefined || rule.forMs <= parseDurationMs(fireWithin, 'fireWithin')) return undefined;
-  return `${rule.alertname} toFire({ fireWithin: '${fireWithin}' }) cannot hold: its for is ${formatDurationMs(rule.forMs)} (${relativeName(rule.file)}, group ${rule.group}), so it fires no sooner than that after its fault; shorten the for, or raise fireWithin if the pager may wait that long`;
+/**
+ * `toFire({ fireWithin })` or `toNotify(r, { notifyWithin })` that cannot hold: the rule's `for`
+ * alone outlasts the deadline (a `for` raised past what the pager is owed).
+ */
+function deadlineBeforeFor(rule: CompiledRule, deadline: string | undefined, matcher = 'toFire', field = 'fireWithin'): string | undefined {
+  if (deadline === undefined || rule.forMs <= parseDurationMs(deadline, field)) return undefined;
+  const what = matcher === 'toFire' ? 'fires' : 'fires, and so notifies,';
+  return `${rule.alertname} ${matcher}(${matcher === 'toFire' ? '' : '..., '}{ ${field}: '${deadline}' }) cannot hold: its for is ${formatDurationMs(rule.forMs)} (${relativeName(rule.file)}, group ${rule.group}), so it ${what} no sooner than that after its fault; shorten the for, or raise ${field} if the pager may wait that long`;
 }
 
 /** `toResolve({ resolveWithin })` that cannot hold: the rule keeps firing longer than the deadline after its condition clears. */
