@@ -128,8 +128,8 @@ describe('npx firedrill init on a copy of THE_BOT monitoring files, then a drill
     expect(result.ok).toBe(true);
     expect(result.scenarios[0]!.expectations.map((e) => [e.description, e.ok])).toEqual(
       expect.arrayContaining([
-        // init wrote the deadline today's rule keeps (window 5m + 2 scrapes + for 5m + 2 evaluations, to the next 30 s).
-        ['HighCPUUsage fires within its for window, by 11m after its fault', true],
+        // init wrote the span today's rule keeps: no sooner than its for, by window 5m + 2 scrapes + for 5m + 2 evaluations (to the next 30 s).
+        ['HighCPUUsage fires within its for window, no sooner than 5m and by 11m after its fault', true],
         ['HighCPUUsage notifies receiver critical-team', true],
       ]),
     );
