@@ -119,9 +119,7 @@ export const PIYASA_MUTATIONS: readonly Mutation[] = [
     apply: editRule('CircuitBreakerOpen', (rule) => (rule.keep_firing_for = '3m')),
   },
   // Firing too soon, which no check of a rule against itself sees: the scenario's fireAfter does.
-  // The healthy rule holds it exactly (it fires its own for after going pending, and goes pending
-  // no sooner than the fault), and without its for APIDown fires within a scrape and an evaluation
-  // of the kill, 35 s of rule time under the line at the least.
+  // A for shorter than fireAfter is settled from the rules, before the drill, on any machine.
   {
     name: 'forDropped',
     breaks: 'APIDown',

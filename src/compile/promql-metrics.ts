@@ -14,7 +14,7 @@ export function metricNamesIn(expr: string): string[] {
         const op = node.node.getChild('MatchOp');
         const value = node.node.getChild('StringLiteral');
         if (name && value && op && expr.slice(name.from, name.to) === '__name__' && expr.slice(op.from, op.to) === '=') {
-          names.add(JSON.parse(expr.slice(value.from, value.to).replace(/^'(.*)'$/, '"$1"')) as string);
+          names.add(stringLiteralValue(expr.slice(value.from, value.to)));
         }
       }
     },
@@ -22,6 +22,21 @@ export function metricNamesIn(expr: string): string[] {
   return [...names].sort();
 }
 
+
+/**
+ * The value of a PromQL string literal: a raw `...` string as it stands; a quoted one unescaped
+ * where JSON's escapes agree with Go's, else as written between its quotes (a Go-only escape such
+ * as `\x70` in a metric name is rare enough not to need the whole of Go's syntax).
+ */
+function stringLiteralValue(literal: string): string {
+  const inner = literal.slice(1, -1);
+  if (literal.startsWith('`')) return inner;
+  try {
+    return JSON.parse(`"${literal.startsWith("'") ? inner.replace(/\\'/g, "'").replace(/"/g, '\\"') : inner}"`) as string;
+  } catch {
+    return inner;
+  }
+}
 
 /** Series firedrill cannot name from the expression: Prometheus' own alert series, or a selector with no metric name (`{__name__=~"job:.*"}`). */
 const OWN_SERIES = new Set(['ALERTS', 'ALERTS_FOR_STATE']);

@@ -83,6 +83,8 @@ describe('scalePromql: how far back each selector reads', () => {
       { rangeMs: 300_000, offsetMs: 86_400_000, metric: 'e' },
     ]);
     expect(reads('vector(1)')).toEqual([]);
+    // Any string literal names it, raw or with a Go-only escape, and never stops the compile.
+    expect(reads("sum({__name__=`up`}) + {__name__='u\\'p'} + {__name__=\"u\\x70\"}").map((r) => r.metric)).toEqual(['up', "u'p", 'u\\x70']);
     // A selector by __name__ names its metric too; one with no name names none.
     expect(reads('{__name__="job:errors:rate5m"} > 1 or {job="api"} > 1')).toEqual([
       { rangeMs: 0, offsetMs: 0, metric: 'job:errors:rate5m' },

@@ -236,7 +236,20 @@ describe('notifies: within the deadline after the fault, routing included (notif
   it('counts from the fault that made it fire, and needs one: a firing with no fault before it has no deadline to meet', () => {
     const result = judge(deadline, { traces: [paged(12.2)], faults: [killApi(11, 25)] });
     expect(verdict(result)).toMatchObject({ ok: false });
-    expect(verdict(result).detail).toContain('fired with no fault on what it watches before it, so notifyWithin has nothing to count from');
+    expect(verdict(result).detail).toContain('APIDown reached critical-alerts only for firings no fault on what it watches came before, so notifyWithin has nothing to count from');
+  });
+
+  it("times each page from its own episode's fault: an episode that resolved before Alertmanager paged is not charged with the next one's page", () => {
+    const twice = {
+      ...apiDown([
+        { pendingAt: 10.4, firingAt: 11.9, resolvedAt: 12.6 },
+        { pendingAt: 20.4, firingAt: 21.9, resolvedAt: 30 },
+      ]),
+      notifications: [{ receiver: 'critical-alerts', status: 'firing' as const, at: at(22.7) }],
+    };
+    const result = judge([expectAlert('APIDown').toNotify('critical-alerts', { notifyWithin: '2m' })], { traces: [twice], faults: [killApi(10, 12.2), killApi(20, 28)] });
+    expect(verdict(result)).toMatchObject({ ok: true });
+    expect(verdict(result).detail).toContain('reached critical-alerts 2.700s after kill(api), deadline 3.000s');
   });
 });
 

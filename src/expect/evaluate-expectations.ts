@@ -109,7 +109,8 @@ function judge(e: Expectation, inputs: EvaluationInputs): Verdict {
       const judged = paging.length > 0 ? paging : [trace];
       const routed = everySeries(judged.map((t) => notifiesReceiver(t, e.receiver, traceName(t, inputs.traces))));
       if (e.notifyWithin === undefined || !routed.ok) return routed;
-      const timed = everySeries(judged.map((t) => notifiedInTime(e.notifyWithin!, e.receiver, t, inputs)));
+      const receivers = typeof e.receiver === 'string' ? [e.receiver] : e.receiver;
+      const timed = everySeries(receivers.map((r) => pagedInTime(e.notifyWithin!, r, judged, inputs) ?? { ok: false, detail: `${selectorName(e)} reached ${r} only for firings no fault on what it watches came before, so notifyWithin has nothing to count from` }));
       return { ok: timed.ok, detail: `${routed.detail}; ${timed.detail}` };
     }
   }
@@ -181,7 +182,9 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
  * `fireAfter`: from the fault to firing, no sooner than the scenario says. A healthy rule holds it
  * exactly whenever fireAfter is at most its `for`: its episode went pending no sooner than the fault
  * was issued, and fired no sooner than its scaled `for` after that (Prometheus' own timestamps, to
- * the millisecond). A `for` shortened or removed below it fires sooner, whatever the machine's speed.
+ * the millisecond). A `for` cut below fireAfter is settled from the rules before the drill
+ * (validate-scenario.ts); this judges what the drill did, so an episode that fired too soon by any
+ * other route (a rule that went pending before its fault could show) fails too.
  * Evaluations a starved Prometheus skipped when the alert was due are taken off, as `firesWithinFor`
  * does, so a missed evaluation cannot carry a too-early firing past the line.
  */
@@ -231,38 +234,42 @@ function firingDeadline(
 }
 
 /**
- * `notifyWithin`: from the fault that made a series fire to its first page at each receiver, what
- * a pager waits with routing included (group_wait, group_interval), against the scenario's deadline.
- * Allowances as for `fireWithin`: real-time delay up to when it went pending, the fault's apply time,
- * and evaluations a starved Prometheus missed when the alert was due. Notification times are when
- * firedrill's sink received them (on an outside Alertmanager without a copy routed to firedrill, when
- * a poll saw the routing: later, never sooner).
+ * `notifyWithin`: from a fault to the first page it caused at `receiver`, what a pager waits with
+ * routing included (group_wait, group_interval), against the scenario's deadline. Each page is
+ * counted from the fault that caused the episode it belongs to (the last episode that fired at or
+ * before it), and the pager is reached by the first page of any series: a second series batched
+ * into a group that has paged already waits its group_interval, and pages no one later than the
+ * first. Allowances as for `fireWithin`: real-time delay up to when it went pending, the fault's
+ * apply time, and evaluations a starved Prometheus missed when the alert was due. Undefined when no
+ * page follows a firing a watched fault caused. (A game day refuses notifyWithin: game-day-checks.ts.)
  */
-function notifiedInTime(notifyWithin: string, receivers: string | readonly string[], trace: AlertTrace, inputs: EvaluationInputs): Verdict {
-  const name = traceName(trace, inputs.traces);
-  const watched = faultsWatchedBy(trace.alertname, inputs).faults;
-  const fired = causedEpisodes(trace, watched).find((c) => c.episode.firingAt !== null);
-  if (!fired) return { ok: false, detail: `${name} fired with no fault on what it watches before it, so notifyWithin has nothing to count from` };
-  const rule = ruleOrFirst(inputs.compiled.alerts, trace.alertname, trace.labels)!;
-  const firingAtMs = Date.parse(fired.episode.firingAt!);
-  const injectedMs = delayInEffectMs(watched, fired.cause, firingAtMs);
-  const bound = declaredBound('notifyWithin', notifyWithin, rule, inputs.compiled, injectedMs, Math.max(0, Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs));
-  const applyMs = fired.cause.applyMs ?? 0;
-  const boundMs = bound.seconds * 1000 + applyMs;
-  const { missed, lateMs, evaluations } = missedAtFiring(trace, fired.episode);
-  const skipped = missed > 0 ? ` (not counting ${evaluations} Prometheus missed when it was due)` : '';
-  const applying = applyMs > 0 ? ` + ${formatDurationMs(applyMs)} the fault took to apply` : '';
-  const verdicts = (typeof receivers === 'string' ? [receivers] : receivers).map((receiver): Verdict => {
-    const page = trace.notifications.find((n) => n.status === 'firing' && n.receiver === receiver && Date.parse(n.at) >= firingAtMs);
-    if (!page) return { ok: false, detail: `${name} reached ${receiver} only before ${describeFault(fired.cause.spec)} made it fire at ${fired.episode.firingAt}` };
-    const tookMs = Date.parse(page.at) - fired.cause.injectedAtMs - lateMs;
-    const ok = tookMs <= boundMs;
-    const why = ok
-      ? ''
-      : `: too late; it fired ${secondsText(firingAtMs - fired.cause.injectedAtMs - lateMs)} after the fault, and Alertmanager sent it ${secondsText(Date.parse(page.at) - firingAtMs)} after that (its route's group_wait, or group_interval when its group had paged already)`;
-    return { ok, detail: `${name} reached ${receiver} ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${skipped}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${why}` };
+function pagedInTime(notifyWithin: string, receiver: string, series: readonly AlertTrace[], inputs: EvaluationInputs): Verdict | undefined {
+  const pages = series.flatMap((trace) => {
+    const watched = faultsWatchedBy(trace.alertname, inputs).faults;
+    const fired = causedEpisodes(trace, watched).filter((c) => c.episode.firingAt !== null);
+    const firingAt = (i: number) => Date.parse(fired[i]!.episode.firingAt!);
+    // An episode that resolved before Alertmanager's group_wait ran out paged no one: the next page is the next episode's.
+    const index = fired.findIndex((_, i) => trace.notifications.some((n) => n.status === 'firing' && n.receiver === receiver && Date.parse(n.at) >= firingAt(i) && (i + 1 >= fired.length || Date.parse(n.at) < firingAt(i + 1))));
+    if (index < 0) return [];
+    const { episode, cause } = fired[index]!;
+    const page = trace.notifications.find((n) => n.status === 'firing' && n.receiver === receiver && Date.parse(n.at) >= firingAt(index))!;
+    const { missed, lateMs, evaluations } = missedAtFiring(trace, episode);
+    return [{ trace, episode, cause, watched, pageAtMs: Date.parse(page.at), lateMs, skipped: missed > 0 ? ` (not counting ${evaluations} Prometheus missed when it was due)` : '', tookMs: Date.parse(page.at) - cause.injectedAtMs - lateMs }];
   });
-  return everySeries(verdicts);
+  if (pages.length === 0) return undefined;
+  const first = pages.reduce((a, b) => (b.tookMs < a.tookMs ? b : a));
+  const { trace, episode, cause, watched } = first;
+  const firingAtMs = Date.parse(episode.firingAt!);
+  const rule = ruleOrFirst(inputs.compiled.alerts, trace.alertname, trace.labels)!;
+  const bound = declaredBound('notifyWithin', notifyWithin, rule, inputs.compiled, delayInEffectMs(watched, cause, firingAtMs), Math.max(0, Date.parse(episode.pendingAt) - cause.injectedAtMs));
+  const applyMs = cause.applyMs ?? 0;
+  const boundMs = bound.seconds * 1000 + applyMs;
+  const applying = applyMs > 0 ? ` + ${formatDurationMs(applyMs)} the fault took to apply` : '';
+  const ok = first.tookMs <= boundMs;
+  const why = ok
+    ? ''
+    : `: too late; it fired ${secondsText(firingAtMs - cause.injectedAtMs - first.lateMs)} after the fault, and Alertmanager sent it ${secondsText(first.pageAtMs - firingAtMs)} after that (its route's group_wait, or group_interval when its group had paged already; or an inhibition that held it meanwhile)`;
+  return { ok, detail: `${traceName(trace, inputs.traces)} reached ${receiver} ${secondsText(first.tookMs)} after ${describeFault(cause.spec)}${first.skipped}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${why}` };
 }
 
 /**

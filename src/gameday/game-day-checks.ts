@@ -36,6 +36,8 @@ export function checkGameDay(drills: readonly LoadedScenario[], compiled: Readon
     for (const t of drill.scenario.traffic) {
       if (external.services[t.service] === undefined) throw badInput(`scenario ${drill.scenario.name}: sends traffic to service '${t.service}', which ${at}.services does not name; add its URL (on ${at}.allow)`);
     }
+    const untimeable = untimeablePage(drill.scenario);
+    if (untimeable) throw badInput(untimeable);
     if (drill.scenario.faults.length > 0) {
       if (!external.faults) throw badInput(`scenario ${drill.scenario.name}: injects faults, and ${at}.faults names no fault controller on the stack; add { controller, tokenEnv }`);
       remoteController(c);
@@ -44,6 +46,17 @@ export function checkGameDay(drills: readonly LoadedScenario[], compiled: Readon
     const boundMs = drillBoundMs(drill, c);
     if (boundMs > maxMs) throw badInput(`scenario ${drill.scenario.name}: may run ${formatDurationMs(boundMs)}, longer than ${at}.maxDuration ${formatDurationMs(maxMs)}; shorten the drill or raise maxDuration`);
   }
+}
+
+/**
+ * A `notifyWithin` a game day cannot judge: an outside Alertmanager's page times are when a poll
+ * saw the routing, or when the copy routed to firedrill arrived (by its own route's group_wait):
+ * neither is when the team's page went out, and both can be sooner.
+ */
+export function untimeablePage(scenario: Pick<LoadedScenario['scenario'], 'name' | 'expect'>): string | undefined {
+  const index = scenario.expect.findIndex((e) => e.kind === 'notifies' && e.notifyWithin !== undefined);
+  if (index < 0) return undefined;
+  return `scenario ${scenario.name}: expect[${index}].notifyWithin cannot be judged on a game day: firedrill sees when Alertmanager routed the page, not when the team's route sent it; drop notifyWithin here, or drill it on a stack firedrill starts (run, gate)`;
 }
 
 /** Game days run in real time: `--scale` may only be 1 (or left out). */

@@ -37,6 +37,7 @@ export function initProject(options: InitOptions): InitOutcome {
   const parts = planParts(files.jobs);
   const drills = files.alerts.map((alert) => ({
     alert,
+    tiers: files.alerts.filter((a) => a.alertname === alert.alertname),
     receivers: routeReceivers(files.alertmanager, { ...alert.labels, alertname: alert.alertname }),
     fault: guessFault(alert, parts, files.records),
   }));

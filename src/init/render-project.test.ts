@@ -39,6 +39,29 @@ describe('renderDrill', () => {
   });
 });
 
+describe('renderDrill on the tiers of one alertname', () => {
+  const base = { alertname: 'ApiErrors', file: '/p/rules.yml', group: 'api', expr: 'rate(errors[5m]) > 1', longestRangeMs: 300_000, sharedOffsetMs: 0, lookbackMs: 300_000, scaledEvaluationIntervalMs: 30_000 };
+  const warning = { ...base, forMs: 60_000, labels: { severity: 'warning', team: 'api' } } as unknown as CompiledRule;
+  const critical = { ...base, forMs: 300_000, labels: { severity: 'critical', team: 'api' } } as unknown as CompiledRule;
+  const parts: PlannedPart[] = [{ kind: 'service', name: 's', job: { name: 's', metricsPath: '/metrics', port: undefined, scrapeIntervalMs: 15_000 } } as PlannedPart];
+
+  it('gives each tier a drill of its own, selecting it by the labels that tell it apart and holding it to its own for', () => {
+    const drills = [warning, critical].map((alert) => renderDrill('payments', { alert, receivers: ['pager'], fault: undefined, tiers: [warning, critical] }, parts));
+    expect(drills.map((d) => d.path)).toEqual(['scenarios/api-errors-warning.ts', 'scenarios/api-errors-critical.ts']);
+    expect(drills[1]!.text).toContain("expectAlert('ApiErrors', { severity: 'critical' }).toFire({ fireAfter: '5m', ");
+    expect(drills[1]!.text).toContain("expectAlert('ApiErrors', { severity: 'critical' }).toNotify('pager'),");
+    expect(drills[0]!.text).toContain("expectAlert('ApiErrors', { severity: 'warning' }).toFire({ fireAfter: '1m', ");
+  });
+
+  it('holds tiers that no label tells apart to the shortest for, in files of their own', () => {
+    const same = [warning, { ...critical, labels: warning.labels }];
+    const drills = same.map((alert) => renderDrill('payments', { alert, receivers: [], fault: undefined, tiers: same }, parts));
+    expect(drills.map((d) => d.path)).toEqual(['scenarios/api-errors-1.ts', 'scenarios/api-errors-2.ts']);
+    expect(drills[1]!.text).toContain("expectAlert('ApiErrors').toFire({ fireAfter: '1m', ");
+    expect(drills[1]!.text).toContain('no sooner than the shortest for of its tiers (1m)');
+  });
+});
+
 describe('renderDrill on an alert over a recorded series', () => {
   it("counts the recording rule's window in the deadline (THE_BOT's DjangoHighLatency reads a p95 over 5m)", () => {
     const files = readMonitoringFiles('fixtures/thebot', {});

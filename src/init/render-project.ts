@@ -14,6 +14,27 @@ export interface DrillSkeleton {
   readonly alert: CompiledRule;
   readonly receivers: readonly string[];
   readonly fault: GuessedFault | undefined;
+  /** Every rule of the alert's name, itself included, when there are several (tiers: a warning and a critical `for`). */
+  readonly tiers?: readonly CompiledRule[];
+}
+
+/**
+ * Which of the tiers of its name a drill judges: the labels its rule fixes that tell it from the
+ * others (`{ severity: 'critical' }`), and a file name of its own; with none that tell them apart,
+ * every tier, held to the shortest `for` among them (a selector may mean any of them).
+ */
+function tierOf(drill: DrillSkeleton): { labels: Record<string, string>; suffix: string; fireAfterMs: number } {
+  const tiers = drill.tiers ?? [];
+  if (tiers.length < 2) return { labels: {}, suffix: '', fireAfterMs: drill.alert.forMs };
+  const labels = Object.fromEntries(Object.entries(drill.alert.labels).filter(([k, v]) => tiers.some((t) => t !== drill.alert && t.labels[k] !== v)));
+  if (Object.keys(labels).length > 0) return { labels, suffix: `-${kebab(Object.values(labels).join('-'))}`, fireAfterMs: drill.alert.forMs };
+  return { labels: {}, suffix: `-${tiers.indexOf(drill.alert) + 1}`, fireAfterMs: Math.min(...tiers.map((t) => t.forMs)) };
+}
+
+/** `'APIDown'` or `'APIDown', { severity: 'critical' }`: expectAlert's arguments for the drill's tier. */
+function selectorCode(alertname: string, labels: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(labels);
+  return entries.length === 0 ? `'${alertname}'` : `'${alertname}', { ${entries.map(([k, v]) => `${key(k)}: '${v}'`).join(', ')} }`;
 }
 
 const FAULT_AT_MS = 60_000;
@@ -100,7 +121,9 @@ export function renderBaseline(system: string, alerts: readonly CompiledRule[], 
 
 /** One drill per alert: the guessed fault (or a TODO), expecting the alert to fire and reach the receiver routing picks. */
 export function renderDrill(system: string, drill: DrillSkeleton, parts: readonly PlannedPart[]): ProjectFile {
-  const name = kebab(drill.alert.alertname);
+  const tier = tierOf(drill);
+  const name = `${kebab(drill.alert.alertname)}${tier.suffix}`;
+  const selector = selectorCode(drill.alert.alertname, tier.labels);
   const holdMs = drill.alert.longestRangeMs + drill.alert.sharedOffsetMs + drill.alert.forMs + MARGIN_MS;
   const lines = [
     `import { defineScenario, expectAlert${drill.fault ? ', fault' : ''} } from 'firedrill';`,
@@ -114,8 +137,8 @@ export function renderDrill(system: string, drill: DrillSkeleton, parts: readonl
     ...trafficLines(parts),
     drill.fault ? `  faults: [{ at: '${formatDurationMs(FAULT_AT_MS)}', hold: '${minutes(holdMs)}', fault: ${drill.fault.code} }],` : '  faults: [],',
     '  expect: [',
-    ...firingSpanLines(drill.alert, parts),
-    ...drill.receivers.map((r) => `    expectAlert('${drill.alert.alertname}').toNotify('${r}'), // the receiver Alertmanager's routing tree picks`),
+    ...firingSpanLines(drill.alert, parts, selector, tier.fireAfterMs),
+    ...drill.receivers.map((r) => `    expectAlert(${selector}).toNotify('${r}'), // the receiver Alertmanager's routing tree picks`),
     '  ],',
     '});',
     '',
@@ -128,12 +151,13 @@ export function renderDrill(system: string, drill: DrillSkeleton, parts: readonl
  * changed to page sooner, a `for` shortened or removed, fails it) and by the deadline below (a rule
  * changed to page later, a longer `for` or an offset, fails it).
  */
-function firingSpanLines(alert: CompiledRule, parts: readonly PlannedPart[]): string[] {
+function firingSpanLines(alert: CompiledRule, parts: readonly PlannedPart[], selector: string, fireAfterMs: number): string[] {
   const forText = formatDurationMs(alert.forMs);
   const deadline = `fireWithin: '${formatDurationMs(fireDeadlineMs(alert, parts))}'`;
+  const floor = fireAfterMs === alert.forMs ? `its for (${forText})` : `the shortest for of its tiers (${formatDurationMs(fireAfterMs)})`;
   return [
-    `    // What today's rule keeps: ${alert.forMs > 0 ? `no sooner than its for (${forText}), and ` : ''}by its window ${formatDurationMs(alert.longestRangeMs)} + 2 scrapes + for ${forText} + 2 evaluations. A rule changed to page ${alert.forMs > 0 ? 'sooner (a shorter for) or ' : ''}later (a longer for, an offset) fails it.`,
-    `    expectAlert('${alert.alertname}').toFire({ ${alert.forMs > 0 ? `fireAfter: '${forText}', ` : ''}${deadline} }),`,
+    `    // What today's rule keeps: ${fireAfterMs > 0 ? `no sooner than ${floor}, and ` : ''}by its window ${formatDurationMs(alert.longestRangeMs)} + 2 scrapes + for ${forText} + 2 evaluations. A rule changed to page ${fireAfterMs > 0 ? 'sooner (a shorter for) or ' : ''}later (a longer for, an offset) fails it.`,
+    `    expectAlert(${selector}).toFire({ ${fireAfterMs > 0 ? `fireAfter: '${formatDurationMs(fireAfterMs)}', ` : ''}${deadline} }),`,
   ];
 }
 

@@ -131,6 +131,21 @@ describe('vacuousExpectations', () => {
     expect(vacuousExpectations(scenario, kept)[1]!.reason).toMatch(/^APIDown toResolve\(\{ resolveWithin: '10s' \}\) cannot hold: its keep_firing_for is 10m /);
   });
 
+  it("names a toFire({ fireAfter }) longer than the rule's for: a for cut below it (or a tier with a shorter one) may fire sooner, on any machine", () => {
+    const scenario = { ...apiOutage, expect: [expectAlert('APIDown').toFire({ fireAfter: '1m' }), expectAlert('APIDown').toFire({ fireAfter: '2m' })] };
+    expect(vacuousExpectations(scenario, piyasa)).toEqual([
+      { index: 1, reason: "APIDown toFire({ fireAfter: '2m' }) cannot be relied on: its for is 1m (fixtures/piyasa/rules/service_health.yml, group service_health), so it may fire as soon as its fault shows, sooner than 2m; restore the for, or lower fireAfter to it" },
+    ]);
+    const removed = { ...piyasa, alerts: piyasa.alerts.map((a) => (a.alertname === 'APIDown' ? { ...a, forMs: 0 } : a)) };
+    expect(vacuousExpectations(scenario, removed).map((v) => v.index)).toEqual([0, 1]);
+    // A warning tier of the same name with for 30s: the selector without labels may mean it.
+    const apiDown = piyasa.alerts.find((a) => a.alertname === 'APIDown')!;
+    const tiered = { ...piyasa, alerts: [...piyasa.alerts, { ...apiDown, forMs: 30_000, labels: { ...apiDown.labels, severity: 'warning' } }] };
+    expect(vacuousExpectations(scenario, tiered)[0]!.reason).toContain('its for is 30s (fixtures/piyasa/rules/service_health.yml, group service_health) (the shortest of the 2 rules of that name the selector may mean; select one with its labels)');
+    const critical = { ...apiOutage, expect: [expectAlert('APIDown', { severity: 'critical' }).toFire({ fireAfter: '1m' })] };
+    expect(vacuousExpectations(critical, tiered)).toEqual([]);
+  });
+
   it("names a toNotify(r, { notifyWithin }) shorter than the rule's for: it cannot page before it fires", () => {
     const scenario = { ...apiOutage, expect: [expectAlert('APIDown').toNotify('critical-alerts', { notifyWithin: '2m' }), expectAlert('APIDown').toNotify('critical-alerts', { notifyWithin: '45s' })] };
     expect(vacuousExpectations(scenario, piyasa)).toEqual([

@@ -148,6 +148,8 @@ export function vacuousExpectations(scenario: Scenario, compiled: CompiledSystem
       const sets = [...new Set(named.map((a) => selectorName({ alert: '', labels: fixedLabels(a) }) || '{}'))].join(', ');
       return [{ index, reason: `${selectorName(e)} can match no series: the rules of ${e.alert} set ${sets}, and a rule's labels overwrite the series' own; select labels they set` }];
     }
+    const earlier = e.kind === 'fires' ? forBeforeFireAfter(rules, e.fireAfter) : undefined;
+    if (earlier) return [{ index, reason: earlier }];
     const reasonFor = (rule: CompiledRule) =>
       e.kind === 'doesNotFire'
         ? vacuousNotFire(rule, scenario, durationMs, compiled.scale)
@@ -216,6 +218,20 @@ function deadlineBeforeFor(rule: CompiledRule, deadline: string | undefined, mat
   if (deadline === undefined || rule.forMs <= parseDurationMs(deadline, field)) return undefined;
   const what = matcher === 'toFire' ? 'fires' : 'fires, and so notifies,';
   return `${rule.alertname} ${matcher}(${matcher === 'toFire' ? '' : '..., '}{ ${field}: '${deadline}' }) cannot hold: its for is ${formatDurationMs(rule.forMs)} (${relativeName(rule.file)}, group ${rule.group}), so it ${what} no sooner than that after its fault; shorten the for, or raise ${field} if the pager may wait that long`;
+}
+
+/**
+ * `toFire({ fireAfter })` that a rule does not keep: a `for` shorter than fireAfter (shortened,
+ * removed, or a tier of the alertname with a shorter one) lets it fire sooner, as soon as the
+ * fault shows, and only the `for` is a floor a healthy rule keeps exactly; detection time varies.
+ * Settled from the rules, so a `for` cut below what the scenario holds it to fails on any machine.
+ */
+function forBeforeFireAfter(rules: readonly CompiledRule[], fireAfter: string | undefined): string | undefined {
+  if (fireAfter === undefined || rules.length === 0) return undefined;
+  const rule = rules.reduce((a, b) => (b.forMs < a.forMs ? b : a));
+  if (rule.forMs >= parseDurationMs(fireAfter, 'fireAfter')) return undefined;
+  const tiers = rules.length > 1 ? ` (the shortest of the ${rules.length} rules of that name the selector may mean; select one with its labels)` : '';
+  return `${rule.alertname} toFire({ fireAfter: '${fireAfter}' }) cannot be relied on: its for is ${formatDurationMs(rule.forMs)} (${relativeName(rule.file)}, group ${rule.group})${tiers}, so it may fire as soon as its fault shows, sooner than ${fireAfter}; restore the for, or lower fireAfter to it`;
 }
 
 /** `toResolve({ resolveWithin })` that cannot hold: the rule keeps firing longer than the deadline after its condition clears. */
