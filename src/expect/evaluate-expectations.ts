@@ -11,8 +11,8 @@ import { labelsMatch } from '../labels-match.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
-import { causedEpisodes, comebacks } from './causation.ts';
-import { declaredBound, detectionBound } from './detection-bound.ts';
+import { causedEpisodes, comebacks, type CausedEpisode } from './causation.ts';
+import { declaredBound, detectionBound, type DetectionBound } from './detection-bound.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import { plannedDownMs, recoveryNote } from './recovery-note.ts';
 import { describeExpectation, selectorName, type Expectation } from './expectation.ts';
@@ -160,23 +160,23 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
   const rule = ruleOrFirst(inputs.compiled.alerts, e.alert, fired.trace.labels)!;
   const bound = detectionBound(rule, inputs.compiled, e.detectWithin, delayInEffectMs(watched.faults, fired.cause, Date.parse(fired.episode.pendingAt)));
   const detectionMs = Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs;
-  // Detection counts from when the fault was issued; it acted by the time its call returned.
-  const applyMs = fired.cause.applyMs ?? 0;
-  const boundMs = bound.seconds * 1000 + applyMs;
+  const { boundMs, derivation } = withApplyTime(bound, fired.cause);
   const detected = detectionMs <= boundMs;
-  const applying = applyMs > 0 ? ` + ${formatDurationMs(applyMs)} the fault took to apply` : '';
   // Going pending only once the fault was over points at a condition that sees the repair, not the fault.
   const revertedMs = fired.cause.revertedAtMs;
   const afterRevert = revertedMs !== null && Date.parse(fired.episode.pendingAt) > revertedMs ? ` (${secondsText(Date.parse(fired.episode.pendingAt) - revertedMs)} after it was reverted: does the rule see the repair rather than the fault?)` : '';
-  const deadline = e.fireWithin === undefined ? undefined : firingDeadline(e.fireWithin, fired, rule, watched.faults, inputs, applyMs, applying);
+  const deadline = e.fireWithin === undefined ? undefined : firingDeadline(e.fireWithin, fired, rule, watched.faults, inputs);
   const earliest = e.fireAfter === undefined ? undefined : firingNotBefore(e.fireAfter, fired, inputs.compiled.scale);
   const deadlines = [earliest, deadline].filter((v): v is Verdict => v !== undefined);
   return {
     ok: timing.ok && detected && deadlines.every((v) => v.ok),
     judgedLabels: fired.trace.labels,
-    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}${afterRevert}, bound ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${deadlines.map((v) => `; ${v.detail}`).join('')}`,
+    detail: `${timing.detail}; went pending ${secondsText(detectionMs)} after ${describeFault(fired.cause.spec)}${afterRevert}, bound ${derivation}${deadlines.map((v) => `; ${v.detail}`).join('')}`,
   };
 }
+
+/** An episode that fired, the fault that caused it, and its series. */
+type FiredEpisode = CausedEpisode & { readonly trace: AlertTrace };
 
 /**
  * `fireAfter`: from the fault to firing, no sooner than the scenario says. A healthy rule holds it
@@ -188,13 +188,12 @@ function judgeFires(e: Extract<Expectation, { kind: 'fires' }>, candidates: read
  * Evaluations a starved Prometheus skipped when the alert was due are taken off, as `firesWithinFor`
  * does, so a missed evaluation cannot carry a too-early firing past the line.
  */
-function firingNotBefore(fireAfter: string, fired: { trace: AlertTrace; episode: AlertTrace['episodes'][number]; cause: FaultRecord }, scale: number): Verdict {
+function firingNotBefore(fireAfter: string, fired: FiredEpisode, scale: number): Verdict {
   // Rounded as the compiler rounds a scaled `for`; a millisecond of slack for the timestamps' own rounding.
   const fireAfterMs = parseDurationMs(fireAfter, 'fireAfter');
   const earliestMs = Math.round(fireAfterMs / scale);
-  const { missed, lateMs, evaluations } = missedAtFiring(fired.trace, fired.episode);
+  const { lateMs, notCounting } = missedAtFiring(fired.trace, fired.episode);
   const tookMs = Date.parse(fired.episode.firingAt!) - fired.cause.injectedAtMs - lateMs;
-  const skipped = missed > 0 ? ` (not counting ${evaluations} Prometheus missed when it was due)` : '';
   const ok = tookMs >= earliestMs - 1;
   const forMs = fired.trace.forSeconds * 1000;
   const why = ok
@@ -202,74 +201,77 @@ function firingNotBefore(fireAfter: string, fired: { trace: AlertTrace; episode:
     : forMs < fireAfterMs
       ? `: too soon; its for is ${formatDurationMs(forMs)}, shorter than the fireAfter the scenario holds it to (a for shortened or removed pages on a blip)`
       : `: too soon, sooner than its own for of ${formatDurationMs(forMs)} allows (see its for window above)`;
-  return { ok, detail: `fired ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${skipped}, no sooner than ${(earliestMs / 1000).toFixed(3)}s allowed (fireAfter ${fireAfter} of rule time)${why}` };
+  return { ok, detail: `fired ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${notCounting}, no sooner than ${(earliestMs / 1000).toFixed(3)}s allowed (fireAfter ${fireAfter} of rule time)${why}` };
+}
+
+/**
+ * A deadline the scenario counts from the fault that caused a firing (`fireWithin`,
+ * `notifyWithin`): the declared rule time, scaled; real-time delay on top, as for detection, but no
+ * more of it than passed before the alert went pending (at scale 40 an 11 s delay would otherwise
+ * excuse 7m20s of rule time after it); and the fault's apply time (withApplyTime).
+ */
+function deadlineFromFault(field: string, ruleTime: string, fired: FiredEpisode, watched: readonly FaultRecord[], inputs: EvaluationInputs): { boundMs: number; derivation: string } {
+  const rule = ruleOrFirst(inputs.compiled.alerts, fired.trace.alertname, fired.trace.labels)!;
+  const injectedMs = delayInEffectMs(watched, fired.cause, Date.parse(fired.episode.firingAt!));
+  const bound = declaredBound(field, ruleTime, rule, inputs.compiled, injectedMs, Math.max(0, Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs));
+  return withApplyTime(bound, fired.cause);
+}
+
+/**
+ * A bound counted from when the fault was issued, in wall milliseconds, with its derivation: the
+ * fault acted by the time its call returned, so the time the call took is on top.
+ */
+function withApplyTime(bound: DetectionBound, cause: FaultRecord): { boundMs: number; derivation: string } {
+  const applyMs = cause.applyMs ?? 0;
+  const applying = applyMs > 0 ? ` + ${formatDurationMs(applyMs)} the fault took to apply` : '';
+  const boundMs = bound.seconds * 1000 + applyMs;
+  return { boundMs, derivation: `${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})` };
 }
 
 /**
  * `fireWithin`: from the fault to firing, what a pager waits, against the scenario's deadline
- * (rule time, scaled; real-time delay and the fault's apply time on top, as for detection).
- * Evaluations a starved Prometheus skipped when the alert was due are not the rule's, so they
- * are taken off, as `firesWithinFor` does.
+ * (deadlineFromFault). Evaluations a starved Prometheus skipped when the alert was due are not the
+ * rule's, so they are taken off, as `firesWithinFor` does.
  */
-function firingDeadline(
-  fireWithin: string,
-  fired: { trace: AlertTrace; episode: AlertTrace['episodes'][number]; cause: FaultRecord },
-  rule: CompiledRule,
-  watched: readonly FaultRecord[],
-  inputs: EvaluationInputs,
-  applyMs: number,
-  applying: string,
-): Verdict {
-  const injectedMs = delayInEffectMs(watched, fired.cause, Date.parse(fired.episode.firingAt!));
-  // Real time only delays what the rule sees, so no more of it than passed before it went pending
-  // (at scale 40 an 11 s delay would otherwise excuse 7m20s of rule time after it).
-  const bound = declaredBound('fireWithin', fireWithin, rule, inputs.compiled, injectedMs, Math.max(0, Date.parse(fired.episode.pendingAt) - fired.cause.injectedAtMs));
-  const boundMs = bound.seconds * 1000 + applyMs;
-  const { missed, lateMs, evaluations } = missedAtFiring(fired.trace, fired.episode);
+function firingDeadline(fireWithin: string, fired: FiredEpisode, rule: CompiledRule, watched: readonly FaultRecord[], inputs: EvaluationInputs): Verdict {
+  const { boundMs, derivation } = deadlineFromFault('fireWithin', fireWithin, fired, watched, inputs);
+  const { lateMs, notCounting } = missedAtFiring(fired.trace, fired.episode);
   const tookMs = Date.parse(fired.episode.firingAt!) - fired.cause.injectedAtMs - lateMs;
-  const skipped = missed > 0 ? ` (not counting ${evaluations} Prometheus missed when it was due)` : '';
   const ok = tookMs <= boundMs;
   const why = ok ? '' : `: too late; a longer for, an offset or a wider window than the deadline allows (its for is ${formatDurationMs(rule.forMs)}, longest range ${formatDurationMs(rule.longestRangeMs)})`;
-  return { ok, detail: `fired ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${skipped}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${why}` };
+  return { ok, detail: `fired ${secondsText(tookMs)} after ${describeFault(fired.cause.spec)}${notCounting}, deadline ${derivation}${why}` };
 }
 
 /**
  * `notifyWithin`: from a fault to the first page it caused at `receiver`, what a pager waits with
- * routing included (group_wait, group_interval), against the scenario's deadline. Each page is
- * counted from the fault that caused the episode it belongs to (the last episode that fired at or
- * before it), and the pager is reached by the first page of any series: a second series batched
- * into a group that has paged already waits its group_interval, and pages no one later than the
- * first. Allowances as for `fireWithin`: real-time delay up to when it went pending, the fault's
- * apply time, and evaluations a starved Prometheus missed when the alert was due. Undefined when no
- * page follows a firing a watched fault caused. (A game day refuses notifyWithin: game-day-checks.ts.)
+ * routing included (group_wait, group_interval), against the scenario's deadline (deadlineFromFault).
+ * Each page is counted from the fault that caused the episode it belongs to (the last episode that
+ * fired at or before it), and the pager is reached by the first page of any series: a second series
+ * batched into a group that has paged already waits its group_interval, and pages no one later than
+ * the first. Evaluations a starved Prometheus missed when the alert was due are taken off. Undefined
+ * when no page follows a firing a watched fault caused. (A game day refuses notifyWithin: game-day-checks.ts.)
  */
 function pagedInTime(notifyWithin: string, receiver: string, series: readonly AlertTrace[], inputs: EvaluationInputs): Verdict | undefined {
   const pages = series.flatMap((trace) => {
     const watched = faultsWatchedBy(trace.alertname, inputs).faults;
     const fired = causedEpisodes(trace, watched).filter((c) => c.episode.firingAt !== null);
-    const firingAt = (i: number) => Date.parse(fired[i]!.episode.firingAt!);
+    const pagesAtMs = trace.notifications.filter((n) => n.status === 'firing' && n.receiver === receiver).map((n) => Date.parse(n.at));
+    const firingAt = (i: number) => (i < fired.length ? Date.parse(fired[i]!.episode.firingAt!) : Infinity);
     // An episode that resolved before Alertmanager's group_wait ran out paged no one: the next page is the next episode's.
-    const index = fired.findIndex((_, i) => trace.notifications.some((n) => n.status === 'firing' && n.receiver === receiver && Date.parse(n.at) >= firingAt(i) && (i + 1 >= fired.length || Date.parse(n.at) < firingAt(i + 1))));
-    if (index < 0) return [];
-    const { episode, cause } = fired[index]!;
-    const page = trace.notifications.find((n) => n.status === 'firing' && n.receiver === receiver && Date.parse(n.at) >= firingAt(index))!;
-    const { missed, lateMs, evaluations } = missedAtFiring(trace, episode);
-    return [{ trace, episode, cause, watched, pageAtMs: Date.parse(page.at), lateMs, skipped: missed > 0 ? ` (not counting ${evaluations} Prometheus missed when it was due)` : '', tookMs: Date.parse(page.at) - cause.injectedAtMs - lateMs }];
+    const paged = fired.map((c, i) => ({ ...c, trace, watched, pageAtMs: pagesAtMs.find((at) => at >= firingAt(i) && at < firingAt(i + 1)) })).find((p) => p.pageAtMs !== undefined);
+    if (!paged) return [];
+    const { lateMs, notCounting } = missedAtFiring(trace, paged.episode);
+    return [{ ...paged, pageAtMs: paged.pageAtMs!, lateMs, notCounting, tookMs: paged.pageAtMs! - paged.cause.injectedAtMs - lateMs }];
   });
   if (pages.length === 0) return undefined;
   const first = pages.reduce((a, b) => (b.tookMs < a.tookMs ? b : a));
-  const { trace, episode, cause, watched } = first;
-  const firingAtMs = Date.parse(episode.firingAt!);
-  const rule = ruleOrFirst(inputs.compiled.alerts, trace.alertname, trace.labels)!;
-  const bound = declaredBound('notifyWithin', notifyWithin, rule, inputs.compiled, delayInEffectMs(watched, cause, firingAtMs), Math.max(0, Date.parse(episode.pendingAt) - cause.injectedAtMs));
-  const applyMs = cause.applyMs ?? 0;
-  const boundMs = bound.seconds * 1000 + applyMs;
-  const applying = applyMs > 0 ? ` + ${formatDurationMs(applyMs)} the fault took to apply` : '';
+  const { boundMs, derivation } = deadlineFromFault('notifyWithin', notifyWithin, first, first.watched, inputs);
+  const firingAtMs = Date.parse(first.episode.firingAt!);
   const ok = first.tookMs <= boundMs;
   const why = ok
     ? ''
-    : `: too late; it fired ${secondsText(firingAtMs - cause.injectedAtMs - first.lateMs)} after the fault, and Alertmanager sent it ${secondsText(first.pageAtMs - firingAtMs)} after that (its route's group_wait, or group_interval when its group had paged already; or an inhibition that held it meanwhile)`;
-  return { ok, detail: `${traceName(trace, inputs.traces)} reached ${receiver} ${secondsText(first.tookMs)} after ${describeFault(cause.spec)}${first.skipped}, deadline ${(boundMs / 1000).toFixed(3)}s (${bound.derivation}${applying})${why}` };
+    : `: too late; it fired ${secondsText(firingAtMs - first.cause.injectedAtMs - first.lateMs)} after the fault, and Alertmanager sent it ${secondsText(first.pageAtMs - firingAtMs)} after that (its route's group_wait, or group_interval when its group had paged already; or an inhibition that held it meanwhile)`;
+  return { ok, detail: `${traceName(first.trace, inputs.traces)} reached ${receiver} ${secondsText(first.tookMs)} after ${describeFault(first.cause.spec)}${first.notCounting}, deadline ${derivation}${why}` };
 }
 
 /**

@@ -43,10 +43,12 @@ export function firesWithinFor(trace: AlertTrace, episode: Episode | undefined =
  * whole intervals that are not the rule's (it fired at the first evaluation made after its `for`),
  * so every timing of the firing takes `lateMs` off. `evaluations` names them: "2 evaluations".
  */
-export function missedAtFiring(trace: AlertTrace, episode: Episode): { missed: number; lateMs: number; evaluations: string } {
+export function missedAtFiring(trace: AlertTrace, episode: Episode): { missed: number; lateMs: number; evaluations: string; notCounting: string } {
   const missed = episode.missedEvaluationsAtFiring ?? 0;
   const lateMs = missedMs({ evaluationIntervalSeconds: trace.evaluationIntervalSeconds, missedEvaluationsAtFiring: missed });
-  return { missed, lateMs, evaluations: `${missed} evaluation${missed === 1 ? '' : 's'}` };
+  const evaluations = `${missed} evaluation${missed === 1 ? '' : 's'}`;
+  // What a time counted from the fault says of them: " (not counting 2 evaluations ...)", or nothing.
+  return { missed, lateMs, evaluations, notCounting: missed > 0 ? ` (not counting ${evaluations} Prometheus missed when it was due)` : '' };
 }
 
 export function neverFires(trace: AlertTrace, name = traceName(trace)): Verdict {
