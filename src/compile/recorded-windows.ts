@@ -2,7 +2,7 @@ import { parseDurationMs } from '../duration.ts';
 import { metricNamesIn, readsUnnamedSeries } from './promql-metrics.ts';
 import { recordingRules } from './recording-rules.ts';
 import type { CompiledRule, CompiledRuleFile } from './rule-files.ts';
-import { scalePromql, type PromqlWindow, type SeriesRead } from './scale-promql.ts';
+import type { PromqlWindow, SeriesRead } from './scale-promql.ts';
 
 /**
  * An alert over a recorded series watches the recording rule's windows too: `p95 > 1` over
@@ -69,7 +69,7 @@ export function withRecordedWindows(alerts: readonly CompiledRule[], ruleFiles: 
     const ranges = extra.windows.filter((w) => w.kind === 'range' || w.kind === 'subquery-range').map((w) => parseDurationMs(w.text, `alert ${alert.alertname}`, 'seconds'));
     // A range over a recorded series adds to the recorded series' own reach (reachOf). Its offsets
     // are not followed: its ranges alone lengthen what the alert reads.
-    const reads = scalePromql(alert.expr, 1, `alert ${alert.alertname}`).reads.map((r) => ({ ...r, throughMs: reachOf(r.metric, new Set()) }));
+    const reads = alert.reads.map((r) => ({ ...r, throughMs: reachOf(r.metric, new Set()) }));
     const longestRangeMs = Math.max(alert.longestRangeMs, ...ranges, ...reads.map((r) => r.rangeMs + r.throughMs));
     const lookbackMs = Math.max(alert.lookbackMs, longestRangeMs, ...reads.map((r) => r.rangeMs + r.offsetMs + r.throughMs));
     return { ...alert, windows: [...alert.windows, ...extra.windows], longestRangeMs, lookbackMs, clockReads: [...alert.clockReads, ...extra.clockReads] };

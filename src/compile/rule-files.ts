@@ -34,6 +34,8 @@ export interface CompiledRule {
   readonly sharedOffsetMs: number;
   /** The furthest back any selector reads (its ranges plus its offsets, rule time): the history a drill needs before its first fault. */
   readonly lookbackMs: number;
+  /** How far back each selector of the expression reads, as written (see `SeriesRead`). */
+  readonly reads: readonly SeriesRead[];
   /**
    * Reads of the clock no scale rewrite makes rule time (`scalePromql`), its own and those of the
    * recording rules it reads: above scale 1 no verdict on the alert means what it would in production.
@@ -113,6 +115,7 @@ export function compileRuleFile(file: string, doc: YamlMap, scale: number, evalu
           scaledEvaluationIntervalMs: intervalMs / scale,
           labels: stringMap(rule.labels, `${ruleAt}: labels`),
           windows: scaled.windows,
+          reads: scaled.reads,
           ...reach(scaled, ruleAt),
           clockReads: scaled.clockReads,
         });
