@@ -12,7 +12,8 @@ import { expectAlert } from '../src/expect/expectation.ts';
 import { PrometheusClient } from '../src/observe/prometheus-client.ts';
 import type { Scenario } from '../src/scenario/define-scenario.ts';
 import { runScenario } from '../src/scenario/run-scenario.ts';
-import { startNativeStack } from '../src/stack/native-stack.ts';
+import { DISCOVERY_THROTTLE_MS, startNativeStack } from '../src/stack/native-stack.ts';
+import { waitFor } from '../src/stack/wait-for.ts';
 
 const drill: Scenario = {
   name: 'cold-start-baseline',
@@ -42,5 +43,34 @@ describe('the warm-up before Prometheus first scrapes', () => {
     expect(warm.countedBeforeFirstScrape).toBeGreaterThanOrEqual(30);
     expect(warm.result.expectations.filter((e) => !e.ok)).toEqual([]);
     expect(warm.result.alerts.find((a) => a.alertname === 'SlowRequests')?.episodes ?? []).toEqual([]);
+  }, 90_000);
+
+  // Prometheus starts beside the warm-up and learns its targets when it ends. A warm-up that
+  // outlasts Prometheus' discovery tick shows the order: were the targets in prometheus.yml from
+  // the start, the first scrape would come at the tick, with part of the warm-up still to come.
+  it('holds back the first scrape until a warm-up longer than the discovery tick is over', async () => {
+    const config = await loadConfig('verify/cold-start/firedrill.config.ts');
+    const compiled = compileSystem(config.systems[0]!, 'auto');
+    const longWarmUp = async (urls: ReadonlyMap<string, string>, signal: AbortSignal) => {
+      const started = Date.now();
+      while (Date.now() - started < DISCOVERY_THROTTLE_MS + 1_000) await warmUp(drill.traffic, urls, signal);
+    };
+    await using stack = await startNativeStack(compiled, { warmUp: longWarmUp });
+    const prometheus = new PrometheusClient(stack.prometheusUrl);
+    const sampleOf = async (query: string) => Number((await prometheus.instant(query, Date.now()))[0]?.value[1] ?? Number.NaN);
+    // Two scrapes at least, so that a first one taken mid-warm-up would differ from the last.
+    await waitFor(
+      'a second scrape of the service',
+      async () => {
+        const scrapes = await sampleOf('count_over_time(api_request_seconds_count[1h])');
+        return scrapes >= 2 ? { value: true, seen: '' } : { seen: `${scrapes} scrapes` };
+      },
+      { timeoutMs: 20 * compiled.scrapeIntervalMs + 10_000, pollMs: compiled.scrapeIntervalMs },
+    );
+    const first = await sampleOf('min_over_time(api_request_seconds_count[1h])');
+    const last = await sampleOf('max_over_time(api_request_seconds_count[1h])');
+    // More than the cold requests: the warm-up ran on past them, and every request was in the first scrape.
+    expect(first).toBeGreaterThan(30);
+    expect(first).toBe(last);
   }, 90_000);
 });

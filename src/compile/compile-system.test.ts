@@ -1,10 +1,10 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ResolvedSystem } from '../config/load-config.ts';
-import { compileSystem, writeCompiledSystem } from './compile-system.ts';
+import { compileSystem, writeCompiledSystem, writePrometheusConfigTargetsLater } from './compile-system.ts';
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -115,6 +115,22 @@ describe('compileSystem', () => {
       { name: 'team', webhook_configs: [{ url: 'http://127.0.0.1:1/receivers/team', send_resolved: true }] },
     ]);
     expect(am.inhibit_rules).toHaveLength(1);
+  });
+
+  it('with targets later, Prometheus reads each job from a file that holds nothing until publishTargets writes the same targets and labels', () => {
+    const compiled = compileSystem(withNodeIgnored, 20);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-compile-out-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const { file, publishTargets } = writePrometheusConfigTargetsLater(compiled, { scrapeAddresses: new Map([['api', '127.0.0.1:4321']]), alertmanagerPort: 9999 }, dir);
+    const prom = parse(readFileSync(file, 'utf8'));
+    const targetsFile = path.join(dir, 'targets', '0.json');
+    expect(prom.scrape_configs).toEqual([{ job_name: 'api', scrape_interval: '500ms', scrape_timeout: '500ms', file_sd_configs: [{ files: [targetsFile] }] }]);
+    expect(prom.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:9999']);
+    // file_sd watches the directory: it must be there before Prometheus starts, and empty.
+    expect(readdirSync(path.join(dir, 'targets'))).toEqual([]);
+    publishTargets();
+    expect(JSON.parse(readFileSync(targetsFile, 'utf8'))).toEqual([{ targets: ['127.0.0.1:4321'], labels: { instance: 'api:8000', team: 'core' } }]);
+    expect(readdirSync(path.join(dir, 'targets'))).toEqual(['0.json']);
   });
 
   it('refuses a scrape job that maps to no service, saying how to fix it', () => {

@@ -1,11 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ResolvedSystem } from '../config/load-config.ts';
 import { scrapeTargets } from '../config/resolved-system.ts';
 import { badInput } from '../errors.ts';
 import { scaleAlertmanagerConfig, wireAlertmanagerConfig, type ScaledAlertmanagerConfig } from './alertmanager-config.ts';
-import { DEFAULT_RESEND_DELAY_MS, scalePrometheusConfig, wirePrometheusConfig, type ScaledPrometheusConfig } from './prometheus-config.ts';
+import { DEFAULT_RESEND_DELAY_MS, scalePrometheusConfig, targetsInFiles, wirePrometheusConfig, type ScaledPrometheusConfig } from './prometheus-config.ts';
 import { asList, readYamlMap, relativeName, type YamlMap } from './yaml-file.ts';
 import { formatDurationMs } from '../duration.ts';
 import { withRecordedWindows } from './recorded-windows.ts';
@@ -181,25 +181,48 @@ export function writeAlertmanagerConfig(compiled: CompiledSystem, sinkUrl: strin
 }
 
 /** The compiled rule files and Prometheus config, scraping each job at its address: written once the targets have ports. */
-export function writePrometheusConfig(compiled: CompiledSystem, wiring: Pick<SystemWiring, 'scrapeAddresses' | 'probeTargets' | 'alertmanagerPort'>, dir: string): string {
+export function writePrometheusConfig(compiled: CompiledSystem, wiring: PrometheusConfigWiring, dir: string): string {
+  const file = path.join(dir, 'prometheus.yml');
+  writeFileSync(file, stringify(wiredPrometheusConfig(compiled, wiring, dir)));
+  return file;
+}
+
+/**
+ * The same config, its scrape targets in files Prometheus watches (file_sd) and `publishTargets`
+ * to write them: until then Prometheus runs, evaluates its rules and finds Alertmanager, but
+ * scrapes nothing. A stack starts Prometheus while its services warm up this way, so its 5 s
+ * discovery tick runs out beside the warm-up instead of after it.
+ */
+export function writePrometheusConfigTargetsLater(compiled: CompiledSystem, wiring: PrometheusConfigWiring, dir: string): { file: string; publishTargets: () => void } {
+  const targetsDir = path.join(dir, 'targets');
+  mkdirSync(targetsDir, { recursive: true });
+  const { config, files } = targetsInFiles(wiredPrometheusConfig(compiled, wiring, dir), (_job, index) => path.join(targetsDir, `${index}.json`));
+  const file = path.join(dir, 'prometheus.yml');
+  writeFileSync(file, stringify(config));
+  const publishTargets = () => {
+    for (const [target, groups] of files) {
+      // Renamed into place: file_sd must never read a half-written file.
+      writeFileSync(`${target}.tmp`, JSON.stringify(groups));
+      renameSync(`${target}.tmp`, target);
+    }
+  };
+  return { file, publishTargets };
+}
+
+type PrometheusConfigWiring = Pick<SystemWiring, 'scrapeAddresses' | 'probeTargets' | 'alertmanagerPort'>;
+
+function wiredPrometheusConfig(compiled: CompiledSystem, wiring: PrometheusConfigWiring, dir: string): YamlMap {
   mkdirSync(path.join(dir, 'rules'), { recursive: true });
   const ruleFiles = compiled.ruleFiles.map((file, index) => {
     const out = path.join(dir, 'rules', `${index}-${path.basename(file.source)}`);
     writeFileSync(out, stringify(file.doc));
     return out;
   });
-  const file = path.join(dir, 'prometheus.yml');
-  writeFileSync(
-    file,
-    stringify(
-      wirePrometheusConfig(compiled.prometheus, {
-        targets: wiring.scrapeAddresses,
-        probeTargets: wiring.probeTargets ?? new Map(),
-        ignoredJobs: compiled.system.ignoreJobs ?? [],
-        alertmanager: `127.0.0.1:${wiring.alertmanagerPort}`,
-        ruleFiles,
-      }),
-    ),
-  );
-  return file;
+  return wirePrometheusConfig(compiled.prometheus, {
+    targets: wiring.scrapeAddresses,
+    probeTargets: wiring.probeTargets ?? new Map(),
+    ignoredJobs: compiled.system.ignoreJobs ?? [],
+    alertmanager: `127.0.0.1:${wiring.alertmanagerPort}`,
+    ruleFiles,
+  });
 }

@@ -154,3 +154,35 @@ export function wireProbeJob(job: YamlMap, exporterAddress: string, probes: Read
   }
   return { ...job, static_configs: staticConfigs, relabel_configs: relabel };
 }
+
+/** A scrape config wired by wirePrometheusConfig whose targets Prometheus reads from files, and those files' contents. */
+export interface TargetsInFiles {
+  readonly config: YamlMap;
+  /** file -> its target groups, in file_sd's JSON form. */
+  readonly files: ReadonlyMap<string, readonly { targets: string[]; labels: Record<string, string> }[]>;
+}
+
+/**
+ * Moves every scrape job's static targets into a file of its own, read by file_sd_configs: a
+ * Prometheus started with this config scrapes nothing until the files are written, so it can start
+ * (and run out its discovery tick) while the services warm up, and still scrape them only after.
+ * Alerting keeps its static Alertmanager: it is up before Prometheus starts.
+ */
+export function targetsInFiles(config: YamlMap, fileOf: (job: string, index: number) => string): TargetsInFiles {
+  const where = 'prometheus.yml';
+  const files = new Map<string, { targets: string[]; labels: Record<string, string> }[]>();
+  const scrapeConfigs = asList(config.scrape_configs, where).map((raw, index) => {
+    const { static_configs: staticConfigs, ...job } = asMap(raw, where);
+    const file = fileOf(String(job.job_name), index);
+    files.set(
+      file,
+      asList(staticConfigs ?? [], where).map((group) => {
+        const { targets, labels } = asMap(group, where);
+        // file_sd wants strings where YAML may have read a number (a label value such as `1`).
+        return { targets: asList(targets ?? [], where).map(String), labels: Object.fromEntries(Object.entries(asMap(labels, where)).map(([k, v]) => [k, String(v)])) };
+      }),
+    );
+    return { ...job, file_sd_configs: [{ files: [file] }] };
+  });
+  return { config: { ...config, scrape_configs: scrapeConfigs }, files };
+}

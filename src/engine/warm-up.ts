@@ -10,7 +10,7 @@ import type { TrafficStream } from './traffic.ts';
  * seconds fill a whole window (seen in CI on a busy machine: THE_BOT's healthy p95 at 2.4 s for
  * the first 7 s, DjangoHighLatency pending before any fault). What the services count while warming
  * up is in their counters' first samples, which rate() and increase() never count as an increase.
- * Prometheus starts only once it has ended (stack/native-stack.ts).
+ * Prometheus is told its targets only once it has ended (stack/native-stack.ts).
  */
 export const WARM_UP_MS = 2_000;
 

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { writeAlertmanagerConfig, writePrometheusConfig, type CompiledSystem } from '../compile/compile-system.ts';
+import { writeAlertmanagerConfig, writePrometheusConfigTargetsLater, type CompiledSystem } from '../compile/compile-system.ts';
 import { formatDurationMs } from '../duration.ts';
 import { FiredrillError } from '../errors.ts';
 import { FaultController } from '../faults/fault-controller.ts';
@@ -34,7 +34,7 @@ const PROCESS_READY_TIMEOUT_MS = 30_000;
  * Prometheus 2.42 hands new targets (static_configs included) and Alertmanagers to its scrape and
  * notify managers on a fixed 5 s tick, with no flag to change it: no fresh Prometheus scrapes sooner.
  */
-const DISCOVERY_THROTTLE_MS = 5_000;
+export const DISCOVERY_THROTTLE_MS = 5_000;
 /** Headroom for a busy 2-core machine on top of interval-derived deadlines. */
 const BUSY_MACHINE_SLACK_MS = 10_000;
 /** Headroom before a component that does not answer counts as hung. */
@@ -52,8 +52,9 @@ export type LauncherFactory = (launch: MonitoringLaunch, compiled: CompiledSyste
  * Starts sink, services, Alertmanager, Prometheus and the fault controller on free ports of
  * 127.0.0.1, Prometheus and Alertmanager by the launcher (local processes, or containers with host
  * networking). Alertmanager starts alongside the services; Prometheus starts once every service
- * answers and has had the drill's warm-up traffic, so that its first scrape (after its discovery
- * tick) finds them up and warm, and no alert can go pending before the drill.
+ * answers, beside the drill's warm-up traffic, and learns its targets once that is over, so that
+ * its first scrape (after its discovery tick) finds them up and warm, and no alert can go pending
+ * before the drill.
  */
 export async function startStack(compiled: CompiledSystem, options: StackStartOptions, makeLauncher: LauncherFactory): Promise<StartedStack> {
   for (let attempt = 1; ; attempt++) {
@@ -168,16 +169,29 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
       failing(startAlertmanager()),
     ]);
 
-    writePrometheusConfig(compiled, { scrapeAddresses: parts.scrapeAddresses, probeTargets: parts.probeTargets, alertmanagerPort }, runDir);
+    const { publishTargets } = writePrometheusConfigTargetsLater(compiled, { scrapeAddresses: parts.scrapeAddresses, probeTargets: parts.probeTargets, alertmanagerPort }, runDir);
     if (options.tsdbBlocks) moveBlocks(await failing(Promise.resolve(options.tsdbBlocks)), path.join(runDir, 'prometheus-data'));
-    // Over before Prometheus starts, so that no scrape can come before it ends (engine/warm-up.ts).
-    // It used to run beside Prometheus' start, counting on the first scrape's 5 s discovery tick:
-    // in CI on a busy machine the first scrape came when 19 of a cold service's 30 slow first
-    // requests had been answered, and the rest fell in a rate window.
-    if (options.warmUp) await failing(options.warmUp(parts.serviceUrls, startAbort.signal));
-    const prometheus = await failing(launcher.prometheus());
-    processes.push(prometheus);
-    stoppers.push(() => prometheus.stop());
+    // Prometheus starts beside the warm-up, but is told its targets only once the warm-up is over,
+    // so that no scrape can come before it ends (engine/warm-up.ts): its 5 s discovery tick runs
+    // out meanwhile. Counting on the tick alone failed CI on a busy machine: the first scrape came
+    // when 19 of a cold service's 30 slow first requests had been answered, and the rest fell in a
+    // rate window.
+    const warmedUp = (async () => {
+      if (options.warmUp) await failing(options.warmUp(parts.serviceUrls, startAbort.signal));
+      publishTargets();
+    })();
+    const launched = failing(launcher.prometheus()).then((started) => {
+      processes.push(started);
+      stoppers.push(() => started.stop());
+      return started;
+    });
+    // Both settle before either failure ends the start: a Prometheus launched after the warm-up
+    // failed must still be on the stoppers when they run.
+    const [warmUpOutcome, launchOutcome] = await Promise.allSettled([warmedUp, launched]);
+    const failed = [warmUpOutcome, launchOutcome].find((o) => o.status === 'rejected');
+    // The first failure is the cause; the other ended because of it.
+    if (failed) throw startAbort.signal.aborted ? startAbort.signal.reason : failed.reason;
+    const prometheus = (launchOutcome as PromiseFulfilledResult<PartProcess>).value;
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     // A service or Alertmanager that dies or stops while Prometheus starts ends the start at once too.
     const trouble = () => [prometheus, alertmanager, ...parts.processes()].map((p) => p.unexpectedTrouble()).find(Boolean);
