@@ -24,10 +24,11 @@ const drill: Scenario = {
   expect: [expectAlert('SlowRequests').toNotFire()],
 };
 
+const coldStartSystem = async () => compileSystem((await loadConfig('verify/cold-start/firedrill.config.ts')).systems[0]!, 'auto');
+
 describe('the warm-up before Prometheus first scrapes', () => {
   it("keeps a fresh service's slow first requests out of every rate window; the same healthy drill fails without it", async () => {
-    const config = await loadConfig('verify/cold-start/firedrill.config.ts');
-    const compiled = compileSystem(config.systems[0]!, 'auto');
+    const compiled = await coldStartSystem();
     const drillOn = async (warm: boolean) => {
       await using stack = await startNativeStack(compiled, warm ? { warmUp: (urls, signal) => warmUp(drill.traffic, urls, signal) } : {});
       const result = await runScenario(stack, drill, { engine: new BuiltinEngine() });
@@ -49,8 +50,7 @@ describe('the warm-up before Prometheus first scrapes', () => {
   // outlasts Prometheus' discovery tick shows the order: were the targets in prometheus.yml from
   // the start, the first scrape would come at the tick, with part of the warm-up still to come.
   it('holds back the first scrape until a warm-up longer than the discovery tick is over', async () => {
-    const config = await loadConfig('verify/cold-start/firedrill.config.ts');
-    const compiled = compileSystem(config.systems[0]!, 'auto');
+    const compiled = await coldStartSystem();
     const longWarmUp = async (urls: ReadonlyMap<string, string>, signal: AbortSignal) => {
       const started = Date.now();
       while (Date.now() - started < DISCOVERY_THROTTLE_MS + 1_000) await warmUp(drill.traffic, urls, signal);

@@ -196,7 +196,7 @@ export function writePrometheusConfig(compiled: CompiledSystem, wiring: Promethe
 export function writePrometheusConfigTargetsLater(compiled: CompiledSystem, wiring: PrometheusConfigWiring, dir: string): { file: string; publishTargets: () => void } {
   const targetsDir = path.join(dir, 'targets');
   mkdirSync(targetsDir, { recursive: true });
-  const { config, files } = targetsInFiles(wiredPrometheusConfig(compiled, wiring, dir), (_job, index) => path.join(targetsDir, `${index}.json`));
+  const { config, files } = targetsInFiles(wiredPrometheusConfig(compiled, wiring, dir), (index) => path.join(targetsDir, `${index}.json`));
   const file = path.join(dir, 'prometheus.yml');
   writeFileSync(file, stringify(config));
   const publishTargets = () => {

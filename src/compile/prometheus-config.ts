@@ -168,12 +168,12 @@ export interface TargetsInFiles {
  * (and run out its discovery tick) while the services warm up, and still scrape them only after.
  * Alerting keeps its static Alertmanager: it is up before Prometheus starts.
  */
-export function targetsInFiles(config: YamlMap, fileOf: (job: string, index: number) => string): TargetsInFiles {
+export function targetsInFiles(config: YamlMap, fileOf: (index: number) => string): TargetsInFiles {
   const where = 'prometheus.yml';
   const files = new Map<string, { targets: string[]; labels: Record<string, string> }[]>();
   const scrapeConfigs = asList(config.scrape_configs, where).map((raw, index) => {
     const { static_configs: staticConfigs, ...job } = asMap(raw, where);
-    const file = fileOf(String(job.job_name), index);
+    const file = fileOf(index);
     files.set(
       file,
       asList(staticConfigs ?? [], where).map((group) => {

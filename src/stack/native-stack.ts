@@ -176,10 +176,12 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
     // out meanwhile. Counting on the tick alone failed CI on a busy machine: the first scrape came
     // when 19 of a cold service's 30 slow first requests had been answered, and the rest fell in a
     // rate window.
-    const warmedUp = (async () => {
-      if (options.warmUp) await failing(options.warmUp(parts.serviceUrls, startAbort.signal));
-      publishTargets();
-    })();
+    const warmedUp = failing(
+      (async () => {
+        if (options.warmUp) await options.warmUp(parts.serviceUrls, startAbort.signal);
+        publishTargets();
+      })(),
+    );
     const launched = failing(launcher.prometheus()).then((started) => {
       processes.push(started);
       stoppers.push(() => started.stop());
@@ -188,10 +190,9 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
     // Both settle before either failure ends the start: a Prometheus launched after the warm-up
     // failed must still be on the stoppers when they run.
     const [warmUpOutcome, launchOutcome] = await Promise.allSettled([warmedUp, launched]);
-    const failed = [warmUpOutcome, launchOutcome].find((o) => o.status === 'rejected');
-    // The first failure is the cause; the other ended because of it.
-    if (failed) throw startAbort.signal.aborted ? startAbort.signal.reason : failed.reason;
-    const prometheus = (launchOutcome as PromiseFulfilledResult<PartProcess>).value;
+    // Either failure aborted the start (failing): its reason is the first, the cause of the other.
+    if (warmUpOutcome.status === 'rejected' || launchOutcome.status === 'rejected') throw startAbort.signal.reason;
+    const prometheus = launchOutcome.value;
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     // A service or Alertmanager that dies or stops while Prometheus starts ends the start at once too.
     const trouble = () => [prometheus, alertmanager, ...parts.processes()].map((p) => p.unexpectedTrouble()).find(Boolean);
