@@ -31,6 +31,8 @@ const mounted = new Set<string>();
 export class DataFilesystem {
   #fillBytes = 0;
   #unmounted = false;
+  /** Block size and count: fixed by the mount's size, read once rather than on every tick. */
+  #geometry: { bsize: number; blocks: number } | undefined;
 
   private constructor(readonly path: string) {}
 
@@ -53,7 +55,7 @@ export class DataFilesystem {
 
   /** Grows or shrinks the fill file so `percent` of the filesystem's blocks are in use. */
   async fillTo(percent: number): Promise<void> {
-    const { bsize, blocks } = await statfs(this.path);
+    const { bsize, blocks } = (this.#geometry ??= await statfs(this.path));
     const target = Math.round((percent / 100) * blocks) * bsize;
     if (target === this.#fillBytes) return;
     const file = join(this.path, FILL_FILE);

@@ -1,5 +1,5 @@
 // The real node_exporter reads a SimulatedHost; every number here comes back through its /metrics.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,6 +186,26 @@ describe('SimulatedHost read by the real node_exporter', { timeout: 60_000 }, ()
     inject({ id: 'twice', kind: 'load', params: { load1: 1 } });
     expect(() => host!.inject({ id: 'twice', kind: 'cpu', params: { percent: 50 } })).toThrow('host fault twice: already in force; revert it first or give the new fault another id');
     expect(() => host!.revert('nope')).toThrow('host fault nope: no such fault; in force: twice');
+  });
+
+  it('rewrites a procfs file only when its text changes: meminfo stays put while stat moves', async () => {
+    // Each rewrite renames a newly written file onto it: a new write time (an inode number alone may be reused).
+    const inode = (name: string) => {
+      const { ino, mtimeNs } = statSync(join(dir, 'proc', name), { bigint: true });
+      return `${ino}@${mtimeNs}`;
+    };
+    const rewritten =
+      (name: string, since: string) =>
+      async (): Promise<Probe<string>> => {
+        const now = inode(name);
+        return { value: now !== since ? now : undefined, seen: `proc/${name} still inode ${now}` };
+      };
+    const meminfo = inode('meminfo');
+    const once = await waitFor('proc/stat rewritten by a tick', rewritten('stat', inode('stat')), WAIT);
+    await waitFor('proc/stat rewritten by another tick', rewritten('stat', once), WAIT);
+    expect(inode('meminfo')).toBe(meminfo);
+    inject({ id: 'mem-moves', kind: 'memory', params: { percent: 70 } });
+    await waitFor('proc/meminfo rewritten under memory 70', rewritten('meminfo', meminfo), WAIT);
   });
 
   it("node_exporter's log shows no errors, and every enabled collector succeeds", async () => {

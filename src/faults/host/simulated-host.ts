@@ -34,6 +34,8 @@ export class SimulatedHost implements AsyncDisposable {
   readonly #activity: HostActivity;
   readonly #faults: HostFault[] = [];
   readonly #reverted = new Set<string>();
+  /** Each procfs file's text as last written. */
+  readonly #published = new Map<string, string>();
   #lastTickAt = performance.now();
   #timer: NodeJS.Timeout | undefined;
   #tickInFlight: Promise<void> = Promise.resolve();
@@ -145,12 +147,7 @@ export class SimulatedHost implements AsyncDisposable {
     await this.#tickInFlight;
     if (this.filesystem) {
       // Listed without its tmpfs, /data would be statfs'd on the real disk beneath and report that.
-      const unlisted = writeAtomically(join(this.dir, 'proc/1/mounts'), '').then(
-        () => undefined,
-        // A directory already removed lists nothing either.
-        (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error),
-      );
-      const unlistError = await unlisted;
+      const unlistError = unlist(join(this.dir, 'proc/1/mounts'));
       await this.filesystem.unmount();
       if (unlistError) throw new FiredrillError('ENVIRONMENT', `simulated host at ${this.dir}: could not empty proc/1/mounts: ${unlistError.message}; stop node_exporter before the host`);
     }
@@ -185,13 +182,27 @@ export class SimulatedHost implements AsyncDisposable {
     this.#lastTickAt = now;
     const conditions = this.#model.next(this.#faults, elapsedSeconds);
     this.#activity.advance(conditions, elapsedSeconds);
-    const proc = join(this.dir, 'proc');
-    await Promise.all([
-      writeAtomically(join(proc, 'stat'), procStat(this.#activity)),
-      writeAtomically(join(proc, 'meminfo'), procMeminfo(this.memoryBytes, conditions.memoryUsedPercent)),
-      writeAtomically(join(proc, 'loadavg'), procLoadavg(this.#activity)),
-      writeAtomically(join(proc, 'diskstats'), procDiskstats(this.#activity.disk)),
-    ]);
+    this.#publish('stat', procStat(this.#activity));
+    this.#publish('meminfo', procMeminfo(this.memoryBytes, conditions.memoryUsedPercent));
+    this.#publish('loadavg', procLoadavg(this.#activity));
+    this.#publish('diskstats', procDiskstats(this.#activity.disk));
     await this.filesystem?.fillTo(conditions.diskFillPercent);
+  }
+
+  /** Rewrites one procfs file when its text changed: meminfo, for one, stays the same until a memory fault. */
+  #publish(name: string, text: string): void {
+    if (this.#published.get(name) === text) return;
+    writeAtomically(join(this.dir, 'proc', name), text);
+    this.#published.set(name, text);
+  }
+}
+
+/** Empties a mounts file; the error when that failed, but none when its directory is already gone (it lists nothing either). */
+function unlist(file: string): Error | undefined {
+  try {
+    writeAtomically(file, '');
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (error as Error);
   }
 }
