@@ -94,13 +94,23 @@ export function machineInterference(starved: readonly StarvedScrape[], startedAt
  * drill, which has no fault and so never runs twice for this. Empty for a drill without faults.
  */
 export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[], startedAtMs: number): string[] {
+  return pendingBeforeFaults(failed, traces, faults).map(
+    ({ alert, pendingMs, firstFaultMs }) =>
+      `${alert} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)`,
+  );
+}
+
+/** The alerts `unhealthyBeforeFaults` names, as the report writes them (`name{labels}`). */
+export function alertsPendingBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[]): string[] {
+  return pendingBeforeFaults(failed, traces, faults).map((p) => p.alert);
+}
+
+function pendingBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[]): { alert: string; pendingMs: number; firstFaultMs: number }[] {
   if (faults.length === 0) return [];
   const firstFaultMs = Math.min(...faults.map((f) => f.injectedAtMs));
   return tracesNamedBy(failed, traces).flatMap((t) => {
     const early = t.episodes.find((e) => Date.parse(e.pendingAt) < firstFaultMs);
-    if (!early) return [];
-    const pendingMs = Date.parse(early.pendingAt);
-    return [`${traceName(t, traces)} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)`];
+    return early ? [{ alert: traceName(t, traces), pendingMs: Date.parse(early.pendingAt), firstFaultMs }] : [];
   });
 }
 

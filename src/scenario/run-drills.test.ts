@@ -151,6 +151,49 @@ describe('the attempts of a drill', () => {
   });
 });
 
+describe('rules that fire on healthy traffic, across the drills of a run', () => {
+  const early = (alert: string) => `${alert} went pending at +0.4s, 7.1s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)`;
+  const X = 'HighLLMErrorRate{provider="groq"}';
+  const Y = 'WorkerDown{service="worker"}';
+  const failedEarly = (...alerts: string[]) => ({ expectations: [fired], machineInterference: alerts.map(early), pendingBeforeFaults: alerts });
+  /** Two drills, one after the other. */
+  const twoDrills = () => runDrills({ config, scenarioNames: ['worker-restart', 'worker-outage'], scale: 40, stack: 'native', engine: 'builtin', jobs: 1, upstreamChecks: false });
+  const drills = () => script.events.filter((e) => e.startsWith('drill')).length;
+
+  it('runs a later drill once when a drill before it showed the same alert early on both attempts, and says why', async () => {
+    script.outcomes.push(failedEarly(X), failedEarly(X), failedEarly(X));
+    const run = await twoDrills();
+    expect(drills()).toBe(3);
+    const rerun = run.scenarios.filter((r) => r.voidAttempts !== undefined);
+    const once = run.scenarios.filter((r) => r.voidAttempts === undefined);
+    expect([rerun.length, rerun[0]!.voidAttempts!.length, once.length]).toEqual([1, 1, 1]);
+    expect(once[0]!.machineInterference).toEqual([
+      early(X),
+      expect.stringMatching(/^not run again: HighLLMErrorRate\{provider="groq"\} went pending before the faults on both attempts of worker-(restart|outage) too, so its rule fires on healthy traffic, whatever the machine did$/),
+    ]);
+    // The results keep no trace of the loop's hint.
+    for (const r of run.scenarios) expect(r).not.toHaveProperty('pendingBeforeFaults');
+  });
+
+  it('runs the later drill twice when the second attempt passed (the machine, then), or showed the alert no more', async () => {
+    script.outcomes.push(failedEarly(X), { expectations: [held] }, failedEarly(X), { expectations: [held] });
+    await twoDrills();
+    expect(drills()).toBe(4);
+  });
+
+  it('runs the later drill twice when another alert was early too, or anything else interfered', async () => {
+    script.outcomes.push(failedEarly(X), failedEarly(X), failedEarly(X, Y), failedEarly(X, Y));
+    await twoDrills();
+    expect(drills()).toBe(4);
+    script.events.length = 0;
+    script.outcomes.push(failedEarly(X), failedEarly(X), { ...failedEarly(X), machineInterference: [early(X), starved], pendingBeforeFaults: undefined }, failedEarly(X));
+    const run = await twoDrills();
+    expect(drills()).toBe(4);
+    // Its second attempt stands as any second attempt does: no word of not running again.
+    expect(run.scenarios.map((r) => r.machineInterference)).toEqual([[early(X)], [early(X)]]);
+  });
+});
+
 describe('a run on a busy machine', () => {
   it('says once, when its first stack has waited 5 s for room, what holds the machine, and then runs', async () => {
     script.outcomes.push({ expectations: [held] });

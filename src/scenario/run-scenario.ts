@@ -14,7 +14,7 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
-import { machineInterference, starvedScrapes, startUpPastFor, unhealthyBeforeFaults } from './machine-interference.ts';
+import { alertsPendingBeforeFaults, machineInterference, starvedScrapes, startUpPastFor, unhealthyBeforeFaults } from './machine-interference.ts';
 import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { jobsReachedByPart, jobsScrapingPart, jobsWatchedBy } from '../compile/watched-targets.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
@@ -41,6 +41,12 @@ export interface RunScenarioOptions {
 export type DrillOutcome = Omit<ScenarioResult, 'system' | 'scale' | 'stackReadySeconds'> & {
   /** A real start-up outlasted an alert's scaled `for` (machine-interference.ts, `startUpPastFor`): the largest scale whose `for` holds it. */
   readonly rerunScale?: number;
+  /**
+   * Set when the attempt's only interference is these alerts (`name{labels}`) pending before the
+   * first fault: another attempt tells a busy machine from rules that fire on healthy traffic, and
+   * where the run has already told, it need not ask again (run-drills.ts).
+   */
+  readonly pendingBeforeFaults?: readonly string[];
 };
 
 /** Runs one scenario on a started stack: history, traffic and faults, then observation and verdicts. */
@@ -129,6 +135,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       ruleValues: judgement.ruleValues,
       ...(interference.lines.length > 0 ? { machineInterference: interference.lines } : {}),
       ...(interference.rerunScale !== undefined ? { rerunScale: interference.rerunScale } : {}),
+      ...(interference.pendingBeforeFaults ? { pendingBeforeFaults: interference.pendingBeforeFaults } : {}),
     };
   } finally {
     if (progress) clearInterval(progress);
@@ -165,13 +172,12 @@ async function interferenceOf(
   // of an API alert's verdict, and a traffic ratio reads no scrape. A passing one shows them all.
   const read = drill.failed.length === 0 ? undefined : jobsReadBy(drill.failed, compiled);
   const startUps = startUpPastFor(drill.failed, traces, faults, compiled.scale);
+  const unhealthy = unhealthyBeforeFaults(drill.failed, traces, faults, drill.startedAtMs);
+  const others = [...startUps.map((s) => s.line), ...machineInterference(read ? starved.filter((s) => read.has(s.job)) : starved, drill.startedAtMs)];
   return {
-    lines: [
-      ...unhealthyBeforeFaults(drill.failed, traces, faults, drill.startedAtMs),
-      ...startUps.map((s) => s.line),
-      ...machineInterference(read ? starved.filter((s) => read.has(s.job)) : starved, drill.startedAtMs),
-    ],
+    lines: [...unhealthy, ...others],
     ...(startUps.length > 0 ? { rerunScale: Math.min(...startUps.map((s) => s.roomyScale)) } : {}),
+    ...(unhealthy.length > 0 && others.length === 0 ? { pendingBeforeFaults: alertsPendingBeforeFaults(drill.failed, traces, faults) } : {}),
   };
 }
 
@@ -179,6 +185,8 @@ async function interferenceOf(
 interface Interference {
   readonly lines: string[];
   readonly rerunScale?: number;
+  /** The alerts pending before the first fault, when nothing else interfered. */
+  readonly pendingBeforeFaults?: readonly string[];
 }
 
 /** The scrape jobs the rules of these verdicts' alerts read. */
