@@ -94,18 +94,23 @@ export function machineInterference(starved: readonly StarvedScrape[], startedAt
  * drill, which has no fault and so never runs twice for this. Empty for a drill without faults.
  */
 export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[], startedAtMs: number): string[] {
-  return pendingBeforeFaults(failed, traces, faults).map(
-    ({ alert, pendingMs, firstFaultMs }) =>
-      `${alert} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)`,
-  );
+  return pendingBeforeFaults(failed, traces, faults).map((p) => pendingBeforeFaultsLine(p, startedAtMs));
 }
 
-/** The alerts `unhealthyBeforeFaults` names, as the report writes them (`name{labels}`). */
-export function alertsPendingBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[]): string[] {
-  return pendingBeforeFaults(failed, traces, faults).map((p) => p.alert);
+/** An alert of a failed verdict pending before the drill's first fault, as the report names it (`name{labels}`). */
+export interface PendingBeforeFaults {
+  readonly alert: string;
+  readonly pendingMs: number;
+  readonly firstFaultMs: number;
 }
 
-function pendingBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[]): { alert: string; pendingMs: number; firstFaultMs: number }[] {
+/** The line `unhealthyBeforeFaults` writes for one such alert. */
+export function pendingBeforeFaultsLine({ alert, pendingMs, firstFaultMs }: PendingBeforeFaults, startedAtMs: number): string {
+  return `${alert} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)`;
+}
+
+/** The alerts `unhealthyBeforeFaults` writes a line for. */
+export function pendingBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[]): PendingBeforeFaults[] {
   if (faults.length === 0) return [];
   const firstFaultMs = Math.min(...faults.map((f) => f.injectedAtMs));
   return tracesNamedBy(failed, traces).flatMap((t) => {

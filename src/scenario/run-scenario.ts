@@ -14,7 +14,7 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
-import { alertsPendingBeforeFaults, machineInterference, starvedScrapes, startUpPastFor, unhealthyBeforeFaults } from './machine-interference.ts';
+import { machineInterference, pendingBeforeFaults, pendingBeforeFaultsLine, starvedScrapes, startUpPastFor } from './machine-interference.ts';
 import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { jobsReachedByPart, jobsScrapingPart, jobsWatchedBy } from '../compile/watched-targets.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
@@ -172,12 +172,12 @@ async function interferenceOf(
   // of an API alert's verdict, and a traffic ratio reads no scrape. A passing one shows them all.
   const read = drill.failed.length === 0 ? undefined : jobsReadBy(drill.failed, compiled);
   const startUps = startUpPastFor(drill.failed, traces, faults, compiled.scale);
-  const unhealthy = unhealthyBeforeFaults(drill.failed, traces, faults, drill.startedAtMs);
+  const early = pendingBeforeFaults(drill.failed, traces, faults);
   const others = [...startUps.map((s) => s.line), ...machineInterference(read ? starved.filter((s) => read.has(s.job)) : starved, drill.startedAtMs)];
   return {
-    lines: [...unhealthy, ...others],
+    lines: [...early.map((p) => pendingBeforeFaultsLine(p, drill.startedAtMs)), ...others],
     ...(startUps.length > 0 ? { rerunScale: Math.min(...startUps.map((s) => s.roomyScale)) } : {}),
-    ...(unhealthy.length > 0 && others.length === 0 ? { pendingBeforeFaults: alertsPendingBeforeFaults(drill.failed, traces, faults) } : {}),
+    ...(early.length > 0 && others.length === 0 ? { pendingBeforeFaults: early.map((p) => p.alert) } : {}),
   };
 }
 
