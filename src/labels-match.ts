@@ -7,3 +7,8 @@ export function labelsMatch(subset: Readonly<Record<string, string>>, full: Read
 export function labelsAgree(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   return Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
 }
+
+/** One text per label set, whatever order its labels came in: a series' identity for maps and comparisons. */
+export function labelSetKey(labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

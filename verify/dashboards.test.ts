@@ -34,7 +34,7 @@ beforeAll(async () => {
   const config = await loadConfig('firedrill.config.ts');
   const compiled = compileSystem(config.systems.find((s) => s.name === 'piyasa')!, 'auto');
   stack = await startNativeStack(compiled, { warmUp: (urls, signal) => warmUp(healthy.traffic, urls, signal) });
-  const result = await runScenario(stack, healthy, { engine: new BuiltinEngine() });
+  const { result } = await runScenario(stack, healthy, { engine: new BuiltinEngine() });
   window = { fromMs: Date.parse(result.startedAt), toMs: Date.parse(result.endedAt), scrapeIntervalMs: compiled.scrapeIntervalMs, actualScrapeIntervalMs: compiled.scrapeIntervalMs, maxDataPoints: 1000 };
 });
 afterAll(async () => {

@@ -38,7 +38,7 @@ describe("a receiver named 'web.hook'", () => {
       },
     });
     await using stack = await startNativeStack(compiled);
-    const result = await runScenario(stack, drill, { engine: new BuiltinEngine() });
+    const { result } = await runScenario(stack, drill, { engine: new BuiltinEngine() });
     const apiDown = result.alerts.find((a) => a.alertname === 'APIDown')!;
     expect(apiDown.notifications.filter((n) => n.status === 'firing').map((n) => n.receiver)).toEqual(['web.hook']);
     expect(apiDown).toNotify('web.hook');

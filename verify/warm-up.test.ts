@@ -31,7 +31,7 @@ describe('the warm-up before Prometheus first scrapes', () => {
     const compiled = await coldStartSystem();
     const drillOn = async (warm: boolean) => {
       await using stack = await startNativeStack(compiled, warm ? { warmUp: (urls, signal) => warmUp(drill.traffic, urls, signal) } : {});
-      const result = await runScenario(stack, drill, { engine: new BuiltinEngine() });
+      const { result } = await runScenario(stack, drill, { engine: new BuiltinEngine() });
       // The service's request count at Prometheus' first sample of it: what it served before any scrape.
       const [first] = await new PrometheusClient(stack.prometheusUrl).instant('min_over_time(api_request_seconds_count[1h])', Date.now());
       return { result, countedBeforeFirstScrape: Number(first?.value[1]) };

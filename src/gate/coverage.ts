@@ -1,7 +1,7 @@
 import { fixedLabels, ruleOfSeries } from '../compile/rule-of-series.ts';
 import type { CompiledRule } from '../compile/rule-files.ts';
 import type { YamlMap } from '../compile/yaml-file.ts';
-import { labelsMatch } from '../labels-match.ts';
+import { labelSetKey, labelsMatch } from '../labels-match.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult, RunResult, ScenarioResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
@@ -53,7 +53,7 @@ function judgedRuleIs(e: ExpectationResult, scenario: ScenarioResult, rules: rea
   const series = e.judgedLabels ? [e.judgedLabels] : scenario.alerts.filter((a) => a.alertname === e.alert && a.firingAt !== null && labelsMatch(e.labels ?? {}, a.labels)).map((a) => a.labels);
   return series.some((seriesLabels) => {
     const rule = ruleOfSeries(rules, e.alert!, seriesLabels);
-    return rule !== undefined && sameLabels(fixedLabels(rule), labels);
+    return rule !== undefined && labelSetKey(fixedLabels(rule)) === labelSetKey(labels);
   });
 }
 
@@ -75,10 +75,6 @@ function distinctRules(rules: readonly CompiledRule[]): { alertname: string; lab
     if (all.length === 0) return { ...entry, name: `${entry.alertname} (no fixed labels)` };
     return { ...entry, name: `${entry.alertname}{${all.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}}` };
   });
-}
-
-function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 }
 
 export function inhibitionCoverage(alertmanagerDoc: YamlMap, run: RunResult): InhibitionCoverage {

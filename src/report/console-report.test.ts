@@ -69,6 +69,14 @@ describe('the console report of a drill', () => {
     expect(text).not.toContain('  machine ');
     expect(text).not.toContain('  retried ');
   });
+
+  it('says why a failed drill the machine may have interfered with ran once, apart from what the machine did', () => {
+    const early = 'HighLLMErrorRate{provider="groq"} went pending at +0.4s, 7.1s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)';
+    const why = 'HighLLMErrorRate{provider="groq"} went pending before the faults on both attempts of llm-errors too, so the run takes its rule to fire on healthy traffic, not on a busy machine alone, and keeps this failure';
+    const once = formatScenario({ ...result, machineInterference: [early], notRunAgain: why }, 40).split('\n');
+    expect(once.slice(-2)).toEqual([`  machine   ${early}`, `  once      ${why}`]);
+    expect(text).not.toContain('  once ');
+  });
 });
 
 describe('formatRunSummary', () => {

@@ -43,6 +43,7 @@ export function formatScenario(result: ScenarioResult, scale: number): string {
     ]),
     ...result.power.map((p, i) => `  ${i === 0 ? 'power  ' : '       '}   ${p.enough ? 'ok  ' : 'WARN'} ${describePower(p, scale)}`),
     ...(result.machineInterference ?? []).map((line, i) => `  ${i === 0 ? 'machine' : '       '}   ${line}`),
+    ...(result.notRunAgain ? [`  once      ${result.notRunAgain}`] : []),
     ...(result.voidAttempts ?? []).map(
       (v, i) => `  ${i === 0 ? 'retried' : '       '}   ${describeVoidAttempt(v, i + 1)}`,
     ),

@@ -140,6 +140,12 @@ export interface ScenarioResult {
    * out with no fault in effect) and targets that came back later than planned. One line each.
    */
   machineInterference?: string[];
+  /**
+   * Why a drill that failed with machine interference ran only once: its only interference was
+   * alerts pending before the faults, and both attempts of another drill of its system had shown
+   * the same series early, so the run takes their rules to fire on healthy traffic.
+   */
+  notRunAgain?: string;
   /** Earlier attempts of this drill that failed with machine interference, so were run again; the verdicts above are the last attempt's. */
   voidAttempts?: VoidAttempt[];
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../faults/fault-controller.ts';
+import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
 import { at, makeTrace } from '../expect/test-traces.ts';
-import { machineInterference, startUpPastFor, starvedScrapes, unhealthyBeforeFaults } from './machine-interference.ts';
+import { interferenceOf, machineInterference, pendingBeforeFaults, startUpPastFor, starvedScrapes, type StartUpPastFor } from './machine-interference.ts';
 
 const scrape = (atMs: number, job = 'api'): TimedOutScrape => ({ what: 'scrape', job, instance: `${job}:8080`, atMs, durationMs: 250, timeoutMs: 250 });
 const pause = (injectedAtMs: number, revertedAtMs: number | null): FaultRecord => ({ id: '1', spec: { target: 'api', kind: 'pause' }, injectedAtMs, revertedAtMs, driver: 'process' });
@@ -79,30 +80,66 @@ describe('machineInterference', () => {
   });
 });
 
-describe('unhealthyBeforeFaults', () => {
+describe('alerts pending before the faults', () => {
   const T0 = Date.parse(at(0));
   const latency = makeTrace({ alertname: 'DjangoHighLatency', pendingAt: at(3.3), firingAt: at(8), resolvedAt: at(30) });
   const fault: FaultRecord = { ...pause(T0 + 7_500, T0 + 25_500), spec: { target: 'db', kind: 'latency' } };
+  /** The report's lines for them, as a drill with nothing else the machine did writes them. */
+  const linesOf = (failed: Parameters<typeof pendingBeforeFaults>[0], traces: AlertTrace[], faults: FaultRecord[], startedAtMs: number) => interferenceOf(pendingBeforeFaults(failed, traces, faults), [], [], startedAtMs).lines;
 
   it('names the alert of a failed verdict that went pending before the first fault, and when', () => {
-    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0)).toEqual([
+    expect(linesOf([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0)).toEqual([
       'DjangoHighLatency{service="api"} went pending at +3.3s, 4.2s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)',
     ]);
   });
 
   it('writes a time just before the drill began (its first evaluation comes one interval early) with its sign', () => {
-    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0 + 3_500)).toEqual([
+    expect(linesOf([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0 + 3_500)).toEqual([
       'DjangoHighLatency{service="api"} went pending at -0.2s, 4.2s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)',
     ]);
-    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0 + 3_320)[0]).toContain('went pending at +0.0s,');
+    expect(linesOf([{ alert: 'DjangoHighLatency' }], [latency], [fault], T0 + 3_320)[0]).toContain('went pending at +0.0s,');
   });
 
   it('says nothing of an alert that went pending after the fault, of one no failed verdict names, or of a drill without faults', () => {
     const afterFault = makeTrace({ alertname: 'DjangoHighLatency', pendingAt: at(9), firingAt: at(12), resolvedAt: at(30) });
-    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [afterFault], [fault], T0)).toEqual([]);
-    expect(unhealthyBeforeFaults([{ alert: 'DjangoSlowQueries' }], [latency], [fault], T0)).toEqual([]);
-    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency', labels: { service: 'web' } }], [latency], [fault], T0)).toEqual([]);
-    expect(unhealthyBeforeFaults([{ alert: 'DjangoHighLatency' }], [latency], [], T0)).toEqual([]);
+    expect(linesOf([{ alert: 'DjangoHighLatency' }], [afterFault], [fault], T0)).toEqual([]);
+    expect(linesOf([{ alert: 'DjangoSlowQueries' }], [latency], [fault], T0)).toEqual([]);
+    expect(linesOf([{ alert: 'DjangoHighLatency', labels: { service: 'web' } }], [latency], [fault], T0)).toEqual([]);
+    expect(linesOf([{ alert: 'DjangoHighLatency' }], [latency], [], T0)).toEqual([]);
+  });
+
+  it('tells each series by its name and every label, whichever the report shows and in whatever order they came', () => {
+    const groq = makeTrace({ alertname: 'HighLLMErrorRate', labels: { service: 'llm', provider: 'groq', alertname: 'HighLLMErrorRate' }, pendingAt: at(1) });
+    const canary = { ...groq, labels: { ...groq.labels, service: 'llm-canary' } };
+    const [a] = pendingBeforeFaults([{ alert: 'HighLLMErrorRate' }], [groq], [fault]);
+    const [b] = pendingBeforeFaults([{ alert: 'HighLLMErrorRate' }], [canary], [fault]);
+    const [c] = pendingBeforeFaults([{ alert: 'HighLLMErrorRate' }], [{ ...groq, labels: { provider: 'groq', alertname: 'HighLLMErrorRate', service: 'llm' } }], [fault]);
+    // Alone in its drill, each is shown alike; apart, the two series stay two.
+    expect([a!.alert, b!.alert]).toEqual(['HighLLMErrorRate{service="llm"}', 'HighLLMErrorRate{service="llm-canary"}']);
+    expect(a!.series).not.toBe(b!.series);
+    expect(a!.series).toBe(c!.series);
+  });
+});
+
+describe('interferenceOf', () => {
+  const T0 = Date.parse(at(0));
+  const fault: FaultRecord = { ...pause(T0 + 7_500, T0 + 25_500), spec: { target: 'db', kind: 'latency' } };
+  const [early] = pendingBeforeFaults([{ alert: 'DjangoHighLatency' }], [makeTrace({ alertname: 'DjangoHighLatency', pendingAt: at(3.3) })], [fault]);
+  const startUp = (roomyScale: number): StartUpPastFor => ({ line: `a start-up outlasted for (roomy at ${roomyScale})`, roomyScale });
+
+  it('hands the early series to another attempt when nothing else interfered, and only then', () => {
+    expect(interferenceOf([early!], [], [], T0).retry).toEqual({ pendingBeforeFaults: [{ alert: early!.alert, series: early!.series }] });
+    expect(interferenceOf([early!], [], ['a starved scrape'], T0).retry).toEqual({});
+    expect(interferenceOf([early!], [startUp(14)], [], T0).retry).toEqual({ rerunScale: 14 });
+    expect(interferenceOf([], [], ['a starved scrape'], T0)).toEqual({ lines: ['a starved scrape'], retry: {} });
+  });
+
+  it('asks for the lowest of the scales the start-ups need, and writes every line, early alerts first', () => {
+    const got = interferenceOf([early!], [startUp(14), startUp(9)], ['a starved scrape'], T0);
+    expect(got.retry).toEqual({ rerunScale: 9 });
+    expect(got.lines).toHaveLength(4);
+    expect(got.lines[0]).toMatch(/^DjangoHighLatency\{service="api"\} went pending at \+3\.3s/);
+    expect(got.lines.slice(1)).toEqual(['a start-up outlasted for (roomy at 14)', 'a start-up outlasted for (roomy at 9)', 'a starved scrape']);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { FaultRecord } from '../faults/fault-controller.ts';
-import { labelsMatch } from '../labels-match.ts';
+import { labelSetKey, labelsMatch } from '../labels-match.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
@@ -86,6 +86,25 @@ export function machineInterference(starved: readonly StarvedScrape[], startedAt
   });
 }
 
+/** An alert of a failed verdict pending before the drill's first fault. */
+export interface PendingBeforeFaults extends EarlySeries {
+  readonly pendingMs: number;
+  readonly firstFaultMs: number;
+}
+
+/** An alert series that went pending before a drill's faults. */
+export interface EarlySeries {
+  /** As the report names it: `name{labels}`, with only the labels that tell it from the drill's other traces. */
+  readonly alert: string;
+  /** Its name and every label: the same series in any drill of the system, whatever else that drill's traces are. */
+  readonly series: string;
+}
+
+/** The report's line for one such alert. */
+function pendingBeforeFaultsLine({ alert, pendingMs, firstFaultMs }: PendingBeforeFaults, startedAtMs: number): string {
+  return `${alert} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)`;
+}
+
 /**
  * The alerts of failed verdicts that went pending before the drill's first fault: the system was
  * not healthy when the faults began (a service still cold or starved of CPU on a busy machine, seen
@@ -93,29 +112,12 @@ export function machineInterference(starved: readonly StarvedScrape[], startedAt
  * that fires on healthy traffic does it again on the second attempt, and in the system's baseline
  * drill, which has no fault and so never runs twice for this. Empty for a drill without faults.
  */
-export function unhealthyBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[], startedAtMs: number): string[] {
-  return pendingBeforeFaults(failed, traces, faults).map((p) => pendingBeforeFaultsLine(p, startedAtMs));
-}
-
-/** An alert of a failed verdict pending before the drill's first fault, as the report names it (`name{labels}`). */
-export interface PendingBeforeFaults {
-  readonly alert: string;
-  readonly pendingMs: number;
-  readonly firstFaultMs: number;
-}
-
-/** The line `unhealthyBeforeFaults` writes for one such alert. */
-export function pendingBeforeFaultsLine({ alert, pendingMs, firstFaultMs }: PendingBeforeFaults, startedAtMs: number): string {
-  return `${alert} went pending at ${sinceStart(pendingMs, startedAtMs)}, ${((firstFaultMs - pendingMs) / 1000).toFixed(1)}s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)`;
-}
-
-/** The alerts `unhealthyBeforeFaults` writes a line for. */
 export function pendingBeforeFaults(failed: readonly Pick<ExpectationResult, 'alert' | 'labels'>[], traces: readonly AlertTrace[], faults: readonly FaultRecord[]): PendingBeforeFaults[] {
   if (faults.length === 0) return [];
   const firstFaultMs = Math.min(...faults.map((f) => f.injectedAtMs));
   return tracesNamedBy(failed, traces).flatMap((t) => {
     const early = t.episodes.find((e) => Date.parse(e.pendingAt) < firstFaultMs);
-    return early ? [{ alert: traceName(t, traces), pendingMs: Date.parse(early.pendingAt), firstFaultMs }] : [];
+    return early ? [{ alert: traceName(t, traces), series: `${t.alertname}${labelSetKey(t.labels)}`, pendingMs: Date.parse(early.pendingAt), firstFaultMs }] : [];
   });
 }
 
@@ -175,4 +177,34 @@ function tracesNamedBy(verdicts: readonly Pick<ExpectationResult, 'alert' | 'lab
 function sinceStart(ms: number, startedAtMs: number): string {
   const seconds = (ms - startedAtMs) / 1000;
   return `${seconds < -0.05 ? '-' : '+'}${Math.abs(seconds).toFixed(1)}s`;
+}
+
+/** What the machine did to a drill, one line each, and what another attempt of it should know. */
+export interface Interference {
+  readonly lines: readonly string[];
+  readonly retry: RetryHints;
+}
+
+/** What a failed attempt tells the loop that may run it again (run-drills.ts); never part of a result. */
+export interface RetryHints {
+  /** A real start-up outlasted an alert's scaled `for` (`startUpPastFor`): the largest scale whose `for` holds it. */
+  readonly rerunScale?: number;
+  /**
+   * Set when the attempt's only interference is these alerts pending before the first fault:
+   * another attempt tells a busy machine from rules that fire on healthy traffic, and where the
+   * run has already told, it need not ask again.
+   */
+  readonly pendingBeforeFaults?: readonly EarlySeries[];
+}
+
+/** A drill's interference from its parts: alerts pending before the faults, start-ups past `for`, and the lines of starved scrapes (`machineInterference`). */
+export function interferenceOf(early: readonly PendingBeforeFaults[], startUps: readonly StartUpPastFor[], starved: readonly string[], startedAtMs: number): Interference {
+  const others = [...startUps.map((s) => s.line), ...starved];
+  return {
+    lines: [...early.map((p) => pendingBeforeFaultsLine(p, startedAtMs)), ...others],
+    retry: {
+      ...(startUps.length > 0 ? { rerunScale: Math.min(...startUps.map((s) => s.roomyScale)) } : {}),
+      ...(early.length > 0 && others.length === 0 ? { pendingBeforeFaults: early.map(({ alert, series }) => ({ alert, series })) } : {}),
+    },
+  };
 }

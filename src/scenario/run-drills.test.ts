@@ -6,13 +6,14 @@ import type { CompiledSystem } from '../compile/compile-system.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import { runDrills } from './run-drills.ts';
-import type { DrillOutcome } from './run-scenario.ts';
+import type { EarlySeries, RetryHints } from './machine-interference.ts';
+import type { DrillOutcome, DrillResult } from './run-scenario.ts';
 
 const script = vi.hoisted(() => ({
   /** What happened, in order: `start <scale>`, `drill <scale>`, `stop <scale>`. */
   events: [] as string[],
-  /** What each attempt's drill comes to, in turn: an outcome, or an error it throws. */
-  outcomes: [] as (Partial<DrillOutcome> | Error)[],
+  /** What each attempt's drill comes to, in turn: its result and retry hints, or an error it throws. */
+  outcomes: [] as ((Partial<DrillResult> & RetryHints) | Error)[],
 }));
 
 /** The machine's ledger of stacks, held shut until the test opens it (`open`). */
@@ -51,8 +52,9 @@ vi.mock('./run-scenario.ts', () => ({
     const next = script.outcomes.shift();
     if (next === undefined) throw new Error('the test scripted fewer attempts than the loop ran');
     if (next instanceof Error) throw next;
-    const ok = next.expectations?.every((e) => e.ok) ?? true;
-    return {
+    const { rerunScale, pendingBeforeFaults, ...scripted } = next;
+    const ok = scripted.expectations?.every((e) => e.ok) ?? true;
+    const result: DrillResult = {
       name: 'worker-restart',
       ok,
       historySeconds: 6,
@@ -63,8 +65,9 @@ vi.mock('./run-scenario.ts', () => ({
       alerts: [],
       expectations: [],
       power: [],
-      ...next,
+      ...scripted,
     };
+    return { result, retry: { ...(rerunScale !== undefined ? { rerunScale } : {}), ...(pendingBeforeFaults ? { pendingBeforeFaults } : {}) } };
   },
 }));
 
@@ -153,44 +156,71 @@ describe('the attempts of a drill', () => {
 
 describe('rules that fire on healthy traffic, across the drills of a run', () => {
   const early = (alert: string) => `${alert} went pending at +0.4s, 7.1s before the first fault: the system was not healthy when the faults began (a busy machine, or a rule that fires on healthy traffic: the second attempt tells)`;
-  const X = 'HighLLMErrorRate{provider="groq"}';
-  const Y = 'WorkerDown{service="worker"}';
-  const failedEarly = (...alerts: string[]) => ({ expectations: [fired], machineInterference: alerts.map(early), pendingBeforeFaults: alerts });
-  /** Two drills, one after the other. */
-  const twoDrills = () => runDrills({ config, scenarioNames: ['worker-restart', 'worker-outage'], scale: 40, stack: 'native', engine: 'builtin', jobs: 1, upstreamChecks: false });
+  /** One series, as a drill's report names it, and as the loop tells it from every other (name and every label). */
+  const X: EarlySeries = { alert: 'HighLLMErrorRate{provider="groq"}', series: 'HighLLMErrorRate[["provider","groq"],["service","llm"]]' };
+  const Y: EarlySeries = { alert: 'WorkerDown{service="worker"}', series: 'WorkerDown[["service","worker"]]' };
+  const failedEarly = (...series: EarlySeries[]) => ({ expectations: [fired], machineInterference: series.map((s) => early(s.alert)), pendingBeforeFaults: series });
+  /** Two drills, one after the other (of one system unless named otherwise). */
+  const twoDrills = (names = ['worker-restart', 'worker-outage']) => runDrills({ config, scenarioNames: names, scale: 40, stack: 'native', engine: 'builtin', jobs: 1, upstreamChecks: false });
   const drills = () => script.events.filter((e) => e.startsWith('drill')).length;
 
-  it('runs a later drill once when a drill before it showed the same alert early on both attempts, and says why', async () => {
+  it('runs a later drill once when a drill before it showed the same series early on both attempts, and says why apart from what the machine did', async () => {
     script.outcomes.push(failedEarly(X), failedEarly(X), failedEarly(X));
     const run = await twoDrills();
     expect(drills()).toBe(3);
     const rerun = run.scenarios.filter((r) => r.voidAttempts !== undefined);
     const once = run.scenarios.filter((r) => r.voidAttempts === undefined);
     expect([rerun.length, rerun[0]!.voidAttempts!.length, once.length]).toEqual([1, 1, 1]);
-    expect(once[0]!.machineInterference).toEqual([
-      early(X),
-      expect.stringMatching(/^not run again: HighLLMErrorRate\{provider="groq"\} went pending before the faults on both attempts of worker-(restart|outage) too, so its rule fires on healthy traffic, whatever the machine did$/),
-    ]);
-    // The results keep no trace of the loop's hint.
-    for (const r of run.scenarios) expect(r).not.toHaveProperty('pendingBeforeFaults');
+    expect([once[0]!.ok, once[0]!.machineInterference]).toEqual([false, [early(X.alert)]]);
+    expect(once[0]!.notRunAgain).toMatch(
+      /^HighLLMErrorRate\{provider="groq"\} went pending before the faults on both attempts of worker-(restart|outage) too, so the run takes its rule to fire on healthy traffic, not on a busy machine alone, and keeps this failure$/,
+    );
+    expect(rerun[0]).not.toHaveProperty('notRunAgain');
+    // The results keep no trace of the loop's hints.
+    for (const r of run.scenarios) expect(Object.keys(r)).not.toContain('pendingBeforeFaults');
+    for (const r of run.scenarios) expect(Object.keys(r)).not.toContain('retry');
   });
 
-  it('runs the later drill twice when the second attempt passed (the machine, then), or showed the alert no more', async () => {
+  it('runs the later drill twice when the earlier second attempt passed (the machine, then)', async () => {
     script.outcomes.push(failedEarly(X), { expectations: [held] }, failedEarly(X), { expectations: [held] });
     await twoDrills();
     expect(drills()).toBe(4);
   });
 
-  it('runs the later drill twice when another alert was early too, or anything else interfered', async () => {
+  it('runs the later drill twice when the earlier second attempt failed without the series early', async () => {
+    script.outcomes.push(failedEarly(X), { expectations: [fired], machineInterference: [starved] }, failedEarly(X), { expectations: [held] });
+    const run = await twoDrills();
+    expect(drills()).toBe(4);
+    expect(run.scenarios.map((r) => r.notRunAgain)).toEqual([undefined, undefined]);
+  });
+
+  it('runs the later drill twice when its early series is another one that the report names alike', async () => {
+    const twin: EarlySeries = { alert: X.alert, series: 'HighLLMErrorRate[["provider","groq"],["service","llm-canary"]]' };
+    script.outcomes.push(failedEarly(X), failedEarly(X), failedEarly(twin), failedEarly(twin));
+    await twoDrills();
+    expect(drills()).toBe(4);
+  });
+
+  it("runs the later drill twice when the drill that showed the series early was another system's", async () => {
+    script.outcomes.push(failedEarly(X), failedEarly(X), failedEarly(X), failedEarly(X));
+    const run = await twoDrills(['worker-restart', 'thebot-cpu']);
+    expect(new Set(run.scenarios.map((r) => r.system)).size).toBe(2);
+    expect(drills()).toBe(4);
+  });
+
+  it('runs the later drill twice when another series was early too, or anything else interfered', async () => {
     script.outcomes.push(failedEarly(X), failedEarly(X), failedEarly(X, Y), failedEarly(X, Y));
     await twoDrills();
     expect(drills()).toBe(4);
     script.events.length = 0;
-    script.outcomes.push(failedEarly(X), failedEarly(X), { ...failedEarly(X), machineInterference: [early(X), starved], pendingBeforeFaults: undefined }, failedEarly(X));
+    script.outcomes.push(failedEarly(X), failedEarly(X), { ...failedEarly(X), machineInterference: [early(X.alert), starved], pendingBeforeFaults: undefined }, failedEarly(X));
     const run = await twoDrills();
     expect(drills()).toBe(4);
     // Its second attempt stands as any second attempt does: no word of not running again.
-    expect(run.scenarios.map((r) => r.machineInterference)).toEqual([[early(X)], [early(X)]]);
+    expect(run.scenarios.map((r) => [r.machineInterference, r.notRunAgain])).toEqual([
+      [[early(X.alert)], undefined],
+      [[early(X.alert)], undefined],
+    ]);
   });
 });
 

@@ -21,6 +21,7 @@ import type { StackProviderName, StartedStack } from '../stack/started-stack.ts'
 import type { Scenario } from './define-scenario.ts';
 import { loadScenarios, refuseVacuous, selectScenarios, type LoadedScenario } from './load-scenarios.ts';
 import { runScenario, type ScenarioProgress } from './run-scenario.ts';
+import type { EarlySeries } from './machine-interference.ts';
 import { planScenario } from './scenario-plan.ts';
 import { settleDeadlineMs } from './settle-deadline.ts';
 import { shardOf, type Shard } from './shard.ts';
@@ -180,10 +181,10 @@ export function estimateMs(scenario: Scenario, compiled: ReadonlyMap<string, Com
   return planScenario(scenario, planContextFor(scenario, system)).durationS * 1000 + settleDeadlineMs(system, scenario.expect.map((e) => e.alert));
 }
 
-/** Why a drill the machine may have interfered with ran once: the run already knew these rules fire on healthy traffic. */
+/** Why a failed drill whose only interference was alerts pending early ran once: the run had already seen them early on both attempts of other drills. */
 function notRunAgain(alerts: readonly string[], drills: readonly string[]): string {
   const one = alerts.length === 1;
-  return `not run again: ${alerts.join(', ')} went pending before the faults on both attempts of ${[...new Set(drills)].join(', ')} too, so ${one ? 'its rule fires' : 'their rules fire'} on healthy traffic, whatever the machine did`;
+  return `${alerts.join(', ')} went pending before the faults on both attempts of ${[...new Set(drills)].join(', ')} too, so the run takes ${one ? 'its rule' : 'their rules'} to fire on healthy traffic, not on a busy machine alone, and keeps this failure`;
 }
 
 /**
@@ -216,7 +217,8 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   // Alerts that both attempts of one drill saw pending before its first fault: their rules fire on
   // the system's healthy traffic, the machine aside. A later drill failing with only those early
   // keeps its failure instead of running again to learn it anew (a rule broken that way made
-  // nearly every drill of a gate run twice). Keyed `system alert{labels}`, valued with that drill.
+  // nearly every drill of a gate run twice). Keyed by system and series (name and every label),
+  // valued with that drill.
   const firesOnHealthyTraffic = new Map<string, string>();
 
   const poolStartedAt = Date.now();
@@ -239,7 +241,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
           using share = options.jobs === undefined ? await machineBudget().claim(weightOf(scenario), { signal, measuredHere: measuredHere(scenario) }) : undefined;
           started = true;
           const voidAttempts: VoidAttempt[] = [];
-          let pendingEarlier: readonly string[] | undefined;
+          let earlierEarly: readonly EarlySeries[] | undefined;
           for (;;) {
             await using stack = await provider.start(system, {
               throttle: (work) =>
@@ -257,28 +259,30 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
             options.onScenarioStart?.(scenario, stack);
             // A rerun at a lower scale judges again what that scale settles (a clock-bound rule can be judged at 1).
             const unjudgeable = system === compiled.get(scenario.system) ? vacuous : vacuousExpectations(scenario, system);
-            const { rerunScale, pendingBeforeFaults, ...result } = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous: unjudgeable });
+            const { result, retry } = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous: unjudgeable });
             usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs, result.traffic);
             const { name, ...rest } = result;
-            const toldBy = pendingBeforeFaults?.map((alert) => firesOnHealthyTraffic.get(`${scenario.system} ${alert}`));
+            const early = retry.pendingBeforeFaults;
+            const keyOf = (series: EarlySeries) => `${scenario.system}\n${series.series}`;
+            const toldBy = early?.map((series) => firesOnHealthyTraffic.get(keyOf(series)));
             const told = toldBy !== undefined && toldBy.every((drill) => drill !== undefined);
             const mayRunAgain = !result.ok && result.machineInterference !== undefined && voidAttempts.length + 1 < MAX_ATTEMPTS;
             if (mayRunAgain && !told) {
-              pendingEarlier = pendingBeforeFaults;
+              earlierEarly = early;
               const voided = voidAttempt(result, system.scale);
               voidAttempts.push(voided);
-              if (rerunScale !== undefined && rerunScale < system.scale) system = compileSystem(system.system, rerunScale, options.mutations);
+              if (retry.rerunScale !== undefined && retry.rerunScale < system.scale) system = compileSystem(system.system, retry.rerunScale, options.mutations);
               options.onVoidAttempt?.(scenario, voided, voidAttempts.length, system.scale);
               continue;
             }
-            for (const alert of pendingBeforeFaults ?? []) if (pendingEarlier?.includes(alert)) firesOnHealthyTraffic.set(`${scenario.system} ${alert}`, scenario.name);
+            for (const series of early ?? []) if (earlierEarly?.some((e) => e.series === series.series)) firesOnHealthyTraffic.set(keyOf(series), scenario.name);
             const withStack: ScenarioResult = {
               name,
               system: scenario.system,
               scale: system.scale,
               stackReadySeconds: seconds(stack.readyMs),
               ...rest,
-              ...(mayRunAgain ? { machineInterference: [...rest.machineInterference!, notRunAgain(pendingBeforeFaults!, toldBy as string[])] } : {}),
+              ...(mayRunAgain ? { notRunAgain: notRunAgain(early!.map((e) => e.alert), toldBy as string[]) } : {}),
               ...(voidAttempts.length > 0 ? { voidAttempts } : {}),
             };
             options.onScenario?.(withStack, system);

@@ -14,7 +14,7 @@ import type { FaultRecord } from '../faults/fault-controller.ts';
 import type { StartedStack } from '../stack/started-stack.ts';
 import type { Scenario } from './define-scenario.ts';
 import { judgeDrill } from './judge-drill.ts';
-import { machineInterference, pendingBeforeFaults, pendingBeforeFaultsLine, starvedScrapes, startUpPastFor } from './machine-interference.ts';
+import { interferenceOf, machineInterference, pendingBeforeFaults, starvedScrapes, startUpPastFor, type Interference, type RetryHints } from './machine-interference.ts';
 import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { jobsReachedByPart, jobsScrapingPart, jobsWatchedBy } from '../compile/watched-targets.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
@@ -37,17 +37,14 @@ export interface RunScenarioOptions {
   readonly vacuous?: readonly VacuousExpectation[];
 }
 
-/** A drill's result, and for a failed one the machine interfered with, the scale another attempt should run at when it is not this one. */
-export type DrillOutcome = Omit<ScenarioResult, 'system' | 'scale' | 'stackReadySeconds'> & {
-  /** A real start-up outlasted an alert's scaled `for` (machine-interference.ts, `startUpPastFor`): the largest scale whose `for` holds it. */
-  readonly rerunScale?: number;
-  /**
-   * Set when the attempt's only interference is these alerts (`name{labels}`) pending before the
-   * first fault: another attempt tells a busy machine from rules that fire on healthy traffic, and
-   * where the run has already told, it need not ask again (run-drills.ts).
-   */
-  readonly pendingBeforeFaults?: readonly string[];
-};
+/** A drill's result, before the loop that ran it adds its system, scale and stack. */
+export type DrillResult = Omit<ScenarioResult, 'system' | 'scale' | 'stackReadySeconds'>;
+
+/** A drill's result, and beside it what a failed attempt tells the loop that may run it again. */
+export interface DrillOutcome {
+  readonly result: DrillResult;
+  readonly retry: RetryHints;
+}
 
 /** Runs one scenario on a started stack: history, traffic and faults, then observation and verdicts. */
 export async function runScenario(stack: StartedStack, scenario: Scenario, options: RunScenarioOptions): Promise<DrillOutcome> {
@@ -119,8 +116,8 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       ...traffic.thresholds.map((t) => ({ description: `traffic ${t.stream} to ${plan.streams.find((p) => p.name === t.stream)?.service} answers 2xx: ${t.expression}`, ok: t.ok, detail: `answered 2xx: ${t.observed}${t.ok ? '' : recoveryNote(faults, compiled.scale, 'give the hold room for it or lower minOkRatio')}` })),
     ];
     const interference: Interference =
-      stack.provider === 'external' ? { lines: [] } : await interferenceOf(prometheus, stack.compiled, faults, alerts, { startedAtMs, endedAtMs, inFlightMs: injectedDelayMs(scenario, compiled), failed: expectations.filter((e) => !e.ok) }).catch(blameTheStack);
-    return {
+      stack.provider === 'external' ? { lines: [], retry: {} } : await observeInterference(prometheus, stack.compiled, faults, alerts, { startedAtMs, endedAtMs, inFlightMs: injectedDelayMs(scenario, compiled), failed: expectations.filter((e) => !e.ok) }).catch(blameTheStack);
+    const result: DrillResult = {
       name: scenario.name,
       ok: expectations.every((e) => e.ok),
       historySeconds: plan.historyS,
@@ -133,10 +130,9 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       expectations,
       power: judgement.power,
       ruleValues: judgement.ruleValues,
-      ...(interference.lines.length > 0 ? { machineInterference: interference.lines } : {}),
-      ...(interference.rerunScale !== undefined ? { rerunScale: interference.rerunScale } : {}),
-      ...(interference.pendingBeforeFaults ? { pendingBeforeFaults: interference.pendingBeforeFaults } : {}),
+      ...(interference.lines.length > 0 ? { machineInterference: [...interference.lines] } : {}),
     };
+    return { result, retry: interference.retry };
   } finally {
     if (progress) clearInterval(progress);
     timeline.stop();
@@ -152,7 +148,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
  * What this machine, not the rules, may have done to the drill (machine-interference.ts). Only on
  * stacks firedrill compressed: on a game day a scrape that timed out is production's own outage.
  */
-async function interferenceOf(
+async function observeInterference(
   prometheus: PrometheusClient,
   compiled: CompiledSystem,
   faults: readonly FaultRecord[],
@@ -171,22 +167,8 @@ async function interferenceOf(
   // A failed drill counts only what its failed alerts read: a starved node_exporter says nothing
   // of an API alert's verdict, and a traffic ratio reads no scrape. A passing one shows them all.
   const read = drill.failed.length === 0 ? undefined : jobsReadBy(drill.failed, compiled);
-  const startUps = startUpPastFor(drill.failed, traces, faults, compiled.scale);
-  const early = pendingBeforeFaults(drill.failed, traces, faults);
-  const others = [...startUps.map((s) => s.line), ...machineInterference(read ? starved.filter((s) => read.has(s.job)) : starved, drill.startedAtMs)];
-  return {
-    lines: [...early.map((p) => pendingBeforeFaultsLine(p, drill.startedAtMs)), ...others],
-    ...(startUps.length > 0 ? { rerunScale: Math.min(...startUps.map((s) => s.roomyScale)) } : {}),
-    ...(early.length > 0 && others.length === 0 ? { pendingBeforeFaults: early.map((p) => p.alert) } : {}),
-  };
-}
-
-/** What the machine did to a drill, one line each, and the scale at which another attempt would be out of its way, when a lower one is. */
-interface Interference {
-  readonly lines: string[];
-  readonly rerunScale?: number;
-  /** The alerts pending before the first fault, when nothing else interfered. */
-  readonly pendingBeforeFaults?: readonly string[];
+  const starvedLines = machineInterference(read ? starved.filter((s) => read.has(s.job)) : starved, drill.startedAtMs);
+  return interferenceOf(pendingBeforeFaults(drill.failed, traces, faults), startUpPastFor(drill.failed, traces, faults, compiled.scale), starvedLines, drill.startedAtMs);
 }
 
 /** The scrape jobs the rules of these verdicts' alerts read. */

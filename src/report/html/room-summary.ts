@@ -51,6 +51,7 @@ function machineNotes(run: RunResult): string {
       return `${s.name}: attempt ${i + 1}${where} was void and the drill ran again${rescaled ? ` at scale ${s.scale}` : ''}: it failed while ${v.machineInterference.join('; ')}`;
     }),
     ...(s.machineInterference ?? []).map((line) => `${s.name}${s.ok ? '' : ' (failed)'}: ${line}`),
+    ...(s.notRunAgain ? [`${s.name}: not run again: ${s.notRunAgain}`] : []),
   ]);
   return notes.length === 0 ? '' : `\n<dt>What this machine did to the drills</dt><dd><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></dd>`;
 }
