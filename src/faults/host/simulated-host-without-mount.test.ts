@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { waitFor } from '../../stack/wait-for.ts';
 import { SimulatedHost } from './simulated-host.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -30,4 +31,9 @@ it('runs without a data filesystem when the mount fails, and refuses disk_fill w
   expect(readFileSync(join(host.dir, 'proc', '1', 'mounts'), 'utf8')).toBe('');
   expect(() => host.inject({ id: 'full', kind: 'disk_fill', params: { percent: 90 } })).toThrow(`host fault full (disk_fill): ${host.diskFillUnavailable}`);
   host.inject({ id: 'cpu', kind: 'cpu', params: { percent: 90 } });
+  // Its procfs files live on the disk then, and it keeps them moving: the CPU counters grow.
+  const jiffies = () => readFileSync(join(host.dir, 'proc', 'stat'), 'utf8').split('\n')[0]!.split(/\s+/).slice(1).reduce((sum, n) => sum + Number(n), 0);
+  const before = jiffies();
+  await waitFor('proc/stat rewritten on the disk', async () => (jiffies() > before ? { value: true, seen: `${jiffies()} jiffies` } : { seen: `still ${before} jiffies` }), { timeoutMs: 5_000, pollMs: 50 });
+  expect(readFileSync('/proc/self/mounts', 'utf8')).not.toContain(` ${join(host.dir, 'proc')} `);
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, type Probe } from '../../stack/wait-for.ts';
-import { mountSource } from './data-filesystem.ts';
+import { mountSource } from './tmpfs-mount.ts';
 import type { HostFault } from './host-fault.ts';
 import { sampleOf, startScrapedNodeExporter, type Scrape, type ScrapedNodeExporter } from './scraped-node-exporter.ts';
 import { SimulatedHost } from './simulated-host.ts';
@@ -218,18 +218,19 @@ describe('SimulatedHost read by the real node_exporter', { timeout: 60_000 }, ()
     expect(log.filter((line) => /level=(error|warn)/.test(line) && !line.includes('running as root'))).toEqual([]);
   });
 
-  it('stop() unmounts the tmpfs, is safe twice, and kills nothing else', async () => {
-    const mountPath = host!.dataMountPath!;
-    const mountedHere = () => readFileSync('/proc/self/mounts', 'utf8').split('\n').some((line) => line.startsWith(`${mountSource()} ${mountPath} tmpfs `));
-    expect(mountedHere()).toBe(true);
+  it('stop() unmounts both its tmpfs (proc/ and the data filesystem), is safe twice, and kills nothing else', async () => {
+    const mountedHere = (path: string) => readFileSync('/proc/self/mounts', 'utf8').split('\n').some((line) => line.startsWith(`${mountSource()} ${path} tmpfs `));
+    const paths = [host!.dataMountPath!, join(host!.dir, 'proc')];
+    expect(paths.map(mountedHere)).toEqual([true, true]);
     await host!.stop();
-    expect(mountedHere()).toBe(false);
+    expect(paths.map(mountedHere)).toEqual([false, false]);
     await host!.stop();
     expect(exporter!.process.running).toBe(true);
     const s = await exporter!.scrape();
     // Once the tmpfs is gone, the data filesystem leaves the mount table rather than report the real disk beneath.
     expect([...s.samples.keys()].filter((series) => series.startsWith('node_filesystem_size_bytes'))).toEqual([]);
-    expect(existsSync(join(dir, 'proc', 'stat'))).toBe(true);
+    // The procfs files went with their tmpfs: nothing of the host's is left in memory.
+    expect(existsSync(join(dir, 'proc', 'stat'))).toBe(false);
     expect(() => host!.inject({ id: 'late', kind: 'cpu', params: { percent: 50 } })).toThrow(`host fault late: the simulated host at ${host!.dir} is stopped; inject faults before stop()`);
     host!.revert('cpu-spike'); // harmless after stop: cleanup paths revert what they injected
   });

@@ -7,7 +7,8 @@ import { HostActivity } from './host-activity.ts';
 import { HEALTHY_BASELINE, HostConditionsModel } from './host-conditions.ts';
 import { hostFaultProblems, type HostFault } from './host-fault.ts';
 import { procDiskstats, procLoadavg, procMeminfo, procMounts, procStat, udevDiskRecord, udevDiskRecordName } from './procfs-files.ts';
-import { writeAtomically } from './write-atomically.ts';
+import { TmpfsMount } from './tmpfs-mount.ts';
+import { writeAtomically, writeAtomicallyAside } from './write-atomically.ts';
 
 export interface SimulatedHostOptions {
   /** Default 2. */
@@ -20,6 +21,8 @@ export interface SimulatedHostOptions {
 const TICK_MS = 100;
 /** Small enough that a full disk costs little RAM, big enough that one page is well under 0.1%. */
 const DATA_FILESYSTEM_BYTES = 64 * 1024 * 1024;
+/** Room for the procfs files and their temp copies, a few kilobytes in all. */
+const PROC_FILESYSTEM_BYTES = 1024 * 1024;
 /** The mountpoint label node_exporter reports for the data filesystem. */
 export const DATA_MOUNTPOINT = '/data';
 
@@ -49,6 +52,8 @@ export class SimulatedHost implements AsyncDisposable {
     private readonly filesystem: DataFilesystem | undefined,
     /** Why disk_fill cannot be drilled here (the tmpfs could not be mounted), or undefined when it can. */
     readonly diskFillUnavailable: string | undefined,
+    /** The tmpfs under proc/, when one could be mounted: its writes never wait on the disk. */
+    private readonly procTmpfs: TmpfsMount | undefined,
   ) {
     this.#model = new HostConditionsModel(cpus);
     this.#activity = new HostActivity(cpus, HEALTHY_BASELINE.load1);
@@ -66,21 +71,24 @@ export class SimulatedHost implements AsyncDisposable {
     if (!Number.isInteger(cpus) || cpus < 1) throw badInput(`SimulatedHostOptions.cpus: ${cpus} is not a whole number >= 1; write e.g. { cpus: 2 }`);
     if (!Number.isFinite(memoryBytes) || memoryBytes < 1024 * 1024) throw badInput(`SimulatedHostOptions.memoryBytes: ${memoryBytes} is below 1 MiB; write e.g. { memoryBytes: 8 * 1024 ** 3 }`);
     const root = await realpath(resolve(dir));
-    for (const sub of ['proc/1', 'sys', 'udev', 'rootfs']) await mkdir(join(root, sub), { recursive: true });
+    // Where no tmpfs can be mounted, the files go to the disk, written through the thread pool.
+    const procTmpfs = await TmpfsMount.mount(join(root, 'proc'), PROC_FILESYSTEM_BYTES).catch(() => undefined);
     let filesystem: DataFilesystem | undefined;
     let unavailable: string | undefined;
     try {
+      for (const sub of ['proc/1', 'sys', 'udev', 'rootfs']) await mkdir(join(root, sub), { recursive: true });
       filesystem = await DataFilesystem.mount(join(root, 'rootfs', DATA_MOUNTPOINT), DATA_FILESYSTEM_BYTES);
     } catch (error) {
       unavailable = `the simulated host has no data filesystem: ${describeError(error)}`;
     }
-    const host = new SimulatedHost(root, memoryBytes, cpus, filesystem, unavailable);
+    const host = new SimulatedHost(root, memoryBytes, cpus, filesystem, unavailable, procTmpfs);
     try {
       await writeFile(join(root, 'proc/1/mounts'), filesystem ? procMounts(DATA_MOUNTPOINT) : '');
       await writeFile(join(root, 'udev', udevDiskRecordName()), udevDiskRecord());
       await host.#tick();
     } catch (error) {
       await filesystem?.unmount();
+      await procTmpfs?.unmount();
       throw error;
     }
     host.#schedule(TICK_MS);
@@ -132,7 +140,7 @@ export class SimulatedHost implements AsyncDisposable {
     }
   }
 
-  /** Stops ticking and unmounts the data filesystem; removes nothing else. Safe to call twice. */
+  /** Stops ticking and unmounts its tmpfs (proc/ and the data filesystem); removes nothing else. Safe to call twice. */
   stop(): Promise<void> {
     this.#stopping ??= this.#stop();
     return this.#stopping;
@@ -145,11 +153,15 @@ export class SimulatedHost implements AsyncDisposable {
   async #stop(): Promise<void> {
     clearTimeout(this.#timer);
     await this.#tickInFlight;
-    if (this.filesystem) {
-      // Listed without its tmpfs, /data would be statfs'd on the real disk beneath and report that.
-      const unlistError = unlist(join(this.dir, 'proc/1/mounts'));
-      await this.filesystem.unmount();
-      if (unlistError) throw new FiredrillError('ENVIRONMENT', `simulated host at ${this.dir}: could not empty proc/1/mounts: ${unlistError.message}; stop node_exporter before the host`);
+    try {
+      if (this.filesystem) {
+        // Listed without its tmpfs, /data would be statfs'd on the real disk beneath and report that.
+        const unlistError = unlist(join(this.dir, 'proc/1/mounts'));
+        await this.filesystem.unmount();
+        if (unlistError) throw new FiredrillError('ENVIRONMENT', `simulated host at ${this.dir}: could not empty proc/1/mounts: ${unlistError.message}; stop node_exporter before the host`);
+      }
+    } finally {
+      await this.procTmpfs?.unmount();
     }
     if (this.#failure) throw this.#failure;
   }
@@ -182,17 +194,21 @@ export class SimulatedHost implements AsyncDisposable {
     this.#lastTickAt = now;
     const conditions = this.#model.next(this.#faults, elapsedSeconds);
     this.#activity.advance(conditions, elapsedSeconds);
-    this.#publish('stat', procStat(this.#activity));
-    this.#publish('meminfo', procMeminfo(this.memoryBytes, conditions.memoryUsedPercent));
-    this.#publish('loadavg', procLoadavg(this.#activity));
-    this.#publish('diskstats', procDiskstats(this.#activity.disk));
-    await this.filesystem?.fillTo(conditions.diskFillPercent);
+    await Promise.all([
+      this.#publish('stat', procStat(this.#activity)),
+      this.#publish('meminfo', procMeminfo(this.memoryBytes, conditions.memoryUsedPercent)),
+      this.#publish('loadavg', procLoadavg(this.#activity)),
+      this.#publish('diskstats', procDiskstats(this.#activity.disk)),
+      this.filesystem?.fillTo(conditions.diskFillPercent),
+    ]);
   }
 
   /** Rewrites one procfs file when its text changed: meminfo, for one, stays the same until a memory fault. */
-  #publish(name: string, text: string): void {
+  async #publish(name: string, text: string): Promise<void> {
     if (this.#published.get(name) === text) return;
-    writeAtomically(join(this.dir, 'proc', name), text);
+    const path = join(this.dir, 'proc', name);
+    if (this.procTmpfs) writeAtomically(path, text);
+    else await writeAtomicallyAside(path, text);
     this.#published.set(name, text);
   }
 }

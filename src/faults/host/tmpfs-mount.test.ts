@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isMountPoint, mountSource, sweepStaleMounts } from './data-filesystem.ts';
+import { isMountPoint, mountSource, sweepStaleMounts } from './tmpfs-mount.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
