@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { at, makeTrace } from '../expect/test-traces.ts';
 import { clock, formatRunSummary, formatScenario } from './console-report.ts';
-import type { RunResult, ScenarioResult } from './run-result.ts';
+import type { RunResult } from './run-result.ts';
+import { drillResult } from './test-results.ts';
 
-const result: ScenarioResult = {
-  name: 'llm-errors',
-  ok: false,
-  historySeconds: 6,
-  startedAt: at(0),
-  endedAt: at(30),
-  traffic: { requests: 0, achievedRps: 0, statuses: {}, dropped: 0, checkFailures: 0, latencyMs: { p50: 0, p95: 0, p99: 0 }, thresholds: [] },
+const result = drillResult({
   faults: [{ target: 'worker', kind: 'restart', injectedAt: at(7.5), revertedAt: at(7.5), downSeconds: 0.6 }],
   alerts: [
     makeTrace({
@@ -31,7 +26,7 @@ const result: ScenarioResult = {
     },
   ],
   power: [{ alert: 'HighLLMErrorRate', window: '5m', events: 12, floor: 20, enough: false, largestScale: 24, at: at(19.5), query: 'q' }],
-};
+});
 
 describe('the console report of a drill', () => {
   const text = formatScenario(result, 40);
