@@ -136,8 +136,9 @@ export interface ScenarioResult {
   /** For every alert the expectations judge: what its expression evaluated to over the drill, beside its threshold. */
   ruleValues?: RuleValues[];
   /**
-   * What this machine, not the rules, may have done to the drill: scrapes starved of CPU (timed
-   * out with no fault in effect) and targets that came back later than planned. One line each.
+   * What this machine, not the rules, may have done to the drill: alerts a failed verdict names
+   * that went pending before the first fault, a real start-up that outlasted an alert's scaled
+   * `for`, and scrapes starved of CPU (timed out with no fault in effect). One line each.
    */
   machineInterference?: string[];
   /**

@@ -110,12 +110,12 @@ describe('alerts pending before the faults', () => {
 
   it('tells each series by its name and every label, whichever the report shows and in whatever order they came', () => {
     const groq = makeTrace({ alertname: 'HighLLMErrorRate', labels: { service: 'llm', provider: 'groq', alertname: 'HighLLMErrorRate' }, pendingAt: at(1) });
-    const canary = { ...groq, labels: { ...groq.labels, service: 'llm-canary' } };
+    const gemini = { ...groq, labels: { ...groq.labels, provider: 'gemini' } };
     const [a] = pendingBeforeFaults([{ alert: 'HighLLMErrorRate' }], [groq], [fault]);
-    const [b] = pendingBeforeFaults([{ alert: 'HighLLMErrorRate' }], [canary], [fault]);
+    const [b] = pendingBeforeFaults([{ alert: 'HighLLMErrorRate' }], [gemini], [fault]);
     const [c] = pendingBeforeFaults([{ alert: 'HighLLMErrorRate' }], [{ ...groq, labels: { provider: 'groq', alertname: 'HighLLMErrorRate', service: 'llm' } }], [fault]);
-    // Alone in its drill, each is shown alike; apart, the two series stay two.
-    expect([a!.alert, b!.alert]).toEqual(['HighLLMErrorRate{service="llm"}', 'HighLLMErrorRate{service="llm-canary"}']);
+    // Alone in its drill, each is named by its headline labels, which the two share; they stay two series.
+    expect([a!.alert, b!.alert]).toEqual(['HighLLMErrorRate{service="llm"}', 'HighLLMErrorRate{service="llm"}']);
     expect(a!.series).not.toBe(b!.series);
     expect(a!.series).toBe(c!.series);
   });

@@ -35,7 +35,9 @@ export type StackRequest = StackProviderName;
  * fresh stack, and the second attempt's verdicts stand, whatever they are: a failure the machine
  * caused is not the rules', and a failure the rules caused fails again. Only a failure with
  * evidence of interference runs again (a passing drill, or one that failed on a quiet machine,
- * never does), and the result keeps the void attempt with that evidence. When a real start-up
+ * never does), and the result keeps the void attempt with that evidence. One failure with
+ * interference stands at once: its only interference is alerts pending before the faults that both
+ * attempts of an earlier drill of the system also showed early (`notRunAgain` says so). When a real start-up
  * outlasted an alert's scaled `for`, the next attempt runs at a lower scale, where `for` holds it
  * (machine-interference.ts, `startUpPastFor`); otherwise at the same.
  */

@@ -227,7 +227,9 @@ describe('SimulatedHost read by the real node_exporter', { timeout: 60_000 }, ()
     await host!.stop();
     expect(exporter!.process.running).toBe(true);
     const s = await exporter!.scrape();
-    // Once the tmpfs is gone, the data filesystem leaves the mount table rather than report the real disk beneath.
+    // A node_exporter that outlives the host reports no filesystem, not the real disk beneath /data:
+    // its mounts file went with the proc tmpfs (and was emptied before the data tmpfs went, for
+    // the moment between the two unmounts).
     expect([...s.samples.keys()].filter((series) => series.startsWith('node_filesystem_size_bytes'))).toEqual([]);
     // The procfs files went with their tmpfs: nothing of the host's is left in memory.
     expect(existsSync(join(dir, 'proc', 'stat'))).toBe(false);

@@ -64,7 +64,7 @@ export class SimulatedHost implements AsyncDisposable {
     return this.filesystem?.path;
   }
 
-  /** Writes the host's files under `dir` (which the caller owns), mounts its data filesystem, starts ticking. */
+  /** Mounts its tmpfs under `dir` (which the caller owns) where it can, writes the host's files, starts ticking. */
   static async create(dir: string, options: SimulatedHostOptions = {}): Promise<SimulatedHost> {
     const cpus = options.cpus ?? 2;
     const memoryBytes = options.memoryBytes ?? 8 * 1024 ** 3;
@@ -74,25 +74,25 @@ export class SimulatedHost implements AsyncDisposable {
     // Where no tmpfs can be mounted, the files go to the disk, written through the thread pool.
     const procTmpfs = await TmpfsMount.mount(join(root, 'proc'), PROC_FILESYSTEM_BYTES).catch(() => undefined);
     let filesystem: DataFilesystem | undefined;
-    let unavailable: string | undefined;
     try {
       for (const sub of ['proc/1', 'sys', 'udev', 'rootfs']) await mkdir(join(root, sub), { recursive: true });
-      filesystem = await DataFilesystem.mount(join(root, 'rootfs', DATA_MOUNTPOINT), DATA_FILESYSTEM_BYTES);
-    } catch (error) {
-      unavailable = `the simulated host has no data filesystem: ${describeError(error)}`;
-    }
-    const host = new SimulatedHost(root, memoryBytes, cpus, filesystem, unavailable, procTmpfs);
-    try {
+      let unavailable: string | undefined;
+      try {
+        filesystem = await DataFilesystem.mount(join(root, 'rootfs', DATA_MOUNTPOINT), DATA_FILESYSTEM_BYTES);
+      } catch (error) {
+        unavailable = `the simulated host has no data filesystem: ${describeError(error)}`;
+      }
+      const host = new SimulatedHost(root, memoryBytes, cpus, filesystem, unavailable, procTmpfs);
       await writeFile(join(root, 'proc/1/mounts'), filesystem ? procMounts(DATA_MOUNTPOINT) : '');
       await writeFile(join(root, 'udev', udevDiskRecordName()), udevDiskRecord());
       await host.#tick();
+      host.#schedule(TICK_MS);
+      return host;
     } catch (error) {
-      await filesystem?.unmount();
-      await procTmpfs?.unmount();
+      // The first failure is the one to report; a mount left by a failed unmount goes at exit.
+      await Promise.allSettled([filesystem?.unmount(), procTmpfs?.unmount()]);
       throw error;
     }
-    host.#schedule(TICK_MS);
-    return host;
   }
 
   /**
@@ -194,13 +194,16 @@ export class SimulatedHost implements AsyncDisposable {
     this.#lastTickAt = now;
     const conditions = this.#model.next(this.#faults, elapsedSeconds);
     this.#activity.advance(conditions, elapsedSeconds);
-    await Promise.all([
+    // Every write settles before the tick does, failed or not: stop() may remove the directory next.
+    const writes = await Promise.allSettled([
       this.#publish('stat', procStat(this.#activity)),
       this.#publish('meminfo', procMeminfo(this.memoryBytes, conditions.memoryUsedPercent)),
       this.#publish('loadavg', procLoadavg(this.#activity)),
       this.#publish('diskstats', procDiskstats(this.#activity.disk)),
       this.filesystem?.fillTo(conditions.diskFillPercent),
     ]);
+    const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Rewrites one procfs file when its text changed: meminfo, for one, stays the same until a memory fault. */

@@ -42,7 +42,7 @@ function gateProblems(gate: GateResult): string[] {
   return problems;
 }
 
-/** Drills run again because the machine interfered, and what it did to the last attempts: shown only when there is any. */
+/** What the machine may have done to each drill, the attempts run again for it, and why a drill was not: shown only when there is any. */
 function machineNotes(run: RunResult): string {
   const notes = run.scenarios.flatMap((s) => [
     ...(s.voidAttempts ?? []).map((v, i, all) => {
