@@ -73,9 +73,10 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
   for (const host of system.hosts) {
     const dir = path.join(ctx.runDir, `host-${host.name}`);
     mkdirSync(dir);
-    const simulated = await SimulatedHost.create(dir, { cpus: host.cpus, memoryBytes: host.memoryBytes });
-    ctx.onStop(() => simulated.stop());
-    hosts.set(host.name, simulated);
+    // Registered before it exists: a stop that comes while it mounts waits for it, then unmounts.
+    const creating = SimulatedHost.create(dir, { cpus: host.cpus, memoryBytes: host.memoryBytes });
+    ctx.onStop(async () => (await creating.catch(() => undefined))?.stop());
+    hosts.set(host.name, await creating);
   }
 
   // Ports first, so that proxies can point at services that are not up yet.
