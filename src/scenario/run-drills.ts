@@ -9,7 +9,7 @@ import type { PoolSummary, RunResult, ScenarioResult, VoidAttempt } from '../rep
 import { providerFor } from '../stack/stack-providers.ts';
 import { currentMachine, drillCost, estimatedStackCost, fitStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
-import { machineBudget, startBudget } from '../stack/machine-budget.ts';
+import { MEASURED_CLAIMS_CAP, machineBudget, startBudget } from '../stack/machine-budget.ts';
 import { machineLoad } from '../stack/machine-load.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
@@ -298,7 +298,8 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         }
       },
     })),
-    { capacity: options.jobs ?? 1, signal: options.signal },
+    // Without --jobs the machine ledger decides what fits (measured shares may add up past 1 there).
+    { capacity: options.jobs ?? MEASURED_CLAIMS_CAP, signal: options.signal },
   ).finally(() => clearTimeout(roomNotice));
   const scenarios = results.filter((r): r is ScenarioResult => r !== undefined);
   const reference = compiled.get(selected[0]!.scenario.system)!;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MachineBudget, YOUNG_CLAIM_MS, type LoadProbe } from './machine-budget.ts';
+import { MachineBudget, MEASURED_CLAIMS_CAP, YOUNG_CLAIM_MS, type LoadProbe } from './machine-budget.ts';
 
 let root: string;
 let dir: string;
@@ -169,6 +169,40 @@ setInterval(() => {}, 1000);`;
       ageClaims();
       claims.push(await fourth);
       for (const c of claims) c.release();
+    });
+
+    it('lets measured shares add up past the machine while the load leaves room, up to MEASURED_CLAIMS_CAP; an estimate, or a ledger blind to the load, stops at 1', async () => {
+      expect(MEASURED_CLAIMS_CAP).toBeGreaterThan(1.1);
+      expect(MEASURED_CLAIMS_CAP).toBeLessThan(1.3);
+      at.ms = Date.now();
+      const budget = budgetWith(1001, () => 0.3); // the running stacks, past their start, use less than their shares
+      const claims = [await budget.claim(0.6)];
+      ageClaims();
+      const estimate = budget.claim(0.5); // 1.1 held: past the machine
+      expect(await settled(estimate)).toBe(false);
+      const blind = new MachineBudget({ dir, pid: 1002, isAlive: () => true }).claim(0.5, { measuredHere: true }); // no load to go by
+      expect(await settled(blind)).toBe(false);
+      const measured = budget.claim(0.5, { measuredHere: true }); // 1.1 held, and 0.3 busy + 0.5 leaves room
+      expect(await settled(measured)).toBe(true);
+      claims.push(await measured);
+      ageClaims();
+      const pastCap = budget.claim(0.2, { measuredHere: true }); // 1.3 held: past the cap, however idle the machine
+      expect(await settled(pastCap)).toBe(false);
+      for (const c of claims) c.release();
+      await Promise.all([estimate, blind, pastCap].map(async (waiting) => (await waiting).release()));
+    });
+
+    it('holds measured shares past the machine to the load: no room in it, no claim', async () => {
+      at.ms = Date.now();
+      let busy = 0.7;
+      const budget = budgetWith(1001, () => busy);
+      const first = await budget.claim(0.7);
+      ageClaims();
+      const second = budget.claim(0.4, { measuredHere: true }); // 1.1 held is allowed, but 0.7 busy + 0.4 is not
+      expect(await settled(second)).toBe(false);
+      busy = 0.5;
+      (await second).release();
+      first.release();
     });
 
     it('counts a renewed claim as young again: its stack starts only now', async () => {
