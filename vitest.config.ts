@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { LongestFirst } from './verify/longest-first.ts';
+import { TimelineReporter } from './verify/timeline-reporter.ts';
 
 // The files that drive whole firedrill runs hard (Ctrl-C and SIGKILL in every phase, every kind
 // of bad input) take most of 2 cores each, and those whose drills run in containers (whose
@@ -20,7 +21,8 @@ export default defineConfig({
   test: {
     setupFiles: ['verify/setup.ts'],
     sequence: { sequencer: LongestFirst },
-    reporters: ['default'],
+    // After the summary, when each file ran: where the suite's wall time goes.
+    reporters: ['default', new TimelineReporter()],
     projects: [
       // Unit tests and the verify files that read the gates or wait on a stack of their own run
       // three at a time: their stacks mostly wait on Prometheus' clock, not on the CPU.

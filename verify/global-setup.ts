@@ -57,6 +57,7 @@ const STOP_GRACE_MS = 60_000;
 
 /** Runs a command to its end; anything but exit 0 or 1 (a gate verdict), or no end by the deadline, fails the suite with the command's last lines. */
 function run(what: string, args: string[], cwd = process.cwd()): Promise<CommandOutcome> {
+  const startedAt = Date.now();
   const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let overdue = false;
   const deadline = setTimeout(() => {
@@ -71,7 +72,9 @@ function run(what: string, args: string[], cwd = process.cwd()): Promise<Command
     child.once('error', reject);
     const end = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(deadline);
-      running.delete(child);
+      if (!running.delete(child)) return; // ended already, by 'close' or by 'exit' and the grace
+      // Where the setup's minutes go, in the suite's log (its timeline starts after the setup).
+      process.stderr.write(`global setup: ${what} ended (${code ?? signal}) after ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
       if (overdue) reject(new Error(`${what} was still running after ${COMMAND_DEADLINE_MS / 60_000} minutes and was stopped (${code ?? signal}); last output:\n${tail}`));
       else if (code === 0 || code === 1) resolve({ code, stderrTail: tail });
       else reject(new Error(`${what} exited ${code ?? signal}; last output:\n${tail}`));
