@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MachineBudget, MEASURED_CLAIMS_CAP, YOUNG_CLAIM_MS, type LoadProbe } from './machine-budget.ts';
+import { MachineBudget, MEASURED_CLAIMS_CAP, WAITED_LONG_MS, YOUNG_CLAIM_MS, type LoadProbe } from './machine-budget.ts';
 
 let root: string;
 let dir: string;
@@ -121,6 +121,74 @@ setInterval(() => {}, 1000);`;
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  describe('a claim that has waited long', () => {
+    const at = { ms: 0 };
+    const clock = () => at.ms;
+    const waitMarks = () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('wait-')) : []);
+
+    it('lets lighter claims use room it cannot at first, and none, of any process, once it has waited WAITED_LONG_MS', async () => {
+      at.ms = Date.now();
+      const a = new MachineBudget({ dir, pid: 1001, isAlive: () => true, now: clock });
+      const b = new MachineBudget({ dir, pid: 1002, isAlive: () => true, now: clock });
+      const running = await a.claim(0.7);
+      const heavy = b.claim(0.5); // 1.2: waits
+      expect(await settled(heavy)).toBe(false);
+      expect(waitMarks()).toEqual([expect.stringMatching(/^wait-1002-\d+-\d+$/)]);
+      const light = await a.claim(0.2); // the heavy one has not waited long: 0.9 held
+      at.ms += WAITED_LONG_MS;
+      const lighter = a.claim(0.05); // 0.95 would fit, but the heavy one goes first now
+      expect(await settled(lighter)).toBe(false);
+      running.release(); // 0.2 + 0.5: room for the heavy one, then 0.05 more
+      const granted = await heavy;
+      (await lighter).release();
+      expect(waitMarks()).toEqual([]);
+      granted.release();
+      light.release();
+      expect(existsSync(dir)).toBe(false);
+    });
+
+    it('holds nobody back once its mark is not renewed (a stopped process), and its mark goes with a process that is gone', async () => {
+      mkdirSync(dir);
+      at.ms = Date.now();
+      const since = at.ms - 60_000;
+      const stopped = path.join(dir, `wait-4343-0-${since}`);
+      writeFileSync(stopped, '');
+      writeFileSync(path.join(dir, `wait-4242-0-${since}`), '');
+      const budget = new MachineBudget({ dir, pid: 1001, isAlive: (pid) => pid !== 4242, now: clock });
+      const held = budget.claim(0.5); // 4343 has waited a minute and renewed its mark just now: it goes first
+      expect(await settled(held)).toBe(false);
+      expect(waitMarks().sort()).toEqual([`wait-1001-0-${at.ms}`, `wait-4343-0-${since}`]);
+      const old = new Date(at.ms - 10_000);
+      utimesSync(stopped, old, old); // not renewed for 10 s: 4343 is stopped
+      (await held).release();
+      expect(waitMarks()).toEqual([`wait-4343-0-${since}`]);
+    });
+
+    it('removes its mark when its wait is aborted, and when its process exits waiting', async () => {
+      at.ms = Date.now();
+      // This process's own pid: the script's process sees it alive.
+      const holder = await new MachineBudget({ dir, now: clock }).claim(1);
+      const abort = new AbortController();
+      const waiting = new MachineBudget({ dir, pid: 1002, isAlive: () => true, now: clock }).claim(0.5, { signal: abort.signal });
+      expect(await settled(waiting)).toBe(false);
+      expect(waitMarks()).toHaveLength(1);
+      abort.abort(new Error('interrupted'));
+      await expect(waiting).rejects.toThrow('interrupted');
+      expect(waitMarks()).toEqual([]);
+      const script = `import { readdirSync } from 'node:fs';
+import { MachineBudget } from ${JSON.stringify(path.resolve('src/stack/machine-budget.ts'))};
+void new MachineBudget({ dir: ${JSON.stringify(dir)} }).claim(0.5);
+setTimeout(() => {
+  process.stdout.write(String(readdirSync(${JSON.stringify(dir)}).filter((f) => f.startsWith('wait-')).length));
+  process.exit(0);
+}, 300);`;
+      const { code, stdout, stderr } = await runScript(script);
+      expect({ code, stderr, marksWhileWaiting: stdout }).toEqual({ code: 0, stderr: '', marksWhileWaiting: '1' });
+      expect(waitMarks()).toEqual([]);
+      holder.release();
+    });
   });
 
   describe('with the machine\'s measured load', () => {

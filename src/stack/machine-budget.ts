@@ -46,6 +46,17 @@ export const YOUNG_CLAIMS_CAP = 0.5;
  */
 export const MEASURED_CLAIMS_CAP = 1.25;
 
+/**
+ * A claim that has waited this long for room goes first: newer claims, of every run, wait until
+ * it has its room. Waiting claims read the ledger every RETRY_MS and the first to fit wins, so a
+ * heavy stack lost to lighter ones each time room opened (seen in CI: the mutation gate's longest
+ * drill, first in its pool's order, started 293 s into the gate, ran twice, and ended it alone
+ * with the machine 90% idle). Until then lighter claims may pass it, filling room it cannot use.
+ */
+export const WAITED_LONG_MS = 3_000;
+/** A waiting claim renews its mark every time it reads the ledger; one not renewed for this long is a stopped process's, and holds nobody back. */
+const STALE_WAIT_MS = 5_000;
+
 /** The machine's measured busy CPU in shares (1 = the pool budget's cores), 'unknown' while it cannot tell yet, undefined where it never can. */
 export type LoadProbe = () => number | 'unknown' | undefined;
 
@@ -88,6 +99,18 @@ interface Claim {
 function parseClaim(file: string): Claim | undefined {
   const match = /^(\d+)-(\d+)-(\d+)$/.exec(file);
   return match ? { file, pid: Number(match[1]), share: Number(match[3]) / 1e6 } : undefined;
+}
+
+/** A claim waiting for room: `wait-<pid>-<seq>-<when it began waiting, ms>` (a name the claims' pattern never matches). */
+interface Waiter {
+  readonly file: string;
+  readonly pid: number;
+  readonly sinceMs: number;
+}
+
+function parseWaiter(file: string): Waiter | undefined {
+  const match = /^wait-(\d+)-(\d+)-(\d+)$/.exec(file);
+  return match ? { file, pid: Number(match[1]), sinceMs: Number(match[3]) } : undefined;
 }
 
 /** This process's claims, in every ledger: removed on every exit path. */
@@ -133,21 +156,50 @@ export class MachineBudget {
   async claim(share: number, { signal, measuredHere = false }: ClaimOptions = {}): Promise<BudgetClaim> {
     if (!(share > 0)) throw new RangeError(`a claim needs a share above 0, got ${share}`);
     const millionths = Math.max(1, Math.round(share * 1e6));
-    for (;;) {
-      signal?.throwIfAborted();
-      const file = await this.#withLock(() => {
-        if (!this.#fits(millionths / 1e6, measuredHere)) return undefined;
-        const name = `${this.#pid}-${this.#seq++}-${millionths}`;
-        writeClaimFile(this.#dir, name);
-        return name;
-      }, signal);
-      if (file !== undefined) return this.#held(file);
-      await pause(RETRY_MS, signal);
+    // Written when the claim first finds no room, renewed at every read, removed once it has room.
+    let waiting: string | undefined;
+    const stopWaiting = () => {
+      if (waiting === undefined) return;
+      heldClaims.delete(path.join(this.#dir, waiting));
+      unlinkQuietly(path.join(this.#dir, waiting));
+      waiting = undefined;
+    };
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const file = await this.#withLock(() => {
+          if (!this.#fits(millionths / 1e6, measuredHere, waiting)) {
+            if (waiting === undefined) {
+              waiting = `wait-${this.#pid}-${this.#seq++}-${Math.round(this.#now())}`;
+              heldClaims.add(path.join(this.#dir, waiting));
+              onProcessExit(releaseAllClaimsNow);
+              writeClaimFile(this.#dir, waiting);
+            }
+            this.#touch(waiting);
+            return undefined;
+          }
+          const name = `${this.#pid}-${this.#seq++}-${millionths}`;
+          writeClaimFile(this.#dir, name);
+          // In the same step: no claim may see this one as still waiting once it holds its room.
+          stopWaiting();
+          return name;
+        }, signal);
+        if (file !== undefined) return this.#held(file);
+        await pause(RETRY_MS, signal);
+      }
+    } finally {
+      stopWaiting();
+      removeIfEmpty(this.#dir);
     }
   }
 
-  #fits(share: number, measuredHere: boolean): boolean {
-    const live = this.#liveClaims();
+  /**
+   * Whether a claim of `share` has room now. `waiting` names the asking claim's own mark, if it
+   * has waited already: another claim that has waited longer, WAITED_LONG_MS at least, goes first.
+   */
+  #fits(share: number, measuredHere: boolean, waiting: string | undefined): boolean {
+    const { claims: live, waiters } = this.#read();
+    if (this.#someoneWaitedLonger(waiters, waiting)) return false;
     if (live.length === 0) return true;
     const held = live.reduce((sum, c) => sum + c.share, 0);
     if (held + share > MEASURED_CLAIMS_CAP + 1e-9) return false;
@@ -173,11 +225,7 @@ export class MachineBudget {
       heldClaims.delete(claimPath);
       unlinkQuietly(claimPath);
       // The last claim out takes the ledger's directory with it; a claim being written recreates it.
-      try {
-        rmdirSync(this.#dir);
-      } catch {
-        // not empty, or gone already
-      }
+      removeIfEmpty(this.#dir);
     };
     const renew = () => {
       if (released) return;
@@ -191,22 +239,55 @@ export class MachineBudget {
     return { release, renew, [Symbol.dispose]: release };
   }
 
+  /** Whether a live claim other than `mine` began waiting before it (or before now, for a new claim) and has waited WAITED_LONG_MS. */
+  #someoneWaitedLonger(waiters: readonly Waiter[], mine: string | undefined): boolean {
+    const now = this.#now();
+    const since = mine === undefined ? now : (parseWaiter(mine)?.sinceMs ?? now);
+    for (const waiter of waiters) {
+      if (waiter.file === mine || now - waiter.sinceMs < WAITED_LONG_MS) continue;
+      const ahead = waiter.sinceMs < since || (waiter.sinceMs === since && waiter.file < (mine ?? ''));
+      // A mark not renewed lately is a stopped process's (Ctrl-Z): it does not hold the machine's runs back.
+      if (ahead && now - (modifiedAtMs(path.join(this.#dir, waiter.file)) ?? 0) < STALE_WAIT_MS) return true;
+    }
+    return false;
+  }
+
+  /** Marks a waiting claim as still waiting, by this budget's clock. */
+  #touch(file: string): void {
+    const now = new Date(this.#now());
+    try {
+      utimesSync(path.join(this.#dir, file), now, now);
+    } catch {
+      // its directory was removed by the last release, and the mark with it: write it again
+      writeClaimFile(this.#dir, file);
+      utimesSync(path.join(this.#dir, file), now, now);
+    }
+  }
+
   #liveClaims(): Claim[] {
+    return this.#read().claims;
+  }
+
+  /** The ledger's live claims and waiting marks; what a process that is gone left there is removed (it was killed outright). */
+  #read(): { claims: Claim[]; waiters: Waiter[] } {
     let files: string[];
     try {
       files = readdirSync(this.#dir);
     } catch {
-      return [];
+      return { claims: [], waiters: [] };
     }
-    const live: Claim[] = [];
+    const claims: Claim[] = [];
+    const waiters: Waiter[] = [];
     for (const file of files) {
-      const claim = parseClaim(file);
-      if (!claim) continue;
-      if (claim.pid === this.#pid || this.#isAlive(claim.pid)) live.push(claim);
-      else unlinkQuietly(path.join(this.#dir, file)); // left by a process that was killed outright
+      const entry = parseClaim(file) ?? parseWaiter(file);
+      if (!entry) continue;
+      if (entry.pid !== this.#pid && !this.#isAlive(entry.pid)) unlinkQuietly(path.join(this.#dir, file));
+      else if ('share' in entry) claims.push(entry);
+      else waiters.push(entry);
     }
-    return live;
+    return { claims, waiters };
   }
+
 
   async #withLock<T>(work: () => T, signal?: AbortSignal): Promise<T> {
     for (;;) {
@@ -270,6 +351,14 @@ function modifiedAtMs(file: string): number | undefined {
 function lockAgeMs(lock: string): number {
   const at = modifiedAtMs(lock);
   return at === undefined ? 0 : Date.now() - at;
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty, or gone already
+  }
 }
 
 function unlinkQuietly(file: string): void {
