@@ -288,7 +288,6 @@ export class MachineBudget {
     return { claims, waiters };
   }
 
-
   async #withLock<T>(work: () => T, signal?: AbortSignal): Promise<T> {
     for (;;) {
       signal?.throwIfAborted();
