@@ -149,6 +149,30 @@ setInterval(() => {}, 1000);`;
       expect(existsSync(dir)).toBe(false);
     });
 
+    it('lets runs take turns: a run\'s next claim waits from when its earlier one got in, however many it has waiting', async () => {
+      at.ms = Date.now();
+      const budget = (pid: number) => new MachineBudget({ dir, pid, isAlive: () => true, now: clock });
+      const holder = budget(1003);
+      const holds = [await holder.claim(0.35), await holder.claim(0.35), await holder.claim(0.3)];
+      const a = budget(1001);
+      const fromA = [a.claim(0.3), a.claim(0.3), a.claim(0.3)];
+      expect(await settled(fromA[0]!)).toBe(false);
+      expect(waitMarks()).toEqual([expect.stringMatching(/^wait-1001-/)]); // one mark per run: its oldest claim's
+      at.ms += 1_000;
+      const fromB = budget(1002).claim(0.3);
+      expect(await settled(fromB)).toBe(false);
+      at.ms += WAITED_LONG_MS;
+      holds[0]!.release(); // room for one: A's oldest, waiting longest
+      const granted = [await fromA[0]!];
+      holds[1]!.release(); // room for one more: B's, not A's next, which waits only from now
+      granted.push(await fromB);
+      expect(await settled(fromA[1]!)).toBe(false);
+      holds[2]!.release();
+      for (const c of granted) c.release();
+      await Promise.all(fromA.slice(1).map(async (waiting) => (await waiting).release()));
+      expect(existsSync(dir)).toBe(false);
+    });
+
     it('holds nobody back once its mark is not renewed (a stopped process), and its mark goes with a process that is gone', async () => {
       mkdirSync(dir);
       at.ms = Date.now();

@@ -47,11 +47,15 @@ export const YOUNG_CLAIMS_CAP = 0.5;
 export const MEASURED_CLAIMS_CAP = 1.25;
 
 /**
- * A claim that has waited this long for room goes first: newer claims, of every run, wait until
- * it has its room. Waiting claims read the ledger every RETRY_MS and the first to fit wins, so a
- * heavy stack lost to lighter ones each time room opened (seen in CI: the mutation gate's longest
- * drill, first in its pool's order, started 293 s into the gate, ran twice, and ended it alone
- * with the machine 90% idle). Until then lighter claims may pass it, filling room it cannot use.
+ * A run's oldest waiting claim that has waited this long for room goes first: newer claims, of
+ * every run, wait until it has its room. Waiting claims read the ledger every RETRY_MS and the
+ * first to fit wins, so a heavy stack lost to lighter ones each time room opened (seen in CI: the
+ * mutation gate's longest drill, first in its pool's order, started 293 s into the gate, ran
+ * twice, and ended it alone with the machine 90% idle). Until then lighter claims may pass it,
+ * filling room it cannot use. A run's next claim waits from when it becomes the run's oldest, so
+ * runs take turns: ordered by when each claim began, a gate with a dozen light claims waiting at
+ * once went first a dozen times (measured: the fixtures' gate beside the mutation gate got its
+ * first stack after 3 min 49 s).
  */
 export const WAITED_LONG_MS = 3_000;
 /** A waiting claim renews its mark every time it reads the ledger; one not renewed for this long is a stopped process's, and holds nobody back. */
@@ -138,6 +142,8 @@ export class MachineBudget {
   readonly #load: LoadProbe | undefined;
   readonly #now: () => number;
   #seq = 0;
+  /** This process's claims waiting for room, oldest first (see claim). */
+  readonly #waiting: object[] = [];
 
   constructor(options: MachineBudgetOptions = {}) {
     this.#dir = options.dir ?? defaultBudgetDir();
@@ -156,26 +162,32 @@ export class MachineBudget {
   async claim(share: number, { signal, measuredHere = false }: ClaimOptions = {}): Promise<BudgetClaim> {
     if (!(share > 0)) throw new RangeError(`a claim needs a share above 0, got ${share}`);
     const millionths = Math.max(1, Math.round(share * 1e6));
-    // Written when the claim first finds no room, renewed at every read, removed once it has room.
-    let waiting: string | undefined;
+    // This process's claims that found no room, oldest first. Only the oldest marks the ledger, from
+    // when it became the oldest: the runs' oldest waiting claims take turns, whatever how many
+    // claims each run has waiting (a pool of light stacks waits with a dozen at once).
+    const me = {};
+    let mark: string | undefined;
     const stopWaiting = () => {
-      if (waiting === undefined) return;
-      heldClaims.delete(path.join(this.#dir, waiting));
-      unlinkQuietly(path.join(this.#dir, waiting));
-      waiting = undefined;
+      const at = this.#waiting.indexOf(me);
+      if (at !== -1) this.#waiting.splice(at, 1);
+      if (mark === undefined) return;
+      heldClaims.delete(path.join(this.#dir, mark));
+      unlinkQuietly(path.join(this.#dir, mark));
+      mark = undefined;
     };
     try {
       for (;;) {
         signal?.throwIfAborted();
         const file = await this.#withLock(() => {
-          if (!this.#fits(millionths / 1e6, measuredHere, waiting)) {
-            if (waiting === undefined) {
-              waiting = `wait-${this.#pid}-${this.#seq++}-${Math.round(this.#now())}`;
-              heldClaims.add(path.join(this.#dir, waiting));
+          if (!this.#fits(millionths / 1e6, measuredHere, mark)) {
+            if (!this.#waiting.includes(me)) this.#waiting.push(me);
+            if (mark === undefined && this.#waiting[0] === me) {
+              mark = `wait-${this.#pid}-${this.#seq++}-${Math.round(this.#now())}`;
+              heldClaims.add(path.join(this.#dir, mark));
               onProcessExit(releaseAllClaimsNow);
-              writeClaimFile(this.#dir, waiting);
+              writeClaimFile(this.#dir, mark);
             }
-            this.#touch(waiting);
+            if (mark !== undefined) this.#touch(mark);
             return undefined;
           }
           const name = `${this.#pid}-${this.#seq++}-${millionths}`;
