@@ -3,15 +3,13 @@ import { LongestFirst } from './verify/longest-first.ts';
 import { TimelineReporter } from './verify/timeline-reporter.ts';
 
 // The files that drive whole firedrill runs hard (Ctrl-C and SIGKILL in every phase, every kind
-// of bad input) take most of 2 cores each, and those whose drills run in containers (whose
-// services start in containers and are scraped every 375 ms) lose their timing beside them (seen
-// in CI at load 10: probes flapping, detection bounds missed): they run one at a time, after
-// everything else.
+// of bad input) take most of 2 cores each, and a drill in containers (its services start in
+// containers and are scraped every 375 ms) loses its timing beside them (seen in CI at load 10:
+// probes flapping, detection bounds missed): they run one at a time, after everything else. The
+// gates of the projects in containers (Bot-Core, the compose shop) run in the global setup.
 const ALONE = [
   'verify/reliability.test.ts',
   'verify/outside-bad-input.test.ts',
-  'verify/botcore.test.ts',
-  'verify/compose-shop.test.ts',
   'verify/containers-cli.test.ts',
   // populate writes days of history with both cores, and times its recording by the scrape interval
   'verify/populate.test.ts',
