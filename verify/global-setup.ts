@@ -69,8 +69,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
     await firedrill('firedrill merge', ['merge', ...shardFiles, '--junit', file('merged.xml')], file('merged.json'), { cwd: PYTHON_SHOP });
     // Everything in containers, after the others: beside the gates above, containers stacks once
     // took the load to 20 (seen in CI: THE_BOT's healthy p95 above 1 s). Beside each other, their
-    // claims share the machine through the ledger as the native gates' do (measured: no drill
-    // void, every timing exact, the phase 487 s where one after the other took 621 s in CI).
+    // claims share the machine through the ledger as the native gates' do (in CI: the phase took
+    // 505 s, where the containers gate alone then Bot-Core's and the shop's files took 621 s).
     const containers = ['--stack', 'containers', '--engine', 'builtin'];
     const [containersGateRun, botcoreGate, botcoreBrokenRun, composeShopSound, composeShopBrokenGate] = await Promise.all([
       gate('firedrill gate --stack containers', file('containers-gate.json'), process.cwd(), ['--stack', 'containers']),
