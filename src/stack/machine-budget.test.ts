@@ -79,6 +79,26 @@ describe('MachineBudget', () => {
     held.release();
   });
 
+  it('reads the ledger once per retry for all of a process\'s waiting claims, and grants them in order as room opens', async () => {
+    const holder = await new MachineBudget({ dir, pid: 1003, isAlive: () => true }).claim(0.9);
+    let readsOfHolder = 0;
+    const budget = new MachineBudget({ dir, pid: 1001, isAlive: (pid) => (pid === 1003 && readsOfHolder++, true) });
+    const waiting = Array.from({ length: 10 }, () => budget.claim(0.2));
+    expect(await settled(waiting[0]!)).toBe(false);
+    // About four reads in 350 ms (one pass each RETRY_MS); a read per claim would be about forty.
+    expect(readsOfHolder).toBeGreaterThan(0);
+    expect(readsOfHolder).toBeLessThanOrEqual(8);
+    holder.release();
+    const granted = await Promise.all(waiting.slice(0, 5));
+    expect(budget.held()).toBeCloseTo(1);
+    expect(await settled(waiting[5]!)).toBe(false);
+    granted[0]!.release();
+    (await waiting[5]!).release();
+    for (const claim of granted.slice(1)) claim.release();
+    await Promise.all(waiting.slice(6).map(async (claim) => (await claim).release()));
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('survives processes claiming and releasing at once: the last one out removing the directory does not break a claim being written', async () => {
     // A release removes the ledger's directory once it is empty, outside the lock; a claim in
     // another process may have just created it. Seen in CI: ENOENT writing the claim file.

@@ -112,6 +112,23 @@ interface Waiter {
   readonly sinceMs: number;
 }
 
+/** A claim of this process waiting for its room; `mark` is its file in the ledger while it is the process's oldest. */
+interface Request {
+  readonly millionths: number;
+  readonly measuredHere: boolean;
+  mark?: string;
+  resolve(file: string): void;
+  reject(error: unknown): void;
+  /** Stops listening to the claim's signal. */
+  settle(): void;
+}
+
+/** What one pass reads of the ledger, and adds to it as it grants claims. */
+interface Ledger {
+  readonly claims: { share: number; young: boolean }[];
+  waiters: readonly Waiter[];
+}
+
 function parseWaiter(file: string): Waiter | undefined {
   const match = /^wait-(\d+)-(\d+)-(\d+)$/.exec(file);
   return match ? { file, pid: Number(match[1]), sinceMs: Number(match[3]) } : undefined;
@@ -142,8 +159,10 @@ export class MachineBudget {
   readonly #load: LoadProbe | undefined;
   readonly #now: () => number;
   #seq = 0;
-  /** This process's claims waiting for room, oldest first (see claim). */
-  readonly #waiting: object[] = [];
+  /** This process's claims waiting for room, oldest first. */
+  readonly #queue: Request[] = [];
+  #serving = false;
+  #wakeServer: (() => void) | undefined;
 
   constructor(options: MachineBudgetOptions = {}) {
     this.#dir = options.dir ?? defaultBudgetDir();
@@ -161,69 +180,139 @@ export class MachineBudget {
 
   async claim(share: number, { signal, measuredHere = false }: ClaimOptions = {}): Promise<BudgetClaim> {
     if (!(share > 0)) throw new RangeError(`a claim needs a share above 0, got ${share}`);
-    const millionths = Math.max(1, Math.round(share * 1e6));
-    // This process's claims that found no room, oldest first. Only the oldest marks the ledger, from
-    // when it became the oldest: the runs' oldest waiting claims take turns, whatever how many
-    // claims each run has waiting (a pool of light stacks waits with a dozen at once).
-    const me = {};
-    let mark: string | undefined;
-    const stopWaiting = () => {
-      const at = this.#waiting.indexOf(me);
-      if (at !== -1) this.#waiting.splice(at, 1);
-      if (mark === undefined) return;
-      heldClaims.delete(path.join(this.#dir, mark));
-      unlinkQuietly(path.join(this.#dir, mark));
-      mark = undefined;
-    };
-    try {
-      for (;;) {
-        signal?.throwIfAborted();
-        const file = await this.#withLock(() => {
-          if (!this.#fits(millionths / 1e6, measuredHere, mark)) {
-            if (!this.#waiting.includes(me)) this.#waiting.push(me);
-            if (mark === undefined && this.#waiting[0] === me) {
-              mark = `wait-${this.#pid}-${this.#seq++}-${Math.round(this.#now())}`;
-              heldClaims.add(path.join(this.#dir, mark));
-              onProcessExit(releaseAllClaimsNow);
-              writeClaimFile(this.#dir, mark);
-            }
-            if (mark !== undefined) this.#touch(mark);
-            return undefined;
-          }
-          const name = `${this.#pid}-${this.#seq++}-${millionths}`;
-          writeClaimFile(this.#dir, name);
-          // In the same step: no claim may see this one as still waiting once it holds its room.
-          stopWaiting();
-          return name;
-        }, signal);
-        if (file !== undefined) return this.#held(file);
-        await pause(RETRY_MS, signal);
+    signal?.throwIfAborted();
+    const file = await new Promise<string>((resolve, reject) => {
+      const request: Request = { millionths: Math.max(1, Math.round(share * 1e6)), measuredHere, resolve, reject, settle: () => {} };
+      if (signal) {
+        const onAbort = () => {
+          this.#drop(request);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        request.settle = () => signal.removeEventListener('abort', onAbort);
       }
-    } finally {
-      stopWaiting();
-      removeIfEmpty(this.#dir);
-    }
+      this.#queue.push(request);
+      this.#wakeServer?.();
+      void this.#serve();
+    });
+    return this.#held(file);
   }
 
   /**
-   * Whether a claim of `share` has room now. `waiting` names the asking claim's own mark, if it
-   * has waited already: another claim that has waited longer, WAITED_LONG_MS at least, goes first.
+   * Reads the ledger for this process's waiting claims, oldest first, until none waits: one lock
+   * and one read of the ledger per RETRY_MS, whatever how many wait (a pool of light stacks waits
+   * with a dozen at once; each reading the ledger on its own took the lock over a hundred times a
+   * second, and its directory's mkdir and rmdir held the main thread seconds in a gate).
    */
-  #fits(share: number, measuredHere: boolean, waiting: string | undefined): boolean {
-    const { claims: live, waiters } = this.#read();
-    if (this.#someoneWaitedLonger(waiters, waiting)) return false;
-    if (live.length === 0) return true;
-    const held = live.reduce((sum, c) => sum + c.share, 0);
+  async #serve(): Promise<void> {
+    if (this.#serving) return;
+    this.#serving = true;
+    try {
+      while (this.#queue.length > 0) {
+        try {
+          await this.#withLock(() => this.#grantWhatFits());
+        } catch (error) {
+          for (const request of this.#queue.splice(0)) {
+            this.#forgetMark(request);
+            request.settle();
+            request.reject(error);
+          }
+          removeIfEmpty(this.#dir);
+          return;
+        }
+        if (this.#queue.length === 0) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(wake, RETRY_MS);
+          function wake() {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.#wakeServer = wake;
+        });
+        this.#wakeServer = undefined;
+      }
+    } finally {
+      this.#serving = false;
+    }
+  }
+
+  /** One pass over the waiting claims, in the lock: each that fits, counting those granted before it in this pass, gets its room. */
+  #grantWhatFits(): void {
+    const ledger = this.#snapshot();
+    let busy: ReturnType<LoadProbe> | null = null;
+    const load = () => (busy === null ? (busy = this.#load?.()) : busy);
+    for (const request of [...this.#queue]) {
+      if (!this.#fits(request, ledger, load)) continue;
+      const name = `${this.#pid}-${this.#seq++}-${request.millionths}`;
+      writeClaimFile(this.#dir, name);
+      heldClaims.add(path.join(this.#dir, name));
+      onProcessExit(releaseAllClaimsNow);
+      ledger.claims.push({ share: request.millionths / 1e6, young: true });
+      // In the same step: no claim may see this one as still waiting once it holds its room.
+      ledger.waiters = ledger.waiters.filter((w) => w.file !== request.mark);
+      this.#queue.splice(this.#queue.indexOf(request), 1);
+      this.#forgetMark(request);
+      request.settle();
+      request.resolve(name);
+    }
+    // Only this process's oldest waiting claim marks the ledger, from when it became the oldest:
+    // the runs' oldest waiting claims take turns, whatever how many claims each run has waiting.
+    const oldest = this.#queue[0];
+    if (oldest === undefined) return;
+    if (oldest.mark === undefined) {
+      oldest.mark = `wait-${this.#pid}-${this.#seq++}-${Math.round(this.#now())}`;
+      heldClaims.add(path.join(this.#dir, oldest.mark));
+      onProcessExit(releaseAllClaimsNow);
+      writeClaimFile(this.#dir, oldest.mark);
+    }
+    this.#touch(oldest.mark);
+  }
+
+  /** A claim that stopped waiting (aborted) leaves the queue, and takes its mark with it. */
+  #drop(request: Request): void {
+    const at = this.#queue.indexOf(request);
+    if (at !== -1) this.#queue.splice(at, 1);
+    this.#forgetMark(request);
+    removeIfEmpty(this.#dir);
+  }
+
+  #forgetMark(request: Request): void {
+    if (request.mark === undefined) return;
+    heldClaims.delete(path.join(this.#dir, request.mark));
+    unlinkQuietly(path.join(this.#dir, request.mark));
+    request.mark = undefined;
+  }
+
+  /**
+   * Whether `request` has room in `ledger` now. Another claim's mark that has waited longer,
+   * WAITED_LONG_MS at least, goes first.
+   */
+  #fits(request: Request, ledger: Ledger, load: () => ReturnType<LoadProbe>): boolean {
+    const share = request.millionths / 1e6;
+    if (this.#someoneWaitedLonger(ledger.waiters, request.mark)) return false;
+    if (ledger.claims.length === 0) return true;
+    const held = ledger.claims.reduce((sum, c) => sum + c.share, 0);
     if (held + share > MEASURED_CLAIMS_CAP + 1e-9) return false;
-    const busy = this.#load?.();
-    if (held + share > (measuredHere && typeof busy === 'number' ? MEASURED_CLAIMS_CAP : 1) + 1e-9) return false;
+    const busy = load();
+    if (held + share > (request.measuredHere && typeof busy === 'number' ? MEASURED_CLAIMS_CAP : 1) + 1e-9) return false;
     if (busy === undefined) return true;
     if (busy === 'unknown') return false;
-    const now = this.#now();
-    // A claim gone meanwhile no longer counts: old.
-    const young = live.filter((c) => now - (modifiedAtMs(path.join(this.#dir, c.file)) ?? 0) < YOUNG_CLAIM_MS).reduce((sum, c) => sum + c.share, 0);
-    if (!measuredHere && young > 0 && young + share > YOUNG_CLAIMS_CAP + 1e-9) return false;
+    const young = ledger.claims.filter((c) => c.young).reduce((sum, c) => sum + c.share, 0);
+    if (!request.measuredHere && young > 0 && young + share > YOUNG_CLAIMS_CAP + 1e-9) return false;
     return busy + young + share <= 1 + 1e-9;
+  }
+
+  /** The live claims (young or not, by this budget's clock) and the marks renewed lately, read once for a pass. */
+  #snapshot(): Ledger {
+    const { claims, waiters } = this.#read();
+    const now = this.#now();
+    // A file gone meanwhile no longer counts: old, or not renewed.
+    const age = (file: string) => now - (modifiedAtMs(path.join(this.#dir, file)) ?? 0);
+    return {
+      claims: claims.map((c) => ({ share: c.share, young: age(c.file) < YOUNG_CLAIM_MS })),
+      // A mark not renewed lately is a stopped process's (Ctrl-Z): it does not hold the machine's runs back.
+      waiters: waiters.filter((w) => age(w.file) < STALE_WAIT_MS),
+    };
   }
 
   #held(file: string): BudgetClaim {
@@ -251,17 +340,13 @@ export class MachineBudget {
     return { release, renew, [Symbol.dispose]: release };
   }
 
-  /** Whether a live claim other than `mine` began waiting before it (or before now, for a new claim) and has waited WAITED_LONG_MS. */
+  /** Whether a renewed mark other than `mine` began waiting before it (or before now, for a claim with none) and has waited WAITED_LONG_MS. */
   #someoneWaitedLonger(waiters: readonly Waiter[], mine: string | undefined): boolean {
     const now = this.#now();
     const since = mine === undefined ? now : (parseWaiter(mine)?.sinceMs ?? now);
-    for (const waiter of waiters) {
-      if (waiter.file === mine || now - waiter.sinceMs < WAITED_LONG_MS) continue;
-      const ahead = waiter.sinceMs < since || (waiter.sinceMs === since && waiter.file < (mine ?? ''));
-      // A mark not renewed lately is a stopped process's (Ctrl-Z): it does not hold the machine's runs back.
-      if (ahead && now - (modifiedAtMs(path.join(this.#dir, waiter.file)) ?? 0) < STALE_WAIT_MS) return true;
-    }
-    return false;
+    return waiters.some(
+      (waiter) => waiter.file !== mine && now - waiter.sinceMs >= WAITED_LONG_MS && (waiter.sinceMs < since || (waiter.sinceMs === since && waiter.file < (mine ?? ''))),
+    );
   }
 
   /** Marks a waiting claim as still waiting, by this budget's clock. */
