@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// Loads TypeScript (CLI, config, scenarios) through tsx, then hands over to the CLI. Both hooks:
-// in a CommonJS project (npm's default) the user's firedrill.config.ts is a CommonJS module.
+// Loads the CLI (bundled from src/, see cli-bundle.mjs), then registers tsx for what the CLI
+// imports later: the user's firedrill.config.ts and scenarios. Both hooks: in a CommonJS project
+// (npm's default) the user's firedrill.config.ts is a CommonJS module. Modules loaded before the
+// hooks (the CLI and its packages) never pass through them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 import { register as registerCommonJs } from 'tsx/cjs/api';
+import { cliBundle } from './cli-bundle.mjs';
 
-register();
-registerCommonJs();
+const bundle = await cliBundle();
+// A bundle removed meanwhile (another command rebuilt it after a source change) loads from src/ too.
+const fromBundle = bundle === undefined ? undefined : await import(bundle).catch(() => undefined);
+registerTsx();
+const { main } = fromBundle ?? (await import('../src/cli/main.ts'));
 // Once everything a command started has been stopped (the event loop drained), exit at once:
 // Node's own teardown after a natural exit was seen spinning at full CPU forever
 // (Environment::CleanupHandles, after a gate had written its result), which would hang a CI job.
@@ -43,5 +49,10 @@ function stopTranspilers() {
     }
   }
 }
-const { main } = await import('../src/cli/main.ts');
 await main(process.argv);
+
+/** After the CLI, unless no bundle could be built, kept or loaded (a read-only install): then src/ loads through it. */
+function registerTsx() {
+  register();
+  registerCommonJs();
+}

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
 
 /**
  * A worker thread of firedrill's own (its traffic, its proxies), beside a main thread too busy to
@@ -70,11 +69,14 @@ function bundled(entry: URL): Promise<string> {
   const file = fileURLToPath(entry);
   let code = bundles.get(file);
   if (!code) {
-    code = build({ entryPoints: [file], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' }).then((result) => {
-      const [output] = result.outputFiles;
-      if (!output) throw new Error(`esbuild wrote nothing for ${file}`);
-      return output.text;
-    });
+    // esbuild loads with the first thread, not with the CLI: `--help` and bad input never start one.
+    code = import('esbuild')
+      .then(({ build }) => build({ entryPoints: [file], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' }))
+      .then((result) => {
+        const [output] = result.outputFiles;
+        if (!output) throw new Error(`esbuild wrote nothing for ${file}`);
+        return output.text;
+      });
     bundles.set(file, code);
     // A failure is not kept: the next thread (a later drill's) bundles again.
     code.catch(() => bundles.delete(file));

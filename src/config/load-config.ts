@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { badInput } from '../errors.ts';
 import { configSchema } from './config-schema.ts';
 import { describeZodIssues } from './describe-issues.ts';
+import { importDefault } from './import-default.ts';
 import { describeLoadError } from './load-error.ts';
 import type { FiredrillConfig } from './define-config.ts';
 import { resolveSystem } from './resolve-system.ts';
@@ -28,7 +28,7 @@ export async function loadConfig(file = DEFAULT_CONFIG_FILE): Promise<LoadedConf
   }
   let exported: unknown;
   try {
-    exported = ((await import(pathToFileURL(absolute).href)) as { default?: unknown }).default;
+    exported = await importDefault(absolute);
   } catch (error) {
     throw badInput(describeLoadError(error, file));
   }

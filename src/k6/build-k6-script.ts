@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { ScenarioPlan } from '../scenario/plan-types.ts';
 import { k6Options } from './k6-options.ts';
 
@@ -12,6 +11,8 @@ export const K6_SCRIPT_TARGET = 'es2017';
 /** Bundles the k6 runtime with one plan and its options into a self-contained k6 script. */
 export async function buildK6Script(plan: ScenarioPlan, outFile: string): Promise<void> {
   await mkdir(dirname(outFile), { recursive: true });
+  // Loaded here, not with the CLI: most commands never bundle a k6 script.
+  const { build } = await import('esbuild');
   await build({
     entryPoints: [ENTRY],
     outfile: outFile,

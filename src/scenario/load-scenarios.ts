@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { globSync } from 'tinyglobby';
 import type { CompiledSystem } from '../compile/compile-system.ts';
+import { importDefault } from '../config/import-default.ts';
 import { describeLoadError } from '../config/load-error.ts';
 import { badInput, FiredrillError } from '../errors.ts';
 import type { Scenario } from './define-scenario.ts';
@@ -25,7 +25,7 @@ export async function loadScenarios(dir: string, systems: ReadonlyMap<string, Co
     try {
       let exported: unknown;
       try {
-        exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+        exported = await importDefault(file);
       } catch (error) {
         throw badInput(describeLoadError(error, shown));
       }

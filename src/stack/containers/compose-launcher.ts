@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from 'testcontainers';
+import type { StartedDockerComposeEnvironment } from 'testcontainers';
+import { testcontainers } from './testcontainers.ts';
 import type { CompiledSystem } from '../../compile/compile-system.ts';
 import { FiredrillError } from '../../errors.ts';
 import type { MonitoringLaunch, MonitoringLauncher } from '../monitoring-launcher.ts';
@@ -75,6 +76,7 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
     projects.push(project);
     // Compose v1 names a container <project>_<service>_1; Testcontainers keeps that name.
     const containerName = (service: string) => `${name}_${service}_1`;
+    const { DockerComposeEnvironment } = await testcontainers();
     let environment = new DockerComposeEnvironment(path.dirname(COMPOSE_FILE), [...files])
       .withProjectName(name)
       .withEnvironment({ ...variables, ...passed })

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from 'testcontainers';
+import type { StartedDockerComposeEnvironment } from 'testcontainers';
+import { testcontainers } from './testcontainers.ts';
 import { stringify } from 'yaml';
 import { readComposeDocument } from '../../config/compose-service-check.ts';
 import { FiredrillError } from '../../errors.ts';
@@ -79,6 +80,7 @@ export class ComposeProject {
     );
     // docker-compose reads YAML 1.1, where a bare `no` is a boolean: write it as 1.1 quotes it.
     writeFileSync(this.#file, stringify(isolated, { version: '1.1' }));
+    const { DockerComposeEnvironment } = await testcontainers();
     let environment = new DockerComposeEnvironment(path.dirname(this.#file), path.basename(this.#file))
       .withProjectName(this.#project)
       .withEnvironment(token === undefined ? {} : { FIREDRILL_FAULT_TOKEN: token })

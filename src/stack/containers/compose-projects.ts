@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { getContainerRuntimeClient } from 'testcontainers';
+import { testcontainers } from './testcontainers.ts';
 import { onProcessExit } from '../../on-process-exit.ts';
 import { processAlive } from '../process-tree.ts';
 
@@ -49,7 +49,7 @@ export function removeProjectNow(project: string): void {
  * stack) for a project whose containers were stopped already, as a stack's parts are.
  */
 export async function removeProject(project: string): Promise<void> {
-  const { dockerode } = (await getContainerRuntimeClient()).container;
+  const { dockerode } = (await (await testcontainers()).getContainerRuntimeClient()).container;
   const filters = { label: [`${PROJECT_LABEL}=${project}`] };
   const containers = await dockerode.listContainers({ all: true, filters });
   await Promise.all(containers.map((c) => dockerode.getContainer(c.Id).remove({ force: true, v: true })));

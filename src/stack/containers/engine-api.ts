@@ -1,4 +1,5 @@
-import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { testcontainers } from './testcontainers.ts';
 
 /** Dockerode's container, as Testcontainers' client hands it out (dockerode is its dependency, not ours). */
 export type EngineContainer = ReturnType<ContainerRuntimeClient['container']['getById']>;
@@ -10,6 +11,6 @@ export type EngineContainer = ReturnType<ContainerRuntimeClient['container']['ge
  * 3.9 s against 1.1 s for the local process, and paged); an API call takes milliseconds.
  */
 export async function engineContainer(id: string): Promise<EngineContainer> {
-  const client = await getContainerRuntimeClient();
+  const client = await (await testcontainers()).getContainerRuntimeClient();
   return client.container.getById(id);
 }
