@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { threadBundle } from './thread-bundle.ts';
 
 /**
  * A worker thread of firedrill's own (its traffic, its proxies), beside a main thread too busy to
@@ -26,7 +27,7 @@ export class HelperThread<Request, Reply> {
       this.#queued.length = 0;
       onGone(cause);
     };
-    bundled(entry).then(
+    threadBundle(fileURLToPath(entry)).then(
       (code) => {
         if (this.#isGone) return;
         try {
@@ -60,28 +61,6 @@ export class HelperThread<Request, Reply> {
     if (this.#worker) void this.#worker.terminate();
     else this.#gone(new Error('it was stopped before it loaded'));
   }
-}
-
-const bundles = new Map<string, Promise<string>>();
-
-/** `entry` and everything it imports as one CommonJS script, made once per process (about 0.1 s). */
-function bundled(entry: URL): Promise<string> {
-  const file = fileURLToPath(entry);
-  let code = bundles.get(file);
-  if (!code) {
-    // esbuild loads with the first thread, not with the CLI: `--help` and bad input never start one.
-    code = import('esbuild')
-      .then(({ build }) => build({ entryPoints: [file], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' }))
-      .then((result) => {
-        const [output] = result.outputFiles;
-        if (!output) throw new Error(`esbuild wrote nothing for ${file}`);
-        return output.text;
-      });
-    bundles.set(file, code);
-    // A failure is not kept: the next thread (a later drill's) bundles again.
-    code.catch(() => bundles.delete(file));
-  }
-  return code;
 }
 
 /** esbuild's first error with where it is (its message only says how many there were). */
