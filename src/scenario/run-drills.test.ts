@@ -181,29 +181,6 @@ describe('rules that fire on healthy traffic, across the drills of a run', () =>
     for (const r of run.scenarios) expect(Object.keys(r)).not.toContain('retry');
   });
 
-  it('lets a drill that failed with the same series early beside another wait for that drill\'s second attempt, not run again beside it', async () => {
-    // Both first attempts fail with X early, side by side; one drill runs again, and its second
-    // attempt, X early again, tells the other, which keeps its failure without a second stack.
-    script.outcomes.push(failedEarly(X), failedEarly(X), failedEarly(X));
-    const run = await runDrills({ config, scenarioNames: ['worker-restart', 'worker-outage'], scale: 40, stack: 'native', engine: 'builtin', jobs: 2, upstreamChecks: false });
-    expect(drills()).toBe(3);
-    expect(script.events.filter((e) => e.startsWith('start'))).toHaveLength(3);
-    expect(script.events.filter((e) => e.startsWith('stop'))).toHaveLength(3);
-    const [ranTwice, keptItsFailure] = [run.scenarios.filter((r) => r.voidAttempts !== undefined), run.scenarios.filter((r) => r.voidAttempts === undefined)];
-    expect([ranTwice.length, keptItsFailure.length, ranTwice[0]!.voidAttempts!.length]).toEqual([1, 1, 1]);
-    expect([keptItsFailure[0]!.ok, keptItsFailure[0]!.notRunAgain]).toEqual([false, expect.stringMatching(/went pending before the faults on both attempts of worker-(restart|outage) too/)]);
-  });
-
-  it('runs a drill that waited for another\'s second attempt again when that attempt did not show the series early', async () => {
-    script.outcomes.push(failedEarly(X), failedEarly(X), { expectations: [held] }, { expectations: [held] });
-    const run = await runDrills({ config, scenarioNames: ['worker-restart', 'worker-outage'], scale: 40, stack: 'native', engine: 'builtin', jobs: 2, upstreamChecks: false });
-    expect(drills()).toBe(4);
-    expect(run.scenarios.map((r) => [r.ok, r.voidAttempts?.length])).toEqual([
-      [true, 1],
-      [true, 1],
-    ]);
-  });
-
   it('runs the later drill twice when the earlier second attempt passed (the machine, then)', async () => {
     script.outcomes.push(failedEarly(X), { expectations: [held] }, failedEarly(X), { expectations: [held] });
     await twoDrills();

@@ -37,8 +37,7 @@ export type StackRequest = StackProviderName;
  * evidence of interference runs again (a passing drill, or one that failed on a quiet machine,
  * never does), and the result keeps the void attempt with that evidence. One failure with
  * interference stands at once: its only interference is alerts pending before the faults that both
- * attempts of an earlier drill of the system also showed early (`notRunAgain` says so); a drill that
-failed so while such an attempt is under way waits for it, on its own stack, before it decides. When a real start-up
+ * attempts of an earlier drill of the system also showed early (`notRunAgain` says so). When a real start-up
  * outlasted an alert's scaled `for`, the next attempt runs at a lower scale, where `for` holds it
  * (machine-interference.ts, `startUpPastFor`); otherwise at the same.
  */
@@ -223,12 +222,6 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   // nearly every drill of a gate run twice). Keyed by system and series (name and every label),
   // valued with that drill.
   const firesOnHealthyTraffic = new Map<string, string>();
-  // The second attempts under way because of series pending before their faults, by the same key:
-  // each settles once its attempt has told whether those series fire on healthy traffic. A drill
-  // that failed with only such series early waits for them rather than run again beside them (a
-  // rule broken that way failed a pool's first drills all at once, and each ran twice: seen in
-  // CI, 7 of the mutation gate's 18 drills).
-  const secondAttempts = new Map<string, Promise<void>>();
 
   const poolStartedAt = Date.now();
   let started = false;
@@ -251,74 +244,52 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
           started = true;
           const voidAttempts: VoidAttempt[] = [];
           let earlierEarly: readonly EarlySeries[] | undefined;
-          // Set while this drill's second attempt is what others wait for (secondAttempts).
-          let settleSecondAttempt = () => {};
-          try {
-            for (;;) {
-              await using stack = await provider.start(system, {
-                throttle: (work) =>
-                  throttle(() => {
-                    // Young from here: a claim that waited for a start-up slot has shown nothing in the load yet.
-                    share?.renew();
-                    return work();
-                  }, signal),
-                keepRunDir: options.keepRunDirs,
-                signal,
-                scrapeFaultTargets: scrapeFaultTargetsOf(scenario),
-                warmUp: (serviceUrls, warmUpSignal) => warmUp(scenario.traffic, serviceUrls, warmUpSignal),
-              });
-              const startedAtMs = Date.now();
-              options.onScenarioStart?.(scenario, stack);
-              // A rerun at a lower scale judges again what that scale settles (a clock-bound rule can be judged at 1).
-              const unjudgeable = system === compiled.get(scenario.system) ? vacuous : vacuousExpectations(scenario, system);
-              const { result, retry } = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous: unjudgeable });
-              usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs, result.traffic);
-              const { name, ...rest } = result;
-              const early = retry.pendingBeforeFaults;
-              const keyOf = (series: EarlySeries) => `${scenario.system}\n${series.series}`;
-              const mayRunAgain = !result.ok && result.machineInterference !== undefined && voidAttempts.length + 1 < MAX_ATTEMPTS;
-              const untold = () => (early ?? []).filter((series) => !firesOnHealthyTraffic.has(keyOf(series)));
-              // Its stack stays up meanwhile: a gate still reads the baseline drill's stack once it has its verdict.
-              if (mayRunAgain && early !== undefined && untold().length > 0 && untold().every((series) => secondAttempts.has(keyOf(series)))) {
-                await Promise.all(untold().map((series) => secondAttempts.get(keyOf(series))));
-              }
-              const toldBy = early?.map((series) => firesOnHealthyTraffic.get(keyOf(series)));
-              const told = toldBy !== undefined && toldBy.every((drill) => drill !== undefined);
-              if (mayRunAgain && !told) {
-                earlierEarly = early;
-                if (early !== undefined) {
-                  const keys = untold().map(keyOf).filter((key) => !secondAttempts.has(key));
-                  let settle = () => {};
-                  const attempt = new Promise<void>((resolve) => (settle = resolve));
-                  for (const key of keys) secondAttempts.set(key, attempt);
-                  settleSecondAttempt = () => {
-                    for (const key of keys) secondAttempts.delete(key);
-                    settle();
-                  };
-                }
-                const voided = voidAttempt(result, system.scale);
-                voidAttempts.push(voided);
-                if (retry.rerunScale !== undefined && retry.rerunScale < system.scale) system = compileSystem(system.system, retry.rerunScale, options.mutations);
-                options.onVoidAttempt?.(scenario, voided, voidAttempts.length, system.scale);
-                continue;
-              }
-              for (const series of early ?? []) if (earlierEarly?.some((e) => e.series === series.series)) firesOnHealthyTraffic.set(keyOf(series), scenario.name);
-              settleSecondAttempt();
-              const withStack: ScenarioResult = {
-                name,
-                system: scenario.system,
-                scale: system.scale,
-                stackReadySeconds: seconds(stack.readyMs),
-                ...rest,
-                ...(mayRunAgain ? { notRunAgain: notRunAgain(early!.map((e) => e.alert), toldBy as string[]) } : {}),
-                ...(voidAttempts.length > 0 ? { voidAttempts } : {}),
-              };
-              options.onScenario?.(withStack, system);
-              await options.afterScenario?.(scenario, stack, { fromMs: Date.parse(result.startedAt), toMs: Date.parse(result.endedAt) });
-              return withStack;
+          for (;;) {
+            await using stack = await provider.start(system, {
+              throttle: (work) =>
+                throttle(() => {
+                  // Young from here: a claim that waited for a start-up slot has shown nothing in the load yet.
+                  share?.renew();
+                  return work();
+                }, signal),
+              keepRunDir: options.keepRunDirs,
+              signal,
+              scrapeFaultTargets: scrapeFaultTargetsOf(scenario),
+              warmUp: (serviceUrls, warmUpSignal) => warmUp(scenario.traffic, serviceUrls, warmUpSignal),
+            });
+            const startedAtMs = Date.now();
+            options.onScenarioStart?.(scenario, stack);
+            // A rerun at a lower scale judges again what that scale settles (a clock-bound rule can be judged at 1).
+            const unjudgeable = system === compiled.get(scenario.system) ? vacuous : vacuousExpectations(scenario, system);
+            const { result, retry } = await runScenario(stack, scenario, { engine, signal, onProgress: options.onProgress, vacuous: unjudgeable });
+            usage.add(scenario.system, stack, Date.now() - startedAtMs + stack.readyMs, result.traffic);
+            const { name, ...rest } = result;
+            const early = retry.pendingBeforeFaults;
+            const keyOf = (series: EarlySeries) => `${scenario.system}\n${series.series}`;
+            const toldBy = early?.map((series) => firesOnHealthyTraffic.get(keyOf(series)));
+            const told = toldBy !== undefined && toldBy.every((drill) => drill !== undefined);
+            const mayRunAgain = !result.ok && result.machineInterference !== undefined && voidAttempts.length + 1 < MAX_ATTEMPTS;
+            if (mayRunAgain && !told) {
+              earlierEarly = early;
+              const voided = voidAttempt(result, system.scale);
+              voidAttempts.push(voided);
+              if (retry.rerunScale !== undefined && retry.rerunScale < system.scale) system = compileSystem(system.system, retry.rerunScale, options.mutations);
+              options.onVoidAttempt?.(scenario, voided, voidAttempts.length, system.scale);
+              continue;
             }
-          } finally {
-            settleSecondAttempt();
+            for (const series of early ?? []) if (earlierEarly?.some((e) => e.series === series.series)) firesOnHealthyTraffic.set(keyOf(series), scenario.name);
+            const withStack: ScenarioResult = {
+              name,
+              system: scenario.system,
+              scale: system.scale,
+              stackReadySeconds: seconds(stack.readyMs),
+              ...rest,
+              ...(mayRunAgain ? { notRunAgain: notRunAgain(early!.map((e) => e.alert), toldBy as string[]) } : {}),
+              ...(voidAttempts.length > 0 ? { voidAttempts } : {}),
+            };
+            options.onScenario?.(withStack, system);
+            await options.afterScenario?.(scenario, stack, { fromMs: Date.parse(result.startedAt), toMs: Date.parse(result.endedAt) });
+            return withStack;
           }
         } catch (error) {
           // Interrupted (Ctrl-C): this drill has no result; the run reports what finished.
