@@ -221,14 +221,10 @@ export class MachineBudget {
           return;
         }
         if (this.#queue.length === 0) break;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(wake, RETRY_MS);
-          function wake() {
-            clearTimeout(timer);
-            resolve();
-          }
-          this.#wakeServer = wake;
-        });
+        // A new claim cuts the wait short: it is read at once, as it would be alone.
+        const wake = new AbortController();
+        this.#wakeServer = () => wake.abort();
+        await pause(RETRY_MS, wake.signal);
         this.#wakeServer = undefined;
       }
     } finally {
@@ -243,10 +239,7 @@ export class MachineBudget {
     const load = () => (busy === null ? (busy = this.#load?.()) : busy);
     for (const request of [...this.#queue]) {
       if (!this.#fits(request, ledger, load)) continue;
-      const name = `${this.#pid}-${this.#seq++}-${request.millionths}`;
-      writeClaimFile(this.#dir, name);
-      heldClaims.add(path.join(this.#dir, name));
-      onProcessExit(releaseAllClaimsNow);
+      const name = this.#writeOwn(`${this.#pid}-${this.#seq++}-${request.millionths}`);
       ledger.claims.push({ share: request.millionths / 1e6, young: true });
       // In the same step: no claim may see this one as still waiting once it holds its room.
       ledger.waiters = ledger.waiters.filter((w) => w.file !== request.mark);
@@ -259,13 +252,16 @@ export class MachineBudget {
     // the runs' oldest waiting claims take turns, whatever how many claims each run has waiting.
     const oldest = this.#queue[0];
     if (oldest === undefined) return;
-    if (oldest.mark === undefined) {
-      oldest.mark = `wait-${this.#pid}-${this.#seq++}-${Math.round(this.#now())}`;
-      heldClaims.add(path.join(this.#dir, oldest.mark));
-      onProcessExit(releaseAllClaimsNow);
-      writeClaimFile(this.#dir, oldest.mark);
-    }
+    oldest.mark ??= this.#writeOwn(`wait-${this.#pid}-${this.#seq++}-${Math.round(this.#now())}`);
     this.#touch(oldest.mark);
+  }
+
+  /** Writes a claim or mark of this process into the ledger, taken out on every exit path from then on. */
+  #writeOwn(name: string): string {
+    heldClaims.add(path.join(this.#dir, name));
+    onProcessExit(releaseAllClaimsNow);
+    writeClaimFile(this.#dir, name);
+    return name;
   }
 
   /** A claim that stopped waiting (aborted) leaves the queue, and takes its mark with it. */
@@ -315,10 +311,9 @@ export class MachineBudget {
     };
   }
 
+  /** The claim `file`, written (and registered for exit) by #writeOwn. */
   #held(file: string): BudgetClaim {
     const claimPath = path.join(this.#dir, file);
-    heldClaims.add(claimPath);
-    onProcessExit(releaseAllClaimsNow);
     let released = false;
     const release = () => {
       if (released) return;
@@ -385,9 +380,8 @@ export class MachineBudget {
     return { claims, waiters };
   }
 
-  async #withLock<T>(work: () => T, signal?: AbortSignal): Promise<T> {
+  async #withLock<T>(work: () => T): Promise<T> {
     for (;;) {
-      signal?.throwIfAborted();
       try {
         mkdirSync(this.#lock);
         break;
@@ -401,7 +395,7 @@ export class MachineBudget {
           }
           continue;
         }
-        await pause(5, signal);
+        await pause(5, undefined);
       }
     }
     try {
