@@ -11,6 +11,7 @@ import type { GateResult } from '../src/gate/run-gate.ts';
 import type { RunResult } from '../src/report/run-result.ts';
 import { leftBehind } from './container-projects.ts';
 import { timingErrors } from './provider-parity.ts';
+import { gateFailures } from './shared-gates.ts';
 
 const { gate, broken } = inject('botcoreRuns');
 const read = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
@@ -18,8 +19,7 @@ const read = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T
 describe('Bot-Core, drilled in its containers', () => {
   it('passes the gate: every drill, every expectation, the metric contract', () => {
     const result = read<GateResult>(gate.resultFile);
-    const failures = result.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => `${s.name}: ${e.description}: ${e.detail}`));
-    expect([gate.code, failures], gate.stderrTail).toEqual([0, []]);
+    expect([gate.code, gateFailures(result)], gate.stderrTail).toEqual([0, []]);
     expect(result.run.stack).toBe('containers');
   });
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { readGate } from './shared-gates.ts';
+import { gateFailures, readGate } from './shared-gates.ts';
 import { PYTHON_SHOP, SHOP_SLOW_THRESHOLD } from './python-shop-project.ts';
 
 describe('the Python example, drilled from outside', () => {
@@ -15,7 +15,7 @@ describe('the Python example, drilled from outside', () => {
   const result = readGate(run.resultFile);
 
   it('passes the gate: every alert fires in a drill, the inhibition is proved with its negative control', () => {
-    expect(run.code, run.stderrTail).toBe(0);
+    expect([run.code, gateFailures(result)], run.stderrTail).toEqual([0, []]);
     const [shop] = result.systems;
     expect(shop!.alertCoverage.percent).toBe(100);
     expect(shop!.inhibitionCoverage.percent).toBe(100);
@@ -56,5 +56,9 @@ describe('the Python example with ShopSlow broken (threshold 500 ms raised to 5 
     const failed = result.run.scenarios.flatMap((s) => s.expectations.filter((e) => !e.ok).map((e) => `${s.name}: ${e.description}`));
     expect(failed).toContain('shop-slow-cache: ShopSlow fires within its for window');
     expect(result.systems[0]!.alertCoverage.percent).toBeLessThan(100);
+    // What the sound gates' checks print when they fail: the expectation and the uncovered alert.
+    expect(gateFailures(result)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^FAIL shop-slow-cache: ShopSlow fires within its for window: /), expect.stringMatching(/never fired and asserted: .*ShopSlow/)]),
+    );
   });
 });

@@ -7,9 +7,20 @@ import { traceFor } from '../src/expect/evaluate-expectations.ts';
 import type { GateResult } from '../src/gate/run-gate.ts';
 import type { AlertTrace } from '../src/observe/alert-trace.ts';
 import type { ScenarioResult } from '../src/report/run-result.ts';
+import { formatGateSummary } from '../src/report/gate-report.ts';
 
 /** A gate result JSON. */
 export const readGate = (file: string): GateResult => JSON.parse(readFileSync(file, 'utf8')) as GateResult;
+
+/**
+ * Why a gate failed, as its console summary says it (the suite keeps only its stderr): every FAIL
+ * line and every alert never fired. Empty for a passing gate, so a test can compare it to [].
+ */
+export const gateFailures = (gate: GateResult): string[] =>
+  formatGateSummary(gate)
+    .split('\n')
+    .filter((line) => /\bFAIL\b|never fired and asserted|none ran/.test(line))
+    .map((line) => line.trim());
 
 /** The gate on the fixtures as they are. */
 export const gateResult = (): GateResult => readGate(inject('gateResultFile'));
