@@ -9,6 +9,7 @@ import { httpJson } from '../../observe/http-json.ts';
 import { freePort } from '../free-port.ts';
 import { composeLauncher } from './compose-launcher.ts';
 import { PROJECT_LABEL } from './compose-projects.ts';
+import { composeEnvironment } from './compose-environment.ts';
 import { findDockerCompose } from './docker-cli.ts';
 import { localImageEnvironment } from './images.ts';
 
@@ -47,7 +48,7 @@ describe('the containers stack brought up by Testcontainers', () => {
     writeAlertmanagerConfig(compiled, 'http://127.0.0.1:9/hook', runDir);
     // An image no registry here has: docker-compose's up of Prometheus fails.
     const images = { ...localImageEnvironment(), FIREDRILL_PROMETHEUS_IMAGE: 'firedrill/no-such-image:test' };
-    const launcher = composeLauncher(launch, compiled, { composePath: findDockerCompose(), images });
+    const launcher = composeLauncher(launch, compiled, { composePath: findDockerCompose(), composeEnv: await composeEnvironment(findDockerCompose()), images });
     try {
       const alertmanager = await launcher.alertmanager();
       await expect(launcher.prometheus()).rejects.toThrow(/^prometheus container of launcher test did not start: /);

@@ -27,6 +27,8 @@ const READY_TIMEOUT_MS = 30_000;
 export interface ComposeTools {
   /** docker-compose v1 (Debian's), driven by Testcontainers as a standalone executable. */
   readonly composePath: string;
+  /** What docker-compose's environment gets besides the stack's variables (composeEnvironment). */
+  readonly composeEnv: Readonly<Record<string, string>>;
   /** Image variables for docker-compose.test.yml: the caller's own, else the local builds. */
   readonly images: Readonly<Record<string, string>>;
   /** The containers' cgroup parent (see containerCgroupParent). */
@@ -55,6 +57,7 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
   const projects: StackProject[] = [];
 
   const variables = {
+    ...tools.composeEnv,
     FIREDRILL_RUN_DIR: launch.runDir,
     FIREDRILL_ALERTMANAGER_PORT: String(launch.alertmanagerPort),
     FIREDRILL_PROMETHEUS_PORT: String(launch.prometheusPort),

@@ -7,6 +7,7 @@ import { readComposeDocument } from '../../config/compose-service-check.ts';
 import { FiredrillError } from '../../errors.ts';
 import { PROCESS_START_TIMEOUT_MS } from '../restartable-process.ts';
 import { projectName, removeProjectNow, trackComposeProject } from './compose-projects.ts';
+import { composeEnvironment } from './compose-environment.ts';
 import { containerCgroupParent, findDockerCompose } from './docker-cli.ts';
 import { isolatedComposeDocument, type IsolatedService } from './isolated-compose-file.ts';
 import { LoopbackHttpWait, RunningWait } from './loopback-http-wait.ts';
@@ -81,12 +82,14 @@ export class ComposeProject {
     // docker-compose reads YAML 1.1, where a bare `no` is a boolean: write it as 1.1 quotes it.
     writeFileSync(this.#file, stringify(isolated, { version: '1.1' }));
     const { DockerComposeEnvironment } = await testcontainers();
+    const composePath = findDockerCompose();
+    const composeEnv = await composeEnvironment(composePath);
     let environment = new DockerComposeEnvironment(path.dirname(this.#file), path.basename(this.#file))
       .withProjectName(this.#project)
-      .withEnvironment(token === undefined ? {} : { FIREDRILL_FAULT_TOKEN: token })
+      .withEnvironment(token === undefined ? composeEnv : { ...composeEnv, FIREDRILL_FAULT_TOKEN: token })
       .withAutoCleanup(false)
       // Relative paths in the file (build contexts, volumes) resolve from the user's directory, as there.
-      .withClientOptions({ executable: { standalone: true, executablePath: findDockerCompose() }, composeOptions: ['--project-directory', path.dirname(this.#userFile)] })
+      .withClientOptions({ executable: { standalone: true, executablePath: composePath }, composeOptions: ['--project-directory', path.dirname(this.#userFile)] })
       .withDefaultWaitStrategy(new RunningWait())
       .withStartupTimeout(PROCESS_START_TIMEOUT_MS);
     for (const s of this.#services) environment = environment.withWaitStrategy(`${this.#project}_${s.service}_1`, new LoopbackHttpWait(s.hostPort, s.metricsPath));

@@ -3,6 +3,7 @@ import { startStack } from '../native-stack.ts';
 import type { StackProvider } from '../stack-provider.ts';
 import { COMPOSE_FILE_VARIABLES, composeLauncher, type ComposeTools } from './compose-launcher.ts';
 import { sweepOrphanProjects } from './compose-projects.ts';
+import { composeEnvironment } from './compose-environment.ts';
 import { containerCgroupParent, findDockerCompose, requireDockerEngine } from './docker-cli.ts';
 import { IMAGE_RECIPES, missingImages } from './images.ts';
 
@@ -42,6 +43,6 @@ async function composeTools(): Promise<ComposeTools> {
     );
   }
   const images = Object.fromEntries(IMAGE_RECIPES.flatMap((r) => r.variables.map((v) => [v, process.env[v] ?? r.tag])));
-  const cgroupParent = await containerCgroupParent();
-  return { composePath, images, ...(cgroupParent === undefined ? {} : { cgroupParent }) };
+  const [cgroupParent, composeEnv] = await Promise.all([containerCgroupParent(), composeEnvironment(composePath)]);
+  return { composePath, composeEnv, images, ...(cgroupParent === undefined ? {} : { cgroupParent }) };
 }

@@ -29,6 +29,9 @@ export function execCommand(command: string, args: readonly string[], options: E
       const last = stderr.trim().split('\n').at(-1) ?? '';
       reject(new FiredrillError('ENVIRONMENT', `${command} ${args.slice(0, 2).join(' ')} failed (exit ${code})${last ? `: ${last}` : ''}`));
     });
+    // A command that exits without reading its input (a quick one) closes the pipe under the
+    // write: its exit code tells what happened, and the EPIPE would otherwise crash the process.
+    child.stdin.once('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
