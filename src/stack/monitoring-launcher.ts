@@ -35,6 +35,11 @@ export interface MonitoringLauncher {
   exporter(launch: ExporterLaunch): StackPart;
   /** A service started from its command (a local process, or a container of its `image`), not started yet. */
   service(service: ResolvedService, launch: ServiceLaunch): StackPart;
+  /**
+   * Every part of the stack has started. A launcher that starts Alertmanager with the parts (in
+   * one compose `up`) starts it now if none of them did: no part ran in a container.
+   */
+  partsStarted?(): void;
   /** Releases what the launcher itself holds (a compose project with everything in it). */
   close(): Promise<void>;
 }

@@ -163,6 +163,9 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
             launcher,
             // A job prometheus.yml does not scrape has no timeout of its own: the shortest is the safe side.
             scrapeTimeoutMs: (job) => (compiled.prometheus.jobs.find((j) => j.job === job) ?? { scaledTimeoutMs: Math.min(...compiled.prometheus.jobs.map((j) => j.scaledTimeoutMs)) }).scaledTimeoutMs,
+          }).then((started) => {
+            launcher.partsStarted?.();
+            return started;
           }),
         );
       }),

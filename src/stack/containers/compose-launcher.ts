@@ -45,9 +45,9 @@ interface StackProject {
 
 /**
  * Prometheus, Alertmanager, the exporters and the services with an image of one stack, brought up
- * by Testcontainers: Alertmanager, and the other parts together (each from its template in
+ * by Testcontainers: Alertmanager and the other parts together (each from its template in
  * docker-compose.test.yml, see stack-compose-file.ts), then Prometheus once they answer, as on the
- * native stack. Each of the three `up`s is a compose project of its own: Testcontainers takes the
+ * native stack. Each of the two `up`s is a compose project of its own: Testcontainers takes the
  * whole project down (`--timeout 0`) when an `up` fails, and two `up`s of one project side by side
  * took each other's containers away (seen in CI: 'No such container', and an Alertmanager stopped
  * under a Prometheus starting). With host networking they share no network. All are taken down
@@ -100,25 +100,29 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
     return (service) => idOf(started, containerName(service)) ?? projectContainers(name, service)[0];
   };
 
+  const parts = new StackContainers(launch.runDir, COMPOSE_FILE, (file, services, waits, passed) => up(file === undefined ? [COMPOSE_FILE] : [COMPOSE_FILE, file], services, waits, passed));
+
+  /** Alertmanager in the parts' `up`; Prometheus, which starts once they answer, in an `up` of its own. */
   const monitoring = async (service: 'alertmanager' | 'prometheus'): Promise<PartProcess> => {
-    const port = service === 'alertmanager' ? launch.alertmanagerPort : launch.prometheusPort;
-    let containerOf: (service: string) => string | undefined;
+    let id: string | undefined;
     try {
-      containerOf = await up([COMPOSE_FILE], [service], new Map([[service, new LoopbackHttpWait(port, '/-/ready')]]));
+      if (service === 'alertmanager') {
+        id = await parts.withParts(service, new LoopbackHttpWait(launch.alertmanagerPort, '/-/ready'));
+      } else {
+        id = (await up([COMPOSE_FILE], [service], new Map([[service, new LoopbackHttpWait(launch.prometheusPort, '/-/ready')]])))(service);
+      }
     } catch (error) {
       throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${firstLines(error)}`, { cause: error });
     }
-    const id = containerOf(service);
     if (id === undefined) throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} was not created by docker-compose`);
     return ContainerProcess.follow(service, id, path.join(launch.runDir, `${service}.log`));
   };
-
-  const parts = new StackContainers(launch.runDir, COMPOSE_FILE, (file, services, waits, passed) => up([COMPOSE_FILE, file], services, waits, passed));
 
   return {
     provider: 'containers',
     alertmanager: () => monitoring('alertmanager'),
     prometheus: () => monitoring('prometheus'),
+    partsStarted: () => parts.startRiders(),
     exporter: (exporter) => parts.exporter(exporter),
     // A service with an image runs in it; one without is a local process, as on the native stack.
     service: (service, serviceLaunch) => {
@@ -126,6 +130,7 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
       return image !== undefined && command !== undefined ? parts.service({ ...service, image, command }, serviceLaunch) : serviceProcess(service, serviceLaunch);
     },
     close: async () => {
+      parts.abandon();
       // Side by side: each is its own project, and the stack is over either way.
       await Promise.all(projects.map(takeDown));
     },

@@ -18,7 +18,8 @@ import { LoopbackHttpWait } from './loopback-http-wait.ts';
  * find each one's container.
  */
 export type BringUpContainers = (
-  file: string,
+  /** The parts' compose file; undefined when only services of the templates file itself come up. */
+  file: string | undefined,
   services: string[],
   waits: ReadonlyMap<string, LoopbackHttpWait>,
   variables: Readonly<Record<string, string>>,
@@ -34,7 +35,8 @@ interface Added extends StackContainer {
  * stack: its exporters, and its services that name an image. One container each, all brought up
  * by one compose `up` when the first is started (the stack makes them all in one turn of the
  * event loop). Each is a part like a local process: process faults kill, pause and restart its
- * container.
+ * container. Alertmanager rides along in the same `up` (withParts): a docker-compose `up` costs
+ * about half a CPU-second, and a stack made three.
  */
 export class StackContainers implements ContainerSource {
   readonly #runDir: string;
@@ -45,6 +47,10 @@ export class StackContainers implements ContainerSource {
   #up: Promise<(service: string) => string | undefined> | undefined;
   /** Set once the compose file is written: a part added later would not run. */
   #sealed = false;
+  /** Services of the templates file itself that come up with the parts, each with its wait. */
+  readonly #riders = new Map<string, LoopbackHttpWait>();
+  /** Riders waiting for the `up` to begin; told its outcome, or that the stack stopped first. */
+  readonly #waitingRiders: { begun(up: Promise<(service: string) => string | undefined>): void; stopped(reason: Error): void }[] = [];
 
   constructor(runDir: string, templates: string, bringUp: BringUpContainers) {
     this.#runDir = runDir;
@@ -93,11 +99,35 @@ export class StackContainers implements ContainerSource {
     return service;
   }
 
+  /**
+   * The container of `service`, a service of the templates file (Alertmanager), brought up in the
+   * parts' `up` when the first part starts, or by startRiders() when no part runs in a container.
+   */
+  async withParts(service: string, wait: LoopbackHttpWait): Promise<string | undefined> {
+    if (this.#sealed) throw new Error(`${service} added after the stack's containers started`);
+    this.#riders.set(service, wait);
+    const up = await new Promise<Promise<(service: string) => string | undefined>>((begun, stopped) => {
+      if (this.#up) begun(this.#up);
+      else this.#waitingRiders.push({ begun, stopped });
+    });
+    return (await up)(service);
+  }
+
+  /** Every part has started (or none runs in a container): brings the riders up now if no part's `up` did. */
+  startRiders(): void {
+    if (this.#riders.size > 0) this.#ensureUp();
+  }
+
+  /** The stack stops: riders still waiting for an `up` are told it will not come. */
+  abandon(): void {
+    for (const rider of this.#waitingRiders.splice(0)) rider.stopped(new Error('the stack stopped before its containers started'));
+  }
+
   async containerOf(service: string, where: string): Promise<string> {
-    this.#up ??= this.#start();
+    const up = this.#ensureUp();
     let idOf: (service: string) => string | undefined;
     try {
-      idOf = await this.#up;
+      idOf = await up;
     } catch (error) {
       throw new FiredrillError('PROCESS_EXITED', `${where}: its container did not start: ${firstLines(error)}`, { cause: error });
     }
@@ -106,14 +136,24 @@ export class StackContainers implements ContainerSource {
     return id;
   }
 
+  #ensureUp(): Promise<(service: string) => string | undefined> {
+    if (!this.#up) {
+      this.#up = this.#start();
+      for (const rider of this.#waitingRiders.splice(0)) rider.begun(this.#up);
+    }
+    return this.#up;
+  }
+
   async #start(): Promise<(service: string) => string | undefined> {
     // Wait a turn of the event loop: the first start brings up every part added with it.
     await new Promise((resolve) => setImmediate(resolve));
     this.#sealed = true;
+    const waits = new Map([...this.#added.map((a) => [a.service, new LoopbackHttpWait(a.port, a.readyPath)] as const), ...this.#riders]);
+    const services = [...waits.keys()];
+    if (this.#added.length === 0) return this.#bringUp(undefined, services, waits, this.#variables);
     const file = path.join(this.#runDir, 'compose-parts.yml');
     // docker-compose reads YAML 1.1: write it as 1.1 quotes it.
     writeFileSync(file, stringify(stackComposeDocument(this.#templates, this.#added), { version: '1.1' }));
-    const waits = new Map(this.#added.map((a) => [a.service, new LoopbackHttpWait(a.port, a.readyPath)]));
-    return this.#bringUp(file, this.#added.map((a) => a.service), waits, this.#variables);
+    return this.#bringUp(file, services, waits, this.#variables);
   }
 }
