@@ -75,7 +75,7 @@ export function estimatedStackCost(system: Pick<ResolvedSystem, 'services' | 'ex
     memoryBytes: (200 + 30 * system.services.length + 40 * helpers) * 2 ** 20,
   };
   if (provider !== 'containers') return native;
-  // Each container also costs docker-compose's starts (a Python program, three per stack), the
+  // Each container also costs docker-compose's starts (a Python program, two per stack), the
   // engine's work and a log follower. Seen in CI: THE_BOT's stacks on containers sized by the
   // native figure ran 14 at once and pushed its healthy p95 past 1 s; 9 at once passed.
   const containers = 2 + system.exporters.length + system.services.filter((s) => s.image !== undefined || s.compose !== undefined).length;

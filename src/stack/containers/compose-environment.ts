@@ -8,7 +8,7 @@ const composeEnvironments = new Map<string, Promise<Readonly<Record<string, stri
  * What docker-compose's environment gets on top of the caller's, probed once per executable.
  * Debian's docker-compose v1 imports distutils, which setuptools replaces with its own copy; that
  * loads pkg_resources, about half of what each `up` costs (measured on one small service: 0.56
- * CPU-seconds and 0.78 s per `up`, 0.31 and 0.52 s with the switch; a stack makes three `up`s).
+ * CPU-seconds and 0.78 s per `up`, 0.31 and 0.52 s with the switch; a stack makes two `up`s).
  * The switch needs a Python that still has distutils (before 3.12), so it is used only once
  * `docker-compose version` answers with it, and never over the user's own setting.
  */
