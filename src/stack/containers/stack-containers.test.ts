@@ -31,6 +31,7 @@ function recorded(): { ups: Up[]; bringUp: BringUpContainers } {
 
 const service = (name: string): ResolvedService & { image: string; command: string[] } => ({
   name,
+  job: name,
   command: ['node', 'server.js'],
   image: 'firedrill/node:local',
   metricsPath: '/metrics',
