@@ -112,7 +112,9 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
         id = (await up([COMPOSE_FILE], [service], new Map([[service, new LoopbackHttpWait(launch.prometheusPort, '/-/ready')]])))(service);
       }
     } catch (error) {
-      throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start: ${firstLines(error)}`, { cause: error });
+      // Alertmanager's `up` is the parts' too: its failure may be any of theirs (the wait errors name the container).
+      const how = service === 'alertmanager' ? ' (it comes up with the stack\'s exporters and image services)' : '';
+      throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} did not start${how}: ${firstLines(error)}`, { cause: error });
     }
     if (id === undefined) throw new FiredrillError('PROCESS_EXITED', `${service} container of ${compiled.system.name} was not created by docker-compose`);
     return ContainerProcess.follow(service, id, path.join(launch.runDir, `${service}.log`));

@@ -31,7 +31,7 @@ export function execCommand(command: string, args: readonly string[], options: E
     });
     // A command that exits without reading its input (a quick one) closes the pipe under the
     // write: its exit code tells what happened, and the EPIPE would otherwise crash the process.
-    child.stdin.once('error', () => undefined);
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

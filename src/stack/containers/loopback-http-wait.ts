@@ -47,6 +47,8 @@ export class LoopbackHttpWait extends StartupTimeout {
     const url = `http://127.0.0.1:${this.port}${this.path}`;
     const deadline = Date.now() + this.timeoutMs;
     let seen = 'no answer';
+    // Named in the errors: several containers come up in one `up`, and its failure is each one's.
+    let name = 'container';
     while (Date.now() < deadline) {
       try {
         const { status } = await httpJson('GET', url, { timeoutMs: 1_000 });
@@ -55,11 +57,12 @@ export class LoopbackHttpWait extends StartupTimeout {
       } catch (error) {
         seen = error instanceof Error ? error.message : String(error);
       }
-      const state = (await container.inspect()).State;
-      if (!state.Running) throw new Error(`container stopped (exit ${state.ExitCode}) before ${url} answered 200`);
+      const { Name, State: state } = await container.inspect();
+      name = `container ${Name.replace(/^\//, '')}`;
+      if (!state.Running) throw new Error(`${name} stopped (exit ${state.ExitCode}) before ${url} answered 200`);
       await pause(POLL_MS, undefined);
     }
-    throw new Error(`no HTTP 200 from ${url} within ${this.timeoutMs} ms; last seen: ${seen}`);
+    throw new Error(`no HTTP 200 from ${url} (${name}) within ${this.timeoutMs} ms; last seen: ${seen}`);
   }
 }
 

@@ -74,6 +74,20 @@ describe("a stack's containers", () => {
     const alertmanager = containers.withParts('alertmanager', new LoopbackHttpWait(9093, '/-/ready'));
     containers.abandon();
     await expect(alertmanager).rejects.toThrow('the stack stopped before its containers started');
+    // The parts' start ending after the stop (a teardown while it ran) brings nothing up either.
+    containers.startRiders();
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(containers.withParts('alertmanager', new LoopbackHttpWait(9093, '/-/ready'))).rejects.toThrow('the stack stopped before its containers started');
+    expect(ups).toEqual([]);
+  });
+
+  it('brings up nothing when the stack stops within the turn the up waits for its parts', async () => {
+    const { ups, bringUp } = recorded();
+    const containers = new StackContainers(mkdtempSync(path.join(dir, 'run-')), COMPOSE_FILE, bringUp);
+    containers.service(service('api'), launch(8001));
+    const api = containers.containerOf('service-api', 'service api');
+    containers.abandon();
+    await expect(api).rejects.toThrow('service api: its container did not start: the stack stopped before its containers started');
     expect(ups).toEqual([]);
   });
 

@@ -25,6 +25,8 @@ export type BringUpContainers = (
   variables: Readonly<Record<string, string>>,
 ) => Promise<(service: string) => string | undefined>;
 
+const STOPPED_FIRST = 'the stack stopped before its containers started';
+
 interface Added extends StackContainer {
   readonly port: number;
   readonly readyPath: string;
@@ -51,6 +53,8 @@ export class StackContainers implements ContainerSource {
   readonly #riders = new Map<string, LoopbackHttpWait>();
   /** Riders waiting for the `up` to begin; told its outcome, or that the stack stopped first. */
   readonly #waitingRiders: { begun(up: Promise<(service: string) => string | undefined>): void; stopped(reason: Error): void }[] = [];
+  /** The stack stopped: no `up` may begin any more (its projects are being taken down). */
+  #abandoned = false;
 
   constructor(runDir: string, templates: string, bringUp: BringUpContainers) {
     this.#runDir = runDir;
@@ -106,21 +110,24 @@ export class StackContainers implements ContainerSource {
   async withParts(service: string, wait: LoopbackHttpWait): Promise<string | undefined> {
     if (this.#sealed) throw new Error(`${service} added after the stack's containers started`);
     this.#riders.set(service, wait);
-    const up = await new Promise<Promise<(service: string) => string | undefined>>((begun, stopped) => {
+    // Resolves with the id lookup once the `up` (begun by a part, or by startRiders) has ended.
+    const idOf = await new Promise<(service: string) => string | undefined>((begun, stopped) => {
       if (this.#up) begun(this.#up);
+      else if (this.#abandoned) stopped(new Error(STOPPED_FIRST));
       else this.#waitingRiders.push({ begun, stopped });
     });
-    return (await up)(service);
+    return idOf(service);
   }
 
   /** Every part has started (or none runs in a container): brings the riders up now if no part's `up` did. */
   startRiders(): void {
-    if (this.#riders.size > 0) this.#ensureUp();
+    if (this.#riders.size > 0 && !this.#abandoned) void this.#ensureUp().catch(() => undefined);
   }
 
-  /** The stack stops: riders still waiting for an `up` are told it will not come. */
+  /** The stack stops: riders still waiting for an `up` are told it will not come, and none begins after. */
   abandon(): void {
-    for (const rider of this.#waitingRiders.splice(0)) rider.stopped(new Error('the stack stopped before its containers started'));
+    this.#abandoned = true;
+    for (const rider of this.#waitingRiders.splice(0)) rider.stopped(new Error(STOPPED_FIRST));
   }
 
   async containerOf(service: string, where: string): Promise<string> {
@@ -148,6 +155,8 @@ export class StackContainers implements ContainerSource {
     // Wait a turn of the event loop: the first start brings up every part added with it.
     await new Promise((resolve) => setImmediate(resolve));
     this.#sealed = true;
+    // Stopped within that turn: the stack's projects are taken down already, so bring up nothing.
+    if (this.#abandoned) throw new Error(STOPPED_FIRST);
     const waits = new Map([...this.#added.map((a) => [a.service, new LoopbackHttpWait(a.port, a.readyPath)] as const), ...this.#riders]);
     const services = [...waits.keys()];
     if (this.#added.length === 0) return this.#bringUp(undefined, services, waits, this.#variables);
