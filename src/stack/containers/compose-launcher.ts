@@ -12,7 +12,7 @@ import { projectContainers, projectName, removeProject, removeProjectNow, trackC
 import { firstLines } from './compose-project.ts';
 import { ContainerProcess } from './container-process.ts';
 import { LoopbackHttpWait, RunningWait } from './loopback-http-wait.ts';
-import { StackContainers } from './stack-containers.ts';
+import { StackContainers, type ContainerIds } from './stack-containers.ts';
 import { serviceProcess } from '../service-process.ts';
 
 /** The compose file that describes a containers stack; shipped with the package, at its top level. */
@@ -73,7 +73,7 @@ export function composeLauncher(launch: MonitoringLaunch, compiled: CompiledSyst
    * Brings `services` of `files` up as a project of their own, each waited on with `waits` (HTTP
    * on its loopback port); resolves with how to find each one's container.
    */
-  const up = async (files: readonly string[], services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>, passed: Readonly<Record<string, string>> = {}): Promise<(service: string) => string | undefined> => {
+  const up = async (files: readonly string[], services: string[], waits: ReadonlyMap<string, LoopbackHttpWait>, passed: Readonly<Record<string, string>> = {}): Promise<ContainerIds> => {
     const name = projectName(compiled.system.name);
     const project: StackProject = { name, tracked: trackComposeProject(name) };
     projects.push(project);

@@ -12,6 +12,9 @@ import { ComposeService, type ContainerSource } from './compose-service.ts';
 import { containerServiceName, exporterTemplate, SERVICE_TEMPLATE, stackComposeDocument, type StackContainer } from './stack-compose-file.ts';
 import { LoopbackHttpWait } from './loopback-http-wait.ts';
 
+/** How to find a service's container once an `up` has ended: its id, or undefined when it was not created. */
+export type ContainerIds = (service: string) => string | undefined;
+
 /**
  * Brings the services of `file` (the stack's second compose file) up in the stack's project, each
  * waited on by HTTP, with `variables` in docker-compose's environment, and resolves with how to
@@ -23,7 +26,7 @@ export type BringUpContainers = (
   services: string[],
   waits: ReadonlyMap<string, LoopbackHttpWait>,
   variables: Readonly<Record<string, string>>,
-) => Promise<(service: string) => string | undefined>;
+) => Promise<ContainerIds>;
 
 const STOPPED_FIRST = 'the stack stopped before its containers started';
 
@@ -46,13 +49,13 @@ export class StackContainers implements ContainerSource {
   readonly #bringUp: BringUpContainers;
   readonly #added: Added[] = [];
   readonly #variables: Record<string, string> = {};
-  #up: Promise<(service: string) => string | undefined> | undefined;
+  #up: Promise<ContainerIds> | undefined;
   /** Set once the compose file is written: a part added later would not run. */
   #sealed = false;
   /** Services of the templates file itself that come up with the parts, each with its wait. */
   readonly #riders = new Map<string, LoopbackHttpWait>();
   /** Riders waiting for the `up` to begin; told its outcome, or that the stack stopped first. */
-  readonly #waitingRiders: { begun(up: Promise<(service: string) => string | undefined>): void; stopped(reason: Error): void }[] = [];
+  readonly #waitingRiders: { begun(up: Promise<ContainerIds>): void; stopped(reason: Error): void }[] = [];
   /** The stack stopped: no `up` may begin any more (its projects are being taken down). */
   #abandoned = false;
 
@@ -111,7 +114,7 @@ export class StackContainers implements ContainerSource {
     if (this.#sealed) throw new Error(`${service} added after the stack's containers started`);
     this.#riders.set(service, wait);
     // Resolves with the id lookup once the `up` (begun by a part, or by startRiders) has ended.
-    const idOf = await new Promise<(service: string) => string | undefined>((begun, stopped) => {
+    const idOf = await new Promise<ContainerIds>((begun, stopped) => {
       if (this.#up) begun(this.#up);
       else if (this.#abandoned) stopped(new Error(STOPPED_FIRST));
       else this.#waitingRiders.push({ begun, stopped });
@@ -132,7 +135,7 @@ export class StackContainers implements ContainerSource {
 
   async containerOf(service: string, where: string): Promise<string> {
     const up = this.#ensureUp();
-    let idOf: (service: string) => string | undefined;
+    let idOf: ContainerIds;
     try {
       idOf = await up;
     } catch (error) {
@@ -143,7 +146,7 @@ export class StackContainers implements ContainerSource {
     return id;
   }
 
-  #ensureUp(): Promise<(service: string) => string | undefined> {
+  #ensureUp(): Promise<ContainerIds> {
     if (!this.#up) {
       this.#up = this.#start();
       for (const rider of this.#waitingRiders.splice(0)) rider.begun(this.#up);
@@ -151,7 +154,7 @@ export class StackContainers implements ContainerSource {
     return this.#up;
   }
 
-  async #start(): Promise<(service: string) => string | undefined> {
+  async #start(): Promise<ContainerIds> {
     // Wait a turn of the event loop: the first start brings up every part added with it.
     await new Promise((resolve) => setImmediate(resolve));
     this.#sealed = true;
