@@ -14,7 +14,7 @@ function pollerOf(state: { up: boolean }): AlertmanagerPoller {
       return [{ fingerprint: 'f1', labels: { alertname: 'Listed', service: 'api', cluster: 'eu' }, status: { state: 'active', inhibitedBy: [], silencedBy: [] }, startsAt: '', endsAt: '' }];
     },
   } as unknown as AlertmanagerClient;
-  return new AlertmanagerPoller(client, 1_000);
+  return new AlertmanagerPoller(client, { busyMs: 1_000, idleMs: 1_000 });
 }
 
 describe('buildAlertTraces', () => {

@@ -51,7 +51,10 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
   const { compiled } = stack;
   const plan = planScenario(scenario, planContextFor(scenario, compiled));
   const prometheus = new PrometheusClient(stack.prometheusUrl);
-  const poller = new AlertmanagerPoller(new AlertmanagerClient(stack.alertmanagerUrl), Math.max(100, compiled.evaluationIntervalMs / 3));
+  const poller = new AlertmanagerPoller(new AlertmanagerClient(stack.alertmanagerUrl), {
+    busyMs: Math.max(100, compiled.evaluationIntervalMs / 3),
+    idleMs: Math.max(100, compiled.evaluationIntervalMs),
+  });
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });

@@ -1,0 +1,11 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+const r = new Registry();
+const which = process.argv[2];
+if (which !== 'none') collectDefaultMetrics({ register: r, eventLoopMonitoringPrecision: 100 });
+if (which === 'strip') for (const n of process.argv.slice(3)) r.removeSingleMetric(n);
+await new Promise((res) => setTimeout(res, 1000));
+const c0 = process.cpuUsage(); let n = 0;
+const t = setInterval(async () => { await r.metrics(); n++; }, 250);
+await new Promise((res) => setTimeout(res, 10000)); clearInterval(t);
+const c = process.cpuUsage(c0);
+console.log(which, n, 'renders', ((c.user + c.system) / 10 / 1000).toFixed(1), 'ms CPU per s');
