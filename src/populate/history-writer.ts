@@ -3,6 +3,7 @@ import { FiredrillError } from '../errors.ts';
 import { segmentAt } from './history-segments.ts';
 import type { RecordedSegment } from './record-segments.ts';
 import type { RecordedTarget } from './recorded-series.ts';
+import { SampleLines } from './sample-lines.ts';
 import { seededRandom } from './seeded-random.ts';
 import type { ModelSchedule } from './traffic-model.ts';
 
@@ -32,7 +33,6 @@ export interface HistoryLayout {
 
 /** How many ready-made production steps each segment offers a target to draw from. */
 const STEPS_PER_SEGMENT = 32;
-const FLUSH_CHARS = 4 << 20;
 
 /** One production scrape made of recorded ones: every counter's summed increments, and the recorded scrape read for gauges. */
 interface ProductionStep {
@@ -51,7 +51,9 @@ interface ProductionStep {
  */
 export function writeHistoryShard(file: string, histories: readonly TargetHistory[], segments: readonly RecordedSegment[], layout: HistoryLayout, shardFromMs: number, shardToMs: number): { series: number; samples: number } {
   const fd = openSync(file, 'w');
-  let buffer = '';
+  const seriesTexts = histories.map((history) => history.target.series.map((series) => SampleLines.series(seriesText(series.labels))));
+  const longest = seriesTexts.reduce((most, texts) => texts.reduce((m, text) => Math.max(m, text.length), most), 0);
+  const lines = new SampleLines(fd, longest, seriesTexts.reduce((most, texts) => Math.max(most, texts.length), 0));
   let samples = 0;
   let series = 0;
   try {
@@ -60,7 +62,7 @@ export function writeHistoryShard(file: string, histories: readonly TargetHistor
       const random = seededRandom(layout.seed * 7_919 + targetIndex);
       const steps = productionSteps(history, segments, random);
       const n = target.series.length;
-      const prefixes = target.series.map((series) => `${seriesText(series.labels)} `);
+      const prefixes = seriesTexts[targetIndex]!;
       const counters = target.series.map((series) => series.kind === 'counter');
       const totals = new Float64Array(n);
       const started = new Uint8Array(n);
@@ -83,22 +85,20 @@ export function writeHistoryShard(file: string, histories: readonly TargetHistor
             totals[s] = totals[s]! + increment;
             // A failed scrape stores no series; what was counted meanwhile shows at the next one.
             if (!write || !up) continue;
-            buffer += prefixes[s]! + totals[s]! + time;
+            lines.add(prefixes[s]!, totals[s]!, time);
           } else {
             if (!write || Number.isNaN(value)) continue;
-            buffer += prefixes[s]! + value + time;
+            lines.add(prefixes[s]!, value, time);
           }
           emitted[s] = 1;
           samples++;
         }
-        if (buffer.length > FLUSH_CHARS) {
-          writeSync(fd, buffer);
-          buffer = '';
-        }
+        lines.flushIfLarge();
       }
       series += emitted.reduce((sum, e) => sum + e, 0);
     });
-    writeSync(fd, `${buffer}# EOF\n`);
+    lines.flush();
+    writeSync(fd, '# EOF\n');
   } finally {
     closeSync(fd);
   }
