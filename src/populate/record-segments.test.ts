@@ -68,6 +68,16 @@ describe('recordSegments, an incident whose fault delays answers', () => {
     expect(answered).toBeLessThanOrEqual(Math.ceil(expected * 1.3) + 1);
   });
 
+  it('records the incident that adds a delay after the segment given after it, so that the level does not wait for that delay to drain', async () => {
+    const piyasa = (await loadConfig('firedrill.config.ts')).systems.find((s) => s.name === 'piyasa')!;
+    const injected: string[] = [];
+    const delayed = { ...stack, compiled: compileSystem(piyasa, 40), faults: { inject: async (f: FaultSpec) => void (injected.push(f.kind), (addedMs = Number(f.params!.ms))), revertAll: async () => void (addedMs = 0) } } as unknown as StartedStack;
+    const incident = { key: 'incident api-latency', level: 1, incident: { scenario: 'api-latency', faults: [{ at: '1m', fault: fault.latency('api', '900ms') }], durationMs: 540_000 } };
+    const recorded = await recordSegments(delayed, model, [incident, { key: 'level 1', level: 1 }], AbortSignal.timeout(30_000), () => undefined);
+    expect(recorded.map((r) => r.segment.key)).toEqual(['level 1', 'incident api-latency']);
+    expect(injected).toEqual(['latency']);
+  });
+
   it('takes the longest delay of the faults, jitter included, and none from faults that add no delay', () => {
     expect(addedDelayMs([fault.latency('api', '800ms', { jitter: '100ms' }), fault.slowQueries('db', '1500ms'), fault.kill('api')])).toBe(1_500);
     expect(addedDelayMs([fault.latency('api', '800ms', { jitter: '900ms' })])).toBe(1_700);

@@ -41,9 +41,8 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
   const recorded: RecordedSegment[] = [];
   // A delay the last incident added is still in its requests' and jobs' answers after the revert.
   let drainMs = 0;
-  for (const segment of segments) {
+  for (const { segment, faults } of inRecordingOrder(segments, stack.compiled)) {
     if (signal.aborted) break;
-    const faults = incidentFaults(segment, stack.compiled);
     // Until the faults' added delay has passed, what completes is what began before them.
     const settlesMs = settleMs + Math.max(drainMs, addedDelayMs(faults));
     const stop = new AbortController();
@@ -84,6 +83,16 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
 }
 
 /**
+ * The segments with their faults, those whose faults add the least delay first (in their order
+ * otherwise): a segment waits for the delay the one before it added to drain, so a slow incident
+ * recorded between two others costs its delay twice (Piyasa's slow generation: 11 s more).
+ */
+function inRecordingOrder(segments: readonly Segment[], compiled: CompiledSystem): { segment: Segment; faults: FaultSpec[] }[] {
+  const planned = segments.map((segment) => ({ segment, faults: incidentFaults(segment, compiled) }));
+  return planned.map((p, i) => ({ ...p, i, delayMs: addedDelayMs(p.faults) })).sort((a, b) => a.delayMs - b.delayMs || a.i - b.i);
+}
+
+/**
  * How long a segment settles and then records: every target must be scraped twice inside the
  * recorded stretch, and the fastest RECORDED_DELTAS + 1 times (a slow exporter's few deltas are
  * all it has in production too). Half an interval of slack for a busy machine.
@@ -103,7 +112,7 @@ export function addedDelayMs(faults: readonly FaultSpec[]): number {
 }
 
 /** The incident's faults as its drill would inject them at this stack's scale (a restart's gap scaled too). */
-function incidentFaults(segment: Segment, compiled: CompiledSystem) {
+function incidentFaults(segment: Segment, compiled: CompiledSystem): FaultSpec[] {
   if (!segment.incident) return [];
   const scenario = { name: segment.incident.scenario, system: compiled.system.name, duration: `${segment.incident.durationMs}ms`, traffic: [], faults: segment.incident.faults, expect: [] };
   const plan = planScenario(scenario, planContextFor(scenario, compiled));
