@@ -68,7 +68,7 @@ describe('recordSegments, an incident whose fault delays answers', () => {
     expect(answered).toBeLessThanOrEqual(Math.ceil(expected * 1.3) + 1);
   });
 
-  it('records the incident that adds a delay after the segment given after it, so that the level does not wait for that delay to drain', async () => {
+  it('records an incident whose faults add a delay after the segments whose faults add none, whatever the order given: none of them waits for that delay to drain', async () => {
     const piyasa = (await loadConfig('firedrill.config.ts')).systems.find((s) => s.name === 'piyasa')!;
     const injected: string[] = [];
     const delayed = { ...stack, compiled: compileSystem(piyasa, 40), faults: { inject: async (f: FaultSpec) => void (injected.push(f.kind), (addedMs = Number(f.params!.ms))), revertAll: async () => void (addedMs = 0) } } as unknown as StartedStack;
