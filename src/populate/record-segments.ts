@@ -41,10 +41,10 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
   const recorded: RecordedSegment[] = [];
   // A delay the last incident added is still in its requests' and jobs' answers after the revert.
   let drainMs = 0;
-  for (const { segment, faults } of inRecordingOrder(segments, stack.compiled)) {
+  for (const { segment, faults, delayMs } of inRecordingOrder(segments, stack.compiled)) {
     if (signal.aborted) break;
     // Until the faults' added delay has passed, what completes is what began before them.
-    const settlesMs = settleMs + Math.max(drainMs, addedDelayMs(faults));
+    const settlesMs = settleMs + Math.max(drainMs, delayMs);
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -71,7 +71,7 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
       if (trafficError !== undefined) throw trafficError;
       recorded.push({ segment, fromMs, toMs: Date.now() });
       progress(`recorded ${segment.key} (${((Date.now() - fromMs + settlesMs) / 1000).toFixed(1)}s)`);
-      drainMs = addedDelayMs(faults);
+      drainMs = delayMs;
     } finally {
       await stack.faults.revertAll();
       stop.abort();
@@ -83,13 +83,18 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
 }
 
 /**
- * The segments with their faults, those whose faults add the least delay first (in their order
- * otherwise): a segment waits for the delay the one before it added to drain, so a slow incident
- * recorded between two others costs its delay twice (Piyasa's slow generation: 11 s more).
+ * The segments with their faults and the delay those add, the least delay first (the sort is
+ * stable: in their order otherwise): a segment waits for the delay the one before it added to
+ * drain, so a slow incident recorded between two others costs its delay twice (Piyasa's slow
+ * generation: 11 s more).
  */
-function inRecordingOrder(segments: readonly Segment[], compiled: CompiledSystem): { segment: Segment; faults: FaultSpec[] }[] {
-  const planned = segments.map((segment) => ({ segment, faults: incidentFaults(segment, compiled) }));
-  return planned.map((p, i) => ({ ...p, i, delayMs: addedDelayMs(p.faults) })).sort((a, b) => a.delayMs - b.delayMs || a.i - b.i);
+function inRecordingOrder(segments: readonly Segment[], compiled: CompiledSystem): { segment: Segment; faults: FaultSpec[]; delayMs: number }[] {
+  return segments
+    .map((segment) => {
+      const faults = incidentFaults(segment, compiled);
+      return { segment, faults, delayMs: addedDelayMs(faults) };
+    })
+    .sort((a, b) => a.delayMs - b.delayMs);
 }
 
 /**
