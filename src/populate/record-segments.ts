@@ -67,7 +67,9 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
       for (const fault of faults) await stack.faults.inject(fault);
       await abortableDelay(settlesMs, waiting);
       const fromMs = Date.now();
-      await abortableDelay(measureMs, waiting);
+      // A timer may fire a millisecond before the wall clock has moved its full delay, and the
+      // stretch is written as wall-clock times: wait on the clock, not on the timer.
+      while (!waiting.aborted && Date.now() - fromMs < measureMs) await abortableDelay(fromMs + measureMs - Date.now(), waiting);
       if (trafficError !== undefined) throw trafficError;
       recorded.push({ segment, fromMs, toMs: Date.now() });
       progress(`recorded ${segment.key} (${((Date.now() - fromMs + settlesMs) / 1000).toFixed(1)}s)`);
