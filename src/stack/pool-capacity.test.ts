@@ -4,9 +4,9 @@ import { CONTAINER_CORES, drillCost, estimatedStackCost, fitStackCost, poolShare
 const GiB = 2 ** 30;
 
 describe('poolShare', () => {
-  it('is the CPU share of 75% of the cores when CPU is the tighter budget', () => {
-    // 0.15 of 1.5 budgeted cores: 10 such stacks fill the pool.
-    expect(poolShare({ cpuCores: 0.15, memoryBytes: 0.25 * GiB }, { cores: 2, freeMemoryBytes: 20 * GiB })).toBeCloseTo(1 / 10, 6);
+  it('is the CPU share of 65% of the cores when CPU is the tighter budget', () => {
+    // 0.13 of 1.3 budgeted cores: 10 such stacks fill the pool.
+    expect(poolShare({ cpuCores: 0.13, memoryBytes: 0.25 * GiB }, { cores: 2, freeMemoryBytes: 20 * GiB })).toBeCloseTo(1 / 10, 6);
   });
 
   it('is the memory share of half the free memory when memory is the tighter budget', () => {
