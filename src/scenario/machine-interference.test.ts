@@ -44,6 +44,31 @@ describe('starvedScrapes', () => {
     expect(starvedScrapes([scrape(5_000, 'redis'), exporter], [stopDb], 0, 20_000, reaches).map((s) => s.job)).toEqual(['redis']);
   });
 
+  // The drill of a later CI run: the backend's scrapes alone timed out while PostgreSQL was stopped, no witness.
+  const waited = (ms: Record<string, number>) => ({ partsOf: (job: string) => ({ django: ['backend'], postgres: ['postgres-exporter'] })[job] ?? [], waitedMs: (part: string) => ms[part] });
+
+  it('counts a timeout a fault could explain as the machine\u2019s when the part it scrapes waited for a CPU for half the timeout, and only then', () => {
+    const django = scrape(5_100, 'django');
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, waited({ backend: 125 }))).toEqual([{ ...django, heldOffCpu: { part: 'backend', waitedMs: 125 } }]);
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, waited({ backend: 124 }))).toEqual([]);
+    // Not sampled (a restart between the samples, or no /proc): the fault keeps it.
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, waited({}))).toEqual([]);
+    // Another part's wait says nothing of this scrape.
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, waited({ 'postgres-exporter': 900 }))).toEqual([]);
+  });
+
+  it('asks for the wait over the scrape\u2019s own span', () => {
+    const spans: number[][] = [];
+    const evidence = { partsOf: () => ['backend'], waitedMs: (_: string, fromMs: number, toMs: number) => (spans.push([fromMs, toMs]), 0) };
+    starvedScrapes([{ ...scrape(5_100, 'django'), durationMs: 260 }], [stopDb], 0, 20_000, reaches, evidence);
+    expect(spans).toEqual([[5_100, 5_360]]);
+  });
+
+  it('counts a timeout on what a fault acts on itself as the machine\u2019s when that part waited for a CPU', () => {
+    const exporter = scrape(5_100, 'postgres');
+    expect(starvedScrapes([exporter], [stopDb], 0, 20_000, reaches, waited({ 'postgres-exporter': 200 }))).toEqual([{ ...exporter, heldOffCpu: { part: 'postgres-exporter', waitedMs: 200 } }]);
+  });
+
   it('extends a kill to when its target came back, not only to its revert', () => {
     const kill: FaultRecord = { ...pause(3_000, 5_000), spec: { target: 'api', kind: 'kill' }, downMs: 4_000 };
     expect(starvedScrapes([scrape(6_500)], [kill], 0, 20_000)).toEqual([]);
@@ -72,6 +97,16 @@ describe('machineInterference', () => {
     expect(machineInterference([scrape(11_000, 'django'), { ...scrape(12_000, 'django'), stalledWith: redis }, scrape(13_000, 'django')], 10_000)).toEqual([
       '2 scrapes of job django (django:8080) from +1.0s to +3.0s ran out their 250 ms timeout with no fault in effect: the machine starved them',
       'a scrape of job django (django:8080) at +2.0s ran out its 250 ms timeout while a scrape of job redis, which no fault in effect reaches, timed out too: the machine starved it',
+    ]);
+  });
+
+  it('says which part waited for a CPU, and how long', () => {
+    const held = (atMs: number, waitedMs: number) => ({ ...scrape(atMs, 'django'), heldOffCpu: { part: 'backend', waitedMs } });
+    expect(machineInterference([held(12_000, 180)], 10_000)).toEqual([
+      'a scrape of job django (django:8080) at +2.0s ran out its 250 ms timeout while part backend, runnable, waited 180 ms for a CPU: the machine starved it',
+    ]);
+    expect(machineInterference([held(12_000, 180), held(12_375, 240)], 10_000)).toEqual([
+      '2 scrapes of job django (django:8080) from +2.0s to +2.4s ran out their 250 ms timeout while part backend, runnable, waited up to 240 ms for a CPU in each: the machine starved them',
     ]);
   });
 

@@ -15,6 +15,34 @@ export interface StarvedScrape extends TimedOutScrape {
    * while it ran, so the whole machine stalled right then.
    */
   readonly stalledWith?: TimedOutScrape;
+  /** Set when the part it scrapes waited for a CPU for half its timeout or more while it ran (run-queue-waits.ts). */
+  readonly heldOffCpu?: HeldOffCpu;
+}
+
+/** A scraped part's main thread, runnable but waiting for a CPU. */
+export interface HeldOffCpu {
+  readonly part: string;
+  readonly waitedMs: number;
+}
+
+/** The parts a job scrapes, and how long a part waited for a CPU over a span (RunQueueWaits). */
+export interface RunQueueEvidence {
+  partsOf(job: string): readonly string[];
+  waitedMs(part: string, fromMs: number, toMs: number): number | undefined;
+}
+
+/**
+ * The part of a timed-out scrape's job that waited for a CPU for at least half the scrape's
+ * timeout while it ran: a target kept off the CPU that long answers late by that much, whatever a
+ * fault did to it. Undefined when none did, or none was sampled.
+ */
+export function heldOffCpu(scrape: TimedOutScrape, evidence: RunQueueEvidence): HeldOffCpu | undefined {
+  const waits = evidence.partsOf(scrape.job).flatMap((part) => {
+    const waitedMs = evidence.waitedMs(part, scrape.atMs, scrape.atMs + scrape.durationMs);
+    return waitedMs === undefined ? [] : [{ part, waitedMs: Math.round(waitedMs) }];
+  });
+  const longest = waits.sort((a, b) => b.waitedMs - a.waitedMs)[0];
+  return longest && longest.waitedMs >= scrape.timeoutMs / 2 ? longest : undefined;
 }
 
 /** What a fault on a part (service, dependency, exporter, host) can do to a scrape job. */
@@ -40,7 +68,7 @@ const EVERYWHERE: FaultReach = { reaches: () => true, direct: () => true };
  * backends exiting at once kept the backend's scrapes, which a database fault may slow, and the
  * Redis exporter's, which it cannot, past their timeout together.
  */
-export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: readonly FaultRecord[], graceMs: number, endedAtMs: number, reach: FaultReach = EVERYWHERE): StarvedScrape[] {
+export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: readonly FaultRecord[], graceMs: number, endedAtMs: number, reach: FaultReach = EVERYWHERE, evidence?: RunQueueEvidence): StarvedScrape[] {
   const windows = faults.map((f) => ({ target: f.spec.target, fromMs: f.injectedAtMs, toMs: Math.max(f.revertedAtMs ?? endedAtMs, f.injectedAtMs + (f.downMs ?? 0)) + graceMs }));
   // A sample carries its scrape's start: a scrape begun just before a fault ran into it.
   const inEffect = (s: TimedOutScrape) => windows.filter((w) => s.atMs + s.durationMs >= w.fromMs && s.atMs <= w.toMs);
@@ -50,6 +78,10 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
   const unexplained = timedOut.filter((s) => !explained(s));
   return timedOut.flatMap((s): StarvedScrape[] => {
     if (!explained(s)) return [inEffect(s).length > 0 ? { ...s, besideFaults: true } : s];
+    // Measured, not inferred: a fault does not make a runnable thread wait for a CPU (a paused or
+    // waiting target is not runnable), the machine's other work does.
+    const held = evidence ? heldOffCpu(s, evidence) : undefined;
+    if (held) return [{ ...s, heldOffCpu: held }];
     if (direct(s)) return [];
     const witness = unexplained.find((u) => u.atMs <= s.atMs + s.durationMs && s.atMs <= u.atMs + u.durationMs);
     return witness ? [{ ...s, stalledWith: witness }] : [];
@@ -66,7 +98,7 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
  */
 export function machineInterference(starved: readonly StarvedScrape[], startedAtMs: number): string[] {
   const at = (ms: number) => sinceStart(ms, startedAtMs);
-  const reason = (s: StarvedScrape) => (s.stalledWith ? 'stall' : s.besideFaults ? 'unreached' : 'no fault');
+  const reason = (s: StarvedScrape) => (s.heldOffCpu ? `held ${s.heldOffCpu.part}` : s.stalledWith ? 'stall' : s.besideFaults ? 'unreached' : 'no fault');
   // One line per target and reason: each line's reason holds for every scrape it counts.
   const byTarget = new Map<string, StarvedScrape[]>();
   for (const s of starved) {
@@ -79,7 +111,10 @@ export function machineInterference(starved: readonly StarvedScrape[], startedAt
     const what = first.what === 'probe' ? 'probe' : 'scrape';
     const one = group.length === 1;
     const when = one ? `a ${what} of job ${first.job} (${first.instance}) at ${at(first.atMs)} ran out its` : `${group.length} ${what}s of job ${first.job} (${first.instance}) from ${at(first.atMs)} to ${at(last.atMs)} ran out their`;
-    const why = first.stalledWith
+    const longestWait = Math.max(...group.map((s) => s.heldOffCpu?.waitedMs ?? 0));
+    const why = first.heldOffCpu
+      ? `while part ${first.heldOffCpu.part}, runnable, waited ${one ? '' : 'up to '}${longestWait} ms for a CPU${one ? '' : ' in each'}`
+      : first.stalledWith
       ? `while a ${first.stalledWith.what} of job ${first.stalledWith.job}, which no fault in effect reaches, timed out too`
       : first.besideFaults ? `with no fault in effect that reaches ${one ? 'it' : 'them'}` : 'with no fault in effect';
     return `${when} ${first.timeoutMs} ms timeout ${why}: the machine starved ${one ? 'it' : 'them'}`;

@@ -18,6 +18,8 @@ import { interferenceOf, machineInterference, pendingBeforeFaults, starvedScrape
 import { ruleOrFirst } from '../compile/rule-of-series.ts';
 import { jobsReachedByPart, jobsScrapingPart, jobsWatchedBy } from '../compile/watched-targets.ts';
 import { timedOutScrapes, type TimeoutsOf } from '../observe/timed-out-scrapes.ts';
+import { RunQueueSampler, type RunQueueWaits } from '../observe/run-queue-waits.ts';
+import { scrapeTargets } from '../config/resolved-system.ts';
 import { blackboxTimeoutOffsetS } from '../stack/exporters/exporter-invocation.ts';
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { planContextFor } from './plan-context.ts';
@@ -71,6 +73,10 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     throw error;
   };
   const startedAtMs = Date.now();
+  // Sampled as often as the fastest job scrapes, so that a timed-out scrape's span is bracketed closely.
+  const runQueue = new RunQueueSampler(() => stack.partPids(), Math.max(100, Math.min(...compiled.prometheus.jobs.map((j) => j.scaledIntervalMs))));
+  runQueue.start();
+  let runQueueWaits: RunQueueWaits | undefined;
   const live: LiveTraffic = { requests: 0, failures: 0 };
   let phase: ScenarioProgress['phase'] = 'running';
   poller.start();
@@ -92,6 +98,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     await failIfUnhealthy();
     await poller.stop();
     const endedAtMs = Date.now();
+    runQueueWaits = runQueue.stop();
     const faults = stack.faults.records();
     const scaledForOf = (name: string, labels: Readonly<Record<string, string>>) => ruleOrFirst(compiled.alerts, name, labels)?.scaledForMs ?? 0;
     const histories = await readAlertHistories(prometheus, evaluationIntervalOf(compiled), startedAtMs - compiled.evaluationIntervalMs, endedAtMs, scaledForOf).catch(blameTheStack);
@@ -119,7 +126,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
       ...traffic.thresholds.map((t) => ({ description: `traffic ${t.stream} to ${plan.streams.find((p) => p.name === t.stream)?.service} answers 2xx: ${t.expression}`, ok: t.ok, detail: `answered 2xx: ${t.observed}${t.ok ? '' : recoveryNote(faults, compiled.scale, 'give the hold room for it or lower minOkRatio')}` })),
     ];
     const interference: Interference =
-      stack.provider === 'external' ? { lines: [], retry: {} } : await observeInterference(prometheus, stack.compiled, faults, alerts, { startedAtMs, endedAtMs, inFlightMs: injectedDelayMs(scenario, compiled), failed: expectations.filter((e) => !e.ok) }).catch(blameTheStack);
+      stack.provider === 'external' ? { lines: [], retry: {} } : await observeInterference(prometheus, stack.compiled, faults, alerts, { startedAtMs, endedAtMs, inFlightMs: injectedDelayMs(scenario, compiled), failed: expectations.filter((e) => !e.ok), runQueueWaits }).catch(blameTheStack);
     const result: DrillResult = {
       name: scenario.name,
       ok: expectations.every((e) => e.ok),
@@ -138,6 +145,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     return { result, retry: interference.retry };
   } finally {
     if (progress) clearInterval(progress);
+    runQueue.stop();
     timeline.stop();
     abort.abort();
     options.signal?.removeEventListener('abort', onOuterAbort);
@@ -156,7 +164,7 @@ async function observeInterference(
   compiled: CompiledSystem,
   faults: readonly FaultRecord[],
   traces: readonly AlertTrace[],
-  drill: { readonly startedAtMs: number; readonly endedAtMs: number; readonly inFlightMs: number; readonly failed: readonly ExpectationResult[] },
+  drill: { readonly startedAtMs: number; readonly endedAtMs: number; readonly inFlightMs: number; readonly failed: readonly ExpectationResult[]; readonly runQueueWaits: RunQueueWaits },
 ): Promise<Interference> {
   const timedOut = await timedOutScrapes(prometheus, scrapeTimeouts(compiled), drill.startedAtMs, drill.endedAtMs);
   const graceMs = drill.inFlightMs + 2 * compiled.scrapeIntervalMs;
@@ -166,6 +174,9 @@ async function observeInterference(
   const starved = starvedScrapes(timedOut, faults, graceMs, drill.endedAtMs, {
     reaches: (target, job) => reached.get(target)?.has(job) ?? true,
     direct: (target, job) => scraping.get(target)?.has(job) ?? true,
+  }, {
+    partsOf: (job) => scrapeTargets(compiled.system).filter((t) => t.job === job).map((t) => t.name),
+    waitedMs: (part, fromMs, toMs) => drill.runQueueWaits.waitedMs(part, fromMs, toMs),
   });
   // A failed drill counts only what its failed alerts read: a starved node_exporter says nothing
   // of an API alert's verdict, and a traffic ratio reads no scrape. A passing one shows them all.

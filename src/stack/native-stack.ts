@@ -231,6 +231,7 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
       queuedMs,
       health: watch,
       usage: () => usageOf([...processes, ...parts.processes()].flatMap((p) => (p.running && p.pid !== undefined ? [p.pid] : []))),
+      partPids: () => parts.pids(),
       stop: () => stop(),
       [Symbol.asyncDispose]: () => stop(),
     };

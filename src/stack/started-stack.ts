@@ -43,5 +43,7 @@ export interface StartedStack extends AsyncDisposable {
   readonly health: StackHealth;
   /** CPU seconds and resident memory of the stack's own processes right now. */
   usage(): ProcessUsage;
+  /** The main process of each running part (services, exporters, dependencies) by part name, as this host sees it; none on a stack firedrill did not start. */
+  partPids(): ReadonlyMap<string, number>;
   stop(): Promise<void>;
 }

@@ -55,6 +55,8 @@ export interface SystemParts {
   watched(holds: (target: string) => boolean): WatchedComponent[];
   /** The current process of every part (a restart replaces it): for trouble during start, CPU and memory accounting. */
   processes(): PartProcess[];
+  /** The main process of each running part, by part name. */
+  pids(): ReadonlyMap<string, number>;
 }
 
 /**
@@ -214,6 +216,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
         };
       }),
     processes: () => [...processes.values()].flatMap((p) => (p.process ? [p.process] : [])),
+    pids: () => new Map([...processes].flatMap(([name, p]) => (p.process?.running && p.process.pid !== undefined ? [[name, p.process.pid] as const] : []))),
   };
 }
 

@@ -92,6 +92,7 @@ export function externalStackProvider({ journal, runId, ownSilences, webhook }: 
         queuedMs: 0,
         health: watch,
         usage: () => ({ cpuSeconds: 0, rssBytes: 0 }),
+        partPids: () => new Map(),
         stop,
         [Symbol.asyncDispose]: stop,
       };
