@@ -22,12 +22,12 @@ beforeAll(async () => {
   config = await loadConfig('verify/starved-scrape/firedrill.config.ts');
 });
 afterAll(() => {
-  for (const mode of ['once', 'always', 'error', 'error-once']) fs.rmSync(`${marker}-${mode}`, { force: true });
+  for (const mode of ['once', 'always', 'error', 'error-once', 'starve-once', 'block-once']) fs.rmSync(`${marker}-${mode}`, { force: true });
   const born = `${path.basename(marker)}-slow-restart-born-`;
   for (const file of fs.readdirSync(path.dirname(marker)).filter((f) => f.startsWith(born))) fs.rmSync(path.join(path.dirname(marker), file), { force: true });
 });
 
-async function drill(system: 'once' | 'always' | 'error' | 'error-once' | 'slow-restart', scenario = `healthy-${system}`): Promise<{ result: ScenarioResult; voided: number; nextScales: number[]; junit: string }> {
+async function drill(system: 'once' | 'always' | 'error' | 'error-once' | 'slow-restart' | 'starve-once' | 'block-once', scenario = `healthy-${system}`): Promise<{ result: ScenarioResult; voided: number; nextScales: number[]; junit: string }> {
   let voided = 0;
   const nextScales: number[] = [];
   const run = await runDrills({
@@ -90,6 +90,30 @@ describe.concurrent('a drill failed while the machine starved a scrape', () => {
       expect.stringMatching(/^TargetDown\{severity="critical"\} went pending at \+\d+\.\ds, \d+\.\ds before the first fault: the system was not healthy when the faults began \(a busy machine, or a rule that fires on healthy traffic: the second attempt tells\)$/),
     ]);
     // The faultless drill above (`error`) failed on the same kind of episode and ran once.
+  }, 120_000);
+
+  // Both hold the api's main thread for 4 s while the drill has stopped the Redis it names, so its
+  // timed-out scrapes may be that fault's: only the one measured waiting for a CPU is the machine's.
+  it('is void when a scrape a fault could explain timed out while its target, runnable, waited for a CPU (really starved: a busy thread kept off its core)', async () => {
+    const { result, voided } = await drill('starve-once', 'beside-fault-starve-once');
+    expect(voided).toBe(1);
+    expect(result.ok).toBe(true);
+    const [attempt] = result.voidAttempts!;
+    expect(attempt!.failed).toEqual([expect.stringMatching(/^TargetDown does not fire: /)]);
+    expect(attempt!.machineInterference).toEqual([
+      expect.stringMatching(/^(a scrape|\d+ scrapes) of job api \(api:8080\) (at|from) \+\d+\.\ds (to \+\d+\.\ds )?ran out (its|their) 1250 ms timeout while part api, runnable, waited (up to )?\d+ ms for a CPU( in each)?: the machine starved (it|them)$/),
+    ]);
+    const waitedMs = Number(/waited (?:up to )?(\d+) ms/.exec(attempt!.machineInterference[0]!)![1]);
+    expect(waitedMs).toBeGreaterThanOrEqual(625);
+  }, 120_000);
+
+  it('keeps the failure when that target was held but never runnable (asleep, as one waiting on the stopped Redis is): the fault explains it', async () => {
+    const { result, voided } = await drill('block-once', 'beside-fault-block-once');
+    expect(voided).toBe(0);
+    expect(result.ok).toBe(false);
+    expect(result.voidAttempts).toBeUndefined();
+    expect(result.machineInterference).toBeUndefined();
+    expect(result.expectations.filter((e) => !e.ok).map((e) => e.alert)).toEqual(['TargetDown']);
   }, 120_000);
 
   it('runs again at a lower scale when a restart took so long to come back that it outlasted a `for` its gap fits in', async () => {

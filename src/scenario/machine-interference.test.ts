@@ -108,6 +108,8 @@ describe('machineInterference', () => {
     expect(machineInterference([held(12_000, 180), held(12_375, 240)], 10_000)).toEqual([
       '2 scrapes of job django (django:8080) from +2.0s to +2.4s ran out their 250 ms timeout while part backend, runnable, waited up to 240 ms for a CPU in each: the machine starved them',
     ]);
+    // At scale 60 a 50 s timeout is 833.33 ms: written in whole milliseconds.
+    expect(machineInterference([{ ...held(12_000, 900), timeoutMs: 50_000 / 60 }], 10_000)[0]).toContain('ran out its 833 ms timeout');
   });
 
   it('is empty for a drill that ran as planned', () => {

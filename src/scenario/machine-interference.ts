@@ -117,7 +117,7 @@ export function machineInterference(starved: readonly StarvedScrape[], startedAt
       : first.stalledWith
       ? `while a ${first.stalledWith.what} of job ${first.stalledWith.job}, which no fault in effect reaches, timed out too`
       : first.besideFaults ? `with no fault in effect that reaches ${one ? 'it' : 'them'}` : 'with no fault in effect';
-    return `${when} ${first.timeoutMs} ms timeout ${why}: the machine starved ${one ? 'it' : 'them'}`;
+    return `${when} ${Math.round(first.timeoutMs)} ms timeout ${why}: the machine starved ${one ? 'it' : 'them'}`;
   });
 }
 

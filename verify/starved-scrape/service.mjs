@@ -5,9 +5,15 @@
 // stalls in every life, `error` answers those requests 500 at once instead, `error-once` does that
 // only if STALL_MARKER does not exist yet. `slow-restart` never stalls: each time it is started
 // again on the same port (STALL_MARKER-born-PORT exists), it listens only after SLOW_START_MS, as
-// a slow start-up on a loaded machine does. Env: PORT.
+// a slow start-up on a loaded machine does. `starve-once` and `block-once` hold the main thread
+// instead, for STALL_MS of the first life: `starve-once` busy, but kept off the CPU by two spinning
+// processes on the same core (itself at the idle scheduling class, they at the lowest priority,
+// so that nothing else on the machine is held back): a starved CPU, really; `block-once` asleep
+// (as a service waiting on its database is), never runnable. Env: PORT.
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import { Counter, Registry } from 'prom-client';
 
 const STALL_AFTER = 20;
@@ -40,6 +46,29 @@ function startDelayMs() {
   return createOnce(`${marker}-born-${process.env.PORT}`) ? 0 : SLOW_START_MS;
 }
 
+/** Holds the main thread for STALL_MS: busy and starved of CPU, or asleep. */
+function holdMainThread(starved) {
+  if (!starved) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STALL_MS);
+    return;
+  }
+  const pid = String(process.pid);
+  // Spawned first: a child inherits its parent thread's scheduling class and cores. Each ends on
+  // its own a little after the hold, should this process die first.
+  const spin = `const end = Date.now() + ${STALL_MS + 500}; while (Date.now() < end) {}`;
+  const spinners = [0, 1].map(() => spawn('nice', ['-n', '19', 'taskset', '-c', '0', process.execPath, '-e', spin], { stdio: 'ignore' }));
+  // -p without -a: the main thread alone, the one that serves HTTP and whose wait firedrill reads.
+  execFileSync('taskset', ['-p', '-c', '0', pid], { stdio: 'ignore' });
+  execFileSync('chrt', ['--idle', '-p', '0', pid], { stdio: 'ignore' });
+  const end = Date.now() + STALL_MS;
+  while (Date.now() < end) {
+    // busy, runnable: the work a starved service still has to do
+  }
+  for (const spinner of spinners) spinner.kill('SIGKILL');
+  execFileSync('chrt', ['--other', '-p', '0', pid], { stdio: 'ignore' });
+  execFileSync('taskset', ['-p', '-c', `0-${os.availableParallelism() - 1}`, pid], { stdio: 'ignore' });
+}
+
 function stallsThisLife() {
   if (mode !== 'once' && mode !== 'error-once') return true;
   return createOnce(marker); // false: an earlier life stalled already
@@ -62,7 +91,10 @@ const server = http.createServer(async (req, res) => {
     return;
   }
   requests.inc();
-  if (scraped && ++drillRequests === STALL_AFTER && STALLING.has(mode) && stallsThisLife()) stallUntil = Date.now() + STALL_MS;
+  if (scraped && ++drillRequests === STALL_AFTER) {
+    if (STALLING.has(mode) && stallsThisLife()) stallUntil = Date.now() + STALL_MS;
+    if ((mode === 'starve-once' || mode === 'block-once') && createOnce(marker)) setImmediate(() => holdMainThread(mode === 'starve-once'));
+  }
   res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
 });
 setTimeout(() => server.listen(Number(process.env.PORT), '127.0.0.1'), startDelayMs());

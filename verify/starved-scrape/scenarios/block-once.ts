@@ -1,0 +1,3 @@
+import { besideFault } from './lib/beside-fault.ts';
+
+export default besideFault('block-once');
