@@ -45,28 +45,30 @@ describe('starvedScrapes', () => {
   });
 
   // The drill of a later CI run: the backend's scrapes alone timed out while PostgreSQL was stopped, no witness.
-  const waited = (ms: Record<string, number>) => ({ partsOf: (job: string) => ({ django: ['backend'], postgres: ['postgres-exporter'] })[job] ?? [], waitedMs: (part: string) => ms[part] });
+  const spans = (of: Record<string, { ranMs: number; waitedMs: number }>) => ({ partsOf: (job: string) => ({ django: ['backend'], postgres: ['postgres-exporter'] })[job] ?? [], during: (part: string) => of[part] });
 
-  it('counts a timeout a fault could explain as the machine\u2019s when the part it scrapes waited for a CPU for half the timeout, and only then', () => {
+  it('counts a timeout a fault could explain as the machine\u2019s when the part it scrapes waited for a CPU for half the timeout and twice as long as it ran, and only then', () => {
     const django = scrape(5_100, 'django');
-    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, waited({ backend: 125 }))).toEqual([{ ...django, heldOffCpu: { part: 'backend', waitedMs: 125 } }]);
-    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, waited({ backend: 124 }))).toEqual([]);
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, spans({ backend: { ranMs: 10, waitedMs: 125 } }))).toEqual([{ ...django, heldOffCpu: { part: 'backend', waitedMs: 125 } }]);
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, spans({ backend: { ranMs: 10, waitedMs: 124 } }))).toEqual([]);
+    // Busy, and waiting about as long as it ran: a fault may keep it busy, the machine had room.
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, spans({ backend: { ranMs: 200, waitedMs: 399 } }))).toEqual([]);
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, spans({ backend: { ranMs: 200, waitedMs: 400 } }))).toHaveLength(1);
     // Not sampled (a restart between the samples, or no /proc): the fault keeps it.
-    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, waited({}))).toEqual([]);
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, spans({}))).toEqual([]);
     // Another part's wait says nothing of this scrape.
-    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, waited({ 'postgres-exporter': 900 }))).toEqual([]);
+    expect(starvedScrapes([django], [stopDb], 0, 20_000, reaches, spans({ 'postgres-exporter': { ranMs: 0, waitedMs: 900 } }))).toEqual([]);
   });
 
-  it('asks for the wait over the scrape\u2019s own span', () => {
-    const spans: number[][] = [];
-    const evidence = { partsOf: () => ['backend'], waitedMs: (_: string, fromMs: number, toMs: number) => (spans.push([fromMs, toMs]), 0) };
+  it('asks for what the part did over the scrape\u2019s own span', () => {
+    const asked: number[][] = [];
+    const evidence = { partsOf: () => ['backend'], during: (_: string, fromMs: number, toMs: number) => (asked.push([fromMs, toMs]), undefined) };
     starvedScrapes([{ ...scrape(5_100, 'django'), durationMs: 260 }], [stopDb], 0, 20_000, reaches, evidence);
-    expect(spans).toEqual([[5_100, 5_360]]);
+    expect(asked).toEqual([[5_100, 5_360]]);
   });
 
-  it('counts a timeout on what a fault acts on itself as the machine\u2019s when that part waited for a CPU', () => {
-    const exporter = scrape(5_100, 'postgres');
-    expect(starvedScrapes([exporter], [stopDb], 0, 20_000, reaches, waited({ 'postgres-exporter': 200 }))).toEqual([{ ...exporter, heldOffCpu: { part: 'postgres-exporter', waitedMs: 200 } }]);
+  it('leaves a timeout on what a fault acts on itself to the fault, however long that part waited for a CPU', () => {
+    expect(starvedScrapes([scrape(5_100, 'postgres')], [stopDb], 0, 20_000, reaches, spans({ 'postgres-exporter': { ranMs: 0, waitedMs: 900 } }))).toEqual([]);
   });
 
   it('extends a kill to when its target came back, not only to its revert', () => {

@@ -5,6 +5,7 @@ import type { ExpectationResult } from '../report/run-result.ts';
 import { traceName } from '../report/trace-name.ts';
 import type { TimedOutScrape } from '../observe/timed-out-scrapes.ts';
 import { plannedDownMs } from '../expect/recovery-note.ts';
+import type { ThreadSpan } from '../observe/run-queue-waits.ts';
 
 /** A timed-out scrape the machine, not a fault, accounts for. */
 export interface StarvedScrape extends TimedOutScrape {
@@ -15,7 +16,7 @@ export interface StarvedScrape extends TimedOutScrape {
    * while it ran, so the whole machine stalled right then.
    */
   readonly stalledWith?: TimedOutScrape;
-  /** Set when the part it scrapes waited for a CPU for half its timeout or more while it ran (run-queue-waits.ts). */
+  /** Set when the part it scrapes waited for a CPU for half its timeout or more while it ran, and more than twice as long as it ran (run-queue-waits.ts). */
   readonly heldOffCpu?: HeldOffCpu;
 }
 
@@ -25,24 +26,25 @@ export interface HeldOffCpu {
   readonly waitedMs: number;
 }
 
-/** The parts a job scrapes, and how long a part waited for a CPU over a span (RunQueueWaits). */
+/** The parts a job scrapes, and what a part's main thread did over a span (RunQueueWaits). */
 export interface RunQueueEvidence {
   partsOf(job: string): readonly string[];
-  waitedMs(part: string, fromMs: number, toMs: number): number | undefined;
+  during(part: string, fromMs: number, toMs: number): ThreadSpan | undefined;
 }
 
 /**
- * The part of a timed-out scrape's job that waited for a CPU for at least half the scrape's
- * timeout while it ran: a target kept off the CPU that long answers late by that much, whatever a
- * fault did to it. Undefined when none did, or none was sampled.
+ * The part of a timed-out scrape's job that, while the scrape ran, waited for a CPU for at least
+ * half the scrape's timeout and at least twice as long as it ran: a target kept off the CPU that
+ * long answers late by that much. Waiting more than running is the machine's hand: a thread a
+ * fault keeps busy on a machine with room runs more than it waits. Undefined when none did, or
+ * none was sampled.
  */
 export function heldOffCpu(scrape: TimedOutScrape, evidence: RunQueueEvidence): HeldOffCpu | undefined {
-  const waits = evidence.partsOf(scrape.job).flatMap((part) => {
-    const waitedMs = evidence.waitedMs(part, scrape.atMs, scrape.atMs + scrape.durationMs);
-    return waitedMs === undefined ? [] : [{ part, waitedMs: Math.round(waitedMs) }];
+  const held = evidence.partsOf(scrape.job).flatMap((part) => {
+    const span = evidence.during(part, scrape.atMs, scrape.atMs + scrape.durationMs);
+    return span && span.waitedMs >= scrape.timeoutMs / 2 && span.waitedMs >= 2 * span.ranMs ? [{ part, waitedMs: Math.round(span.waitedMs) }] : [];
   });
-  const longest = waits.sort((a, b) => b.waitedMs - a.waitedMs)[0];
-  return longest && longest.waitedMs >= scrape.timeoutMs / 2 ? longest : undefined;
+  return held.sort((a, b) => b.waitedMs - a.waitedMs)[0];
 }
 
 /** What a fault on a part (service, dependency, exporter, host) can do to a scrape job. */
@@ -78,11 +80,11 @@ export function starvedScrapes(timedOut: readonly TimedOutScrape[], faults: read
   const unexplained = timedOut.filter((s) => !explained(s));
   return timedOut.flatMap((s): StarvedScrape[] => {
     if (!explained(s)) return [inEffect(s).length > 0 ? { ...s, besideFaults: true } : s];
-    // Measured, not inferred: a fault does not make a runnable thread wait for a CPU (a paused or
-    // waiting target is not runnable), the machine's other work does.
+    if (direct(s)) return [];
+    // Measured, not inferred: a fault on something the target waits on leaves it asleep, not
+    // runnable and waiting for a CPU; the machine's other work does that.
     const held = evidence ? heldOffCpu(s, evidence) : undefined;
     if (held) return [{ ...s, heldOffCpu: held }];
-    if (direct(s)) return [];
     const witness = unexplained.find((u) => u.atMs <= s.atMs + s.durationMs && s.atMs <= u.atMs + u.durationMs);
     return witness ? [{ ...s, stalledWith: witness }] : [];
   });

@@ -73,10 +73,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     throw error;
   };
   const startedAtMs = Date.now();
-  // Sampled as often as the fastest job scrapes, so that a timed-out scrape's span is bracketed closely.
-  const runQueue = new RunQueueSampler(() => stack.partPids(), Math.max(100, Math.min(...compiled.prometheus.jobs.map((j) => j.scaledIntervalMs))));
-  runQueue.start();
-  let runQueueWaits: RunQueueWaits | undefined;
+  const runQueue = new RunQueueSampler(() => stack.partPids(), runQueuePeriodMs(compiled));
   const live: LiveTraffic = { requests: 0, failures: 0 };
   let phase: ScenarioProgress['phase'] = 'running';
   poller.start();
@@ -84,6 +81,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
   const progress = options.onProgress ? startProgress(scenario.name, plan.durationS, startedAtMs, live, prometheus, () => phase, options.onProgress) : undefined;
 
   try {
+    runQueue.start();
     const traffic = await options.engine
       .run(plan, { serviceUrls: Object.fromEntries(stack.serviceUrls), faults: { url: stack.faults.url, token: stack.faultToken } }, { signal: abort.signal, live })
       .catch(blameTheStack);
@@ -98,7 +96,7 @@ export async function runScenario(stack: StartedStack, scenario: Scenario, optio
     await failIfUnhealthy();
     await poller.stop();
     const endedAtMs = Date.now();
-    runQueueWaits = runQueue.stop();
+    const runQueueWaits = runQueue.stop();
     const faults = stack.faults.records();
     const scaledForOf = (name: string, labels: Readonly<Record<string, string>>) => ruleOrFirst(compiled.alerts, name, labels)?.scaledForMs ?? 0;
     const histories = await readAlertHistories(prometheus, evaluationIntervalOf(compiled), startedAtMs - compiled.evaluationIntervalMs, endedAtMs, scaledForOf).catch(blameTheStack);
@@ -176,7 +174,7 @@ async function observeInterference(
     direct: (target, job) => scraping.get(target)?.has(job) ?? true,
   }, {
     partsOf: (job) => scrapeTargets(compiled.system).filter((t) => t.job === job).map((t) => t.name),
-    waitedMs: (part, fromMs, toMs) => drill.runQueueWaits.waitedMs(part, fromMs, toMs),
+    during: (part, fromMs, toMs) => drill.runQueueWaits.during(part, fromMs, toMs),
   });
   // A failed drill counts only what its failed alerts read: a starved node_exporter says nothing
   // of an API alert's verdict, and a traffic ratio reads no scrape. A passing one shows them all.
@@ -189,6 +187,14 @@ async function observeInterference(
 function jobsReadBy(verdicts: readonly ExpectationResult[], compiled: CompiledSystem): Set<string> {
   const rules = compiled.alerts.filter((rule) => verdicts.some((e) => e.alert === rule.alertname));
   return new Set(rules.flatMap((rule) => [...jobsWatchedBy(rule, compiled.system)]));
+}
+
+/**
+ * How often the parts' run-queue waits are read: every half of the shortest scrape timeout (125 ms
+ * at scale 40), so that a timed-out scrape's span is bracketed within its timeout at each end.
+ */
+function runQueuePeriodMs(compiled: CompiledSystem): number {
+  return Math.max(100, Math.min(1_000, ...compiled.prometheus.jobs.map((j) => j.scaledTimeoutMs / 2)));
 }
 
 /** Each compiled job's scaled scrape timeout, and how long a blackbox probe of it may run (exporter-invocation.ts). */

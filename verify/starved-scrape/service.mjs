@@ -6,18 +6,18 @@
 // only if STALL_MARKER does not exist yet. `slow-restart` never stalls: each time it is started
 // again on the same port (STALL_MARKER-born-PORT exists), it listens only after SLOW_START_MS, as
 // a slow start-up on a loaded machine does. `starve-once` and `block-once` hold the main thread
-// instead, for STALL_MS of the first life: `starve-once` busy, but kept off the CPU by two spinning
-// processes on the same core (itself at the idle scheduling class, they at the lowest priority,
-// so that nothing else on the machine is held back): a starved CPU, really; `block-once` asleep
-// (as a service waiting on its database is), never runnable. Env: PORT.
+// instead, once in the first life: `starve-once` with STARVED_WORK_MS of CPU work while kept off
+// the CPU by two spinning processes on the same core (itself at the idle scheduling class, they at
+// the lowest priority, so that nothing else on the machine is held back): a starved CPU, really;
+// `block-once` asleep for STALL_MS (as a service waiting on its database is), never runnable. Env: PORT.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import { Counter, Registry } from 'prom-client';
 
 const STALL_AFTER = 20;
 const STALL_MS = 4_000;
+const STARVED_WORK_MS = 300;
 const SLOW_START_MS = 6_500;
 const STALLING = new Set(['once', 'always', 'error', 'error-once']);
 const mode = process.env.STALL_MODE;
@@ -46,27 +46,44 @@ function startDelayMs() {
   return createOnce(`${marker}-born-${process.env.PORT}`) ? 0 : SLOW_START_MS;
 }
 
-/** Holds the main thread for STALL_MS: busy and starved of CPU, or asleep. */
+/**
+ * Holds the main thread: asleep for STALL_MS, or busy with STARVED_WORK_MS of CPU work (which alone
+ * ends well within a scrape timeout) while kept off its core, so that only the starvation makes
+ * its scrapes time out.
+ */
 function holdMainThread(starved) {
   if (!starved) {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STALL_MS);
     return;
   }
   const pid = String(process.pid);
+  const mask = /mask:\s*([0-9a-f,]+)/.exec(execFileSync('taskset', ['-p', pid], { encoding: 'utf8' }))?.[1];
   // Spawned first: a child inherits its parent thread's scheduling class and cores. Each ends on
   // its own a little after the hold, should this process die first.
-  const spin = `const end = Date.now() + ${STALL_MS + 500}; while (Date.now() < end) {}`;
-  const spinners = [0, 1].map(() => spawn('nice', ['-n', '19', 'taskset', '-c', '0', process.execPath, '-e', spin], { stdio: 'ignore' }));
-  // -p without -a: the main thread alone, the one that serves HTTP and whose wait firedrill reads.
-  execFileSync('taskset', ['-p', '-c', '0', pid], { stdio: 'ignore' });
-  execFileSync('chrt', ['--idle', '-p', '0', pid], { stdio: 'ignore' });
-  const end = Date.now() + STALL_MS;
-  while (Date.now() < end) {
-    // busy, runnable: the work a starved service still has to do
+  const spin = `const end = Date.now() + ${STALL_MS + 1_000}; while (Date.now() < end) {}`;
+  const spinners = [0, 1].map(() => spawn('nice', ['-n', '19', 'taskset', '-c', '0', process.execPath, '-e', spin], { stdio: 'ignore' }).on('error', () => undefined));
+  try {
+    // -p without -a: the main thread alone, the one that serves HTTP and whose wait firedrill reads.
+    execFileSync('taskset', ['-p', '-c', '0', pid], { stdio: 'ignore' });
+    execFileSync('chrt', ['--idle', '-p', '0', pid], { stdio: 'ignore' });
+    const start = process.cpuUsage();
+    const spent = () => {
+      const { user, system } = process.cpuUsage(start);
+      return (user + system) / 1_000;
+    };
+    while (spent() < STARVED_WORK_MS) {
+      // busy, runnable: the work a starved service still has to do
+    }
+  } finally {
+    for (const spinner of spinners) spinner.kill('SIGKILL');
+    for (const restore of [['chrt', ['--other', '-p', '0', pid]], ...(mask ? [['taskset', ['-p', mask, pid]]] : [])]) {
+      try {
+        execFileSync(restore[0], restore[1], { stdio: 'ignore' });
+      } catch {
+        // not allowed back (no CAP_SYS_NICE): the service stays at the idle class, slower but alive
+      }
+    }
   }
-  for (const spinner of spinners) spinner.kill('SIGKILL');
-  execFileSync('chrt', ['--other', '-p', '0', pid], { stdio: 'ignore' });
-  execFileSync('taskset', ['-p', '-c', `0-${os.availableParallelism() - 1}`, pid], { stdio: 'ignore' });
 }
 
 function stallsThisLife() {
