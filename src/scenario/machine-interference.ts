@@ -16,7 +16,7 @@ export interface StarvedScrape extends TimedOutScrape {
    * while it ran, so the whole machine stalled right then.
    */
   readonly stalledWith?: TimedOutScrape;
-  /** Set when the part it scrapes waited for a CPU for half its timeout or more while it ran, and more than twice as long as it ran (run-queue-waits.ts). */
+  /** Set when the part it scrapes waited for a CPU for half its timeout or more while it ran, and at least twice as long as it ran (run-queue-waits.ts). */
   readonly heldOffCpu?: HeldOffCpu;
 }
 

@@ -168,12 +168,15 @@ async function observeInterference(
   const graceMs = drill.inFlightMs + 2 * compiled.scrapeIntervalMs;
   const reached = jobsReachedByPart(compiled.system);
   const scraping = jobsScrapingPart(compiled.system);
+  // The parts that answer each job's scrapes themselves: the processes whose wait for a CPU counts.
+  const targetsOf = new Map<string, string[]>();
+  for (const t of scrapeTargets(compiled.system)) targetsOf.set(t.job, [...(targetsOf.get(t.job) ?? []), t.name]);
   // A target firedrill does not know (none, on a compiled stack) is taken to reach and act on every job.
   const starved = starvedScrapes(timedOut, faults, graceMs, drill.endedAtMs, {
     reaches: (target, job) => reached.get(target)?.has(job) ?? true,
     direct: (target, job) => scraping.get(target)?.has(job) ?? true,
   }, {
-    partsOf: (job) => scrapeTargets(compiled.system).filter((t) => t.job === job).map((t) => t.name),
+    partsOf: (job) => targetsOf.get(job) ?? [],
     during: (part, fromMs, toMs) => drill.runQueueWaits.during(part, fromMs, toMs),
   });
   // A failed drill counts only what its failed alerts read: a starved node_exporter says nothing
