@@ -15,7 +15,7 @@ let dir: string | undefined;
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 /** Static findings for a copy of fixtures/piyasa after `edit(dir)`, paths shown relative to the copy. */
-function findingsAfter(edit: (fixture: string) => void) {
+async function findingsAfter(edit: (fixture: string) => void) {
   dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-static-'));
   const fixture = path.join(dir, 'piyasa');
   cpSync('fixtures/piyasa', fixture, { recursive: true });
@@ -26,7 +26,7 @@ function findingsAfter(edit: (fixture: string) => void) {
     path.resolve('firedrill.config.ts'),
   );
   const system = loaded.systems[0]!;
-  return runStaticChecks(compileSystem(system, 'auto'), loadMetricContract(system.contract!)).map((f) => ({ ...f, file: path.relative(fixture, path.resolve(f.file)) }));
+  return (await runStaticChecks(compileSystem(system, 'auto'), loadMetricContract(system.contract!))).map((f) => ({ ...f, file: path.relative(fixture, path.resolve(f.file)) }));
 }
 
 const replaceIn = (file: string, from: string, to: string) => {
@@ -36,17 +36,17 @@ const replaceIn = (file: string, from: string, to: string) => {
 };
 
 describe('gate static stage', () => {
-  it('finds nothing wrong with the fixture', () => {
-    expect(findingsAfter(() => undefined)).toEqual([]);
+  it('finds nothing wrong with the fixture', async () => {
+    expect(await findingsAfter(() => undefined)).toEqual([]);
   });
 
-  it('names the rule whose PromQL selects a metric the contract lacks (taken from the parsed expression)', () => {
-    const findings = findingsAfter((f) => replaceIn(path.join(f, 'rules/api_performance.yml'), 'sum(rate(cache_misses_total{', 'sum(rate(cache_miss_total{'));
+  it('names the rule whose PromQL selects a metric the contract lacks (taken from the parsed expression)', async () => {
+    const findings = await findingsAfter((f) => replaceIn(path.join(f, 'rules/api_performance.yml'), 'sum(rate(cache_misses_total{', 'sum(rate(cache_miss_total{'));
     expect(findings).toEqual([{ check: 'metric contract', file: 'rules/api_performance.yml', where: 'rule LowCacheHitRate', message: expect.stringMatching(/^metric 'cache_miss_total' is not in the contract .*contract\.yml$/) }]);
   });
 
-  it('names the inhibit rule and route whose alertname matchers match no alert', () => {
-    const findings = findingsAfter((f) => {
+  it('names the inhibit rule and route whose alertname matchers match no alert', async () => {
+    const findings = await findingsAfter((f) => {
       replaceIn(path.join(f, 'alertmanager.yml'), "alertname: 'APIDown'", "alertname: 'ApiDown'");
       replaceIn(path.join(f, 'alertmanager.yml'), "alertname: '.*Failure'", "alertname: '.*Failed'");
     });
@@ -56,8 +56,8 @@ describe('gate static stage', () => {
     ]);
   });
 
-  it('runs the rule lint: a lifetime quantile (rate() left out of histogram_quantile) is named with file, group, alert and the fix', () => {
-    const findings = findingsAfter((f) =>
+  it('runs the rule lint: a lifetime quantile (rate() left out of histogram_quantile) is named with file, group, alert and the fix', async () => {
+    const findings = await findingsAfter((f) =>
       replaceIn(path.join(f, 'rules/api_performance.yml'), 'sum(rate(http_request_duration_seconds_bucket{job="piyasa-chatbot-api"}[5m])) by (le)', 'sum(http_request_duration_seconds_bucket{job="piyasa-chatbot-api"}) by (le)'),
     );
     expect(findings).toEqual([
@@ -71,8 +71,8 @@ describe('gate static stage', () => {
     ]);
   });
 
-  it('reports what amtool check-config says about a broken Alertmanager config', () => {
-    const findings = findingsAfter((f) => replaceIn(path.join(f, 'alertmanager.yml'), "receiver: 'warnings'\n", "receiver: 'warning'\n"));
+  it('reports what amtool check-config says about a broken Alertmanager config', async () => {
+    const findings = await findingsAfter((f) => replaceIn(path.join(f, 'alertmanager.yml'), "receiver: 'warnings'\n", "receiver: 'warning'\n"));
     expect(findings).toEqual([expect.objectContaining({ check: 'amtool check-config', file: 'alertmanager.yml', message: expect.stringContaining('warning') })]);
   });
 

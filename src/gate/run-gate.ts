@@ -67,7 +67,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const started = performance.now();
   const { compiled, all, selected } = await selectDrills({ ...options, scenarioNames: [], vacuous: 'fail', upstreamChecks: false });
   const contracts = loadContracts(options.config, all, [...compiled.keys()]);
-  const staticFindings = new Map([...compiled].map(([name, system]) => [name, runStaticChecks(system, contracts.get(name))]));
+  const staticFindings = new Map(await Promise.all([...compiled].map(async ([name, system]) => [name, await runStaticChecks(system, contracts.get(name))] as const)));
   const contractReports = new Map<string, ContractReport>();
   const dashboardReports = new Map<string, DashboardReport>();
   const refused = [...staticFindings.values()].flat().filter((f) => f.check.startsWith('promtool') || f.check.startsWith('amtool'));

@@ -13,9 +13,9 @@ export type { StaticFinding } from './upstream-checks.ts';
  * The gate's static stage: the upstream checkers on the user's own files, then the cross-checks
  * they cannot do: rule metrics against the contract, routing and inhibition alertnames against the rules.
  */
-export function runStaticChecks(compiled: CompiledSystem, contract: MetricContract | undefined): StaticFinding[] {
+export async function runStaticChecks(compiled: CompiledSystem, contract: MetricContract | undefined): Promise<StaticFinding[]> {
   const system = compiled.system;
-  const findings: StaticFinding[] = upstreamChecks(compiled);
+  const findings: StaticFinding[] = await upstreamChecks(compiled);
   // The mistakes Prometheus accepts but that make an alert late, deaf or noisy (on the user's own files).
   const lint = readLintInput(relativeName(system.prometheus));
   for (const f of lintRules(lint)) findings.push({ check: f.check, file: f.file, where: f.where, message: f.message });

@@ -1,5 +1,5 @@
 import { scrapeTargets } from '../config/resolved-system.ts';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,30 +15,59 @@ export interface StaticFinding {
   readonly message: string;
 }
 
+/** A checker's run: its exit status (null when it could not start) and what it printed. */
+interface CheckerRun {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+function runChecker(command: string, args: readonly string[]): Promise<CheckerRun> {
+  return new Promise((resolve) => {
+    execFile(command, args, { encoding: 'utf8' }, (error, stdout, stderr) => {
+      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ status, output: `${stdout}\n${stderr}${status === null ? `\n${error?.message ?? ''}` : ''}` });
+    });
+  });
+}
+
+interface Check {
+  readonly check: StaticFinding['check'];
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly file: string;
+  readonly rename?: (text: string) => string;
+}
+
+/** Runs the checks at once (each is a process of its own; one after the other they took a second a system) and returns their findings in the checks' order. */
+async function findingsOf(checks: readonly Check[]): Promise<StaticFinding[]> {
+  const runs = await Promise.all(checks.map((c) => runChecker(c.command, c.args)));
+  return checks.flatMap((c, i) => {
+    const run = runs[i]!;
+    if (run.status === 0) return [];
+    // Keep what the checker says is wrong, not its progress lines or closing summary.
+    const lines = run.output
+      .split('\n')
+      .map((l) => (l.includes('FAILED:') ? l.slice(l.indexOf('FAILED:') + 'FAILED:'.length) : l).trim())
+      .filter((l) => l && !/^(Checking|SUCCESS|amtool: error: failed to validate)/.test(l))
+      .map(c.rename ?? ((t) => t));
+    return [{ check: c.check, file: relativeName(c.file), where: '', message: lines.join('; ') || `exit ${run.status}` }];
+  });
+}
+
 /**
  * promtool and amtool, as Prometheus and Alertmanager themselves would judge the config at start:
  * first on the user's own files (findings carry their lines), then, when those pass, on the copies
  * firedrill compiles (scaled and wired), named after the user's files: whatever either would refuse
  * is found before anything starts.
  */
-export function upstreamChecks(compiled: CompiledSystem): StaticFinding[] {
+export async function upstreamChecks(compiled: CompiledSystem): Promise<StaticFinding[]> {
   const tools = findCheckTools();
   const system = compiled.system;
-  const findings: StaticFinding[] = [];
-  const tool = (check: StaticFinding['check'], command: string, args: string[], file: string, rename: (text: string) => string = (t) => t) => {
-    const run = spawnSync(command, args, { encoding: 'utf8' });
-    if (run.status === 0) return;
-    // Keep what the checker says is wrong, not its progress lines or closing summary.
-    const lines = `${run.stdout}\n${run.stderr}`
-      .split('\n')
-      .map((l) => (l.includes('FAILED:') ? l.slice(l.indexOf('FAILED:') + 'FAILED:'.length) : l).trim())
-      .filter((l) => l && !/^(Checking|SUCCESS|amtool: error: failed to validate)/.test(l))
-      .map(rename);
-    findings.push({ check, file: relativeName(file), where: '', message: lines.join('; ') || `exit ${run.status}` });
-  };
-  tool('promtool check config', tools.promtool, ['check', 'config', '--syntax-only', system.prometheus], system.prometheus);
-  for (const file of compiled.ruleFiles.map((f) => f.source)) tool('promtool check rules', tools.promtool, ['check', 'rules', file], file);
-  tool('amtool check-config', tools.amtool, ['check-config', system.alertmanager], system.alertmanager);
+  const findings = await findingsOf([
+    { check: 'promtool check config', command: tools.promtool, args: ['check', 'config', '--syntax-only', system.prometheus], file: system.prometheus },
+    ...compiled.ruleFiles.map((f): Check => ({ check: 'promtool check rules', command: tools.promtool, args: ['check', 'rules', f.source], file: f.source })),
+    { check: 'amtool check-config', command: tools.amtool, args: ['check-config', system.alertmanager], file: system.alertmanager },
+  ]);
   if (findings.length > 0) return findings;
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-check-'));
@@ -51,12 +80,13 @@ export function upstreamChecks(compiled: CompiledSystem): StaticFinding[] {
       ...compiled.ruleFiles.map((f, i) => [path.join(dir, 'rules', `${i}-${path.basename(f.source)}`), f.source] as [string, string]),
     ]);
     const rename = (text: string) => [...sources].reduce((t, [copy, source]) => t.replaceAll(copy, `${relativeName(source)} (as compiled)`), text);
-    tool('promtool check config', tools.promtool, ['check', 'config', written.prometheusConfig], system.prometheus, rename);
-    tool('amtool check-config', tools.amtool, ['check-config', written.alertmanagerConfig], system.alertmanager, rename);
+    return await findingsOf([
+      { check: 'promtool check config', command: tools.promtool, args: ['check', 'config', written.prometheusConfig], file: system.prometheus, rename },
+      { check: 'amtool check-config', command: tools.amtool, args: ['check-config', written.alertmanagerConfig], file: system.alertmanager, rename },
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return findings;
 }
 
 /** The findings in one line each joined, naming file and checker: what `run`, `up` and `build` refuse with. */

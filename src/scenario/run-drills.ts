@@ -157,13 +157,18 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
     await requireDockerEngine('--stack containers');
     for (const { where, image } of imaged) await requireImage(image, where);
   }
-  if (options.upstreamChecks ?? true) for (const system of systems) refuseUpstreamFindings(system);
+  if (options.upstreamChecks ?? true) {
+    // Every system's checks at once; the first system's findings are the ones refused, as before.
+    const findings = await Promise.all(systems.map((system) => upstreamChecks(system)));
+    const found = findings.find((f) => f.length > 0);
+    if (found) throw badInput(describeFindings(found));
+  }
   return selection;
 }
 
 /** What Prometheus or Alertmanager would refuse at start, refused before anything starts, every finding in one line. */
-export function refuseUpstreamFindings(compiled: CompiledSystem): void {
-  const findings = upstreamChecks(compiled);
+export async function refuseUpstreamFindings(compiled: CompiledSystem): Promise<void> {
+  const findings = await upstreamChecks(compiled);
   if (findings.length > 0) throw badInput(describeFindings(findings));
 }
 
