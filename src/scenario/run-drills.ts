@@ -7,7 +7,7 @@ import { describeFindings, upstreamChecks } from '../gate/upstream-checks.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { PoolSummary, RunResult, ScenarioResult, VoidAttempt } from '../report/run-result.ts';
 import { providerFor } from '../stack/stack-providers.ts';
-import { currentMachine, drillCost, estimatedStackCost, fitStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
+import { ALONE_ROOM, currentMachine, drillCost, estimatedStackCost, fitStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
 import { MEASURED_CLAIMS_CAP, machineBudget, startBudget } from '../stack/machine-budget.ts';
 import { machineLoad } from '../stack/machine-load.ts';
@@ -303,8 +303,9 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
         }
       },
     })),
-    // Without --jobs the machine ledger decides what fits (measured shares may add up past 1 there).
-    { capacity: options.jobs ?? MEASURED_CLAIMS_CAP, signal: options.signal },
+    // Without --jobs the machine ledger decides what fits (measured shares may add up past 1 there,
+    // and further while this run is alone in it).
+    { capacity: options.jobs ?? MEASURED_CLAIMS_CAP * ALONE_ROOM, signal: options.signal },
   ).finally(() => clearTimeout(roomNotice));
   const scenarios = results.filter((r): r is ScenarioResult => r !== undefined);
   const reference = compiled.get(selected[0]!.scenario.system)!;

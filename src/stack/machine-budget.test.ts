@@ -332,6 +332,40 @@ setTimeout(() => {
       (await third).release();
     });
 
+    it('lets a run alone in the ledger fill its alone room, and holds it to the budget once another run claims or waits', async () => {
+      at.ms = Date.now();
+      const aloneBudget = (pid: number, busy: () => number) => new MachineBudget({ dir, pid, isAlive: () => true, load: busy, now: () => at.ms, aloneRoom: 1.15 });
+      let busy = 0.8;
+      const run = aloneBudget(1001, () => busy);
+      const first = await run.claim(0.8);
+      ageClaims();
+      // Alone: 0.8 busy + 0.3 = 1.1, within 1.15; past 1.15 it waits, alone or not.
+      const second = run.claim(0.3);
+      expect(await settled(second)).toBe(true);
+      const past = run.claim(0.1); // 1.1 held + 0.1 (young 0.3 + 0.1 + 0.8 busy = 1.2)
+      expect(await settled(past)).toBe(false);
+      (await second).release();
+      (await past).release();
+      // Another run's claim in the ledger: the same 0.3 now waits (0.8 busy + 0.05 + 0.3 > 1).
+      const other = await aloneBudget(1002, () => busy).claim(0.05);
+      ageClaims();
+      const beside = run.claim(0.3);
+      expect(await settled(beside)).toBe(false);
+      other.release();
+      expect(await settled(beside)).toBe(true); // alone again
+      (await beside).release();
+      // Another run waiting for a claim (its mark in the ledger) counts as beside it too.
+      busy = 0.95;
+      const waiting = aloneBudget(1003, () => busy).claim(0.9); // 0.8 held + 0.9: no room for it
+      expect(await settled(waiting)).toBe(false);
+      busy = 0.8;
+      const whileWaiting = run.claim(0.3);
+      expect(await settled(whileWaiting)).toBe(false);
+      first.release();
+      (await waiting).release();
+      (await whileWaiting).release();
+    });
+
     it('waits while the load is unknown, and goes by the ledger alone where it cannot be read', async () => {
       at.ms = Date.now();
       const held = await budgetWith(1001, () => 'unknown').claim(0.1);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onProcessExit } from '../on-process-exit.ts';
 import { machineLoad } from './machine-load.ts';
-import { poolCpuCores } from './pool-capacity.ts';
+import { ALONE_ROOM, poolCpuCores } from './pool-capacity.ts';
 import { processAlive } from './process-tree.ts';
 import { pause } from './wait-for.ts';
 
@@ -88,6 +88,12 @@ export interface MachineBudgetOptions {
   /** Without one, or where it answers undefined, the ledger alone decides. */
   readonly load?: LoadProbe;
   readonly now?: () => number;
+  /**
+   * What the claims and the load may add up to while no other process holds a claim or waits for
+   * one (default 1, the budget): a run alone on the machine may fill more of it than runs side by
+   * side, whose starts and whose processes outside the ledger come together (pool-capacity.ts).
+   */
+  readonly aloneRoom?: number;
 }
 
 export function defaultBudgetDir(): string {
@@ -125,7 +131,7 @@ interface Request {
 
 /** What one pass reads of the ledger, and adds to it as it grants claims. */
 interface Ledger {
-  readonly claims: { share: number; young: boolean }[];
+  readonly claims: { share: number; young: boolean; pid: number }[];
   waiters: readonly Waiter[];
 }
 
@@ -158,6 +164,7 @@ export class MachineBudget {
   readonly #pid: number;
   readonly #load: LoadProbe | undefined;
   readonly #now: () => number;
+  readonly #aloneRoom: number;
   #seq = 0;
   /** This process's claims waiting for room, oldest first. */
   readonly #queue: Request[] = [];
@@ -171,6 +178,7 @@ export class MachineBudget {
     this.#pid = options.pid ?? process.pid;
     this.#load = options.load;
     this.#now = options.now ?? Date.now;
+    this.#aloneRoom = options.aloneRoom ?? 1;
   }
 
   /** The shares the live claims of every process hold now. */
@@ -240,7 +248,7 @@ export class MachineBudget {
     for (const request of [...this.#queue]) {
       if (!this.#fits(request, ledger, load)) continue;
       const name = this.#writeOwn(`${this.#pid}-${this.#seq++}-${request.millionths}`);
-      ledger.claims.push({ share: request.millionths / 1e6, young: true });
+      ledger.claims.push({ share: request.millionths / 1e6, young: true, pid: this.#pid });
       // In the same step: no claim may see this one as still waiting once it holds its room.
       ledger.waiters = ledger.waiters.filter((w) => w.file !== request.mark);
       this.#queue.splice(this.#queue.indexOf(request), 1);
@@ -287,15 +295,17 @@ export class MachineBudget {
     const share = request.millionths / 1e6;
     if (this.#someoneWaitedLonger(ledger.waiters, request.mark)) return false;
     if (ledger.claims.length === 0) return true;
+    const alone = ledger.claims.every((c) => c.pid === this.#pid) && ledger.waiters.every((w) => w.pid === this.#pid);
+    const room = alone ? this.#aloneRoom : 1;
     const held = ledger.claims.reduce((sum, c) => sum + c.share, 0);
-    if (held + share > MEASURED_CLAIMS_CAP + 1e-9) return false;
+    if (held + share > MEASURED_CLAIMS_CAP * room + 1e-9) return false;
     const busy = load();
-    if (held + share > (request.measuredHere && typeof busy === 'number' ? MEASURED_CLAIMS_CAP : 1) + 1e-9) return false;
+    if (held + share > (request.measuredHere && typeof busy === 'number' ? MEASURED_CLAIMS_CAP : 1) * room + 1e-9) return false;
     if (busy === undefined) return true;
     if (busy === 'unknown') return false;
     const young = ledger.claims.filter((c) => c.young).reduce((sum, c) => sum + c.share, 0);
     if (!request.measuredHere && young > 0 && young + share > YOUNG_CLAIMS_CAP + 1e-9) return false;
-    return busy + young + share <= 1 + 1e-9;
+    return busy + young + share <= room + 1e-9;
   }
 
   /** The live claims (young or not, by this budget's clock) and the marks renewed lately, read once for a pass. */
@@ -305,7 +315,7 @@ export class MachineBudget {
     // A file gone meanwhile no longer counts: old, or not renewed.
     const age = (file: string) => now - (modifiedAtMs(path.join(this.#dir, file)) ?? 0);
     return {
-      claims: claims.map((c) => ({ share: c.share, young: age(c.file) < YOUNG_CLAIM_MS })),
+      claims: claims.map((c) => ({ share: c.share, young: age(c.file) < YOUNG_CLAIM_MS, pid: c.pid })),
       // A mark not renewed lately is a stopped process's (Ctrl-Z): it does not hold the machine's runs back.
       waiters: waiters.filter((w) => age(w.file) < STALE_WAIT_MS),
     };
@@ -463,10 +473,14 @@ const shared = new Map<string, MachineBudget>();
 
 /** This process's view of the machine's ledger of running stacks (one per process: its claims are its own). */
 export function machineBudget(): MachineBudget {
-  return budgetAt(defaultBudgetDir(), () => {
-    const busy = machineLoad().busyCores();
-    return typeof busy === 'number' ? busy / poolCpuCores() : busy;
-  });
+  return budgetAt(
+    defaultBudgetDir(),
+    () => {
+      const busy = machineLoad().busyCores();
+      return typeof busy === 'number' ? busy / poolCpuCores() : busy;
+    },
+    ALONE_ROOM,
+  );
 }
 
 /**
@@ -478,8 +492,8 @@ export function startBudget(): MachineBudget {
   return budgetAt(`${defaultBudgetDir()}-starting`);
 }
 
-function budgetAt(dir: string, load?: LoadProbe): MachineBudget {
+function budgetAt(dir: string, load?: LoadProbe, aloneRoom?: number): MachineBudget {
   let budget = shared.get(dir);
-  if (!budget) shared.set(dir, (budget = new MachineBudget({ dir, ...(load ? { load } : {}) })));
+  if (!budget) shared.set(dir, (budget = new MachineBudget({ dir, ...(load ? { load } : {}), ...(aloneRoom ? { aloneRoom } : {}) })));
   return budget;
 }
