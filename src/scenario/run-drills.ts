@@ -4,12 +4,14 @@ import type { LoadedConfig } from '../config/load-config.ts';
 import { seconds } from '../duration.ts';
 import { badInput } from '../errors.ts';
 import { describeFindings, upstreamChecks } from '../gate/upstream-checks.ts';
+import { settledInOrder } from '../settled-in-order.ts';
 import { chooseEngine, type EngineRequest } from '../engine/choose-engine.ts';
 import type { PoolSummary, RunResult, ScenarioResult, VoidAttempt } from '../report/run-result.ts';
 import { providerFor } from '../stack/stack-providers.ts';
 import { ALONE_ROOM, currentMachine, drillCost, estimatedStackCost, fitStackCost, poolShare, type StackCost } from '../stack/pool-capacity.ts';
 import { Semaphore } from '../stack/semaphore.ts';
 import { MEASURED_CLAIMS_CAP, machineBudget, startBudget } from '../stack/machine-budget.ts';
+import { announceRun } from '../stack/run-presence.ts';
 import { machineLoad } from '../stack/machine-load.ts';
 import { runPool } from '../stack/stack-pool.ts';
 import { requireStackTools } from '../stack/required-tools.ts';
@@ -159,7 +161,7 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
   }
   if (options.upstreamChecks ?? true) {
     // Every system's checks at once; the first system's findings are the ones refused, as before.
-    const findings = await Promise.all(systems.map((system) => upstreamChecks(system)));
+    const findings = await settledInOrder(systems.map((system) => upstreamChecks(system)));
     const found = findings.find((f) => f.length > 0);
     if (found) throw badInput(describeFindings(found));
   }
@@ -204,6 +206,8 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
   // The first reading of the machine's load, so that the first claims (after validation, a second
   // or more) need not wait for one to compare with.
   if (options.jobs === undefined) machineLoad().busyCores();
+  // Before any claim: a run beside this one fills less of the machine from its next claim on.
+  announceRun();
   const { compiled, selected } = await selectDrills(options);
   await provider.prepare?.();
   const machine = currentMachine();

@@ -342,7 +342,7 @@ setTimeout(() => {
       // Alone: 0.8 busy + 0.3 = 1.1, within 1.15; past 1.15 it waits, alone or not.
       const second = run.claim(0.3);
       expect(await settled(second)).toBe(true);
-      const past = run.claim(0.1); // 1.1 held + 0.1 (young 0.3 + 0.1 + 0.8 busy = 1.2)
+      const past = run.claim(0.1); // 1.1 held + 0.1: past 1.15
       expect(await settled(past)).toBe(false);
       (await second).release();
       (await past).release();
@@ -364,6 +364,29 @@ setTimeout(() => {
       first.release();
       (await waiting).release();
       (await whileWaiting).release();
+    });
+
+    it('counts as beside another run a process that starts stacks outside this ledger (its own TMPDIR), and as alone beside a stale mark or a dead process\'s claim', async () => {
+      at.ms = Date.now();
+      let elsewhere = true;
+      const run = new MachineBudget({ dir, pid: 1001, isAlive: (pid) => pid !== 1009, load: () => 0.8, now: () => at.ms, aloneRoom: 1.15, othersPresent: () => elsewhere });
+      const first = await run.claim(0.8);
+      ageClaims();
+      const second = run.claim(0.3); // 0.8 busy + 0.3: room only alone
+      expect(await settled(second)).toBe(false);
+      elsewhere = false;
+      expect(await settled(second)).toBe(true);
+      (await second).release();
+      // A dead process's claim, and a mark not renewed for STALE_WAIT_MS (a stopped run), leave it alone.
+      writeFileSync(path.join(dir, '1009-0-100000'), '');
+      writeFileSync(path.join(dir, `wait-1010-0-${at.ms}`), '');
+      const old = new Date(at.ms - 10_000);
+      utimesSync(path.join(dir, `wait-1010-0-${at.ms}`), old, old);
+      const third = run.claim(0.3);
+      expect(await settled(third)).toBe(true);
+      (await third).release();
+      first.release();
+      rmSync(path.join(dir, `wait-1010-0-${at.ms}`), { force: true });
     });
 
     it('waits while the load is unknown, and goes by the ledger alone where it cannot be read', async () => {

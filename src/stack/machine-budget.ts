@@ -5,6 +5,7 @@ import { onProcessExit } from '../on-process-exit.ts';
 import { machineLoad } from './machine-load.ts';
 import { ALONE_ROOM, poolCpuCores } from './pool-capacity.ts';
 import { processAlive } from './process-tree.ts';
+import { otherRunsPresent } from './run-presence.ts';
 import { pause } from './wait-for.ts';
 
 // A pool sizes itself to the whole machine. Two firedrill runs at once (CI shards on one runner,
@@ -90,10 +91,13 @@ export interface MachineBudgetOptions {
   readonly now?: () => number;
   /**
    * What the claims and the load may add up to while no other process holds a claim or waits for
-   * one (default 1, the budget): a run alone on the machine may fill more of it than runs side by
-   * side, whose starts and whose processes outside the ledger come together (pool-capacity.ts).
+   * one here, and `othersPresent` says none starts stacks elsewhere (default 1, the budget): a run
+   * alone on the machine may fill more of it than runs side by side, whose starts and whose
+   * processes outside the ledger come together (pool-capacity.ts).
    */
   readonly aloneRoom?: number;
+  /** Whether other processes start stacks on the machine, in ledgers of their own too (default: none). */
+  readonly othersPresent?: () => boolean;
 }
 
 export function defaultBudgetDir(): string {
@@ -165,6 +169,7 @@ export class MachineBudget {
   readonly #load: LoadProbe | undefined;
   readonly #now: () => number;
   readonly #aloneRoom: number;
+  readonly #othersPresent: () => boolean;
   #seq = 0;
   /** This process's claims waiting for room, oldest first. */
   readonly #queue: Request[] = [];
@@ -179,6 +184,7 @@ export class MachineBudget {
     this.#load = options.load;
     this.#now = options.now ?? Date.now;
     this.#aloneRoom = options.aloneRoom ?? 1;
+    this.#othersPresent = options.othersPresent ?? (() => false);
   }
 
   /** The shares the live claims of every process hold now. */
@@ -245,8 +251,10 @@ export class MachineBudget {
     const ledger = this.#snapshot();
     let busy: ReturnType<LoadProbe> | null = null;
     const load = () => (busy === null ? (busy = this.#load?.()) : busy);
+    let others: boolean | undefined;
+    const othersPresent = () => (others ??= this.#othersPresent());
     for (const request of [...this.#queue]) {
-      if (!this.#fits(request, ledger, load)) continue;
+      if (!this.#fits(request, ledger, load, othersPresent)) continue;
       const name = this.#writeOwn(`${this.#pid}-${this.#seq++}-${request.millionths}`);
       ledger.claims.push({ share: request.millionths / 1e6, young: true, pid: this.#pid });
       // In the same step: no claim may see this one as still waiting once it holds its room.
@@ -291,11 +299,11 @@ export class MachineBudget {
    * Whether `request` has room in `ledger` now. Another claim's mark that has waited longer,
    * WAITED_LONG_MS at least, goes first.
    */
-  #fits(request: Request, ledger: Ledger, load: () => ReturnType<LoadProbe>): boolean {
+  #fits(request: Request, ledger: Ledger, load: () => ReturnType<LoadProbe>, othersPresent: () => boolean): boolean {
     const share = request.millionths / 1e6;
     if (this.#someoneWaitedLonger(ledger.waiters, request.mark)) return false;
     if (ledger.claims.length === 0) return true;
-    const alone = ledger.claims.every((c) => c.pid === this.#pid) && ledger.waiters.every((w) => w.pid === this.#pid);
+    const alone = ledger.claims.every((c) => c.pid === this.#pid) && ledger.waiters.every((w) => w.pid === this.#pid) && !othersPresent();
     const room = alone ? this.#aloneRoom : 1;
     const held = ledger.claims.reduce((sum, c) => sum + c.share, 0);
     if (held + share > MEASURED_CLAIMS_CAP * room + 1e-9) return false;
@@ -480,6 +488,7 @@ export function machineBudget(): MachineBudget {
       return typeof busy === 'number' ? busy / poolCpuCores() : busy;
     },
     ALONE_ROOM,
+    () => otherRunsPresent(),
   );
 }
 
@@ -492,8 +501,8 @@ export function startBudget(): MachineBudget {
   return budgetAt(`${defaultBudgetDir()}-starting`);
 }
 
-function budgetAt(dir: string, load?: LoadProbe, aloneRoom?: number): MachineBudget {
+function budgetAt(dir: string, load?: LoadProbe, aloneRoom?: number, othersPresent?: () => boolean): MachineBudget {
   let budget = shared.get(dir);
-  if (!budget) shared.set(dir, (budget = new MachineBudget({ dir, ...(load ? { load } : {}), ...(aloneRoom ? { aloneRoom } : {}) })));
+  if (!budget) shared.set(dir, (budget = new MachineBudget({ dir, ...(load ? { load } : {}), ...(aloneRoom ? { aloneRoom } : {}), ...(othersPresent ? { othersPresent } : {}) })));
   return budget;
 }

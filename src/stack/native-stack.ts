@@ -25,6 +25,7 @@ import type { StackProvider, StackStartOptions } from './stack-provider.ts';
 import { KEPT_LOGS_DIR, StackWatch, type WatchedComponent, type WatchTimings } from './stack-watch.ts';
 import type { StartedStack } from './started-stack.ts';
 import { trackRunDir } from './process-registry.ts';
+import { announceRun } from './run-presence.ts';
 import { onTeardown } from './teardown.ts';
 import { waitFor, type Probe } from './wait-for.ts';
 
@@ -57,6 +58,8 @@ export type LauncherFactory = (launch: MonitoringLaunch, compiled: CompiledSyste
  * before the drill.
  */
 export async function startStack(compiled: CompiledSystem, options: StackStartOptions, makeLauncher: LauncherFactory): Promise<StartedStack> {
+  // Other runs' pools fill less of the machine while this process starts stacks on it (run-presence.ts).
+  announceRun();
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(compiled, options, makeLauncher);
