@@ -13,6 +13,7 @@ import { checkContract, type ContractReport } from './check-contract.ts';
 import { alertCoverage, inhibitionCoverage, type AlertCoverage, type InhibitionCoverage } from './coverage.ts';
 import { loadMetricContract, type MetricContract } from './metric-contract.ts';
 import { runStaticChecks, type StaticFinding } from './static-checks.ts';
+import { settledInOrder } from '../settled-in-order.ts';
 
 /**
  * The drill a system's metric contract is checked after: its first scenario (by name) without
@@ -67,7 +68,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const started = performance.now();
   const { compiled, all, selected } = await selectDrills({ ...options, scenarioNames: [], vacuous: 'fail', upstreamChecks: false });
   const contracts = loadContracts(options.config, all, [...compiled.keys()]);
-  const staticFindings = new Map(await Promise.all([...compiled].map(async ([name, system]) => [name, await runStaticChecks(system, contracts.get(name))] as const)));
+  const staticFindings = new Map(await settledInOrder([...compiled].map(async ([name, system]) => [name, await runStaticChecks(system, contracts.get(name))] as const)));
   const contractReports = new Map<string, ContractReport>();
   const dashboardReports = new Map<string, DashboardReport>();
   const refused = [...staticFindings.values()].flat().filter((f) => f.check.startsWith('promtool') || f.check.startsWith('amtool'));

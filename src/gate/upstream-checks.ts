@@ -1,5 +1,7 @@
 import { scrapeTargets } from '../config/resolved-system.ts';
 import { execFile } from 'node:child_process';
+import { FiredrillError } from '../errors.ts';
+import { settledInOrder } from '../settled-in-order.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,17 +17,22 @@ export interface StaticFinding {
   readonly message: string;
 }
 
-/** A checker's run: its exit status (null when it could not start) and what it printed. */
+/** A checker's run: its exit status, or the signal that ended it, and what it printed. */
 interface CheckerRun {
-  readonly status: number | null;
+  readonly status: number | string;
   readonly output: string;
 }
 
+/** Runs a checker to its end; one that cannot start (missing, not executable, no process left) is the machine's problem, not the config's. */
 function runChecker(command: string, args: readonly string[]): Promise<CheckerRun> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     execFile(command, args, { encoding: 'utf8' }, (error, stdout, stderr) => {
-      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ status, output: `${stdout}\n${stderr}${status === null ? `\n${error?.message ?? ''}` : ''}` });
+      if (error !== null && typeof error.code === 'string') {
+        reject(new FiredrillError('ENVIRONMENT', `${path.basename(command)} could not run (${error.code}): ${error.message}; check that it is installed and runnable (npm run setup installs it)`));
+        return;
+      }
+      const status = error === null ? 0 : (error.code ?? `killed by ${error.signal ?? 'a signal'}`);
+      resolve({ status, output: `${stdout}\n${stderr}` });
     });
   });
 }
@@ -40,7 +47,7 @@ interface Check {
 
 /** Runs the checks at once (each is a process of its own; one after the other they took a second a system) and returns their findings in the checks' order. */
 async function findingsOf(checks: readonly Check[]): Promise<StaticFinding[]> {
-  const runs = await Promise.all(checks.map((c) => runChecker(c.command, c.args)));
+  const runs = await settledInOrder(checks.map((c) => runChecker(c.command, c.args)));
   return checks.flatMap((c, i) => {
     const run = runs[i]!;
     if (run.status === 0) return [];
