@@ -60,8 +60,12 @@ describe('run presence', () => {
     expect(JSON.parse(files!)).toHaveLength(1);
     expect(others).toBe('false');
     expect(existsSync(dir)).toBe(false);
-    // Announced here, this process is another run to a process reading the directory.
+    // Announced here, this process is another run to a process reading the directory; announcing
+    // removes what a process killed outright left.
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, '2147483646'), '');
     announceRun(dir);
+    expect(readdirSync(dir)).toEqual([String(process.pid)]);
     expect(otherRunsPresent(dir, process.pid + 1_000_000, (pid) => pid === process.pid)).toBe(true);
   });
 });

@@ -29,6 +29,8 @@ export function announceRun(dir: string = defaultPresenceDir(), pid: number = pr
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
       writeFileSync(file, '');
+      // What processes killed outright (SIGKILL) left goes with the next run that starts.
+      otherRunsPresent(dir, pid);
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 10) throw error;
