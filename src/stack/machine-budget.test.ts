@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MachineBudget, MEASURED_CLAIMS_CAP, WAITED_LONG_MS, YOUNG_CLAIM_MS, type LoadProbe } from './machine-budget.ts';
+import { MachineBudget, MEASURED_CLAIMS_CAP, WAITED_LONG_MS, YOUNG_CLAIM_MS, type LoadProbe, type MachineBudgetOptions } from './machine-budget.ts';
 
 let root: string;
 let dir: string;
@@ -237,7 +237,7 @@ setTimeout(() => {
 
   describe('with the machine\'s measured load', () => {
     const at = { ms: 1_000_000 };
-    const budgetWith = (pid: number, load: LoadProbe) => new MachineBudget({ dir, pid, isAlive: () => true, load, now: () => at.ms });
+    const budgetWith = (pid: number, load: LoadProbe, more: Partial<MachineBudgetOptions> = {}) => new MachineBudget({ dir, pid, isAlive: () => true, load, now: () => at.ms, ...more });
     /** Claims written now are young; ages them as if YOUNG_CLAIM_MS had passed. */
     const ageClaims = () => (at.ms = Date.now() + YOUNG_CLAIM_MS);
 
@@ -334,7 +334,7 @@ setTimeout(() => {
 
     it('lets a run alone in the ledger fill its alone room, and holds it to the budget once another run claims or waits', async () => {
       at.ms = Date.now();
-      const aloneBudget = (pid: number, busy: () => number) => new MachineBudget({ dir, pid, isAlive: () => true, load: busy, now: () => at.ms, aloneRoom: 1.15 });
+      const aloneBudget = (pid: number, busy: () => number) => budgetWith(pid, busy, { aloneRoom: 1.15 });
       let busy = 0.8;
       const run = aloneBudget(1001, () => busy);
       const first = await run.claim(0.8);
@@ -369,7 +369,7 @@ setTimeout(() => {
     it('counts as beside another run a process that starts stacks outside this ledger (its own TMPDIR), and as alone beside a stale mark or a dead process\'s claim', async () => {
       at.ms = Date.now();
       let elsewhere = true;
-      const run = new MachineBudget({ dir, pid: 1001, isAlive: (pid) => pid !== 1009, load: () => 0.8, now: () => at.ms, aloneRoom: 1.15, othersPresent: () => elsewhere });
+      const run = budgetWith(1001, () => 0.8, { isAlive: (pid) => pid !== 1009, aloneRoom: 1.15, othersPresent: () => elsewhere });
       const first = await run.claim(0.8);
       ageClaims();
       const second = run.claim(0.3); // 0.8 busy + 0.3: room only alone

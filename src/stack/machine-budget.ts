@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onProcessExit } from '../on-process-exit.ts';
+import { removeIfEmpty, unlinkQuietly, writeClaimFile } from './ledger-files.ts';
 import { machineLoad } from './machine-load.ts';
 import { ALONE_ROOM, poolCpuCores } from './pool-capacity.ts';
 import { processAlive } from './process-tree.ts';
@@ -428,25 +429,6 @@ export class MachineBudget {
   }
 }
 
-/**
- * The last claim out removes the ledger's directory outside the lock (releases are synchronous,
- * the lock is not), so it can vanish between creating it and writing a claim into it: create it
- * again. Once the file is written the directory is not empty, and no release can remove it.
- */
-function writeClaimFile(dir: string, name: string): void {
-  for (;;) {
-    try {
-      // mkdir too: a recursive mkdir that finds the directory checks it with a stat, which fails
-      // when a release removed it in between (seen under heavy load: ENOENT from the mkdir).
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, name), '');
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
-}
-
 /** When a claim file or the lock was written; undefined once it is gone. */
 function modifiedAtMs(file: string): number | undefined {
   try {
@@ -459,22 +441,6 @@ function modifiedAtMs(file: string): number | undefined {
 function lockAgeMs(lock: string): number {
   const at = modifiedAtMs(lock);
   return at === undefined ? 0 : Date.now() - at;
-}
-
-function removeIfEmpty(dir: string): void {
-  try {
-    rmdirSync(dir);
-  } catch {
-    // not empty, or gone already
-  }
-}
-
-function unlinkQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // already gone
-  }
 }
 
 const shared = new Map<string, MachineBudget>();

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onProcessExit } from '../on-process-exit.ts';
+import { removeIfEmpty, unlinkQuietly, writeClaimFile } from './ledger-files.ts';
 import { processAlive } from './process-tree.ts';
 
 // Which processes of this user start stacks on this machine: an empty file per process, named by
@@ -23,28 +24,13 @@ export function announceRun(dir: string = defaultPresenceDir(), pid: number = pr
   const file = path.join(dir, String(pid));
   if (announced.has(file)) return;
   announced.add(file);
-  onProcessExit(() => withdraw(file));
-  // The last process out removes the directory: it can vanish between making it and writing in it.
-  for (let attempt = 0; ; attempt++) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    try {
-      writeFileSync(file, '');
-      // What processes killed outright (SIGKILL) left goes with the next run that starts.
-      otherRunsPresent(dir, pid);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 10) throw error;
-    }
-  }
-}
-
-function withdraw(file: string): void {
-  try {
-    unlinkSync(file);
-    rmdirSync(path.dirname(file)); // the last one out; fails while others are there
-  } catch {
-    // gone already, or others still in it
-  }
+  onProcessExit(() => {
+    unlinkQuietly(file);
+    removeIfEmpty(dir); // the last one out
+  });
+  writeClaimFile(dir, String(pid), 0o700);
+  // What processes killed outright (SIGKILL) left goes with the next run that starts.
+  otherRunsPresent(dir, pid);
 }
 
 /** Whether a live process other than `pid` has announced itself; what dead processes left is removed. */
@@ -60,13 +46,7 @@ export function otherRunsPresent(dir: string = defaultPresenceDir(), pid: number
     const other = Number(name);
     if (!Number.isInteger(other) || other === pid) continue;
     if (isAlive(other)) others = true;
-    else {
-      try {
-        unlinkSync(path.join(dir, name));
-      } catch {
-        // removed by another reader
-      }
-    }
+    else unlinkQuietly(path.join(dir, name));
   }
   return others;
 }
