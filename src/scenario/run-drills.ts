@@ -159,19 +159,18 @@ export async function selectDrills(options: Pick<RunDrillsOptions, 'config' | 's
     await requireDockerEngine('--stack containers');
     for (const { where, image } of imaged) await requireImage(image, where);
   }
-  if (options.upstreamChecks ?? true) {
-    // Every system's checks at once; the first system's findings are the ones refused, as before.
-    const findings = await settledInOrder(systems.map((system) => upstreamChecks(system)));
-    const found = findings.find((f) => f.length > 0);
-    if (found) throw badInput(describeFindings(found));
-  }
+  if (options.upstreamChecks ?? true) await refuseUpstreamFindings(systems);
   return selection;
 }
 
-/** What Prometheus or Alertmanager would refuse at start, refused before anything starts, every finding in one line. */
-export async function refuseUpstreamFindings(compiled: CompiledSystem): Promise<void> {
-  const findings = await upstreamChecks(compiled);
-  if (findings.length > 0) throw badInput(describeFindings(findings));
+/**
+ * What Prometheus or Alertmanager would refuse at start, refused before anything starts, every
+ * finding in one line: every system's checks at once, the first system with findings refused.
+ */
+export async function refuseUpstreamFindings(systems: readonly CompiledSystem[]): Promise<void> {
+  const findings = await settledInOrder(systems.map((system) => upstreamChecks(system)));
+  const found = findings.find((f) => f.length > 0);
+  if (found) throw badInput(describeFindings(found));
 }
 
 /** The targets a drill faults on the scrape path: only their scrapes pass through firedrill. */

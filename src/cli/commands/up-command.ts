@@ -25,7 +25,7 @@ export function addUpCommand(program: Command): void {
       const system = systemNamed(config, systemName, 'up');
       const compiled = compileSystem(system, opts.scale);
       requireStackTools(system, opts.stack);
-      await refuseUpstreamFindings(compiled);
+      await refuseUpstreamFindings([compiled]);
       const provider = providerFor(opts.stack);
       await provider.prepare?.();
       const interruption = installSignalHandlers();
