@@ -99,6 +99,28 @@ describe('MachineBudget', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('takes the lock only to grant: a claim waiting for room marks the ledger while another run holds the lock', async () => {
+    const holder = await new MachineBudget({ dir, pid: 1003, isAlive: () => true }).claim(0.9);
+    const lock = `${dir}.lock`;
+    mkdirSync(lock); // another run in the lock, kept fresh so that it never counts as stale
+    const keepFresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 50);
+    try {
+      const waiting = new MachineBudget({ dir, pid: 1001, isAlive: () => true }).claim(0.5);
+      expect(await settled(waiting)).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.startsWith('wait-'))).toEqual([expect.stringMatching(/^wait-1001-/)]);
+      holder.release();
+      // Room now, but the grant waits for the lock.
+      expect(await settled(waiting)).toBe(false);
+      clearInterval(keepFresh);
+      rmSync(lock, { recursive: true });
+      (await waiting).release();
+    } finally {
+      clearInterval(keepFresh);
+      rmSync(lock, { recursive: true, force: true });
+    }
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('survives processes claiming and releasing at once: the last one out removing the directory does not break a claim being written', async () => {
     // A release removes the ledger's directory once it is empty, outside the lock; a claim in
     // another process may have just created it. Seen in CI: ENOENT writing the claim file.
