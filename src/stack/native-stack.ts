@@ -188,6 +188,8 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
         publishTargets();
       })(),
     );
+    // Prometheus cannot have started before it was asked to: its first discovery tick is no sooner than this.
+    const prometheusAskedAt = Date.now();
     const launched = failing(launcher.prometheus()).then((started) => {
       processes.push(started);
       stoppers.push(() => started.stop());
@@ -202,7 +204,9 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     // A service or Alertmanager that dies or stops while Prometheus starts ends the start at once too.
     const trouble = () => [prometheus, alertmanager, ...parts.processes()].map((p) => p.unexpectedTrouble()).find(Boolean);
-    await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, prometheus, prometheusPort, startAbort.signal, trouble, () => options.onPrometheusServing?.(prometheusUrl));
+    await waitUntilPrometheusIsReady(new PrometheusClient(prometheusUrl), compiled, { prometheus, port: prometheusPort, askedAt: prometheusAskedAt }, startAbort.signal, trouble, () =>
+      options.onPrometheusServing?.(prometheusUrl),
+    );
     options.signal?.removeEventListener('abort', onOuterAbort);
     const controller = new FaultController({ catalogue: faultCatalogue(compiled.system), drivers: parts.drivers }, faultToken, { system: compiled.system.name, scale: compiled.scale });
     faults = controller;
@@ -294,8 +298,7 @@ async function readyProbe(client: { ready(): Promise<boolean> }, process: PartPr
 async function waitUntilPrometheusIsReady(
   client: PrometheusClient,
   compiled: CompiledSystem,
-  prometheus: PartProcess,
-  port: number,
+  { prometheus, port, askedAt }: { prometheus: PartProcess; port: number; askedAt: number },
   signal: AbortSignal,
   abortIf: () => string | undefined,
   onServing: () => void,
@@ -325,7 +328,15 @@ async function waitUntilPrometheusIsReady(
       const seen = targets.map((t) => `${t.job}=${t.health}${t.lastError ? ` (${t.lastError})` : ''}`).join(', ') || 'no targets';
       return allUp ? { value: true, seen } : { seen };
     },
-    { timeoutMs: DISCOVERY_THROTTLE_MS + 5 * compiled.scrapeIntervalMs + BUSY_MACHINE_SLACK_MS, pollMs: READY_POLL_MS, abortIf, signal },
+    {
+      timeoutMs: DISCOVERY_THROTTLE_MS + 5 * compiled.scrapeIntervalMs + BUSY_MACHINE_SLACK_MS,
+      pollMs: READY_POLL_MS,
+      abortIf,
+      signal,
+      // Asked every poll from the start, Prometheus rendered its targets about 75 times a stack
+      // (both processes' CPU) before any could be up.
+      probeFrom: { atMs: askedAt + DISCOVERY_THROTTLE_MS, why: `no target is scraped before Prometheus' first discovery tick, ${formatDurationMs(DISCOVERY_THROTTLE_MS)} after it starts` },
+    },
   );
 
   await waitFor(

@@ -16,6 +16,11 @@ export interface WaitOptions {
   readonly abortIf?: () => string | undefined;
   /** Ends the wait at once, with the signal's reason when it is a FiredrillError (the first failure of a start, a dead stack). */
   readonly signal?: AbortSignal;
+  /**
+   * No probe before this time (epoch ms), when the condition cannot hold before it and each probe
+   * costs (a request its server answers): `abortIf` and `signal` are still checked every poll.
+   */
+  readonly probeFrom?: { readonly atMs: number; readonly why: string };
 }
 
 /**
@@ -29,12 +34,16 @@ export async function waitFor<T>(what: string, probe: () => Promise<Probe<T>>, o
     if (options.signal?.aborted) throw abortReason(options.signal, what);
     const abort = options.abortIf?.();
     if (abort) throw new FiredrillError('PROCESS_EXITED', `while waiting for ${what}: ${abort}`);
-    try {
-      const result = await probe();
-      if (result.value !== undefined) return result.value;
-      seen = result.seen;
-    } catch (error) {
-      seen = (error as Error).message;
+    if (options.probeFrom !== undefined && Date.now() < Math.min(options.probeFrom.atMs, deadline)) {
+      seen = `not asked yet: ${options.probeFrom.why}`;
+    } else {
+      try {
+        const result = await probe();
+        if (result.value !== undefined) return result.value;
+        seen = result.seen;
+      } catch (error) {
+        seen = (error as Error).message;
+      }
     }
     if (Date.now() >= deadline) {
       throw new FiredrillError('TIMEOUT', `timed out after ${formatDurationMs(options.timeoutMs)} waiting for ${what}; last seen: ${seen}`);
