@@ -265,6 +265,8 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
               scrapeFaultTargets: scrapeFaultTargetsOf(scenario),
               warmUp: (serviceUrls, warmUpSignal) => warmUp(scenario.traffic, serviceUrls, warmUpSignal),
             });
+            // Started, and its traffic begins: the load shows the whole stack once read over its window.
+            share?.renew(machineLoad().windowMs);
             const startedAtMs = Date.now();
             options.onScenarioStart?.(scenario, stack);
             // A rerun at a lower scale judges again what that scale settles (a clock-bound rule can be judged at 1).

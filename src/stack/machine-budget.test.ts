@@ -354,6 +354,18 @@ setTimeout(() => {
       (await third).release();
     });
 
+    it('counts a claim renewed for a while as young for that while only: its stack is ready, and the load shows it once read over its window', async () => {
+      at.ms = Date.now();
+      const budget = budgetWith(1001, () => 0.7);
+      const first = await budget.claim(0.2); // young for YOUNG_CLAIM_MS
+      first.renew(3_000);
+      const second = budget.claim(0.2); // 0.7 busy + 0.2 young + 0.2: over the budget
+      expect(await settled(second)).toBe(false);
+      at.ms += 3_000; // not YOUNG_CLAIM_MS: the first is in the load now
+      (await second).release();
+      first.release();
+    });
+
     it('lets a run alone in the ledger fill its alone room, and holds it to the budget once another run claims or waits', async () => {
       at.ms = Date.now();
       const aloneBudget = (pid: number, busy: () => number) => budgetWith(pid, busy, { aloneRoom: 1.15 });

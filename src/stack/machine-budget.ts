@@ -23,7 +23,9 @@ const STALE_LOCK_MS = 5_000;
 /**
  * A claim this young is a stack still starting, or whose drill has barely begun: the machine's
  * load does not show its cost yet (a stack is ready in 6 to 10 s, its traffic then begins, and the
- * load is read over 3 s), so its share counts as claimed on top of the measured load.
+ * load is read over 3 s), so its share counts as claimed on top of the measured load. A run whose
+ * stack is ready says so (renew with the load's window): its claim is young for that long more
+ * only, so a Piyasa stack ready in 6 s stops counting twice at 9 s, not 12.
  */
 export const YOUNG_CLAIM_MS = 12_000;
 /**
@@ -75,10 +77,12 @@ export interface ClaimOptions {
 export interface BudgetClaim extends Disposable {
   release(): void;
   /**
-   * Makes the claim young again: its stack starts only now (it waited for a start-up slot), so
-   * the load does not show its cost yet, however long ago the claim was granted.
+   * Makes the claim young again, from now: its stack starts only now (it waited for a start-up
+   * slot), so the load does not show its cost yet, however long ago the claim was granted. With
+   * `youngForMs` (less than YOUNG_CLAIM_MS), young for that long from now only: its stack is ready
+   * and its drill's traffic begins, so the load shows all of its cost once read over that long.
    */
-  renew(): void;
+  renew(youngForMs?: number): void;
 }
 
 export interface MachineBudgetOptions {
@@ -365,11 +369,12 @@ export class MachineBudget {
       // The last claim out takes the ledger's directory with it; a claim being written recreates it.
       removeIfEmpty(this.#dir);
     };
-    const renew = () => {
+    const renew = (youngForMs = YOUNG_CLAIM_MS) => {
       if (released) return;
-      const now = new Date(this.#now());
+      // Young is read from the file's age: written as if granted that much before now.
+      const at = new Date(this.#now() - (YOUNG_CLAIM_MS - Math.min(youngForMs, YOUNG_CLAIM_MS)));
       try {
-        utimesSync(path.join(this.#dir, file), now, now);
+        utimesSync(path.join(this.#dir, file), at, at);
       } catch {
         // removed by a release in between
       }
