@@ -104,8 +104,9 @@ describe('MachineBudget', () => {
     const lock = `${dir}.lock`;
     mkdirSync(lock); // another run in the lock, kept fresh so that it never counts as stale
     const keepFresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 50);
+    const abort = new AbortController();
     try {
-      const waiting = new MachineBudget({ dir, pid: 1001, isAlive: () => true }).claim(0.5);
+      const waiting = new MachineBudget({ dir, pid: 1001, isAlive: () => true }).claim(0.5, { signal: abort.signal });
       expect(await settled(waiting)).toBe(false);
       expect(readdirSync(dir).filter((f) => f.startsWith('wait-'))).toEqual([expect.stringMatching(/^wait-1001-/)]);
       holder.release();
@@ -116,9 +117,34 @@ describe('MachineBudget', () => {
       (await waiting).release();
     } finally {
       clearInterval(keepFresh);
+      abort.abort(new Error('test over'));
       rmSync(lock, { recursive: true, force: true });
     }
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('grants only on a read of the ledger in the lock: room another run took while it waited for the lock is not granted twice', async () => {
+    const holder = await new MachineBudget({ dir, pid: 1003, isAlive: () => true }).claim(0.9);
+    const lock = `${dir}.lock`;
+    mkdirSync(lock);
+    const keepFresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 50);
+    const abort = new AbortController();
+    try {
+      const waiting = new MachineBudget({ dir, pid: 1001, isAlive: () => true }).claim(0.5, { signal: abort.signal });
+      expect(await settled(waiting)).toBe(false);
+      holder.release(); // room, seen without the lock: the waiting claim now waits for the lock
+      expect(await settled(waiting)).toBe(false);
+      writeFileSync(path.join(dir, '1004-0-900000'), ''); // meanwhile another run, in the lock, takes the room
+      clearInterval(keepFresh);
+      rmSync(lock, { recursive: true });
+      expect(await settled(waiting)).toBe(false);
+      rmSync(path.join(dir, '1004-0-900000'));
+      (await waiting).release();
+    } finally {
+      clearInterval(keepFresh);
+      abort.abort(new Error('test over'));
+      rmSync(lock, { recursive: true, force: true });
+    }
   });
 
   it('survives processes claiming and releasing at once: the last one out removing the directory does not break a claim being written', async () => {
@@ -362,8 +388,24 @@ setTimeout(() => {
       const second = budget.claim(0.2); // 0.7 busy + 0.2 young + 0.2: over the budget
       expect(await settled(second)).toBe(false);
       at.ms += 3_000; // not YOUNG_CLAIM_MS: the first is in the load now
+      expect(await settled(second)).toBe(true);
       (await second).release();
       first.release();
+    });
+
+    it('counts a claim renewed for a while young again for that while when its stack took longer than YOUNG_CLAIM_MS to be ready', async () => {
+      at.ms = Date.now();
+      const budget = budgetWith(1001, () => 0.7);
+      const first = await budget.claim(0.2);
+      ageClaims(); // its start took longer than YOUNG_CLAIM_MS: old, and its traffic is not in the load yet
+      first.renew(3_000);
+      const second = budget.claim(0.2); // 0.7 busy + 0.2 young + 0.2: over the budget
+      expect(await settled(second)).toBe(false);
+      at.ms += 3_000;
+      expect(await settled(second)).toBe(true);
+      (await second).release();
+      first.release();
+      expect(() => first.renew(YOUNG_CLAIM_MS + 1)).toThrow(RangeError);
     });
 
     it('lets a run alone in the ledger fill its alone room, and holds it to the budget once another run claims or waits', async () => {

@@ -24,8 +24,8 @@ const STALE_LOCK_MS = 5_000;
  * A claim this young is a stack still starting, or whose drill has barely begun: the machine's
  * load does not show its cost yet (a stack is ready in 6 to 10 s, its traffic then begins, and the
  * load is read over 3 s), so its share counts as claimed on top of the measured load. A run whose
- * stack is ready says so (renew with the load's window): its claim is young for that long more
- * only, so a Piyasa stack ready in 6 s stops counting twice at 9 s, not 12.
+ * stack is ready says so (renew with the load's window): its claim is young for that long from
+ * then, so a Piyasa stack ready in 6 s stops counting twice at 9 s, not 12.
  */
 export const YOUNG_CLAIM_MS = 12_000;
 /**
@@ -79,8 +79,11 @@ export interface BudgetClaim extends Disposable {
   /**
    * Makes the claim young again, from now: its stack starts only now (it waited for a start-up
    * slot), so the load does not show its cost yet, however long ago the claim was granted. With
-   * `youngForMs` (less than YOUNG_CLAIM_MS), young for that long from now only: its stack is ready
-   * and its drill's traffic begins, so the load shows all of its cost once read over that long.
+   * `youngForMs` (at most YOUNG_CLAIM_MS), young for exactly that long from now, whatever was
+   * left: its stack is ready and its drill's traffic begins, so the load shows all of its cost
+   * once read over that long. That is shorter than what was left for a stack ready soon after its
+   * start slot, and longer, or young again, for one that took longer than YOUNG_CLAIM_MS to start
+   * (a busy machine): its traffic is not in the load either.
    */
   renew(youngForMs?: number): void;
 }
@@ -219,7 +222,7 @@ export class MachineBudget {
 
   /**
    * Reads the ledger for this process's waiting claims, oldest first, until none waits: one read of
-   * the ledger per RETRY_MS, whatever how many wait (a pool of light stacks waits with a dozen at
+   * the ledger per RETRY_MS (two when it grants), whatever how many wait (a pool of light stacks waits with a dozen at
    * once; each reading the ledger on its own took the lock over a hundred times a second, and its
    * directory's mkdir and rmdir held the main thread seconds in a gate). The lock is taken only when
    * that read found room for one: a CPU profile of a gate had the main thread 4.4 s in the lock's
@@ -370,11 +373,12 @@ export class MachineBudget {
       removeIfEmpty(this.#dir);
     };
     const renew = (youngForMs = YOUNG_CLAIM_MS) => {
+      if (!(youngForMs >= 0 && youngForMs <= YOUNG_CLAIM_MS)) throw new RangeError(`a claim is young for 0 to ${YOUNG_CLAIM_MS} ms, not ${youngForMs}`);
       if (released) return;
       // Young is read from the file's age: written as if granted that much before now.
-      const at = new Date(this.#now() - (YOUNG_CLAIM_MS - Math.min(youngForMs, YOUNG_CLAIM_MS)));
+      const at = new Date(this.#now() - (YOUNG_CLAIM_MS - youngForMs));
       try {
-        utimesSync(path.join(this.#dir, file), at, at);
+        utimesSync(claimPath, at, at);
       } catch {
         // removed by a release in between
       }
@@ -473,8 +477,13 @@ function lockAgeMs(lock: string): number {
 
 const shared = new Map<string, MachineBudget>();
 
+let loadReader: NodeJS.Timeout | undefined;
+
 /** This process's view of the machine's ledger of running stacks (one per process: its claims are its own). */
 export function machineBudget(): MachineBudget {
+  // Waiting claims read the load every RETRY_MS; between waits it is read a few times a window, so
+  // that the next claim finds a reading one window old (else it waits for one: see busyCores).
+  loadReader ??= setInterval(() => machineLoad().busyCores(), machineLoad().windowMs / 3).unref();
   return budgetAt(
     defaultBudgetDir(),
     () => {

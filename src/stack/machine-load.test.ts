@@ -26,6 +26,18 @@ describe('MachineLoad', () => {
     times = { busy: 170, total: 600 }; // since the newest reading at least 3 s old (t=1000): 20 of 400
     expect(load.busyCores()).toBeCloseTo(0.1);
   });
+  it('reads afresh after a gap of more than two windows without a reading, rather than averaging over the gap', () => {
+    let now = 0;
+    let times: CpuTimes = { busy: 0, total: 0 };
+    const load = new MachineLoad(3_000, 1_000, 2, () => times, () => now);
+    load.busyCores();
+    now = 30_000;
+    times = { busy: 300, total: 6_000 }; // 30 s mostly idle, nobody asking
+    expect(load.busyCores()).toBe('unknown');
+    now = 31_000;
+    times = { busy: 490, total: 6_200 }; // the last second: 190 of 200 jiffies busy
+    expect(load.busyCores()).toBeCloseTo(1.9);
+  });
   it('answers undefined where /proc/stat cannot be read', () => {
     expect(new MachineLoad(3_000, 1_000, 2, () => undefined).busyCores()).toBeUndefined();
   });

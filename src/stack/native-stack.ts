@@ -188,7 +188,7 @@ async function startOnce(compiled: CompiledSystem, options: StackStartOptions, m
         publishTargets();
       })(),
     );
-    // Prometheus cannot have started before it was asked to: its first discovery tick is no sooner than this.
+    // Prometheus cannot have started before it was asked to: its first discovery tick comes DISCOVERY_THROTTLE_MS after this at the soonest.
     const prometheusAskedAt = Date.now();
     const launched = failing(launcher.prometheus()).then((started) => {
       processes.push(started);
