@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MachineBudget, MEASURED_CLAIMS_CAP, WAITED_LONG_MS, YOUNG_CLAIM_MS, type LoadProbe, type MachineBudgetOptions } from './machine-budget.ts';
+import { MachineBudget, MEASURED_CLAIMS_CAP, WAITED_LONG_MS, YOUNG_CLAIM_MS, type BudgetClaim, type LoadProbe, type MachineBudgetOptions } from './machine-budget.ts';
 
 let root: string;
 let dir: string;
@@ -99,52 +99,53 @@ describe('MachineBudget', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('takes the lock only to grant: a claim waiting for room marks the ledger while another run holds the lock', async () => {
-    const holder = await new MachineBudget({ dir, pid: 1003, isAlive: () => true }).claim(0.9);
-    const lock = `${dir}.lock`;
-    mkdirSync(lock); // another run in the lock, kept fresh so that it never counts as stale
-    const keepFresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 50);
-    const abort = new AbortController();
-    try {
-      const waiting = new MachineBudget({ dir, pid: 1001, isAlive: () => true }).claim(0.5, { signal: abort.signal });
-      expect(await settled(waiting)).toBe(false);
-      expect(readdirSync(dir).filter((f) => f.startsWith('wait-'))).toEqual([expect.stringMatching(/^wait-1001-/)]);
-      holder.release();
-      // Room now, but the grant waits for the lock.
-      expect(await settled(waiting)).toBe(false);
-      clearInterval(keepFresh);
-      rmSync(lock, { recursive: true });
-      (await waiting).release();
-    } finally {
-      clearInterval(keepFresh);
-      abort.abort(new Error('test over'));
-      rmSync(lock, { recursive: true, force: true });
-    }
-    expect(existsSync(dir)).toBe(false);
-  });
-
-  it('grants only on a read of the ledger in the lock: room another run took while it waited for the lock is not granted twice', async () => {
+  /**
+   * Runs `body` while another run holds the ledger's lock (kept fresh, so that it never counts as
+   * stale): a claim of 0.9 by pid 1003, and a claim of 0.5 by pid 1001 waiting for room. `body`
+   * gets both and a function that drops the lock; the waiting claim is aborted if `body` fails.
+   */
+  async function withLockHeldByAnotherRun(body: (run: { holder: BudgetClaim; waiting: Promise<BudgetClaim>; dropLock: () => void }) => Promise<void>): Promise<void> {
     const holder = await new MachineBudget({ dir, pid: 1003, isAlive: () => true }).claim(0.9);
     const lock = `${dir}.lock`;
     mkdirSync(lock);
     const keepFresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 50);
+    const dropLock = () => {
+      clearInterval(keepFresh);
+      rmSync(lock, { recursive: true, force: true });
+    };
     const abort = new AbortController();
     try {
       const waiting = new MachineBudget({ dir, pid: 1001, isAlive: () => true }).claim(0.5, { signal: abort.signal });
       expect(await settled(waiting)).toBe(false);
+      await body({ holder, waiting, dropLock });
+    } finally {
+      dropLock();
+      abort.abort(new Error('test over'));
+    }
+  }
+
+  it('takes the lock only to grant: a claim waiting for room marks the ledger while another run holds the lock', async () => {
+    await withLockHeldByAnotherRun(async ({ holder, waiting, dropLock }) => {
+      expect(readdirSync(dir).filter((f) => f.startsWith('wait-'))).toEqual([expect.stringMatching(/^wait-1001-/)]);
+      holder.release();
+      // Room now, but the grant waits for the lock.
+      expect(await settled(waiting)).toBe(false);
+      dropLock();
+      (await waiting).release();
+    });
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('grants only on a read of the ledger in the lock: room another run took while it waited for the lock is not granted twice', async () => {
+    await withLockHeldByAnotherRun(async ({ holder, waiting, dropLock }) => {
       holder.release(); // room, seen without the lock: the waiting claim now waits for the lock
       expect(await settled(waiting)).toBe(false);
       writeFileSync(path.join(dir, '1004-0-900000'), ''); // meanwhile another run, in the lock, takes the room
-      clearInterval(keepFresh);
-      rmSync(lock, { recursive: true });
+      dropLock();
       expect(await settled(waiting)).toBe(false);
       rmSync(path.join(dir, '1004-0-900000'));
       (await waiting).release();
-    } finally {
-      clearInterval(keepFresh);
-      abort.abort(new Error('test over'));
-      rmSync(lock, { recursive: true, force: true });
-    }
+    });
   });
 
   it('survives processes claiming and releasing at once: the last one out removing the directory does not break a claim being written', async () => {
@@ -380,10 +381,14 @@ setTimeout(() => {
       (await third).release();
     });
 
-    it('counts a claim renewed for a while as young for that while only: its stack is ready, and the load shows it once read over its window', async () => {
+    it.each([
+      ['as young for that while only: its stack is ready soon after its start slot, and the load shows it once read over its window', false],
+      ['young again for that while: its stack took longer than YOUNG_CLAIM_MS to be ready, and its traffic is not in the load yet', true],
+    ])('counts a claim renewed for a while %s', async (_, startTookLong) => {
       at.ms = Date.now();
       const budget = budgetWith(1001, () => 0.7);
       const first = await budget.claim(0.2); // young for YOUNG_CLAIM_MS
+      if (startTookLong) ageClaims();
       first.renew(3_000);
       const second = budget.claim(0.2); // 0.7 busy + 0.2 young + 0.2: over the budget
       expect(await settled(second)).toBe(false);
@@ -393,19 +398,10 @@ setTimeout(() => {
       first.release();
     });
 
-    it('counts a claim renewed for a while young again for that while when its stack took longer than YOUNG_CLAIM_MS to be ready', async () => {
-      at.ms = Date.now();
-      const budget = budgetWith(1001, () => 0.7);
-      const first = await budget.claim(0.2);
-      ageClaims(); // its start took longer than YOUNG_CLAIM_MS: old, and its traffic is not in the load yet
-      first.renew(3_000);
-      const second = budget.claim(0.2); // 0.7 busy + 0.2 young + 0.2: over the budget
-      expect(await settled(second)).toBe(false);
-      at.ms += 3_000;
-      expect(await settled(second)).toBe(true);
-      (await second).release();
-      first.release();
-      expect(() => first.renew(YOUNG_CLAIM_MS + 1)).toThrow(RangeError);
+    it('refuses to renew a claim young for longer than YOUNG_CLAIM_MS', async () => {
+      const claim = await budgetWith(1001, () => 0.7).claim(0.2);
+      expect(() => claim.renew(YOUNG_CLAIM_MS + 1)).toThrow(RangeError);
+      claim.release();
     });
 
     it('lets a run alone in the ledger fill its alone room, and holds it to the budget once another run claims or waits', async () => {

@@ -222,12 +222,12 @@ export class MachineBudget {
 
   /**
    * Reads the ledger for this process's waiting claims, oldest first, until none waits: one read of
-   * the ledger per RETRY_MS (two when it grants), whatever how many wait (a pool of light stacks waits with a dozen at
-   * once; each reading the ledger on its own took the lock over a hundred times a second, and its
-   * directory's mkdir and rmdir held the main thread seconds in a gate). The lock is taken only when
-   * that read found room for one: a CPU profile of a gate had the main thread 4.4 s in the lock's
-   * rmdir while claims waited for room that was not there, the machine's disk busy with the
-   * Prometheus servers' writes.
+   * the ledger per RETRY_MS (two when it grants), whatever how many wait (a pool of light stacks
+   * waits with a dozen at once; each reading the ledger on its own took the lock over a hundred
+   * times a second, and its directory's mkdir and rmdir held the main thread seconds in a gate).
+   * The lock is taken only when that read found room for one: a CPU profile of a gate had the main
+   * thread 4.4 s in the lock's rmdir while claims waited for room that was not there, the
+   * machine's disk busy with the Prometheus servers' writes.
    */
   async #serve(): Promise<void> {
     if (this.#serving) return;

@@ -32,16 +32,16 @@ export function readProcStat(): CpuTimes | undefined {
   }
 }
 
+/** A base reading older than this many windows is not used: see busyCores. */
+const STALE_WINDOWS = 2;
+
 /**
  * Cores busy on the whole machine on average over roughly the last `windowMs`, every process
  * counted (firedrill's, its stacks', and anything else). Readings are kept as they are taken;
  * `busyCores()` compares now with the newest reading at least `windowMs` old (or, early on, the
- * oldest if it is at least `minWindowMs` old; never one older than two windows). It answers 'unknown' until there is one, and
- * undefined where /proc/stat cannot be read.
+ * oldest if it is at least `minWindowMs` old; never one older than two windows). It answers
+ * 'unknown' until there is one, and undefined where /proc/stat cannot be read.
  */
-/** A base reading older than this many windows is not used: see busyCores. */
-const STALE_WINDOWS = 2;
-
 export class MachineLoad {
   readonly #samples: { atMs: number; times: CpuTimes }[] = [];
 
@@ -61,9 +61,10 @@ export class MachineLoad {
     let base = 0;
     for (let i = 0; i < this.#samples.length; i++) if (atMs - this.#samples[i]!.atMs >= this.windowMs) base = i;
     this.#samples.splice(0, base);
-    // Readings are taken only while a claim waits: after a while with none, the newest reading old
-    // enough may be tens of seconds old, and an average over it would dilute stacks that started
-    // since (a ready stack's claim counts on top of the load for one window only). Read afresh.
+    // A reading is taken only when one is asked for: after a while with none (a run's timers held
+    // up, or nobody asking), the newest reading old enough may be tens of seconds old, and an
+    // average over it would dilute stacks that started since (a ready stack's claim counts on top
+    // of the load for one window only). Read afresh.
     if (atMs - this.#samples[0]!.atMs > STALE_WINDOWS * this.windowMs) this.#samples.shift();
     const from = this.#samples[0]!;
     if (atMs - from.atMs < this.minWindowMs) return 'unknown';
