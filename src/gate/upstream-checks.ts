@@ -8,6 +8,7 @@ import path from 'node:path';
 import { writeCompiledSystem, type CompiledSystem } from '../compile/compile-system.ts';
 import { relativeName } from '../compile/yaml-file.ts';
 import { findCheckTools } from '../stack/binaries.ts';
+import { goProgramEnv } from '../stack/go-program-env.ts';
 
 /** One problem found before anything starts; `where` names the rule, route or field. */
 export interface StaticFinding {
@@ -26,7 +27,7 @@ interface CheckerRun {
 /** Runs a checker to its end; one that cannot start (missing, not executable, no process left) is the machine's problem, not the config's. */
 function runChecker(command: string, args: readonly string[]): Promise<CheckerRun> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(command, args, { encoding: 'utf8', env: goProgramEnv() }, (error, stdout, stderr) => {
       if (error !== null && typeof error.code === 'string') {
         reject(new FiredrillError('ENVIRONMENT', `${path.basename(command)} could not run (${error.code}): ${error.message}; check that it is installed and runnable (npm run setup installs it)`));
         return;

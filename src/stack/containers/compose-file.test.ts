@@ -54,7 +54,11 @@ describe('docker-compose.test.yml', () => {
       expect(service.network_mode).toBe('host');
       expect(service.user).toBe('1000:1000');
       expect(service.volumes).toEqual([`${launch.runDir}:${launch.runDir}:rw`]);
+      // One thread of Go code, as the native processes run (go-program-env.ts), unless the user set it.
+      expect(service.environment).toEqual({ GOMAXPROCS: '1' });
     }
+    const theirs = composeConfig({ ...firedrillEnv, GOMAXPROCS: '3' }).services;
+    expect(MONITORING.map((name) => theirs[name]!.environment)).toEqual([{ GOMAXPROCS: '3' }, { GOMAXPROCS: '3' }]);
   });
 
   it('names the official images by default, and the images firedrill passes when it passes them', () => {
@@ -88,7 +92,7 @@ describe('docker-compose.test.yml', () => {
       for (const s of services) {
         const service = resolved[s.service]!;
         expect(service.command).toEqual(s.command);
-        expect(service.environment ?? {}).toEqual(s.env);
+        expect(service.environment).toEqual({ GOMAXPROCS: '1', ...s.env });
         expect(service.entrypoint).toEqual([entrypoints[s.type]]);
         expect(service.image).toBe('firedrill/exporters:local');
         expect(service.network_mode).toBe('host');
@@ -128,7 +132,7 @@ describe('docker-compose.test.yml', () => {
       expect(readFileSync(file, 'utf8')).not.toContain('s3cret');
       const service = composeConfig({ ...firedrillEnv, FIREDRILL_FAULT_TOKEN: 's3cret' }, [file]).services['service-api']!;
       expect([service.image, service.entrypoint, service.command, service.working_dir]).toEqual(['python:3.12-slim', ['python'], ['app.py', '--port=$PORT'], '/srv/shop']);
-      expect(service.environment).toEqual({ ...part.env, FIREDRILL_FAULT_TOKEN: 's3cret' });
+      expect(service.environment).toEqual({ ...part.env, FIREDRILL_FAULT_TOKEN: 's3cret' }); // no GOMAXPROCS: the user's program as it is
       expect([service.network_mode, service.user]).toEqual(['host', '1000:1000']);
       expect(service.volumes.sort()).toEqual([`${launch.runDir}:${launch.runDir}:rw`, '/srv/shop:/srv/shop:rw'].sort());
     } finally {

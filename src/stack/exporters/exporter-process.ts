@@ -1,5 +1,6 @@
 import type { ResolvedExporter } from '../../config/resolved-system.ts';
 import { findTool } from '../dependencies/dependency-binaries.ts';
+import { goProgramEnv } from '../go-program-env.ts';
 import { RestartableProcess } from '../restartable-process.ts';
 import { exporterInvocation, exporterLandingPage, exporterLogFile, type ExporterSource } from './exporter-invocation.ts';
 
@@ -32,7 +33,7 @@ export function exporterProcess(exporter: ResolvedExporter, source: ExporterSour
   return new RestartableProcess({
     name: `exporter ${exporter.name}`,
     port: options.port,
-    launch: () => ({ name: `exporter ${exporter.name}`, command, args, env: { ...process.env, ...env }, logFile: exporterLogFile(options.runDir, exporter) }),
+    launch: () => ({ name: `exporter ${exporter.name}`, command, args, env: goProgramEnv({ ...process.env, ...env }), logFile: exporterLogFile(options.runDir, exporter) }),
     probe: () => exporterLandingPage(options.port),
   });
 }
