@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { childrenCpuSeconds, runsAndFlags } from './bench-kit.ts';
 import { parseDurationMs } from '../src/duration.ts';
 import type { GateResult } from '../src/gate/run-gate.ts';
+import { describeTimings } from '../src/report/system-timing.ts';
 import { traceName } from '../src/report/trace-name.ts';
 import { timingErrorMs } from '../src/report/timing-error.ts';
 import { loadDrills } from '../src/scenario/run-drills.ts';
@@ -61,7 +62,7 @@ for (let run = 1; run <= runs; run++) {
   console.log(`  total CPU        ${cpuSeconds.toFixed(1)} s (${(cpuSeconds / wallSeconds).toFixed(2)} cores on average)`);
   console.log(`  peak memory      ${(peakBytes / 2 ** 20).toFixed(0)} MiB, all processes together`);
   console.log(`  pool             ${gate.run.pool?.jobs} stacks at once, ${gate.run.pool?.stacks} stacks; measured per stack: ${Object.entries(gate.run.pool?.measuredStackCosts ?? {}).map(([system, cost]) => `${system} ${cost.cpuCores} cores`).join(', ')}`);
-  console.log(`  scale            ${gate.run.scale} (scrape every ${gate.run.scrapeIntervalSeconds} s, evaluate every ${gate.run.evaluationIntervalSeconds} s)`);
+  console.log(`  scale            ${describeTimings(gate.run)}`);
   console.log(`  rule time        ${(ruleTotal / 60).toFixed(1)} min in ${gate.run.scenarios.length} drills: ${(ruleTotal / wallSeconds).toFixed(0)}x faster than real time`);
   console.log(`  load average     ${loadAverage()}`);
   console.log('  drill                    wall_s  ready_s  alert                                              timing_error_ms');

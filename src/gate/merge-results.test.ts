@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const options = { minAlertCoverage: 100, minInhibitionCoverage: 100 };
 
 /** A run result as a shard writes it, holding scenarios with the given verdicts. */
-function shardFile(name: string, shard: RunResult['shard'], scenarios: { name: string; ok: boolean }[]): string {
+function shardFile(name: string, shard: RunResult['shard'], scenarios: { name: string; ok: boolean }[], systemTimings?: RunResult['systemTimings']): string {
   const run: RunResult = {
     ok: scenarios.every((s) => s.ok),
     scale: 40,
@@ -21,6 +21,7 @@ function shardFile(name: string, shard: RunResult['shard'], scenarios: { name: s
     scrapeIntervalSeconds: 0.25,
     evaluationIntervalSeconds: 0.375,
     stackReadySeconds: 6,
+    ...(systemTimings ? { systemTimings } : {}),
     ...(shard ? { shard } : {}),
     scenarios: scenarios.map((s) => ({
       name: s.name,
@@ -51,6 +52,15 @@ describe('mergeResults', () => {
     expect(merged.run.scenarios.map((s) => s.name)).toEqual(['api-outage', 'baseline', 'worker-outage']);
     expect(merged.run.ok).toBe(false);
     expect(merged.run.shard).toBeUndefined();
+  });
+
+  it('keeps every shard\'s systems\' scales and intervals: each shard drilled some of them', async () => {
+    const piyasa = { scale: 40, scrapeIntervalSeconds: 0.25, evaluationIntervalSeconds: 0.375 };
+    const thebot = { scale: 40, scrapeIntervalSeconds: 0.375, evaluationIntervalSeconds: 0.375 };
+    const first = shardFile('timed-one', { index: 1, count: 2 }, [{ name: 'api-outage', ok: true }], { piyasa });
+    const second = shardFile('timed-two', { index: 2, count: 2 }, [{ name: 'thebot-cpu', ok: true }], { thebot });
+    const merged = await mergeResults(config, [first, second], options);
+    expect(merged.kind === 'run' && merged.run.systemTimings).toEqual({ piyasa, thebot });
   });
 
   it('merges where none of the stack programs is installed, as the README\'s merge job runs', async () => {

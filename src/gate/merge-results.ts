@@ -37,6 +37,8 @@ export async function mergeResults(config: LoadedConfig, files: readonly string[
     ...first,
     ok: runs.every((r) => r.run.ok),
     stackReadySeconds: Math.max(...runs.map((r) => r.run.stackReadySeconds)),
+    // Each shard drilled some of the systems: the merged run drilled them all.
+    ...(runs.some((r) => r.run.systemTimings) ? { systemTimings: Object.assign({}, ...runs.map((r) => r.run.systemTimings ?? {})) } : {}),
     scenarios,
   };
   if (gates.length === 0) return { kind: 'run', run: merged };

@@ -81,6 +81,18 @@ describe('formatRunSummary', () => {
     expect(summary.split('\n').slice(0, 2)).toEqual(['INTERRUPTED: 0 scenarios finished before it (0 passed), 0/0 expectations hold', 'stack native; scale 40, scrape every 0.25s, evaluate every 0.375s; engine builtin']);
     expect(formatRunSummary({ ...run, ok: true, stackReadySeconds: 8.2, scenarios: [{ ...result, ok: true }] }).split('\n')[1]).toBe('stack native ready in 8.2s; scale 40, scrape every 0.25s, evaluate every 0.375s; engine builtin');
   });
+
+  it('gives each system drilled its own scale and intervals where they differ, and says them once where they do not', () => {
+    const piyasa = { scale: 40, scrapeIntervalSeconds: 0.25, evaluationIntervalSeconds: 0.375 };
+    const line = (systemTimings: RunResult['systemTimings']) => formatRunSummary({ ...run, systemTimings }).split('\n')[1];
+    expect(line({ piyasa, thebot: { ...piyasa, scrapeIntervalSeconds: 0.375 } })).toBe(
+      'stack native; piyasa: scale 40, scrape every 0.25s, evaluate every 0.375s; thebot: scale 40, scrape every 0.375s, evaluate every 0.375s; engine builtin',
+    );
+    expect(line({ piyasa, thebot: { scale: 20, scrapeIntervalSeconds: 0.5, evaluationIntervalSeconds: 0.75 } })).toContain('thebot: scale 20, scrape every 0.5s, evaluate every 0.75s');
+    expect(line({ piyasa, shop: { ...piyasa } })).toBe('stack native; scale 40, scrape every 0.25s, evaluate every 0.375s; engine builtin');
+    // One system: its own figures, whatever the run's first-system fields say.
+    expect(line({ thebot: { ...piyasa, scrapeIntervalSeconds: 0.375 } })).toBe('stack native; scale 40, scrape every 0.375s, evaluate every 0.375s; engine builtin');
+  });
 });
 
 describe('clock', () => {

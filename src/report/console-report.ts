@@ -2,6 +2,7 @@ import { formatDurationMs } from '../duration.ts';
 import type { AlertTrace } from '../observe/alert-trace.ts';
 import { describeValueSeries } from '../observe/rule-value-series.ts';
 import { traceName } from './trace-name.ts';
+import { describeTimings } from './system-timing.ts';
 import { describePower, describeVoidAttempt, type RunResult, type ScenarioResult } from './run-result.ts';
 
 /**
@@ -116,7 +117,7 @@ export function formatRunSummary(run: RunResult): string {
   const ready = run.scenarios.length > 0 ? ` ready in ${run.stackReadySeconds}s` : '';
   return [
     verdict,
-    `stack ${run.stack}${ready}; scale ${run.scale}, scrape every ${run.scrapeIntervalSeconds}s, evaluate every ${run.evaluationIntervalSeconds}s; engine ${run.engine}`,
+    `stack ${run.stack}${ready}; ${describeTimings(run)}; engine ${run.engine}`,
     `${expectations.length - failed} passed, ${failed} failed`,
   ].join('\n');
 }

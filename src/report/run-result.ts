@@ -11,8 +11,11 @@ export interface RunResult {
   scale: number;
   stack: string;
   engine: string;
+  /** The first scenario's system's slowest scrape interval, after scaling (every system's: systemTimings). */
   scrapeIntervalSeconds: number;
   evaluationIntervalSeconds: number;
+  /** Per system drilled: its scale and intervals, after scaling (systems may differ in all three). */
+  systemTimings?: Record<string, SystemTiming>;
   /** Wall seconds from stack start to ready: the slowest stack of the run. */
   stackReadySeconds: number;
   /** A game day (`--stack external`): on a stack firedrill did not start, in real time. */
@@ -26,6 +29,13 @@ export interface RunResult {
   /** The pool of isolated stacks the scenarios ran on. */
   pool?: PoolSummary;
   scenarios: ScenarioResult[];
+}
+
+export interface SystemTiming {
+  scale: number;
+  /** The slowest of the system's scrape intervals, wall seconds after scaling. */
+  scrapeIntervalSeconds: number;
+  evaluationIntervalSeconds: number;
 }
 
 export interface GameDaySummary {

@@ -29,6 +29,7 @@ import { settleDeadlineMs } from './settle-deadline.ts';
 import { shardOf, type Shard } from './shard.ts';
 import { planContextFor } from './plan-context.ts';
 import { vacuousExpectations } from './validate-scenario.ts';
+import { systemTimings } from '../report/system-timing.ts';
 
 export type StackRequest = StackProviderName;
 
@@ -322,6 +323,7 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
     engine: engine.name,
     scrapeIntervalSeconds: seconds(reference.scrapeIntervalMs),
     evaluationIntervalSeconds: seconds(reference.evaluationIntervalMs),
+    systemTimings: systemTimings(selected.map((d) => compiled.get(d.scenario.system)!)),
     stackReadySeconds: Math.max(0, ...scenarios.map((s) => s.stackReadySeconds ?? 0)),
     ...(options.shard ? { shard: options.shard } : {}),
     pool: usage.summary(peakRunning, Date.now() - poolStartedAt),

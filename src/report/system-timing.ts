@@ -1,0 +1,25 @@
+import type { CompiledSystem } from '../compile/compile-system.ts';
+import { seconds } from '../duration.ts';
+import type { RunResult, SystemTiming } from './run-result.ts';
+
+/** Each drilled system's scale and scaled intervals, by name, in the order given. */
+export function systemTimings(systems: Iterable<CompiledSystem>): Record<string, SystemTiming> {
+  const timings: Record<string, SystemTiming> = {};
+  for (const c of systems) {
+    timings[c.system.name] ??= { scale: c.scale, scrapeIntervalSeconds: seconds(c.scrapeIntervalMs), evaluationIntervalSeconds: seconds(c.evaluationIntervalMs) };
+  }
+  return timings;
+}
+
+const describe = (t: SystemTiming) => `scale ${t.scale}, scrape every ${t.scrapeIntervalSeconds}s, evaluate every ${t.evaluationIntervalSeconds}s`;
+
+/**
+ * The run's scale and intervals in one phrase: once when every system drilled shares them, else
+ * per system (a run over two systems must not quote one system's scrape interval for both).
+ */
+export function describeTimings(run: Pick<RunResult, 'scale' | 'scrapeIntervalSeconds' | 'evaluationIntervalSeconds' | 'systemTimings'>): string {
+  const timings = Object.entries(run.systemTimings ?? {});
+  const phrases = new Set(timings.map(([, t]) => describe(t)));
+  if (phrases.size <= 1) return describe(timings[0]?.[1] ?? run);
+  return timings.map(([name, t]) => `${name}: ${describe(t)}`).join('; ');
+}
