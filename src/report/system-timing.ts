@@ -23,3 +23,10 @@ export function describeTimings(run: Pick<RunResult, 'scale' | 'scrapeIntervalSe
   if (phrases.size <= 1) return describe(timings[0]?.[1] ?? run);
   return timings.map(([name, t]) => `${name}: ${describe(t)}`).join('; ');
 }
+
+/** `scale 40`, or each system's where they differ: `scale piyasa 40, thebot 20`. */
+export function describeScales(run: Pick<RunResult, 'scale' | 'systemTimings'>): string {
+  const timings = Object.entries(run.systemTimings ?? {});
+  if (new Set(timings.map(([, t]) => t.scale)).size <= 1) return `scale ${timings[0]?.[1].scale ?? run.scale}`;
+  return `scale ${timings.map(([name, t]) => `${name} ${t.scale}`).join(', ')}`;
+}

@@ -6,6 +6,7 @@ import { ruleChart, trafficChart, type ChartSpec } from './chart-data.ts';
 import { renderPage } from './html-page.ts';
 import { esc, secondsText } from './html-text.ts';
 import { roomSummaryHtml } from './room-summary.ts';
+import { describeScales } from '../system-timing.ts';
 
 /** What a report is of: `firedrill run`, `firedrill gate`, or a game day on a running stack. */
 export type ReportKind = 'run' | 'gate' | 'game day';
@@ -82,7 +83,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const charts: Record<string, ChartSpec> = {};
   const sections = run.scenarios.map((s, i) => scenarioSection(s, i, charts));
   const first = run.scenarios[0]?.startedAt;
-  const facts = [`stack ${run.stack}`, `scale ${run.scale}`, `engine ${run.engine}`, first ? `started ${first}` : '', gate ? `${gate.wallSeconds} s wall` : run.pool ? `${run.pool.wallSeconds} s wall` : ''].filter(Boolean);
+  const facts = [`stack ${run.stack}`, describeScales(run), `engine ${run.engine}`, first ? `started ${first}` : '', gate ? `${gate.wallSeconds} s wall` : run.pool ? `${run.pool.wallSeconds} s wall` : ''].filter(Boolean);
   return renderPage({
     title: `firedrill ${input.kind}: ${ok ? 'PASS' : 'FAIL'}`,
     ok,
