@@ -62,7 +62,7 @@ for (let run = 1; run <= runs; run++) {
   console.log(`  total CPU        ${cpuSeconds.toFixed(1)} s (${(cpuSeconds / wallSeconds).toFixed(2)} cores on average)`);
   console.log(`  peak memory      ${(peakBytes / 2 ** 20).toFixed(0)} MiB, all processes together`);
   console.log(`  pool             ${gate.run.pool?.jobs} stacks at once, ${gate.run.pool?.stacks} stacks; measured per stack: ${Object.entries(gate.run.pool?.measuredStackCosts ?? {}).map(([system, cost]) => `${system} ${cost.cpuCores} cores`).join(', ')}`);
-  console.log(`  scale            ${describeTimings(gate.run)}`);
+  console.log(`  timing           ${describeTimings(gate.run)}`);
   console.log(`  rule time        ${(ruleTotal / 60).toFixed(1)} min in ${gate.run.scenarios.length} drills: ${(ruleTotal / wallSeconds).toFixed(0)}x faster than real time`);
   console.log(`  load average     ${loadAverage()}`);
   console.log('  drill                    wall_s  ready_s  alert                                              timing_error_ms');

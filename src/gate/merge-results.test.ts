@@ -59,8 +59,12 @@ describe('mergeResults', () => {
     const thebot = { scale: 40, scrapeIntervalSeconds: 0.375, evaluationIntervalSeconds: 0.375 };
     const first = shardFile('timed-one', { index: 1, count: 2 }, [{ name: 'api-outage', ok: true }], { piyasa });
     const second = shardFile('timed-two', { index: 2, count: 2 }, [{ name: 'thebot-cpu', ok: true }], { thebot });
-    const merged = await mergeResults(config, [first, second], options);
-    expect(merged.kind === 'run' && merged.run.systemTimings).toEqual({ piyasa, thebot });
+    const merged = await mergeResults(config, [second, first], options);
+    expect(merged.kind === 'run' && Object.entries(merged.run.systemTimings!)).toEqual([['piyasa', piyasa], ['thebot', thebot]]); // the config's order
+    // A shard written before systemTimings: none at all, rather than the other shard's systems for the whole run.
+    const older = shardFile('timed-older', { index: 2, count: 2 }, [{ name: 'thebot-cpu', ok: true }]);
+    const mixed = await mergeResults(config, [first, older], options);
+    expect(mixed.kind === 'run' && mixed.run.systemTimings).toBeUndefined();
   });
 
   it('merges where none of the stack programs is installed, as the README\'s merge job runs', async () => {

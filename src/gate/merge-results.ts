@@ -32,13 +32,15 @@ export async function mergeResults(config: LoadedConfig, files: readonly string[
   const scenarios = runs.flatMap((r) => r.run.scenarios).sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
   const unknown = scenarios.filter((s) => !order.has(s.name));
   if (unknown.length > 0) throw badInput(`merge: scenario '${unknown[0]!.name}' is not in ${config.scenariosDir}; merge results of this project's scenarios`);
-  const { shard: _shard, pool: _pool, ...first } = runs[0]!.run;
+  const { shard: _shard, pool: _pool, systemTimings: _timings, ...first } = runs[0]!.run;
+  // Each shard drilled some of the systems: the merged run drilled them all, in the config's order.
+  // A shard written before systemTimings leaves the merge without them, not with a part of them.
+  const timings = runs.every((r) => r.run.systemTimings) ? Object.assign({}, ...runs.map((r) => r.run.systemTimings)) as NonNullable<RunResult['systemTimings']> : undefined;
   const merged: RunResult = {
     ...first,
     ok: runs.every((r) => r.run.ok),
     stackReadySeconds: Math.max(...runs.map((r) => r.run.stackReadySeconds)),
-    // Each shard drilled some of the systems: the merged run drilled them all.
-    ...(runs.some((r) => r.run.systemTimings) ? { systemTimings: Object.assign({}, ...runs.map((r) => r.run.systemTimings ?? {})) } : {}),
+    ...(timings ? { systemTimings: Object.fromEntries([...compiled.keys()].filter((name) => name in timings).map((name) => [name, timings[name]!])) } : {}),
     scenarios,
   };
   if (gates.length === 0) return { kind: 'run', run: merged };

@@ -11,7 +11,7 @@ export function systemTimings(systems: Iterable<CompiledSystem>): Record<string,
   return timings;
 }
 
-const describe = (t: SystemTiming) => `scale ${t.scale}, scrape every ${t.scrapeIntervalSeconds}s, evaluate every ${t.evaluationIntervalSeconds}s`;
+const phraseOf = (t: SystemTiming) => `scale ${t.scale}, scrape every ${t.scrapeIntervalSeconds}s, evaluate every ${t.evaluationIntervalSeconds}s`;
 
 /**
  * The run's scale and intervals in one phrase: once when every system drilled shares them, else
@@ -19,9 +19,9 @@ const describe = (t: SystemTiming) => `scale ${t.scale}, scrape every ${t.scrape
  */
 export function describeTimings(run: Pick<RunResult, 'scale' | 'scrapeIntervalSeconds' | 'evaluationIntervalSeconds' | 'systemTimings'>): string {
   const timings = Object.entries(run.systemTimings ?? {});
-  const phrases = new Set(timings.map(([, t]) => describe(t)));
-  if (phrases.size <= 1) return describe(timings[0]?.[1] ?? run);
-  return timings.map(([name, t]) => `${name}: ${describe(t)}`).join('; ');
+  const phrases = new Set(timings.map(([, t]) => phraseOf(t)));
+  if (phrases.size <= 1) return phraseOf(timings[0]?.[1] ?? run);
+  return timings.map(([name, t]) => `${name}: ${phraseOf(t)}`).join('; ');
 }
 
 /** `scale 40`, or each system's where they differ: `scale piyasa 40, thebot 20`. */

@@ -1,38 +1,47 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResolvedExporter } from '../config/resolved-system.ts';
 import { exporterProcess } from './exporters/exporter-process.ts';
 import { freePort, releasePort } from './free-port.ts';
 import { goProgramEnv } from './go-program-env.ts';
+import { ManagedProcess } from './managed-process.ts';
+import type { PartProcess } from './stack-part.ts';
 import { nativeLauncher } from './native-launcher.ts';
 import { waitFor, type Probe } from './wait-for.ts';
 
 let runDir: string;
 beforeEach(() => {
   runDir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-go-env-test-'));
+  // The default is what is tested: a GOMAXPROCS in the environment running the tests would win.
+  vi.stubEnv('GOMAXPROCS', undefined);
 });
-afterEach(() => rmSync(runDir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(runDir, { recursive: true, force: true });
+});
 
-/** The environment a running process was started with, once it runs its own program (before its exec, a child still shows firedrill's). */
-async function environmentOf(pid: number, program: string): Promise<Record<string, string>> {
+/** The environment a child was started with, once it runs its own program (before its exec, it is still a copy of this process). */
+async function environmentOf(child: ManagedProcess): Promise<Record<string, string>> {
+  const program = realpathSync(child.spec.command);
   await waitFor(
-    `process ${pid} to run ${program}`,
+    `${child.spec.name} (pid ${child.pid}) to run ${program}`,
     async (): Promise<Probe<true>> => {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      return { ...(cmdline.includes(program) ? { value: true } : {}), seen: cmdline };
+      const running = readlinkSync(`/proc/${child.pid}/exe`);
+      return { ...(running === program ? { value: true } : {}), seen: running };
     },
-    { timeoutMs: 5_000, pollMs: 10 },
+    { timeoutMs: 5_000, pollMs: 10, abortIf: () => (child.running ? undefined : (child.exitStory() ?? 'exited')) },
   );
-  const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  const pairs = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0').filter(Boolean);
   return Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
 }
 
 describe('goProgramEnv', () => {
-  it('runs one thread of Go code, keeping the rest of the environment, and a GOMAXPROCS the user set wins', () => {
+  it('runs one thread of Go code, keeping the rest of the environment; a GOMAXPROCS the user set wins, an empty one counts as unset', () => {
     expect(goProgramEnv({ PATH: '/usr/bin', HOME: '/root' })).toEqual({ PATH: '/usr/bin', HOME: '/root', GOMAXPROCS: '1' });
     expect(goProgramEnv({ PATH: '/usr/bin', GOMAXPROCS: '4' })).toEqual({ PATH: '/usr/bin', GOMAXPROCS: '4' });
+    expect(goProgramEnv({ GOMAXPROCS: '' })).toEqual({ GOMAXPROCS: '1' });
   });
 
   it('is the environment of the Prometheus and Alertmanager a native stack runs', async () => {
@@ -40,15 +49,17 @@ describe('goProgramEnv', () => {
     writeFileSync(path.join(runDir, 'alertmanager.yml'), 'route: { receiver: none }\nreceivers: [{ name: none }]\n');
     const [prometheusPort, alertmanagerPort] = [await freePort(), await freePort()];
     const launcher = nativeLauncher({ runDir, prometheusPort, alertmanagerPort, resendDelay: '1s' });
-    const processes = [await launcher.prometheus(), await launcher.alertmanager()];
+    const children: PartProcess[] = [];
     try {
-      for (const [process, program] of [[processes[0]!, 'prometheus'], [processes[1]!, 'alertmanager']] as const) {
-        const env = await environmentOf(process.pid!, program);
-        expect(env.GOMAXPROCS, program).toBe('1');
-        expect(env.PATH, program).toBe(globalThis.process.env.PATH);
+      children.push(await launcher.prometheus(), await launcher.alertmanager());
+      for (const child of children) {
+        if (!(child instanceof ManagedProcess)) throw new Error(`${child.spec.name} is not a local process`);
+        const env = await environmentOf(child);
+        expect(env.GOMAXPROCS, child.spec.name).toBe('1');
+        expect(env.PATH, child.spec.name).toBe(process.env.PATH);
       }
     } finally {
-      await Promise.all(processes.map((p) => p.stop()));
+      await Promise.all(children.map((c) => c.stop()));
       releasePort(prometheusPort);
       releasePort(alertmanagerPort);
     }
