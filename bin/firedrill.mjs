@@ -12,14 +12,15 @@ const bundle = await cliBundle();
 // A bundle removed meanwhile (another command rebuilt it after a source change) loads from src/ too.
 const fromBundle = bundle === undefined ? undefined : await import(bundle).catch(() => undefined);
 registerTsx();
-const { main } = fromBundle ?? (await import('../src/cli/main.ts'));
+const { main, exitWithin } = fromBundle ?? (await import('../src/cli/main.ts'));
 // Once everything a command started has been stopped (the event loop drained), exit at once:
 // Node's own teardown after a natural exit was seen spinning at full CPU forever
 // (Environment::CleanupHandles, after a gate had written its result), which would hang a CI job.
 // 'beforeExit' comes only when nothing is pending, so no stop, removal or write is cut short.
+// The exit itself is bounded (exit-within.ts): a worker thread's teardown was seen spinning there too.
 process.once('beforeExit', () => {
   stopTranspilers();
-  process.exit();
+  exitWithin();
 });
 
 /**

@@ -45,3 +45,4 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (process.exitCode !== 130 && process.exitCode !== 143) process.exitCode = 2;
   }
 }
+export { exitWithin } from '../exit-within.ts';

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { exitWithin } from '../exit-within.ts';
 import { killAllChildrenNow } from '../stack/process-registry.ts';
 import { runAllTeardowns } from '../stack/teardown.ts';
 
@@ -29,13 +30,13 @@ export function installSignalHandlers(): Interruption {
     process.on(signal, () => {
       if (exitCode !== undefined) {
         killAllChildrenNow();
-        process.exit(EXIT_CODES[signal]);
+        exitWithin(EXIT_CODES[signal]);
       }
       exitCode = EXIT_CODES[signal]!;
       process.exitCode = exitCode;
       console.error(`\nfiredrill: ${signal}: reverting faults and stopping the stack...`);
       abort.abort(new Error(`interrupted by ${signal}`));
-      setTimeout(() => void runAllTeardowns().finally(() => process.exit(exitCode)), ORDERLY_STOP_BUDGET_MS).unref();
+      setTimeout(() => void runAllTeardowns().finally(() => exitWithin(exitCode)), ORDERLY_STOP_BUDGET_MS).unref();
     });
   }
   return {

@@ -1,4 +1,5 @@
 import { FiredrillError } from '../../errors.ts';
+import { exitWithin } from '../../exit-within.ts';
 import { HelperThread } from '../../helper-thread.ts';
 import { bindOnFreePort, releasePort } from '../../stack/free-port.ts';
 import { runAllTeardowns } from '../../stack/teardown.ts';
@@ -82,7 +83,7 @@ class ProxyThread {
     for (const seq of [...this.#pending.keys()]) this.#answer(seq, this.#failure);
     console.error(`firedrill: ${this.#failure.message}`);
     process.exitCode = 2;
-    void runAllTeardowns().finally(() => process.exit(2));
+    void runAllTeardowns().finally(() => exitWithin(2));
   }
 }
 
