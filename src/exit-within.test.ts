@@ -34,6 +34,9 @@ describe('exitWithin', () => {
     const ended = await runExiting('exitWithin(3, 5_000);');
     expect([ended.code, ended.signal, ended.stderr]).toEqual([3, null, '']);
     expect(watchdogOf(ended.pid)).toBe(false);
+    // With no code given, the one the command set (a gate that failed: 1).
+    expect((await runExiting('process.exitCode = 7;\nexitWithin(undefined, 5_000);')).code).toBe(7);
+    expect((await runExiting('process.exitCode = 7;\nexitWithin();')).code).toBe(7);
   });
 
   it('kills a process whose exit does not end within the budget, saying so and which code it was to exit with', async () => {

@@ -34,7 +34,8 @@ done
 export function exitWithin(code?: number, budgetMs = EXIT_BUDGET_MS): never {
   // Only a real exit arms it: a test runner that replaces process.exit never gets here.
   if (isMainThread) process.once('exit', (finalCode) => startWatchdog(finalCode, budgetMs));
-  return process.exit(code);
+  // Not process.exit(undefined): Node 20 takes an argument given as undefined for the code, and exits 0.
+  return code === undefined ? process.exit() : process.exit(code);
 }
 
 function startWatchdog(code: number, budgetMs: number): void {
