@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
 /** A healthy exit joins firedrill's helper threads in milliseconds; this is for a stuck one. */
-export const EXIT_BUDGET_MS = 10_000;
+const EXIT_BUDGET_MS = 10_000;
 
 // Run by /bin/sh with the pid, its start time (field 22 of /proc/<pid>/stat, read by the process
 // itself, so that a pid taken by another process is never killed), the number of 100 ms ticks to

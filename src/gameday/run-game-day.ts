@@ -9,7 +9,7 @@ import { EVIDENCE, judgeDelivery } from './judge-delivery.ts';
 import { ContinueWebhook } from '../observe/continue-webhook.ts';
 import { PrometheusClient } from '../observe/prometheus-client.ts';
 import type { RunResult, ScenarioResult } from '../report/run-result.ts';
-import { systemTimings } from '../report/system-timing.ts';
+import { runTimings } from '../report/system-timing.ts';
 import { loadScenarios, refuseVacuous, selectScenarios, type LoadedScenario } from '../scenario/load-scenarios.ts';
 import { planContextFor } from '../scenario/plan-context.ts';
 import { resultFaults, runScenario, type ScenarioProgress } from '../scenario/run-scenario.ts';
@@ -184,16 +184,13 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayOutcom
     }
   }
 
-  const reference = compiled.get(drills[0]!.scenario.system)!;
   const result: RunResult = {
     ok: scenarios.length === drills.length && scenarios.every((s) => s.ok),
     ...(options.signal?.aborted ? { interrupted: true } : {}),
     scale: 1,
     stack: 'external',
     engine: engine.name,
-    scrapeIntervalSeconds: seconds(reference.scrapeIntervalMs),
-    evaluationIntervalSeconds: seconds(reference.evaluationIntervalMs),
-    systemTimings: systemTimings(drills.map((d) => compiled.get(d.scenario.system)!)),
+    ...runTimings(drills.map((d) => compiled.get(d.scenario.system)!)),
     stackReadySeconds: Math.max(0, ...scenarios.map((s) => s.stackReadySeconds ?? 0)),
     gameDay: { silenced: options.silence, journal: journalFile, ...(journalLeft ? { journalLeft } : {}), evidence: EVIDENCE },
     pool: { jobs: 1, stacks: scenarios.length, wallSeconds: seconds(Date.now() - startedAtMs), cpuSeconds: 0, measuredStackCosts: {} },

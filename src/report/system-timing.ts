@@ -3,12 +3,22 @@ import { seconds } from '../duration.ts';
 import type { RunResult, SystemTiming } from './run-result.ts';
 
 /** Each drilled system's scale and scaled intervals, by name, in the order given. */
-export function systemTimings(systems: Iterable<CompiledSystem>): Record<string, SystemTiming> {
+function systemTimings(systems: Iterable<CompiledSystem>): Record<string, SystemTiming> {
   const timings: Record<string, SystemTiming> = {};
   for (const c of systems) {
     timings[c.system.name] ??= { scale: c.scale, scrapeIntervalSeconds: seconds(c.scrapeIntervalMs), evaluationIntervalSeconds: seconds(c.evaluationIntervalMs) };
   }
   return timings;
+}
+
+/**
+ * A run's timing fields: every system's, and at the top, as results have always had them, the
+ * first system's (the first scenario's).
+ */
+export function runTimings(systems: readonly CompiledSystem[]): Pick<RunResult, 'scrapeIntervalSeconds' | 'evaluationIntervalSeconds' | 'systemTimings'> {
+  const timings = systemTimings(systems);
+  const first = timings[systems[0]!.system.name]!;
+  return { scrapeIntervalSeconds: first.scrapeIntervalSeconds, evaluationIntervalSeconds: first.evaluationIntervalSeconds, systemTimings: timings };
 }
 
 const phraseOf = (t: SystemTiming) => `scale ${t.scale}, scrape every ${t.scrapeIntervalSeconds}s, evaluate every ${t.evaluationIntervalSeconds}s`;

@@ -29,7 +29,7 @@ import { settleDeadlineMs } from './settle-deadline.ts';
 import { shardOf, type Shard } from './shard.ts';
 import { planContextFor } from './plan-context.ts';
 import { vacuousExpectations } from './validate-scenario.ts';
-import { systemTimings } from '../report/system-timing.ts';
+import { runTimings } from '../report/system-timing.ts';
 
 export type StackRequest = StackProviderName;
 
@@ -314,16 +314,14 @@ export async function runDrills(options: RunDrillsOptions): Promise<RunResult> {
     { capacity: options.jobs ?? MEASURED_CLAIMS_CAP * ALONE_ROOM, signal: options.signal },
   ).finally(() => clearTimeout(roomNotice));
   const scenarios = results.filter((r): r is ScenarioResult => r !== undefined);
-  const reference = compiled.get(selected[0]!.scenario.system)!;
+  const systems = selected.map((d) => compiled.get(d.scenario.system)!);
   return {
     ok: scenarios.length === selected.length && scenarios.every((s) => s.ok),
     ...(options.signal?.aborted ? { interrupted: true } : {}),
-    scale: reference.scale,
+    scale: systems[0]!.scale,
     stack: options.stack,
     engine: engine.name,
-    scrapeIntervalSeconds: seconds(reference.scrapeIntervalMs),
-    evaluationIntervalSeconds: seconds(reference.evaluationIntervalMs),
-    systemTimings: systemTimings(selected.map((d) => compiled.get(d.scenario.system)!)),
+    ...runTimings(systems),
     stackReadySeconds: Math.max(0, ...scenarios.map((s) => s.stackReadySeconds ?? 0)),
     ...(options.shard ? { shard: options.shard } : {}),
     pool: usage.summary(peakRunning, Date.now() - poolStartedAt),
