@@ -75,7 +75,7 @@ async function build(entry, cache, bundle) {
 
 /**
  * Each module's `import.meta.url` stays its source file's: the CLI finds files beside its sources
- * by it (its helper threads' entries, the k6 runtime, docker-compose.test.yml), where a bundle
+ * by it (its helper processes' entries, the k6 runtime, docker-compose.test.yml), where a bundle
  * would give them all the bundle's own URL.
  */
 const sourceLocations = {

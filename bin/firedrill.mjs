@@ -17,7 +17,8 @@ const { main, exitWithin } = fromBundle ?? (await import('../src/cli/main.ts'));
 // Node's own teardown after a natural exit was seen spinning at full CPU forever
 // (Environment::CleanupHandles, after a gate had written its result), which would hang a CI job.
 // 'beforeExit' comes only when nothing is pending, so no stop, removal or write is cut short.
-// The exit itself is bounded (exit-within.ts): a worker thread's teardown was seen spinning there too.
+// The exit itself is bounded (exit-within.ts): a worker thread's teardown was seen spinning there too
+// (firedrill's helpers were threads then; they are processes now, killed at exit: helper-process.ts).
 process.once('beforeExit', () => {
   stopTranspilers();
   exitWithin();
@@ -27,7 +28,8 @@ process.once('beforeExit', () => {
  * process.exit() waits for every worker thread to tear down (tsx's loader thread among them), and
  * a thread's teardown was once seen spinning forever (gdb: the main thread in Worker::JoinThread,
  * the worker in CleanupHandles) with only its pipes to an esbuild service left open. firedrill's
- * own helper threads now run bundled code with no loader (helper-thread.ts); the esbuild services
+ * own helpers are processes, with no loader (helper-process.ts), so the one thread left to join is
+ * tsx's; the esbuild services
  * left (tsx's, and the bundler's) are stopped here, as nothing is imported or bundled any more at
  * exit: their pipes close, and nothing is left for a teardown to wait on.
  */

@@ -1,10 +1,10 @@
-// Benchmark of firedrill's threads under a busy firedrill. First the dependency proxy: round trips
+// Benchmark of firedrill's helpers under a busy firedrill. First the dependency proxy: round trips
 // of a client (in a thread of its own, as a service is a process of its own) through a TCP fault
 // proxy to an echo server, while this thread's event loop is held the way a gate holds
 // firedrill's (stacks starting, traffic, Prometheus queries, verdicts), once with the proxy in
-// this thread and once in the proxy thread stacks use. Then the traffic pacer the same way: how
+// this thread and once in the proxy process stacks use. Then the traffic pacer the same way: how
 // late each arrival of a 50 rps stream reached a service (in a thread of its own), from the pacer
-// in this thread and from the traffic thread drills use. Prints percentiles for each.
+// in this thread and from the traffic process drills use. Prints percentiles for each.
 // Usage: npm run bench:proxy -- [--runs N] [--seconds S]
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -12,9 +12,9 @@ import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultProxy } from '../src/faults/proxy/proxy-fault.ts';
 import { startTcpFaultProxy } from '../src/faults/proxy/tcp-fault-proxy.ts';
-import { startThreadedFaultProxy } from '../src/faults/proxy/threaded-fault-proxy.ts';
+import { startFaultProxyInHelper } from '../src/faults/proxy/proxy-helper.ts';
 import { runStreams, type StreamTarget } from '../src/engine/paced-stream.ts';
-import { sendTraffic } from '../src/engine/threaded-traffic.ts';
+import { sendTraffic } from '../src/engine/traffic-helper.ts';
 import { runsAndFlags } from './bench-kit.ts';
 
 const { runs, flags } = runsAndFlags('bench:proxy', 1);
@@ -108,9 +108,9 @@ for (let run = 1; run <= runs; run++) {
   console.log(`run ${run}: round trips through the proxy (ms)`);
   console.log(`${'proxy'.padEnd(22)} ${'trips'.padStart(6)}  ${['p50', 'p95', 'p99', 'max'].map((h) => h.padStart(7)).join(' ')}`);
   console.log(line('in the main thread', await roundTrips((port) => startTcpFaultProxy({ upstream: { host: '127.0.0.1', port } }))));
-  console.log(line('in the proxy thread', await roundTrips((port) => startThreadedFaultProxy('tcp', port))));
+  console.log(line('in the proxy process', await roundTrips((port) => startFaultProxyInHelper('tcp', port))));
   console.log(`run ${run}: arrivals of ${RATE} rps traffic, ms late on their schedule`);
   console.log(`${'pacer'.padEnd(22)} ${'sent'.padStart(6)}  ${['p50', 'p95', 'p99', 'max'].map((h) => h.padStart(7)).join(' ')}`);
   console.log(line('in the main thread', await arrivalLateness((targets, durationMs, signal) => runStreams(targets, { durationMs }, signal))));
-  console.log(line('in the traffic thread', await arrivalLateness((targets, durationMs, signal) => sendTraffic(targets, { durationMs }, signal))));
+  console.log(line('in the traffic process', await arrivalLateness((targets, durationMs, signal) => sendTraffic(targets, { durationMs }, signal))));
 }

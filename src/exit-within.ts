@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
-/** A healthy exit joins firedrill's helper threads in milliseconds; this is for a stuck one. */
+/** A healthy exit joins its worker threads (tsx's loader thread) in milliseconds; this is for a stuck one. */
 const EXIT_BUDGET_MS = 10_000;
 
 // Run by /bin/sh with the pid, its start time (field 22 of /proc/<pid>/stat, read by the process
@@ -24,9 +24,11 @@ done
 
 /**
  * process.exit(code), bounded: Node.js joins every worker thread as the process exits, and a
- * helper thread's teardown was seen spinning at full CPU forever (gdb: the worker in
+ * worker's teardown was seen spinning at full CPU forever (gdb: the worker in
  * Environment::CleanupHandles, the main thread joining it), long after the gate had written its
- * result, which would hang a CI job until its own timeout. So once the exit's own cleanups have run
+ * result, which would hang a CI job until its own timeout. That worker was firedrill's proxy
+ * thread; firedrill's helpers are processes since (helper-process.ts), and the one worker left to
+ * join is tsx's loader thread, so this is a guard, no longer a cure. Once the exit's own cleanups have run
  * (the last 'exit' listener), a watchdog process outside this one (a thread of this one would be
  * joined too) kills it if it is still there `budgetMs` later, saying so and what its exit code was
  * to be; the code itself is then lost (killed by SIGKILL: 137 in a shell).

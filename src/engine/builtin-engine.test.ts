@@ -42,7 +42,7 @@ describe('the builtin engine', () => {
     expect(controller.hits.slice(before.controller)).toEqual(['POST /faults']);
   });
 
-  it('sends nothing, and injects nothing, when the drill is aborted before its clock starts (while the traffic thread loads)', async () => {
+  it('sends nothing, and injects nothing, when the drill is aborted before its clock starts (while the traffic process loads)', async () => {
     const before = { service: service.hits.length, controller: controller.hits.length };
     const aborted = new AbortController();
     aborted.abort();

@@ -4,10 +4,10 @@ import type { ScenarioPlan } from '../scenario/scenario-plan.ts';
 import type { DrillEngine, DrillRunOptions, DrillTargets } from './drill-engine.ts';
 import { assertLoopback } from './loopback.ts';
 import type { StreamsTally } from './paced-stream.ts';
-import { loadTrafficThread, sendTraffic } from './threaded-traffic.ts';
+import { loadTrafficHelper, sendTraffic } from './traffic-helper.ts';
 import { okRatioThreshold, percentile, type ThresholdResult, type TrafficSummary } from './traffic.ts';
 
-/** firedrill's own open-model pacer (undici) in its traffic thread: arrivals follow the clock, not the responses. */
+/** firedrill's own open-model pacer (undici) in its traffic process: arrivals follow the clock, not the responses. */
 export class BuiltinEngine implements DrillEngine {
   readonly name = 'builtin';
 
@@ -16,7 +16,7 @@ export class BuiltinEngine implements DrillEngine {
     for (const url of [...streams.map((s) => s.baseUrl), targets.faults.url]) assertLoopback(url);
     const stop = new AbortController();
     const onAbort = () => stop.abort();
-    // Listening before the thread loads: an abort meanwhile (Ctrl-C, a stack that died) ends the drill at once.
+    // Listening before the helper loads: an abort meanwhile (Ctrl-C, a stack that died) ends the drill at once.
     options.signal.addEventListener('abort', onAbort, { once: true });
     if (options.signal.aborted) stop.abort();
     // Whatever part fails ends the others: no fault is injected after the drill gave up.
@@ -27,7 +27,7 @@ export class BuiltinEngine implements DrillEngine {
     let tally: StreamsTally;
     let startedAt: number;
     try {
-      await loadTrafficThread(); // before the clock starts: the first arrivals do not wait for it
+      await loadTrafficHelper(); // before the clock starts: the first arrivals do not wait for it
       const startedAtMs = Date.now();
       startedAt = performance.now();
       const durationMs = plan.durationS * 1000;

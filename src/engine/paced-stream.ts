@@ -5,7 +5,7 @@ import type { RequestSpec } from './traffic.ts';
 
 // firedrill's own open-model pacer (undici): arrivals follow the clock, not the responses. The
 // builtin engine's traffic, the warm-up every drill's services get before Prometheus scrapes them,
-// and populate's recording. It runs in the traffic thread (threaded-traffic.ts), whose event loop
+// and populate's recording. It runs in the traffic process (traffic-helper.ts), whose event loop
 // does nothing else.
 
 /** Beyond this many requests in flight per stream, arrivals are dropped and counted, never queued. */
@@ -28,7 +28,7 @@ export interface StreamClock {
   readonly durationMs: number;
   /**
    * The timeline's start (epoch ms) when it began before the streams were handed over (the engine's
-   * clock, started in another thread): arrivals due before they could be sent are dropped, not
+   * clock, started in another process): arrivals due before they could be sent are dropped, not
    * sent at once, and the streams end with the timeline. Unset: the timeline starts now.
    */
   readonly startedAtMs?: number;

@@ -1,6 +1,6 @@
 import type { PlannedStream } from '../scenario/scenario-plan.ts';
 import { assertLoopback } from './loopback.ts';
-import { sendTraffic } from './threaded-traffic.ts';
+import { sendTraffic } from './traffic-helper.ts';
 import type { TrafficStream } from './traffic.ts';
 
 /**

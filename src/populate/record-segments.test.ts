@@ -9,8 +9,8 @@ import { addedDelayMs, recordSegments, segmentTimings } from './record-segments.
 import type { TrafficModel } from './traffic-model.ts';
 
 // A real service (an HTTP server that notes when each request came) driven by the real traffic
-// thread, which this file has not loaded yet (vitest gives each test file modules of its own): the
-// first segment's measured stretch must see the segment's rate, not the thread's loading.
+// helper, which this file has not loaded yet (vitest gives each test file modules of its own): the
+// first segment's measured stretch must see the segment's rate, not the helper's loading.
 
 const arrivals: number[] = [];
 /** When each answer left, and the delay a latency fault adds to the answers now. */
@@ -48,7 +48,7 @@ describe('recordSegments', () => {
     const expected = (20 * (first!.toMs - first!.fromMs)) / 1000;
     expect(first!.toMs - first!.fromMs).toBeGreaterThanOrEqual(segmentTimings(compiled).measureMs);
     // Paced arrivals: off by one at each end of the stretch, and more on a busy machine; without the
-    // thread loaded first, half of them were missing.
+    // helper loaded first, half of them were missing.
     expect(measured).toBeGreaterThanOrEqual(Math.floor(expected * 0.7) - 1);
     expect(measured).toBeLessThanOrEqual(Math.ceil(expected * 1.3) + 1);
   });

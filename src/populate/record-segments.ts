@@ -1,6 +1,6 @@
 import type { CompiledSystem } from '../compile/compile-system.ts';
 import { assertLoopback } from '../engine/loopback.ts';
-import { loadTrafficThread, sendTraffic } from '../engine/threaded-traffic.ts';
+import { loadTrafficHelper, sendTraffic } from '../engine/traffic-helper.ts';
 import { FiredrillError } from '../errors.ts';
 import type { FaultSpec } from '../faults/fault-spec.ts';
 import { abortableDelay } from '../faults/play-fault-calls.ts';
@@ -35,9 +35,9 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
     assertLoopback(url);
     return url;
   });
-  // The thread takes a second or two to load: the first segment's settling and measuring would
+  // The helper takes a second or two to load: the first segment's settling and measuring would
   // pass without its traffic (the night level, recorded first, came out 25% short).
-  await loadTrafficThread();
+  await loadTrafficHelper();
   const recorded: RecordedSegment[] = [];
   // A delay the last incident added is still in its requests' and jobs' answers after the revert.
   let drainMs = 0;
@@ -52,7 +52,7 @@ export async function recordSegments(stack: StartedStack, model: TrafficModel, s
       stream: { name: `traffic_${i}`, service: stream.service, startRps: stream.rps * segment.level, stages: [], requests: stream.requests },
       baseUrl: urls[i]!,
     }));
-    // Traffic that fails (its thread died) ends the segment at once, and the recording with its error.
+    // Traffic that fails (its helper died) ends the segment at once, and the recording with its error.
     const failed = new AbortController();
     let trafficError: unknown;
     const traffic = sendTraffic(targets, { durationMs: settlesMs + measureMs + 60_000 }, stop.signal).then(

@@ -7,7 +7,7 @@ import type { FaultDriver, FaultDriverName } from '../faults/fault-driver.ts';
 import { HostDriver } from '../faults/host-driver.ts';
 import { SimulatedHost } from '../faults/host/simulated-host.ts';
 import { ProcessFaultDriver } from '../faults/process-driver.ts';
-import { startThreadedFaultProxy, startThreadedScrapeProxy } from '../faults/proxy/threaded-fault-proxy.ts';
+import { startFaultProxyInHelper, startScrapeProxyInHelper } from '../faults/proxy/proxy-helper.ts';
 import type { FaultProxy } from '../faults/proxy/proxy-fault.ts';
 import { ScrapePathDriver } from '../faults/scrape-path-driver.ts';
 import type { ScrapePathProxy } from '../faults/scrape/scrape-proxy.ts';
@@ -112,7 +112,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
   for (const name of new Set(system.services.flatMap((s) => s.uses))) {
     const dep = system.dependencies.find((d) => d.name === name)!;
     const upstreamPort = dependencyPorts.get(name)!;
-    const proxy = await startThreadedFaultProxy(dep.type === 'http' ? 'http' : 'tcp', upstreamPort);
+    const proxy = await startFaultProxyInHelper(dep.type === 'http' ? 'http' : 'tcp', upstreamPort);
     ctx.onStop(() => proxy.stop());
     proxies.set(name, proxy);
   }
@@ -178,7 +178,7 @@ export async function startSystemParts(system: ResolvedSystem, ctx: PartsContext
   for (const target of [...system.services, ...system.exporters]) {
     const port = servicePorts.get(target.name) ?? exporterPorts.get(target.name)!;
     if (ctx.scrapeFaultTargets === 'all' || ctx.scrapeFaultTargets.has(target.name)) {
-      const proxy = await startThreadedScrapeProxy(`http://127.0.0.1:${port}${target.metricsPath}`);
+      const proxy = await startScrapeProxyInHelper(`http://127.0.0.1:${port}${target.metricsPath}`);
       ctx.onStop(() => proxy.stop());
       scrapeProxies.set(target.name, proxy);
       scrapeAddresses.set(target.job, `127.0.0.1:${proxy.port}`);

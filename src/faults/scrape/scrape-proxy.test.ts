@@ -7,7 +7,7 @@ import type { FiredrillError } from '../../errors.ts';
 import type { DriverFault } from '../fault-driver.ts';
 import { countThroughProxyWhileHeld, type OtherThreadTraffic } from '../proxy/hold-this-thread.ts';
 import { staysPending } from '../proxy/test-http-upstream.ts';
-import { startThreadedScrapeProxy } from '../proxy/threaded-fault-proxy.ts';
+import { startScrapeProxyInHelper } from '../proxy/proxy-helper.ts';
 import { ScrapeProxy, type ScrapePathProxy } from './scrape-proxy.ts';
 
 const EXPOSITION = [
@@ -43,7 +43,7 @@ async function scrape(proxy: ScrapePathProxy, path = '/metrics'): Promise<{ stat
 
 describe.each([
   ['in this thread', (upstream: string): Promise<ScrapePathProxy> => ScrapeProxy.start(upstream)],
-  ['in the proxy thread', startThreadedScrapeProxy],
+  ['in the proxy process', startScrapeProxyInHelper],
 ])('a scrape-path proxy %s', (_, start) => {
   it('passes a scrape through untouched, with the path and query Prometheus asked for', async () => {
     await using proxy = await start(targetUrl);
@@ -138,10 +138,10 @@ async function scrapingThread(counter: Int32Array): Promise<OtherThreadTraffic<s
 const scrapesWhileBlocked = (start: (upstream: string) => Promise<ScrapePathProxy>, holdMs: number) => countThroughProxyWhileHeld(scrapingThread, start, holdMs, 'scrape answered through the proxy');
 
 describe('scrapes through a scrape-path proxy while firedrill is busy', () => {
-  it("are answered from the proxy thread while this thread's event loop is held; a proxy in this thread answers none", async () => {
-    expect(await scrapesWhileBlocked(startThreadedScrapeProxy, 10_000)).toBeGreaterThanOrEqual(20);
+  it("are answered from the proxy process while this thread's event loop is held; a proxy in this thread answers none", async () => {
+    expect(await scrapesWhileBlocked(startScrapeProxyInHelper, 10_000)).toBeGreaterThanOrEqual(20);
     // The control: the same hold stops a proxy of this thread (the one answer already on its way
-    // as the hold began aside), so the count above is the proxy thread's doing.
+    // as the hold began aside), so the count above is the proxy process's doing.
     expect(await scrapesWhileBlocked((upstream) => ScrapeProxy.start(upstream), 1_000)).toBeLessThanOrEqual(1);
   });
 });

@@ -5,7 +5,7 @@ import type { DriverFault } from '../fault-driver.ts';
 import { ProxyListener } from '../proxy/proxy-listener.ts';
 import { dropFamily } from './drop-family.ts';
 
-/** A proxy on one target's scrape path, wherever it runs (this thread, or the proxy thread: threaded-fault-proxy.ts). */
+/** A proxy on one target's scrape path, wherever it runs (this thread, or the proxy process: proxy-helper.ts). */
 export interface ScrapePathProxy extends AsyncDisposable {
   readonly port: number;
   inject(fault: DriverFault): Promise<void>;

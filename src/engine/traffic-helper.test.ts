@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { countWhileHeld } from '../faults/proxy/hold-this-thread.ts';
 import type { PlannedStream } from '../scenario/scenario-plan.ts';
 import { runStreams, type StreamTarget } from './paced-stream.ts';
-import { sendTraffic, TrafficThread } from './threaded-traffic.ts';
+import { sendTraffic, TrafficHelper } from './traffic-helper.ts';
 import type { LiveTraffic } from './traffic.ts';
 
 /** A service on 127.0.0.1: `/ok` answers 200, `/fail` 500, `/slow` 200 after 300 ms; it notes when each request came. */
@@ -32,7 +32,7 @@ afterAll(async () => {
 const stream = (name: string, rps: number, requestPath: string): PlannedStream => ({ name, service: 'api', startRps: rps, stages: [], requests: [{ method: 'GET', path: requestPath }] });
 const target = (s: PlannedStream, baseUrl = service.url): StreamTarget => ({ stream: s, baseUrl });
 
-describe('traffic from the traffic thread', () => {
+describe('traffic from the traffic process', () => {
   it('sends each stream on its clock and tallies the answers by stream and status, counting them live as they come', async () => {
     const live: LiveTraffic = { requests: 0, failures: 0 };
     const tally = await sendTraffic([target(stream('good', 40, '/ok')), target(stream('bad', 20, '/fail'))], { durationMs: 1_000 }, new AbortController().signal, live);
@@ -103,20 +103,20 @@ describe('traffic from the traffic thread', () => {
     }
   });
 
-  it('fails the runs of a thread that stopped, saying so', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-traffic-thread-'));
+  it('fails the runs of a helper that stopped, saying so', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-traffic-helper-'));
     try {
-      // A thread that loads, then dies on its first run.
+      // A helper that loads, then dies on its first run.
       const entry = path.join(dir, 'dies.mjs');
-      writeFileSync(entry, `import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ kind: 'ready' });\nparentPort.on('message', () => process.exit(7));\n`);
+      writeFileSync(entry, `import { helperPort } from ${JSON.stringify(path.resolve('src/helper-port.ts'))};\nconst port = helperPort('dies.mjs');\nport.onRequest(() => process.exit(7));\nport.reply({ kind: 'ready' });\n`);
       let stopped = false;
-      const thread = new TrafficThread(pathToFileURL(entry), () => (stopped = true));
-      await thread.ready;
-      await expect(thread.run([target(stream('any', 10, '/ok'))], { durationMs: 1_000 }, new AbortController().signal)).rejects.toThrow(
-        "firedrill's traffic thread stopped (it exited with code 7); the drills it sent traffic for cannot be judged, run again",
+      const helper = new TrafficHelper(pathToFileURL(entry), () => (stopped = true));
+      await helper.ready;
+      await expect(helper.run([target(stream('any', 10, '/ok'))], { durationMs: 1_000 }, new AbortController().signal)).rejects.toThrow(
+        "firedrill's traffic process stopped (it exited with code 7); the drills it sent traffic for cannot be judged, run again",
       );
       expect(stopped).toBe(true);
-      await expect(thread.run([target(stream('any', 10, '/ok'))], { durationMs: 1_000 }, new AbortController().signal)).rejects.toThrow(/traffic thread stopped/);
+      await expect(helper.run([target(stream('any', 10, '/ok'))], { durationMs: 1_000 }, new AbortController().signal)).rejects.toThrow(/traffic process stopped/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

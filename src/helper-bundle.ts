@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Beside the package's node_modules, as the CLI's own bundle (bin/cli-bundle.mjs).
-const CACHE = fileURLToPath(new URL('../node_modules/.cache/firedrill-threads/', import.meta.url));
+const CACHE = fileURLToPath(new URL('../node_modules/.cache/firedrill-helpers/', import.meta.url));
 
 /** A bundle on disk with what it was made from: each input's size and modification time. One file, renamed into place whole. */
 interface Kept {
@@ -14,17 +14,17 @@ interface Kept {
 const inProcess = new Map<string, Promise<string>>();
 
 /**
- * `file` and everything it imports as one CommonJS script for a worker thread: made once per
+ * `file` and everything it imports as one CommonJS script for a helper process (helper-process.ts): made once per
  * process, and kept on disk until one of its inputs changes. Each command that runs drills
- * started an esbuild service and bundled its two threads' code anew (about 0.7 CPU-seconds with
+ * started an esbuild service and bundled its two helpers' code anew (about 0.7 CPU-seconds with
  * the service's start), though that code changes only with firedrill itself.
  */
-export function threadBundle(file: string): Promise<string> {
+export function helperBundle(file: string): Promise<string> {
   let code = inProcess.get(file);
   if (!code) {
     code = bundleKeptOnDisk(file);
     inProcess.set(file, code);
-    // A failure is not kept: the next thread (a later drill's) bundles again.
+    // A failure is not kept: the next helper (a later drill's) bundles again.
     code.catch(() => inProcess.delete(file));
   }
   return code;
@@ -56,7 +56,7 @@ function keptBundle(file: string): Promise<string> | undefined {
 }
 
 async function build(file: string): Promise<string> {
-  // esbuild loads with the first thread, not with the CLI: `--help` and bad input never start one.
+  // esbuild loads with the first helper, not with the CLI: `--help` and bad input never start one.
   const { build: esbuild } = await import('esbuild');
   const root = path.dirname(file);
   const result = await esbuild({ entryPoints: [file], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, metafile: true, absWorkingDir: root, logLevel: 'silent' });

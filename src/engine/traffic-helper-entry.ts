@@ -1,26 +1,25 @@
-import { parentPort } from 'node:worker_threads';
+import { helperPort } from '../helper-port.ts';
 import { runStreams } from './paced-stream.ts';
-import type { TrafficThreadReply, TrafficThreadRequest } from './traffic-thread-protocol.ts';
+import type { TrafficHelperReply, TrafficHelperRequest } from './traffic-helper-protocol.ts';
 
-// Runs in the traffic thread (started by threaded-traffic.ts): the streams of every drill of this
+// Runs in the traffic process (started by traffic-helper.ts): the streams of every drill of this
 // process, each run reporting its counts as they grow and its tally at the end.
 
 /** How often a run's counts go to the main thread (its live progress and traffic timeline sample each second). */
 const PROGRESS_MS = 100;
 
-const port = parentPort;
-if (!port) throw new Error('traffic-thread.ts runs in the worker threaded-traffic.ts starts, not on its own');
-const post = (reply: TrafficThreadReply) => port.postMessage(reply);
+const port = helperPort<TrafficHelperRequest, TrafficHelperReply>('traffic-helper-entry.ts');
+const post = (reply: TrafficHelperReply) => port.reply(reply);
 
 const runs = new Map<number, AbortController>();
 
-port.on('message', (request: TrafficThreadRequest) => {
+port.onRequest((request) => {
   if (request.op === 'stop') runs.get(request.run)?.abort();
   else void run(request);
 });
 post({ kind: 'ready' });
 
-async function run({ run, targets, clock }: Extract<TrafficThreadRequest, { op: 'run' }>): Promise<void> {
+async function run({ run, targets, clock }: Extract<TrafficHelperRequest, { op: 'run' }>): Promise<void> {
   const stop = new AbortController();
   runs.set(run, stop);
   let requests = 0;

@@ -1,23 +1,22 @@
-import { parentPort } from 'node:worker_threads';
 import { FiredrillError } from '../../errors.ts';
+import { helperPort } from '../../helper-port.ts';
 import type { DriverFault } from '../fault-driver.ts';
 import { ScrapeProxy } from '../scrape/scrape-proxy.ts';
 import { startHttpFaultProxy } from './http-fault-proxy.ts';
 import type { FaultProxy, ProxyFault } from './proxy-fault.ts';
-import type { ProxyThreadReply, ProxyThreadRequest } from './proxy-thread-protocol.ts';
+import type { ProxyHelperReply, ProxyHelperRequest } from './proxy-helper-protocol.ts';
 import { startTcpFaultProxy } from './tcp-fault-proxy.ts';
 
-// Runs in the proxy thread (started by threaded-fault-proxy.ts): the proxies themselves, dependency
+// Runs in the proxy process (started by proxy-helper.ts): the proxies themselves, dependency
 // and scrape-path ones, each answering its requests in the order they came.
 
-const port = parentPort;
-if (!port) throw new Error('proxy-thread.ts runs in the worker threaded-fault-proxy.ts starts, not on its own');
+const port = helperPort<ProxyHelperRequest, ProxyHelperReply>('proxy-helper-entry.ts');
 
 const proxies = new Map<number, FaultProxy | ScrapeProxy>();
 /** Each proxy's requests one after another: a revert never overtakes its inject. */
 const queues = new Map<number, Promise<void>>();
 
-port.on('message', (request: ProxyThreadRequest) => {
+port.onRequest((request) => {
   const previous = queues.get(request.proxy) ?? Promise.resolve();
   const next = previous.then(() => answer(request));
   queues.set(request.proxy, next);
@@ -26,8 +25,8 @@ port.on('message', (request: ProxyThreadRequest) => {
   });
 });
 
-async function answer(request: ProxyThreadRequest): Promise<void> {
-  let reply: ProxyThreadReply;
+async function answer(request: ProxyHelperRequest): Promise<void> {
+  let reply: ProxyHelperReply;
   try {
     await serve(request);
     reply = { seq: request.seq, ok: true };
@@ -36,10 +35,10 @@ async function answer(request: ProxyThreadRequest): Promise<void> {
     const failure = error instanceof Error ? error : new Error(String(error));
     reply = { seq: request.seq, ok: false, code, name: failure.name, message: failure.message, stack: failure.stack };
   }
-  port!.postMessage(reply);
+  port.reply(reply);
 }
 
-async function serve(request: ProxyThreadRequest): Promise<void> {
+async function serve(request: ProxyHelperRequest): Promise<void> {
   if (request.op === 'start') {
     const proxy =
       request.protocol === 'http'
@@ -53,7 +52,7 @@ async function serve(request: ProxyThreadRequest): Promise<void> {
     return;
   }
   const proxy = proxies.get(request.proxy);
-  if (!proxy) throw new Error(`fault proxy ${request.proxy} is not running in the proxy thread`);
+  if (!proxy) throw new Error(`fault proxy ${request.proxy} is not running in the proxy process`);
   // A stopped proxy stays known, so that a late inject or revert gets its own answer ("the proxy is stopped").
   if (request.op === 'inject') {
     if (proxy instanceof ScrapeProxy) await proxy.inject(request.fault as DriverFault);

@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bundleKeptOnDisk, keptAt } from './thread-bundle.ts';
+import { bundleKeptOnDisk, keptAt } from './helper-bundle.ts';
 
 let dir: string;
 let entry: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-thread-bundle-'));
+  dir = mkdtempSync(path.join(os.tmpdir(), 'firedrill-helper-bundle-'));
   entry = path.join(dir, 'entry.ts');
   writeFileSync(entry, "import { word } from './dep.ts';\nconsole.log(word);\n");
   writeFileSync(path.join(dir, 'dep.ts'), "export const word: string = 'first';\n");
@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 describe('bundleKeptOnDisk', () => {
-  it('bundles a thread\'s code once and keeps it, and bundles again when a file it imports changes', async () => {
+  it('bundles a helper\'s code once and keeps it, and bundles again when a file it imports changes', async () => {
     const first = await bundleKeptOnDisk(entry);
     expect(first).toContain('"first"');
     const keptSince = statSync(keptAt(entry)).mtimeMs;
