@@ -59,12 +59,14 @@ export class HelperProcess<Request, Reply> {
     running.add(child);
     onProcessExit(killHelpersNow);
     child.on('message', (message) => {
-      if (this.#listening) return onReply(message as Reply);
-      if (message !== LISTENING) return;
+      if (this.#listening || message !== LISTENING) return onReply(message as Reply);
       this.#listening = true;
       for (const request of this.#queued.splice(0)) child.send(request as object);
     });
-    child.on('error', this.#gone);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // A request sent as the helper died: its exit, which follows, says why.
+      if (error.code !== 'ERR_IPC_CHANNEL_CLOSED') this.#gone(error);
+    });
     child.on('exit', (exitCode, signal) => {
       running.delete(child);
       this.#gone(new Error(exitCode === null ? `it was killed by ${signal}` : `it exited with code ${exitCode}`));
