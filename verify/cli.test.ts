@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive, descendants } from './process-helpers.ts';
+import { alive, descendants, descendantsSeen, survivors } from './process-helpers.ts';
 import { buildProgram } from '../src/cli/main.ts';
 import { waitFor } from '../src/stack/wait-for.ts';
 
@@ -133,12 +133,12 @@ export default defineScenario({ name: 'restart', system: 'piyasa', duration: '6m
   }
 
   async function interruptAndCheck(drill: Awaited<ReturnType<typeof startDrill>>) {
-    const before = descendants(drill.child.pid!);
+    const before = descendantsSeen(drill.child.pid!);
     drill.child.kill('SIGINT');
     expect(await drill.exited).toBe(130);
     expect(drill.output.stderr).toContain('SIGINT: reverting faults and stopping the stack');
-    const survivors = before.filter(alive).map((pid) => spawnSync('ps', ['-o', 'pid=,args=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim());
-    expect(survivors).toEqual([]);
+    const left = await survivors(before);
+    expect(left).toEqual([]);
     expect(drill.runDirs()).toEqual([]); // the run directory is removed too
   }
 

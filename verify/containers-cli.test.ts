@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_LABEL } from '../src/stack/containers/compose-projects.ts';
 import { waitFor } from '../src/stack/wait-for.ts';
-import { alive, descendants } from './process-helpers.ts';
+import { descendantsSeen, survivors } from './process-helpers.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
 const temporary: string[] = [];
@@ -60,12 +60,12 @@ describe('firedrill run --stack containers', () => {
         timeoutMs: 60_000,
         pollMs: 100,
       });
-      const before = descendants(child.pid!);
+      const before = descendantsSeen(child.pid!);
       child.kill('SIGINT');
       expect(await exited).toBe(130);
       expect(stderr).toContain('SIGINT: reverting faults and stopping the stack');
       expect(containersOf(child.pid!)).toEqual([]);
-      expect(before.filter(alive)).toEqual([]);
+      expect(await survivors(before)).toEqual([]);
       expect(readdirSync(tmp).filter((d) => d.startsWith('firedrill-'))).toEqual([]);
     } finally {
       child.kill('SIGKILL');

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson } from '../src/observe/http-json.ts';
 import { withBlocksPrometheus } from '../src/populate/blocks-prometheus.ts';
-import { alive, descendants } from './process-helpers.ts';
+import { descendants, descendantsSeen, survivors } from './process-helpers.ts';
 import { ARTIFACTS_DIR, openReport } from './report-browser.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
@@ -67,11 +67,11 @@ async function waitForOutput(populate: ReturnType<typeof startPopulate>, pattern
 
 /** Ctrl-C: exit 130, no process of its tree left running, and no work directory left but those there `before`. */
 async function expectInterruptedCleanly(child: ChildProcessWithoutNullStreams, before: string[]): Promise<void> {
-  const tree = descendants(child.pid!);
+  const tree = descendantsSeen(child.pid!);
   child.kill('SIGINT');
   await once(child, 'exit');
   expect(child.exitCode).toBe(130);
-  expect(tree.filter(alive)).toEqual([]);
+  expect(await survivors(tree)).toEqual([]);
   expect(workDirs()).toEqual(before);
 }
 

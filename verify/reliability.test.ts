@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive, descendants, descendantsOfEach } from './process-helpers.ts';
+import { descendants, descendantsSeenOfEach, survivors, type ProcessSeen } from './process-helpers.ts';
 import { waitFor } from '../src/stack/wait-for.ts';
 
 const BIN = path.resolve('bin/firedrill.mjs');
@@ -60,16 +60,17 @@ interface Run {
   readonly output: { stdout: string; stderr: string };
   readonly tmp: string;
   readonly dir: string;
-  readonly startedPids: Set<number>;
+  /** Every process it started, by pid and start time. */
+  readonly started: Map<string, ProcessSeen>;
 }
 
-/** The runs still going, each with the pids of every process it has started so far. */
-const running = new Map<number, Set<number>>();
+/** The runs still going, each with every process it has started so far. */
+const running = new Map<number, Map<string, ProcessSeen>>();
 let sampler: NodeJS.Timeout | undefined;
 
 /** One read of the process table for every run at once: the cases run side by side. */
 function sampleRuns(): void {
-  for (const [run, pids] of descendantsOfEach([...running.keys()])) pids.forEach((pid) => running.get(run)!.add(pid));
+  for (const [run, seen] of descendantsSeenOfEach([...running.keys()])) seen.forEach((one) => running.get(run)!.set(`${one.pid}:${one.start}`, one));
 }
 
 function stopSampling(pid: number): void {
@@ -83,9 +84,9 @@ function start(args: string[], where = project()): Run {
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const startedPids = new Set<number>();
-  // Remember every process the run starts, to prove none is left, by pid, never by name.
-  running.set(child.pid!, startedPids);
+  const started = new Map<string, ProcessSeen>();
+  // Remember every process the run starts, to prove none is left, by pid and start time, never by name.
+  running.set(child.pid!, started);
   sampler ??= setInterval(sampleRuns, 100);
   // 'close', not 'exit': only then has every byte the run wrote to stdout and stderr been read.
   // Ended by a signal, the status is what a shell reports: 128 + its number (a Ctrl-C that lands
@@ -93,7 +94,7 @@ function start(args: string[], where = project()): Run {
   const exited = new Promise<number | null>((resolve) =>
     child.once('close', (code, signal) => (stopSampling(child.pid!), resolve(code ?? (signal ? 128 + os.constants.signals[signal] : null)))),
   );
-  return { child, exited, output, tmp: where.tmp, dir: where.dir, startedPids };
+  return { child, exited, output, tmp: where.tmp, dir: where.dir, started };
 }
 
 /** The run's own process of a component: Prometheus and Alertmanager by binary, a service by its file. */
@@ -140,8 +141,8 @@ async function reach(run: Run, phase: Phase, component: 'prometheus' | 'alertman
 
 async function expectCleanExit(run: Run, code: number): Promise<string> {
   expect(await run.exited, run.output.stderr + run.output.stdout.slice(-2000)).toBe(code);
-  const survivors = [...run.startedPids].filter(alive);
-  expect(survivors, 'processes the run started, still running').toEqual([]);
+  const left = await survivors([...run.started.values()]);
+  expect(left, 'processes the run started, still running').toEqual([]);
   expect(readdirSync(run.tmp).filter((d) => d.startsWith('firedrill-')), 'run directories left').toEqual([]);
   return run.output.stderr.trim().split('\n').at(-1)!;
 }
@@ -224,7 +225,7 @@ describe.concurrent('bad input is one line, exit 2, before anything starts, leav
     const last = await expectCleanExit(run, 2);
     expect(run.output.stderr.trim().split('\n')).toHaveLength(1);
     expect(last).toMatch(message);
-    expect(run.startedPids.size === 0 || [...run.startedPids].every((pid) => !alive(pid))).toBe(true);
+    expect(await survivors([...run.started.values()])).toEqual([]);
     expect(readdirSync(run.dir).sort()).toEqual(['firedrill.config.ts', 'package.json', 'scenarios', 'tmp']);
   }, 60_000);
 
